@@ -1,0 +1,10 @@
+/** Jest runs the TypeScript sources directly through SWC; type checking is `npm run typecheck`. */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+	testTimeout: 60000,
+	// Integration suites start emulators on loopback; two workers suit the 2-core machines.
+	maxWorkers: 2,
+};
