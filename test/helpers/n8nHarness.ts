@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error, @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
 /**
  * A stand-in for n8n's execution context, good enough to run our nodes' execute()/poll() in jest
  * against the emulators over real HTTP:
@@ -25,7 +25,6 @@ import {
 	type IPollFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
-import { get } from 'lodash';
 
 // n8n's real request function; not in the package's "exports", so required by path.
 const { httpRequest: n8nHttpRequest } = require(
@@ -72,6 +71,16 @@ export interface Harness {
 	node: INode;
 	/** Counts of preAuthentication calls per credential type. */
 	preAuthentications: Record<string, number>;
+}
+
+/** Reads `a.b.c` from nested parameters, as getNodeParameter does for collection fields. */
+function getPath(source: unknown, dotted: string): unknown {
+	let current: unknown = source;
+	for (const key of dotted.split('.')) {
+		if (current === null || typeof current !== 'object') return undefined;
+		current = (current as Record<string, unknown>)[key];
+	}
+	return current;
 }
 
 function resolvedParameters(nodeType: INodeType, node: INode, raw: INodeParameters): INodeParameters {
@@ -199,7 +208,7 @@ function buildContext(nodeType: INodeType, options: HarnessOptions) {
 				fb = itemIndex;
 				op = fallback as { extractValue?: boolean } | undefined;
 			}
-			let value = get(parametersFor(index), name);
+			let value = getPath(parametersFor(index), name);
 			if (value === undefined) {
 				if (fb !== undefined) return fb;
 				throw new Error(`Harness: could not get parameter "${name}"`);

@@ -16,8 +16,8 @@ export function signKingdeeLogin(
 	return createHash(algorithm).update(parts.join(''), 'utf8').digest('hex');
 }
 
-/** The fixed XOR key of the SDKs, used as ASCII text (not hex-decoded). */
-const CLIENT_SECRET_XOR_KEY = '0054f397c6234378b09ca7d3e5debce7';
+/** The SDKs' fixed XOR pad (public, the same in every SDK), used as ASCII text, not hex-decoded. */
+const APP_ID_XOR_PAD = '0054f397c6234378b09ca7d3e5debce7';
 
 /** Splits an AppID `<clientId>_<32 chars>`; throws when it has another shape. */
 export function splitKingdeeAppId(appId: string): { clientId: string; encodedPart: string } {
@@ -32,7 +32,7 @@ export function splitKingdeeAppId(appId: string): { clientId: string; encodedPar
 export function decodeKingdeeClientSecret(encodedPart: string): string {
 	if (encodedPart.length !== 32) return '';
 	const bytes = Buffer.from(encodedPart, 'base64');
-	const key = Buffer.from(CLIENT_SECRET_XOR_KEY, 'ascii');
+	const key = Buffer.from(APP_ID_XOR_PAD, 'ascii');
 	const out = Buffer.alloc(bytes.length);
 	for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] ^ key[i % key.length];
 	return out.toString('base64');
