@@ -1,0 +1,145 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+import {
+	buildJikeyunParameters,
+	encodeJikeyunForm,
+	JIKEYUN_FORM_CONTENT_TYPE,
+	serializeBizContent,
+} from '../nodes/Jikeyun/protocol/request';
+
+/**
+ * Jikeyun open platform app. Every request is signed here, in `authenticate`, so the App Secret never
+ * leaves the credential: the node passes `{method, bizcontent}` as the body and gets back a signed form.
+ */
+export class JikeyunApi implements ICredentialType {
+	name = 'jikeyunApi';
+
+	displayName = 'Jikeyun API';
+
+	icon: Icon = 'file:jikeyun.svg';
+
+	documentationUrl = 'https://open.jackyun.com/developer/document.html';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Gateway URL',
+			name: 'gatewayUrl',
+			type: 'string',
+			default: 'https://open.jackyun.com/open/openapi/do',
+			required: true,
+			description: 'The Open API gateway (开放平台网关). Change it only for a private gateway or a local emulator.',
+		},
+		{
+			displayName: 'App Key (AppKey / 应用编号)',
+			name: 'appKey',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'From the Jikeyun open platform console (开放平台 → 应用管理)',
+		},
+		{
+			displayName: 'App Secret (AppSecret / 应用密钥)',
+			name: 'appSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'API Version',
+			name: 'version',
+			type: 'string',
+			default: 'v1.0',
+			description: 'Sent as the "version" parameter; the official value is v1.0',
+		},
+	];
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const call = (requestOptions.body ?? {}) as IDataObject;
+		// A fresh timestamp and signature for every attempt, retries included.
+		const parameters = buildJikeyunParameters(
+			{
+				method: String(call.method ?? ''),
+				bizcontent: serializeBizContent(call.bizcontent),
+				contextid: call.contextid === undefined ? undefined : String(call.contextid),
+			},
+			{
+				appKey: String(credentials.appKey ?? ''),
+				appSecret: String(credentials.appSecret ?? ''),
+				version: String(credentials.version ?? 'v1.0'),
+			},
+			new Date(),
+		);
+		return {
+			...requestOptions,
+			url: requestOptions.url || String(credentials.gatewayUrl ?? ''),
+			body: encodeJikeyunForm(parameters),
+			headers: { ...(requestOptions.headers ?? {}), 'Content-Type': JIKEYUN_FORM_CONTENT_TYPE },
+		};
+	}
+
+	// A real signed call. The gateway answers HTTP 200 even on failure, so each known failure is
+	// recognised by its sub-code and reported in words, with the gateway's own wording alongside.
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'POST',
+			url: '={{$credentials.gatewayUrl}}',
+			body: { method: 'erp.sales.get', bizcontent: '{"pageIndex":0,"pageSize":1}' },
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'subCode',
+					value: '0858030801',
+					message: 'Signature error (签名错误): the App Secret does not match the App Key',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'subCode',
+					value: '0130020310',
+					message:
+						'Unknown App Key, or erp.sales.get is not subscribed for this app (未查询到应用或应用未订阅此API): subscribe it in the open platform console',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'subCode',
+					value: '0130000609',
+					message:
+						'The app is not enabled for the open platform or its quota is exhausted (该应用未开通开放平台 / 额度不足)',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'subCode',
+					value: '0859999999',
+					message: 'The gateway is throttling this app (上游限流); try again in a minute',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 0,
+					message:
+						'Jikeyun rejected the test call (code 0). Check the App Key, the App Secret, the gateway URL and the clock of the n8n host (时间戳).',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,183 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+import { parseJsonLossless } from '../../../common/losslessJson';
+import type { JikeyunClient } from '../../protocol/client';
+import { fetchJikeyunList } from '../../helpers/salesChannels';
+
+const show = { resource: ['api'], operation: ['callMethod'] };
+const showPaged = { ...show, paginate: [true] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Method',
+		name: 'method',
+		type: 'string',
+		required: true,
+		displayOptions: { show },
+		default: '',
+		placeholder: 'erp.warehouse.get',
+		description:
+			'Any Open API method name (方法名称), e.g. erp.warehouse.get, oms.trade.fullinfoget, erp.stockquantity.get. It must be subscribed for your app.',
+	},
+	{
+		displayName: 'Business Parameters (bizcontent)',
+		name: 'bizContent',
+		type: 'json',
+		displayOptions: { show },
+		default: '{}',
+		description:
+			'The method\'s parameters as JSON (any JSON value: most methods take an object, a few an array). Sent exactly as written unless pagination adds its page keys.',
+	},
+	{
+		displayName: 'Paginate',
+		name: 'paginate',
+		type: 'boolean',
+		displayOptions: { show },
+		default: false,
+		description: 'Whether to page through a list method and output one item per record',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: { show: showPaged },
+		default: true,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: { show: { ...showPaged, returnAll: [false] } },
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'List Path in result.data',
+		name: 'listPath',
+		type: 'string',
+		displayOptions: { show: showPaged },
+		default: '',
+		placeholder: 'warehouseInfo',
+		description:
+			'Dot path of the record list inside result.data (e.g. warehouseInfo, goods, trades). Empty: result.data itself when it is a list, else its first list. JSON text in data is parsed.',
+	},
+	{
+		displayName: 'Page Index Parameter',
+		name: 'pageIndexParameter',
+		type: 'string',
+		displayOptions: { show: showPaged },
+		default: 'pageIndex',
+	},
+	{
+		displayName: 'First Page Index',
+		name: 'firstPageIndex',
+		type: 'options',
+		displayOptions: { show: showPaged },
+		options: [
+			{ name: '0 (erp.* Methods)', value: 0 },
+			{ name: '1 (e.g. wms.order.query-info.page)', value: 1 },
+		],
+		default: 0,
+	},
+	{
+		displayName: 'Page Size Parameter',
+		name: 'pageSizeParameter',
+		type: 'string',
+		displayOptions: { show: showPaged },
+		default: 'pageSize',
+	},
+	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		displayOptions: { show: showPaged },
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Records per request (most methods allow at most 200)',
+	},
+	{
+		displayName: 'Retry Write Methods',
+		name: 'retryWrites',
+		type: 'boolean',
+		displayOptions: { show },
+		default: false,
+		description:
+			'Whether to retry temporary failures of methods that do not look like reads. Off by default: a write may already have been executed when its answer was lost. Throttled calls are always retried.',
+	},
+];
+
+/** Parses the bizcontent parameter; the text is kept so it can be sent unchanged. */
+function readBizContent(this: IExecuteFunctions, itemIndex: number): { text: string; value: unknown } {
+	const raw = this.getNodeParameter('bizContent', itemIndex, '{}') as unknown;
+	if (typeof raw !== 'string') return { text: JSON.stringify(raw ?? {}), value: raw ?? {} };
+	const text = raw.trim() === '' ? '{}' : raw;
+	try {
+		return { text, value: parseJsonLossless(text) };
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), `Business Parameters (bizcontent) is not valid JSON: ${(error as Error).message}`, {
+			itemIndex,
+			description: `Item ${itemIndex}: write the parameters as JSON, e.g. {"pageIndex": 0, "pageSize": 50}.`,
+		});
+	}
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: JikeyunClient,
+): Promise<INodeExecutionData[]> {
+	const method = String(this.getNodeParameter('method', itemIndex, '')).trim();
+	if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/.test(method)) {
+		throw new NodeOperationError(this.getNode(), `Method "${method}" is not a Jikeyun method name`, {
+			itemIndex,
+			description: `Item ${itemIndex}: give a dotted method name such as erp.warehouse.get.`,
+		});
+	}
+	const bizContent = readBizContent.call(this, itemIndex);
+	const retryWrites = this.getNodeParameter('retryWrites', itemIndex, false) as boolean;
+	const paginate = this.getNodeParameter('paginate', itemIndex, false) as boolean;
+
+	if (!paginate) {
+		const result = await client.call(method, bizContent.text, { retryWrites });
+		const data = result.data;
+		const json: IDataObject =
+			data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject) : { data: data as IDataObject[] };
+		return [{ json, pairedItem: { item: itemIndex } }];
+	}
+
+	if (bizContent.value === null || typeof bizContent.value !== 'object' || Array.isArray(bizContent.value)) {
+		throw new NodeOperationError(this.getNode(), 'Pagination needs the business parameters to be a JSON object', {
+			itemIndex,
+			description: `Item ${itemIndex}: the page keys are added to the bizcontent object; turn Paginate off for array payloads.`,
+		});
+	}
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, true) as boolean;
+	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const pageSize = this.getNodeParameter('pageSize', itemIndex, 50) as number;
+	if (!Number.isInteger(pageSize) || pageSize < 1) {
+		throw new NodeOperationError(this.getNode(), `Page Size must be a whole number of at least 1 (got ${pageSize})`, {
+			itemIndex,
+		});
+	}
+	const { records } = await fetchJikeyunList(client, {
+		method,
+		query: bizContent.value as Record<string, unknown>,
+		pageSize,
+		limit,
+		startIndex: Number(this.getNodeParameter('firstPageIndex', itemIndex, 0)),
+		pageIndexParameter: String(this.getNodeParameter('pageIndexParameter', itemIndex, 'pageIndex')),
+		pageSizeParameter: String(this.getNodeParameter('pageSizeParameter', itemIndex, 'pageSize')),
+		listPath: String(this.getNodeParameter('listPath', itemIndex, '')),
+	});
+	return records.map((record) => ({
+		json: record !== null && typeof record === 'object' && !Array.isArray(record) ? (record as IDataObject) : { value: record as string },
+		pairedItem: { item: itemIndex },
+	}));
+}

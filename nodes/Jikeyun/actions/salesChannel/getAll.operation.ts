@@ -1,0 +1,157 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+import type { JikeyunClient } from '../../protocol/client';
+import {
+	fetchSalesChannels,
+	MAX_SALES_CHANNEL_PAGE_SIZE,
+	type SalesChannelFilters,
+	toJikeyunDateTime,
+} from '../../helpers/salesChannels';
+
+const show = { resource: ['salesChannel'], operation: ['getAll'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: { show },
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		displayOptions: { show },
+		default: {},
+		options: [
+			{
+				displayName: 'Category Names (cateNames)',
+				name: 'cateNames',
+				type: 'string',
+				default: '',
+				description: 'Channel category names (渠道分类), comma-separated',
+			},
+			{
+				displayName: 'Channel Code (code)',
+				name: 'code',
+				type: 'string',
+				default: '',
+				description: 'Exact channel code (渠道编码)',
+			},
+			{
+				displayName: 'Channel Codes (channelCodes)',
+				name: 'channelCodes',
+				type: 'string',
+				default: '',
+				description: 'Several channel codes, comma-separated',
+			},
+			{
+				displayName: 'Channel IDs (channelIds)',
+				name: 'channelIds',
+				type: 'string',
+				default: '',
+				description: 'Several channel IDs, comma-separated',
+			},
+			{
+				displayName: 'Channel Name (name)',
+				name: 'name',
+				type: 'string',
+				default: '',
+				description: 'Channel name (渠道名称); the gateway matches it fuzzily',
+			},
+			{
+				displayName: 'Deleted (isDelete)',
+				name: 'isDelete',
+				type: 'options',
+				options: [
+					{ name: 'Only Deleted', value: 1 },
+					{ name: 'Only Not Deleted', value: 0 },
+				],
+				default: 0,
+				description: 'Filter on the deleted flag (已删除)',
+			},
+			{
+				displayName: 'Modified After (gmtModifiedStart)',
+				name: 'gmtModifiedStart',
+				type: 'dateTime',
+				default: '',
+				description: 'Start of the modified-time window. Times without a zone are read as Beijing time (UTC+8).',
+			},
+			{
+				displayName: 'Modified Before (gmtModifiedEnd)',
+				name: 'gmtModifiedEnd',
+				type: 'dateTime',
+				default: '',
+				description: 'End of the modified-time window. Times without a zone are read as Beijing time (UTC+8).',
+			},
+			{
+				displayName: 'Stopped (isBlockup)',
+				name: 'isBlockup',
+				type: 'options',
+				options: [
+					{ name: 'Only Stopped', value: 1 },
+					{ name: 'Only Active', value: 0 },
+				],
+				default: 0,
+				description: 'Filter on the blocked-up flag (停用)',
+			},
+		],
+	},
+];
+
+const DATE_FILTERS = ['gmtModifiedStart', 'gmtModifiedEnd'] as const;
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: JikeyunClient,
+): Promise<INodeExecutionData[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const filters = { ...(this.getNodeParameter('filters', itemIndex, {}) as IDataObject) } as SalesChannelFilters;
+	const pageSize = Number(this.getNodeParameter('options.pageSize', itemIndex, 50));
+
+	if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_SALES_CHANNEL_PAGE_SIZE) {
+		throw new NodeOperationError(this.getNode(), `Page Size must be a whole number from 1 to ${MAX_SALES_CHANNEL_PAGE_SIZE}`, {
+			itemIndex,
+			description: `Item ${itemIndex}: option "Page Size" is ${pageSize}. The gateway rejects pages above 200 (0130020327).`,
+		});
+	}
+	if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+		throw new NodeOperationError(this.getNode(), `Limit must be a whole number of at least 1 (got ${limit})`, {
+			itemIndex,
+		});
+	}
+	for (const key of DATE_FILTERS) {
+		const raw = filters[key];
+		if (raw === undefined || raw === '') continue;
+		const converted = toJikeyunDateTime(String(raw));
+		if (!converted) {
+			throw new NodeOperationError(this.getNode(), `Filter "${key}" is not a date-time: "${String(raw)}"`, {
+				itemIndex,
+				description: `Item ${itemIndex}: use yyyy-MM-dd HH:mm:ss (Beijing time) or an ISO date-time such as 2024-01-31T23:59:59+08:00.`,
+			});
+		}
+		filters[key] = converted;
+	}
+
+	const { records } = await fetchSalesChannels(client, filters, { pageSize, limit });
+	return records.map((record) => ({ json: record as IDataObject, pairedItem: { item: itemIndex } }));
+}

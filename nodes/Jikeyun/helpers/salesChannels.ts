@@ -1,0 +1,121 @@
+import { iteratePages } from '../../common/paginate';
+import type { JikeyunClient } from '../protocol/client';
+import { extractJikeyunRecords } from '../protocol/response';
+import { formatBeijingTime, parseBeijingTime } from '../protocol/timestamp';
+
+export const SALES_CHANNEL_METHOD = 'erp.sales.get';
+export const SALES_CHANNEL_LIST_KEY = 'salesChannelInfo';
+export const MAX_SALES_CHANNEL_PAGE_SIZE = 200;
+
+/** Filters of erp.sales.get as the node exposes them (reference §6.1). */
+export interface SalesChannelFilters {
+	code?: string;
+	name?: string;
+	gmtModifiedStart?: string;
+	gmtModifiedEnd?: string;
+	isBlockup?: number | string;
+	isDelete?: number | string;
+	cateNames?: string;
+	channelCodes?: string;
+	channelIds?: string;
+}
+
+/**
+ * A date-time for the gateway: `yyyy-MM-dd HH:mm:ss` in Beijing time. Text already in that shape is
+ * taken as Beijing time; ISO text with a zone (Z, +08:00) is converted; ISO text without a zone is
+ * read as Beijing wall-clock time too. Returns undefined for text that is not a date.
+ */
+export function toJikeyunDateTime(value: string | Date): string | undefined {
+	if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : formatBeijingTime(value);
+	const text = value.trim();
+	if (parseBeijingTime(text)) return text;
+	const iso = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
+	if (!iso) {
+		const dateOnly = /^\d{4}-\d{2}-\d{2}$/.exec(text);
+		return dateOnly && parseBeijingTime(`${text} 00:00:00`) ? `${text} 00:00:00` : undefined;
+	}
+	const [, day, clock, , zone] = iso;
+	const time = clock.length === 5 ? `${clock}:00` : clock;
+	if (!zone) return parseBeijingTime(`${day} ${time}`) ? `${day} ${time}` : undefined;
+	const date = new Date(`${day}T${time}${zone === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
+	return Number.isNaN(date.getTime()) ? undefined : formatBeijingTime(date);
+}
+
+/** bizcontent for erp.sales.get without the paging keys; empty filters are left out (the gateway ignores nothing wrongly). */
+export function buildSalesChannelQuery(filters: SalesChannelFilters): Record<string, string | number> {
+	const query: Record<string, string | number> = {};
+	for (const [key, raw] of Object.entries(filters)) {
+		if (raw === undefined || raw === null || raw === '') continue;
+		query[key] = typeof raw === 'string' ? raw.trim() : raw;
+	}
+	return query;
+}
+
+export interface FetchListOptions {
+	method: string;
+	/** bizcontent without paging keys. */
+	query: Record<string, unknown>;
+	pageSize: number;
+	/** undefined = all records. */
+	limit?: number;
+	startIndex?: number;
+	pageIndexParameter?: string;
+	pageSizeParameter?: string;
+	listPath?: string;
+	/** Stop before starting another page once this returns true (the trigger's poll budget). */
+	shouldStop?: () => boolean;
+}
+
+export interface FetchListResult {
+	records: unknown[];
+	pages: number;
+	complete: boolean;
+}
+
+/**
+ * Pages through any list method: never more rows than `limit`, never forever (short, empty or
+ * repeated page ends it), and reports whether it reached the end.
+ */
+export async function fetchJikeyunList(client: JikeyunClient, options: FetchListOptions): Promise<FetchListResult> {
+	const pageSize = options.limit !== undefined ? Math.max(1, Math.min(options.pageSize, options.limit)) : options.pageSize;
+	const pageIndexParameter = options.pageIndexParameter || 'pageIndex';
+	const pageSizeParameter = options.pageSizeParameter || 'pageSize';
+	const records: unknown[] = [];
+	let pages = 0;
+	const iterator = iteratePages<unknown>({
+		pageSize,
+		startIndex: options.startIndex ?? 0,
+		limit: options.limit,
+		fetchPage: async ({ pageIndex }) => {
+			const result = await client.call(options.method, {
+				...options.query,
+				[pageIndexParameter]: pageIndex,
+				[pageSizeParameter]: pageSize,
+			});
+			return extractJikeyunRecords(result.data, options.listPath);
+		},
+	});
+	for (;;) {
+		if (options.shouldStop?.()) return { records, pages, complete: false };
+		const next = await iterator.next();
+		if (next.done) return { records, pages, complete: true };
+		pages++;
+		records.push(...next.value);
+	}
+}
+
+/** All (or `limit`) sales channels matching `filters`. */
+export async function fetchSalesChannels(
+	client: JikeyunClient,
+	filters: SalesChannelFilters,
+	options: { pageSize: number; limit?: number; shouldStop?: () => boolean },
+): Promise<FetchListResult> {
+	return await fetchJikeyunList(client, {
+		method: SALES_CHANNEL_METHOD,
+		query: buildSalesChannelQuery(filters),
+		pageSize: Math.min(options.pageSize, MAX_SALES_CHANNEL_PAGE_SIZE),
+		limit: options.limit,
+		listPath: SALES_CHANNEL_LIST_KEY,
+		shouldStop: options.shouldStop,
+	});
+}
