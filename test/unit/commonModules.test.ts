@@ -1,0 +1,192 @@
+import { contentHash, stableStringify } from '../../nodes/common/contentHash';
+import { parseJsonLossless } from '../../nodes/common/losslessJson';
+import { collectPages, iteratePages } from '../../nodes/common/paginate';
+import { RateLimiter } from '../../nodes/common/rateLimiter';
+import { redactSecrets } from '../../nodes/common/redact';
+import { backoffDelayMs, withRetry } from '../../nodes/common/retry';
+
+describe('parseJsonLossless', () => {
+	it('keeps integers beyond 2^53 exact and leaves everything else alone', () => {
+		const text =
+			'{"id":1990412345678901234,"neg":-9007199254740993,"safe":9007199254740991,"float":1.5e3,' +
+			'"inString":"x\\"1990412345678901234","list":[12345678901234567890,1],"dec":12345678901234567.5}';
+		expect(parseJsonLossless(text)).toEqual({
+			id: '1990412345678901234',
+			neg: '-9007199254740993',
+			safe: 9007199254740991,
+			float: 1500,
+			inString: 'x"1990412345678901234',
+			list: ['12345678901234567890', 1],
+			dec: 12345678901234567.5,
+		});
+	});
+
+	it('still rejects invalid JSON', () => {
+		expect(() => parseJsonLossless('{"a":')).toThrow();
+	});
+});
+
+describe('withRetry', () => {
+	const noSleep = async () => {};
+
+	it('retries retryable failures until success and reports each retry', async () => {
+		const retries: number[] = [];
+		let calls = 0;
+		const result = await withRetry(
+			async () => {
+				calls++;
+				if (calls < 4) throw new Error('busy');
+				return 'done';
+			},
+			{
+				policy: { maxTries: 5, baseDelayMs: 100, maxDelayMs: 1000 },
+				isRetryable: () => true,
+				sleep: noSleep,
+				onRetry: ({ retryNumber }) => retries.push(retryNumber),
+			},
+		);
+		expect(result).toBe('done');
+		expect(calls).toBe(4);
+		expect(retries).toEqual([1, 2, 3]);
+	});
+
+	it('fails at once on a permanent error and after maxTries on a transient one', async () => {
+		let calls = 0;
+		await expect(
+			withRetry(
+				async () => {
+					calls++;
+					throw new Error('bad sign');
+				},
+				{ policy: { maxTries: 5, baseDelayMs: 1, maxDelayMs: 1 }, isRetryable: () => false, sleep: noSleep },
+			),
+		).rejects.toThrow('bad sign');
+		expect(calls).toBe(1);
+		calls = 0;
+		await expect(
+			withRetry(
+				async () => {
+					calls++;
+					throw new Error('busy');
+				},
+				{ policy: { maxTries: 3, baseDelayMs: 1, maxDelayMs: 1 }, isRetryable: () => true, sleep: noSleep },
+			),
+		).rejects.toThrow('busy');
+		expect(calls).toBe(3);
+	});
+
+	it('backs off exponentially with jitter inside [half, full] of the capped delay', () => {
+		const policy = { maxTries: 10, baseDelayMs: 500, maxDelayMs: 30_000 };
+		expect(backoffDelayMs(1, policy, () => 0)).toBe(250);
+		expect(backoffDelayMs(1, policy, () => 1)).toBe(500);
+		expect(backoffDelayMs(4, policy, () => 1)).toBe(4000);
+		expect(backoffDelayMs(20, policy, () => 0)).toBe(15_000);
+		expect(backoffDelayMs(20, policy, () => 1)).toBe(30_000);
+	});
+});
+
+describe('RateLimiter', () => {
+	it('spaces calls started together at 1/rate apart', async () => {
+		let now = 1000;
+		const waits: number[] = [];
+		const limiter = new RateLimiter(4, {
+			now: () => now,
+			sleep: async (ms) => {
+				waits.push(ms);
+			},
+		});
+		const results = await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
+		expect(results).toEqual([0, 250, 500]);
+		now += 2000;
+		expect(await limiter.acquire()).toBe(0);
+		expect(waits).toEqual([250, 500]);
+	});
+
+	it('does nothing when the rate is 0', async () => {
+		const limiter = new RateLimiter(0, { now: () => 0, sleep: async () => {} });
+		expect(await limiter.acquire()).toBe(0);
+		expect(await limiter.acquire()).toBe(0);
+	});
+});
+
+describe('pagination', () => {
+	const source = (total: number) => async ({ pageIndex, pageSize }: { pageIndex: number; pageSize: number }) =>
+		Array.from({ length: Math.max(0, Math.min(pageSize, total - pageIndex * pageSize)) }, (_, i) => pageIndex * pageSize + i);
+
+	it('reads every record and stops on the short page', async () => {
+		const result = await collectPages({ fetchPage: source(123), pageSize: 50 });
+		expect(result.records).toEqual(Array.from({ length: 123 }, (_, i) => i));
+		expect(result.pages).toBe(3);
+		expect(result.stopReason).toBe('shortPage');
+	});
+
+	it('stops on the empty page when the total is a multiple of the page size', async () => {
+		const requested: number[] = [];
+		const result = await collectPages({
+			fetchPage: async (request) => {
+				requested.push(request.pageIndex);
+				return await source(100)(request);
+			},
+			pageSize: 50,
+		});
+		expect(result.records).toHaveLength(100);
+		expect(result.stopReason).toBe('emptyPage');
+		expect(requested).toEqual([0, 1, 2]);
+	});
+
+	it('honours the limit exactly without fetching further pages', async () => {
+		const requested: number[] = [];
+		const result = await collectPages({
+			fetchPage: async (request) => {
+				requested.push(request.pageIndex);
+				return await source(1000)(request);
+			},
+			pageSize: 50,
+			limit: 75,
+		});
+		expect(result.records).toHaveLength(75);
+		expect(result.stopReason).toBe('limit');
+		expect(requested).toEqual([0, 1]);
+	});
+
+	it('stops when an API ignores the page parameter and repeats a page', async () => {
+		const result = await collectPages({ fetchPage: async () => [1, 2, 3], pageSize: 3 });
+		expect(result.records).toEqual([1, 2, 3]);
+		expect(result.stopReason).toBe('repeatedPage');
+	});
+
+	it('respects a 1-based start and a page cap', async () => {
+		const requested: number[] = [];
+		const iterator = iteratePages({
+			fetchPage: async ({ pageIndex }) => {
+				requested.push(pageIndex);
+				return [pageIndex, pageIndex];
+			},
+			pageSize: 2,
+			startIndex: 1,
+			maxPages: 3,
+		});
+		const pages: number[][] = [];
+		for await (const page of iterator) pages.push(page);
+		expect(requested).toEqual([1, 2, 3]);
+		expect(pages).toEqual([
+			[1, 1],
+			[2, 2],
+			[3, 3],
+		]);
+	});
+});
+
+describe('contentHash and redaction', () => {
+	it('hashes content independently of key order', () => {
+		expect(stableStringify({ b: 1, a: [{ d: 2, c: 3 }] })).toBe('{"a":[{"c":3,"d":2}],"b":1}');
+		expect(contentHash({ a: 1, b: 'x' })).toBe(contentHash({ b: 'x', a: 1 }));
+		expect(contentHash({ a: 1, b: 'x' })).not.toBe(contentHash({ a: 1, b: 'y' }));
+	});
+
+	it('redacts every occurrence of each secret', () => {
+		expect(redactSecrets('pw=hunter22 again hunter22, key abc', ['hunter22', 'abc', undefined])).toBe(
+			'pw=*** again ***, key abc',
+		);
+	});
+});
