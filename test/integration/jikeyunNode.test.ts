@@ -1,0 +1,243 @@
+import nock from 'nock';
+import { Jikeyun } from '../../nodes/Jikeyun/Jikeyun.node';
+import { signJikeyunRequest } from '../../nodes/Jikeyun/protocol/sign';
+import {
+	DEFAULT_JIKEYUN_APP,
+	startJikeyunEmulator,
+	type JikeyunEmulator,
+} from '../../emulators/jikeyun/server';
+import { executeNode } from '../helpers/n8nHarness';
+
+const node = new Jikeyun();
+
+function credentialsFor(emulator: JikeyunEmulator, appSecret = DEFAULT_JIKEYUN_APP.appSecret) {
+	return {
+		jikeyunApi: { gatewayUrl: emulator.url, appKey: DEFAULT_JIKEYUN_APP.appKey, appSecret, version: 'v1.0' },
+	};
+}
+
+// Fast pacing for tests: no client-side limit unless a test sets one.
+const fast = { requestsPerSecond: 0, maxRetryWaitSeconds: 1 };
+
+describe('Jikeyun node against the gateway emulator', () => {
+	let emulator: JikeyunEmulator;
+
+	beforeAll(async () => {
+		emulator = await startJikeyunEmulator({ shopCount: 1234, seed: 7 });
+	});
+
+	afterAll(async () => {
+		await emulator.close();
+	});
+
+	beforeEach(() => {
+		emulator.setFaults({});
+		emulator.resetStats();
+	});
+
+	it('Return All over 1,234 shops returns each shop exactly once, ids intact', async () => {
+		const { outputs } = await executeNode(node, {
+			parameters: { resource: 'salesChannel', operation: 'getAll', returnAll: true, options: { ...fast, pageSize: 200 } },
+			credentials: credentialsFor(emulator),
+		});
+		const records = outputs[0].map((item) => item.json);
+		expect(records).toHaveLength(1234);
+		const codes = new Set(records.map((record) => record.channelCode));
+		expect(codes.size).toBe(1234);
+		const expected = emulator.listShops();
+		expect(new Set(expected.map((shop) => shop.channelCode))).toEqual(codes);
+		// 19-digit ids arrive as exact strings, equal to the emulator's own.
+		const byCode = new Map(expected.map((shop) => [shop.channelCode, shop.channelId]));
+		for (const record of records) {
+			expect(typeof record.channelId).toBe('string');
+			expect(record.channelId).toBe(byCode.get(record.channelCode as string));
+		}
+		expect(outputs[0].every((item) => JSON.stringify(item.pairedItem) === '{"item":0}')).toBe(true);
+		// 1,234 rows at 200 per page: 7 requests, the last one short.
+		expect(emulator.stats().byMethod['erp.sales.get']).toBe(7);
+	});
+
+	it('Limit 75 returns exactly 75', async () => {
+		const { outputs } = await executeNode(node, {
+			parameters: { resource: 'salesChannel', operation: 'getAll', returnAll: false, limit: 75, options: fast },
+			credentials: credentialsFor(emulator),
+		});
+		expect(outputs[0]).toHaveLength(75);
+		expect(new Set(outputs[0].map((item) => item.json.channelCode)).size).toBe(75);
+	});
+
+	it('applies filters per input item and pairs every output with its item', async () => {
+		const [first, second] = emulator.listShops();
+		const { outputs } = await executeNode(node, {
+			parameters: { resource: 'salesChannel', operation: 'getAll', returnAll: true, options: fast },
+			items: [{ json: {} }, { json: {} }],
+			parametersForItem: (i) => ({ filters: { code: i === 0 ? first.channelCode : second.channelCode } }),
+			credentials: credentialsFor(emulator),
+		});
+		expect(outputs[0].map((item) => [item.json.channelCode, item.pairedItem])).toEqual([
+			[first.channelCode, { item: 0 }],
+			[second.channelCode, { item: 1 }],
+		]);
+	});
+
+	it('retries throttling and transient failures to success, and the gateway counts them', async () => {
+		emulator.setFaults({ throttleAbovePerSecond: 3, failNextCalls: 2 });
+		const { outputs, harness } = await executeNode(node, {
+			parameters: {
+				resource: 'salesChannel',
+				operation: 'getAll',
+				returnAll: true,
+				options: { ...fast, pageSize: 100, maxTries: 20 },
+			},
+			credentials: credentialsFor(emulator),
+		});
+		expect(outputs[0]).toHaveLength(1234);
+		expect(new Set(outputs[0].map((item) => item.json.channelCode)).size).toBe(1234);
+		const stats = emulator.stats();
+		expect(stats.injectedFailures).toBe(2);
+		expect(stats.throttled).toBeGreaterThan(0);
+		// 13 pages of data plus one repeat per refused call.
+		expect(harness.requests.length).toBe(13 + stats.injectedFailures + stats.throttled);
+	});
+
+	it('fails fast on a bad secret with the gateway\'s message and no retry', async () => {
+		const run = executeNode(node, {
+			parameters: { resource: 'salesChannel', operation: 'getAll', returnAll: true, options: fast },
+			credentials: credentialsFor(emulator, 'not-the-secret'),
+		});
+		await expect(run).rejects.toThrow(/签名错误/);
+		await expect(run).rejects.toMatchObject({ context: { itemIndex: 0 } });
+		expect(emulator.stats().calls).toBe(1);
+	});
+
+	it('with Continue On Fail puts the failure on the item and goes on', async () => {
+		const { outputs } = await executeNode(node, {
+			parameters: { resource: 'api', operation: 'callMethod', method: 'erp.not.subscribed', bizContent: '{}', options: fast },
+			items: [{ json: {} }],
+			continueOnFail: true,
+			credentials: credentialsFor(emulator),
+		});
+		expect(outputs[0]).toHaveLength(1);
+		expect(String(outputs[0][0].json.error)).toContain('0130020310');
+		expect(outputs[0][0].pairedItem).toEqual({ item: 0 });
+	});
+
+	it('Call Method pages a 1-based method whose data is a bare array', async () => {
+		const { outputs } = await executeNode(node, {
+			parameters: {
+				resource: 'api',
+				operation: 'callMethod',
+				method: 'wms.order.query-info.page',
+				bizContent: '{}',
+				paginate: true,
+				firstPageIndex: 1,
+				pageSize: 7,
+				options: fast,
+			},
+			credentials: credentialsFor(emulator),
+		});
+		expect(outputs[0].length).toBeGreaterThan(7);
+		const keys = outputs[0].map((item) => JSON.stringify(item.json));
+		expect(new Set(keys).size).toBe(keys.length);
+	});
+
+	it('Call Method reads a JSON-string data payload and a keyed list', async () => {
+		const trades = await executeNode(node, {
+			parameters: {
+				resource: 'api',
+				operation: 'callMethod',
+				method: 'omsapi-business.order.get',
+				bizContent: '{}',
+				paginate: true,
+				listPath: 'Trades',
+				pageSize: 5,
+				returnAll: false,
+				limit: 12,
+				options: fast,
+			},
+			credentials: credentialsFor(emulator),
+		});
+		expect(trades.outputs[0]).toHaveLength(12);
+		const warehouses = await executeNode(node, {
+			parameters: { resource: 'api', operation: 'callMethod', method: 'erp.warehouse.get', bizContent: '{"pageIndex":0,"pageSize":50}', options: fast },
+			credentials: credentialsFor(emulator),
+		});
+		expect(warehouses.outputs[0]).toHaveLength(1);
+		expect(Array.isArray(warehouses.outputs[0][0].json.warehouseInfo)).toBe(true);
+	});
+
+	it('rejects bad input before any request, naming the item and the field', async () => {
+		await expect(
+			executeNode(node, {
+				parameters: { resource: 'api', operation: 'callMethod', method: 'erp.warehouse.get', bizContent: '{oops', options: fast },
+				items: [{ json: {} }, { json: {} }],
+				credentials: credentialsFor(emulator),
+			}),
+		).rejects.toThrow(/bizcontent\) is not valid JSON/);
+		await expect(
+			executeNode(node, {
+				parameters: { resource: 'salesChannel', operation: 'getAll', filters: { gmtModifiedStart: 'last tuesday' }, options: fast },
+				credentials: credentialsFor(emulator),
+			}),
+		).rejects.toThrow(/gmtModifiedStart/);
+		await expect(
+			executeNode(node, {
+				parameters: { resource: 'salesChannel', operation: 'getAll', options: { ...fast, pageSize: 500 } },
+				credentials: credentialsFor(emulator),
+			}),
+		).rejects.toThrow(/Page Size/);
+		expect(emulator.stats().calls).toBe(0);
+	});
+});
+
+describe('Jikeyun request bytes (nock)', () => {
+	afterEach(() => {
+		nock.cleanAll();
+		nock.enableNetConnect();
+	});
+
+	it('posts a signed form with every value encoded and the secret nowhere', async () => {
+		nock.disableNetConnect();
+		let body = '';
+		let contentType = '';
+		nock('https://open.jackyun.com')
+			.post('/open/openapi/do', (raw: unknown) => {
+				body = typeof raw === 'string' ? raw : new URLSearchParams(raw as Record<string, string>).toString();
+				return true;
+			})
+			.reply(function reply() {
+				contentType = String(this.req.headers['content-type']);
+				return [200, '{"code":200,"msg":"","result":{"data":{"salesChannelInfo":[]},"contextId":"1"},"subCode":""}'];
+			});
+		const secret = 'nock-secret-value';
+		await executeNode(node, {
+			parameters: {
+				resource: 'salesChannel',
+				operation: 'getAll',
+				returnAll: true,
+				filters: { name: 'A&B+C=100% "旗舰" 🛒' },
+				options: { requestsPerSecond: 0 },
+			},
+			credentials: {
+				jikeyunApi: { gatewayUrl: 'https://open.jackyun.com/open/openapi/do', appKey: '187657', appSecret: secret, version: 'v1.0' },
+			},
+		});
+		expect(contentType).toBe('application/x-www-form-urlencoded;charset=UTF-8');
+		expect(body).not.toContain(secret);
+		// Every value is percent-encoded: no raw &, + or = inside a value.
+		expect(body.split('&').map((pair) => pair.split('=')[0])).toEqual([
+			'method',
+			'appkey',
+			'version',
+			'contenttype',
+			'timestamp',
+			'bizcontent',
+			'sign',
+		]);
+		const params = Object.fromEntries(new URLSearchParams(body).entries());
+		expect(JSON.parse(params.bizcontent)).toEqual({ name: 'A&B+C=100% "旗舰" 🛒', pageIndex: 0, pageSize: 50 });
+		expect(params.timestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+		const { sign, ...signed } = params;
+		expect(sign).toBe(signJikeyunRequest(signed, secret));
+	});
+});

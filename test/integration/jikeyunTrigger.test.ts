@@ -1,0 +1,119 @@
+import type { IDataObject } from 'n8n-workflow';
+import { JikeyunTrigger } from '../../nodes/Jikeyun/JikeyunTrigger.node';
+import { DEFAULT_JIKEYUN_APP, startJikeyunEmulator, type JikeyunEmulator } from '../../emulators/jikeyun/server';
+import { pollTrigger } from '../helpers/n8nHarness';
+
+const trigger = new JikeyunTrigger();
+
+describe('Jikeyun Trigger against the gateway emulator', () => {
+	let emulator: JikeyunEmulator;
+
+	beforeEach(async () => {
+		emulator = await startJikeyunEmulator({ shopCount: 120, seed: 11 });
+	});
+
+	afterEach(async () => {
+		await emulator.close();
+	});
+
+	const credentials = () => ({
+		jikeyunApi: {
+			gatewayUrl: emulator.url,
+			appKey: DEFAULT_JIKEYUN_APP.appKey,
+			appSecret: DEFAULT_JIKEYUN_APP.appSecret,
+			version: 'v1.0',
+		},
+	});
+	const poll = (staticData: IDataObject, parameters: IDataObject = {}, mode: 'manual' | 'trigger' = 'trigger') =>
+		pollTrigger(trigger, {
+			parameters: { options: { requestsPerSecond: 0, maxTries: 1 }, ...parameters },
+			credentials: credentials(),
+			staticData,
+			mode,
+		});
+	const codesOf = (result: Awaited<ReturnType<typeof poll>>['result']) =>
+		(result?.[0] ?? []).map((item) => item.json.channelCode as string).sort();
+
+	it.each(['window', 'fullScan'])(
+		'(%s) emits all shops first, then exactly the changed ones, nothing twice',
+		async (changeDetection) => {
+			const staticData: IDataObject = {};
+			const visible = emulator.listShops().filter((shop) => !shop.isDelete && !shop.isBlockup);
+
+			const first = await poll(staticData, { changeDetection });
+			expect(codesOf(first.result)).toEqual(visible.map((shop) => shop.channelCode).sort());
+
+			// Nothing changed: nothing emitted (the overlap re-reads recent records, the hash filters them).
+			const idle = await poll(staticData, { changeDetection });
+			expect(idle.result).toBeNull();
+
+			const changed = [visible[3].channelCode, visible[40].channelCode, visible[77].channelCode];
+			emulator.modifyShops(changed, (shop) => ({ channelName: `${shop.channelName} (renamed)` }));
+			const second = await poll(staticData, { changeDetection });
+			expect(codesOf(second.result)).toEqual([...changed].sort());
+			for (const item of second.result?.[0] ?? []) {
+				expect(String(item.json.channelName)).toMatch(/\(renamed\)$/);
+			}
+
+			// Touching a record without changing its content emits nothing; the next poll is quiet too.
+			emulator.modifyShops([visible[5].channelCode], {});
+			const third = await poll(staticData, { changeDetection });
+			expect(third.result).toBeNull();
+		},
+	);
+
+	it('a failed poll leaves the watermark and the seen records untouched', async () => {
+		const staticData: IDataObject = {};
+		await poll(staticData);
+		const before = JSON.stringify(staticData);
+		const visible = emulator.listShops().filter((shop) => !shop.isDelete && !shop.isBlockup);
+		emulator.modifyShops([visible[0].channelCode], { channelName: 'Changed while failing' });
+		emulator.setFaults({ failNextCalls: 1 });
+		await expect(poll(staticData)).rejects.toThrow(/0130020001|未知错误/);
+		expect(JSON.stringify(staticData)).toBe(before);
+		// The change is still delivered by the next successful poll.
+		const recovered = await poll(staticData);
+		expect(codesOf(recovered.result)).toEqual([visible[0].channelCode]);
+	});
+
+	it('"Start From Now" emits nothing on the first poll, then only changes', async () => {
+		const staticData: IDataObject = {};
+		const first = await poll(staticData, { firstRun: 'startFromNow' });
+		expect(first.result).toBeNull();
+		const visible = emulator.listShops().filter((shop) => !shop.isDelete && !shop.isBlockup);
+		emulator.modifyShops([visible[9].channelCode], { channelName: 'New name' });
+		const second = await poll(staticData, { firstRun: 'startFromNow' });
+		expect(codesOf(second.result)).toEqual([visible[9].channelCode]);
+	});
+
+	it('re-emits every shop when the full re-emit period has passed', async () => {
+		const staticData: IDataObject = {};
+		await poll(staticData, { fullRescanHours: 1 });
+		const state = staticData.jikeyunIncremental as IDataObject;
+		state.lastFullEmitMs = Number(state.lastFullEmitMs) - 2 * 3_600_000;
+		const again = await poll(staticData, { fullRescanHours: 1 });
+		const visible = emulator.listShops().filter((shop) => !shop.isDelete && !shop.isBlockup);
+		expect(again.result?.[0]).toHaveLength(visible.length);
+	});
+
+	it('splits a long gap into windows no longer than the maximum', async () => {
+		const staticData: IDataObject = {};
+		await poll(staticData);
+		const state = staticData.jikeyunIncremental as IDataObject;
+		state.watermarkMs = Number(state.watermarkMs) - 50 * 3_600_000;
+		state.lastFullEmitMs = Date.now();
+		emulator.resetStats();
+		await poll(staticData, { maxWindowHours: 24, fullRescanHours: 0 });
+		// 50 h + 5 min overlap in windows of 24 h: three windows, one page each.
+		expect(emulator.stats().byMethod['erp.sales.get']).toBe(3);
+		expect(Number((staticData.jikeyunIncremental as IDataObject).watermarkMs)).toBeGreaterThan(Date.now() - 60_000);
+	});
+
+	it('a manual test run returns a small sample and does not touch the state', async () => {
+		const staticData: IDataObject = {};
+		const sample = await poll(staticData, {}, 'manual');
+		expect(sample.result?.[0].length).toBeGreaterThan(0);
+		expect(sample.result?.[0].length).toBeLessThanOrEqual(5);
+		expect(staticData).toEqual({});
+	});
+});
