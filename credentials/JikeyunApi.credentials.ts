@@ -23,7 +23,7 @@ export class JikeyunApi implements ICredentialType {
 
 	displayName = 'Jikeyun API';
 
-	icon: Icon = 'file:jikeyun.svg';
+	icon: Icon = { light: 'file:jikeyun.svg', dark: 'file:jikeyun.dark.svg' };
 
 	documentationUrl = 'https://open.jackyun.com/developer/document.html';
 

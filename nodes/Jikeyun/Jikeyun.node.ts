@@ -14,7 +14,7 @@ export class Jikeyun implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Jikeyun',
 		name: 'jikeyun',
-		icon: 'file:jikeyun.svg',
+		icon: { light: 'file:jikeyun.svg', dark: 'file:jikeyun.dark.svg' },
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

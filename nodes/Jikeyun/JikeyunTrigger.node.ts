@@ -62,7 +62,7 @@ export class JikeyunTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Jikeyun Trigger',
 		name: 'jikeyunTrigger',
-		icon: 'file:jikeyun.svg',
+		icon: { light: 'file:jikeyun.svg', dark: 'file:jikeyun.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
@@ -130,7 +130,7 @@ export class JikeyunTrigger implements INodeType {
 				placeholder: 'erp.warehouse.get',
 			},
 			{
-				displayName: 'Business Parameters (bizcontent)',
+				displayName: 'Business Parameters (Bizcontent)',
 				name: 'bizContent',
 				type: 'json',
 				displayOptions: { show: showMethod },
@@ -143,7 +143,7 @@ export class JikeyunTrigger implements INodeType {
 				type: 'string',
 				displayOptions: { show: showMethod },
 				default: 'gmtModifiedStart',
-				description: 'e.g. gmtModifiedStart, startModified, gmtModifiedBegin, startModifyTime',
+				description: 'E.g. gmtModifiedStart, startModified, gmtModifiedBegin, startModifyTime.',
 			},
 			{
 				displayName: 'Window End Parameter',
@@ -158,7 +158,7 @@ export class JikeyunTrigger implements INodeType {
 				type: 'options',
 				displayOptions: { show: showMethod },
 				options: [
-					{ name: 'yyyy-MM-dd HH:mm:ss (Beijing Time)', value: 'beijing' },
+					{ name: 'Beijing Time Text (2024-01-31 23:59:59)', value: 'beijing' },
 					{ name: 'Epoch Milliseconds', value: 'epochMs' },
 				],
 				default: 'beijing',
@@ -195,7 +195,7 @@ export class JikeyunTrigger implements INodeType {
 				type: 'options',
 				displayOptions: { show: showMethod },
 				options: [
-					{ name: '0 (erp.* Methods)', value: 0 },
+					{ name: '[All]', value: 0 },
 					{ name: '1 (e.g. wms.order.query-info.page)', value: 1 },
 				],
 				default: 0,

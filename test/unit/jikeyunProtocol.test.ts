@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- the reference test vector is public */
 import { createHash } from 'node:crypto';
 import { classifyJikeyunFailure, isJikeyunReadMethod, JikeyunApiError } from '../../nodes/Jikeyun/protocol/errors';
 import { buildJikeyunParameters, encodeJikeyunForm } from '../../nodes/Jikeyun/protocol/request';

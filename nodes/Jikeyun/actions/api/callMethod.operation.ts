@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 			'Any Open API method name (方法名称), e.g. erp.warehouse.get, oms.trade.fullinfoget, erp.stockquantity.get. It must be subscribed for your app.',
 	},
 	{
-		displayName: 'Business Parameters (bizcontent)',
+		displayName: 'Business Parameters (Bizcontent)',
 		name: 'bizContent',
 		type: 'json',
 		displayOptions: { show },
@@ -81,7 +81,7 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		displayOptions: { show: showPaged },
 		options: [
-			{ name: '0 (erp.* Methods)', value: 0 },
+			{ name: '[All]', value: 0 },
 			{ name: '1 (e.g. wms.order.query-info.page)', value: 1 },
 		],
 		default: 0,

@@ -49,7 +49,7 @@ export const description: INodeProperties[] = [
 				description: 'Channel category names (渠道分类), comma-separated',
 			},
 			{
-				displayName: 'Channel Code (code)',
+				displayName: 'Channel Code (Code)',
 				name: 'code',
 				type: 'string',
 				default: '',
@@ -70,7 +70,7 @@ export const description: INodeProperties[] = [
 				description: 'Several channel IDs, comma-separated',
 			},
 			{
-				displayName: 'Channel Name (name)',
+				displayName: 'Channel Name (Name)',
 				name: 'name',
 				type: 'string',
 				default: '',
