@@ -81,8 +81,8 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		displayOptions: { show: showPaged },
 		options: [
-			{ name: '[All]', value: 0 },
-			{ name: '1 (e.g. wms.order.query-info.page)', value: 1 },
+			{ name: 'Zero', value: 0, description: 'Most methods, e.g. erp.sales.get' },
+			{ name: 'One', value: 1, description: 'Some methods, e.g. wms.order.query-info.page' },
 		],
 		default: 0,
 	},
