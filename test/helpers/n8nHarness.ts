@@ -259,5 +259,53 @@ export async function pollTrigger(
 	return { result, harness };
 }
 
-/** Calls a node's credential-test method the way n8n does for `testedBy`. */
 export { credentialTypes };
+
+/**
+ * Runs a credential's declarative `test` like n8n's credentials tester: resolves `{{$credentials.x}}` in the
+ * request, sends it through the credential's `authenticate`, then applies the `rules` in order
+ * (responseCode: the HTTP status equals the value; responseSuccessBody: the body's `key` equals the value).
+ */
+export async function testCredential(
+	credentialType: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	const type = credentialTypes[credentialType];
+	if (!type?.test) throw new Error(`Harness: ${credentialType} has no declarative test`);
+	const fakeNode = {
+		description: { displayName: 'Credential test', name: 'credentialTest', version: 1, properties: [] },
+	} as unknown as INodeType;
+	const { context } = buildContext(fakeNode, { parameters: {}, credentials: { [credentialType]: data } });
+	const request = { ...type.test.request } as IHttpRequestOptions & Record<string, unknown>;
+	for (const key of ['url', 'baseURL'] as const) {
+		if (request[key] !== undefined) request[key] = String(resolveCredentialExpression(request[key], data));
+	}
+	let response: { statusCode: number; body: unknown };
+	try {
+		response = await context.helpers.httpRequestWithAuthentication(credentialType, {
+			...request,
+			returnFullResponse: true,
+			json: true,
+		});
+	} catch (error) {
+		return { status: 'Error', message: (error as Error).message };
+	}
+	const body = typeof response.body === 'string' ? safeJson(response.body) : response.body;
+	for (const rule of type.test.rules ?? []) {
+		if (rule.type === 'responseCode' && response.statusCode === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message };
+		}
+		if (rule.type === 'responseSuccessBody' && getPath(body, rule.properties.key) === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
+
+function safeJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
+}

@@ -1,0 +1,62 @@
+import { DEFAULT_JIKEYUN_APP, startJikeyunEmulator, type JikeyunEmulator } from '../../emulators/jikeyun/server';
+import { testCredential } from '../helpers/n8nHarness';
+
+describe('Jikeyun credential test', () => {
+	let emulator: JikeyunEmulator;
+
+	beforeAll(async () => {
+		emulator = await startJikeyunEmulator({
+			shopCount: 3,
+			apps: [
+				DEFAULT_JIKEYUN_APP,
+				{ appKey: '10000002', appSecret: 'second-app-secret', methods: ['erp.warehouse.get'] },
+			],
+		});
+	});
+
+	afterAll(async () => {
+		await emulator.close();
+	});
+
+	const data = (overrides: Record<string, string>) => ({
+		gatewayUrl: emulator.url,
+		appKey: DEFAULT_JIKEYUN_APP.appKey,
+		appSecret: DEFAULT_JIKEYUN_APP.appSecret,
+		version: 'v1.0',
+		...overrides,
+	});
+
+	it('succeeds with a good App Key and Secret, making one signed call', async () => {
+		emulator.resetStats();
+		await expect(testCredential('jikeyunApi', data({}))).resolves.toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
+		expect(emulator.stats().byMethod['erp.sales.get']).toBe(1);
+	});
+
+	it('reports a wrong secret as a signature error', async () => {
+		const result = await testCredential('jikeyunApi', data({ appSecret: 'wrong-secret' }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('签名错误');
+		expect(result.message).not.toContain('wrong-secret');
+	});
+
+	it('reports an unknown app key and an unsubscribed method', async () => {
+		const unknown = await testCredential('jikeyunApi', data({ appKey: '99999999' }));
+		expect(unknown).toMatchObject({ status: 'Error' });
+		expect(unknown.message).toContain('未订阅');
+		const unsubscribed = await testCredential('jikeyunApi', data({ appKey: '10000002', appSecret: 'second-app-secret' }));
+		expect(unsubscribed.message).toContain('erp.sales.get is not subscribed');
+	});
+
+	it('reports a disabled app / exhausted quota', async () => {
+		emulator.setFaults({ quotaExhausted: true });
+		try {
+			const result = await testCredential('jikeyunApi', data({}));
+			expect(result.message).toContain('未开通开放平台');
+		} finally {
+			emulator.setFaults({});
+		}
+	});
+});
