@@ -1,0 +1,386 @@
+/**
+ * ExecuteBillQuery / BillQuery of the emulator (reference §3.5, §3.6): FieldKeys, a SQL-like
+ * FilterString, OrderString, TopRowCount, StartRow and Limit (capped at maxQueryLimit).
+ *
+ * FilterString grammar supported: comparisons `= <> != > < >= <=` between a field and a literal
+ * (or another field), `[NOT] IN (…)`, `[NOT] LIKE '…'` (% and _ wildcards), `IS [NOT] NULL`, `AND`,
+ * `OR`, `NOT` and parentheses. String literals use single quotes with `''` as the escaped quote
+ * (an `N'…'` prefix is accepted). Comparisons are case-sensitive; a number compared with numeric
+ * text compares as numbers. The array form of FilterString is not supported (reported as a bad filter).
+ */
+import { getCaseInsensitive, isPlainObject, type FormTable, type KingdeeStore, type StoredRecord } from './store';
+import { failureBody, scalarText } from './wire';
+import { unknownFormMessage } from './operations';
+
+type Getter = (record: StoredRecord) => unknown;
+
+/** Reads a field key (`FNumber`, `FCUSTID`, `FCreateOrgId`, `FCreateOrgId.FNumber`, …); undefined if unknown. */
+export function fieldGetter(store: KingdeeStore, table: FormTable, key: string): Getter | undefined {
+	const def = table.definition;
+	const dot = key.indexOf('.');
+	const base = table.knownField(dot < 0 ? key : key.slice(0, dot));
+	if (!base) return undefined;
+	const isOrg = base === 'FCreateOrgId' || base === 'FUseOrgId';
+	if (dot < 0) {
+		if (base === 'FMasterId') return (r) => r[def.pkField];
+		if (isOrg) return (r) => store.orgByNumber(String(r[base]))?.id ?? 0;
+		return (r) => {
+			const value = r[base];
+			if (isPlainObject(value)) return getCaseInsensitive(value, 'FNumber') ?? null;
+			return value === undefined ? null : value;
+		};
+	}
+	const sub = key.slice(dot + 1).toLowerCase();
+	if (isOrg) {
+		if (sub === 'fnumber') return (r) => r[base] ?? null;
+		if (sub === 'fname') return (r) => store.orgByNumber(String(r[base]))?.name ?? null;
+		if (sub === 'forgid' || sub === 'fid') return (r) => store.orgByNumber(String(r[base]))?.id ?? 0;
+		return undefined;
+	}
+	if (sub !== 'fnumber' && sub !== 'fname') return undefined;
+	return (r) => {
+		const value = r[base];
+		if (isPlainObject(value)) return getCaseInsensitive(value, sub) ?? null;
+		// A reference saved as plain text: its number is that text.
+		return sub === 'fnumber' && value !== undefined ? value : null;
+	};
+}
+
+class FilterError extends Error {}
+class UnknownFieldError extends Error {}
+
+type Token =
+	| { kind: 'ident'; text: string }
+	| { kind: 'string'; value: string }
+	| { kind: 'number'; value: number }
+	| { kind: 'op'; text: string }
+	| { kind: 'punct'; text: '(' | ')' | ',' };
+
+function tokenize(text: string): Token[] {
+	const tokens: Token[] = [];
+	let i = 0;
+	while (i < text.length) {
+		const ch = text[i];
+		if (/\s/.test(ch)) {
+			i++;
+		} else if (ch === "'" || ((ch === 'N' || ch === 'n') && text[i + 1] === "'")) {
+			i += ch === "'" ? 1 : 2;
+			let value = '';
+			for (;;) {
+				if (i >= text.length) throw new FilterError('字符串常量缺少结束的单引号');
+				if (text[i] === "'") {
+					if (text[i + 1] === "'") {
+						value += "'";
+						i += 2;
+						continue;
+					}
+					i++;
+					break;
+				}
+				value += text[i++];
+			}
+			tokens.push({ kind: 'string', value });
+		} else if (/[0-9]/.test(ch) || (ch === '-' && /[0-9]/.test(text[i + 1] ?? ''))) {
+			const match = /^-?[0-9]+(\.[0-9]+)?/.exec(text.slice(i))!;
+			tokens.push({ kind: 'number', value: Number(match[0]) });
+			i += match[0].length;
+		} else if (/[A-Za-z_]/.test(ch)) {
+			const match = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(i))!;
+			tokens.push({ kind: 'ident', text: match[0] });
+			i += match[0].length;
+		} else if (ch === '(' || ch === ')' || ch === ',') {
+			tokens.push({ kind: 'punct', text: ch });
+			i++;
+		} else {
+			const match = /^(<>|!=|>=|<=|=|<|>)/.exec(text.slice(i));
+			if (!match) throw new FilterError(`无法识别的字符“${ch}”`);
+			tokens.push({ kind: 'op', text: match[0] });
+			i += match[0].length;
+		}
+	}
+	return tokens;
+}
+
+type Predicate = (record: StoredRecord) => boolean;
+type Operand = (record: StoredRecord) => unknown;
+
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'like', 'is', 'null']);
+
+/** Compares as numbers when one side is a number and the other numeric; otherwise as text. */
+function compare(a: unknown, b: unknown): number | undefined {
+	if (a === null || a === undefined || b === null || b === undefined) return undefined;
+	if (typeof a === 'number' || typeof b === 'number') {
+		const na = Number(a);
+		const nb = Number(b);
+		if (Number.isFinite(na) && Number.isFinite(nb) && String(a).trim() !== '' && String(b).trim() !== '')
+			return na - nb;
+	}
+	const sa = typeof a === 'object' ? JSON.stringify(a) : String(a);
+	const sb = typeof b === 'object' ? JSON.stringify(b) : String(b);
+	return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+function likePattern(pattern: string): RegExp {
+	let source = '';
+	for (const ch of pattern) {
+		if (ch === '%') source += '.*';
+		else if (ch === '_') source += '.';
+		else source += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	}
+	return new RegExp(`^${source}$`, 's');
+}
+
+class FilterParser {
+	private position = 0;
+
+	constructor(
+		private readonly tokens: Token[],
+		private readonly resolve: (key: string) => Getter,
+	) {}
+
+	parse(): Predicate {
+		const predicate = this.orExpression();
+		if (this.position < this.tokens.length) throw new FilterError('过滤条件在结尾处有多余的内容');
+		return predicate;
+	}
+
+	private peek(): Token | undefined {
+		return this.tokens[this.position];
+	}
+
+	private isKeyword(word: string): boolean {
+		const token = this.peek();
+		return token?.kind === 'ident' && token.text.toLowerCase() === word;
+	}
+
+	private expectKeyword(word: string): void {
+		if (!this.isKeyword(word)) throw new FilterError(`此处应为 ${word.toUpperCase()}`);
+		this.position++;
+	}
+
+	private isPunct(text: string): boolean {
+		const token = this.peek();
+		return token?.kind === 'punct' && token.text === text;
+	}
+
+	private expectPunct(text: string): void {
+		if (!this.isPunct(text)) throw new FilterError(`此处应为“${text}”`);
+		this.position++;
+	}
+
+	private orExpression(): Predicate {
+		const parts = [this.andExpression()];
+		while (this.isKeyword('or')) {
+			this.position++;
+			parts.push(this.andExpression());
+		}
+		return parts.length === 1 ? parts[0] : (r) => parts.some((p) => p(r));
+	}
+
+	private andExpression(): Predicate {
+		const parts = [this.unary()];
+		while (this.isKeyword('and')) {
+			this.position++;
+			parts.push(this.unary());
+		}
+		return parts.length === 1 ? parts[0] : (r) => parts.every((p) => p(r));
+	}
+
+	private unary(): Predicate {
+		if (this.isKeyword('not')) {
+			this.position++;
+			const inner = this.unary();
+			return (r) => !inner(r);
+		}
+		if (this.isPunct('(')) {
+			this.position++;
+			const inner = this.orExpression();
+			this.expectPunct(')');
+			return inner;
+		}
+		return this.comparison();
+	}
+
+	private operand(): Operand {
+		const token = this.peek();
+		if (!token) throw new FilterError('过滤条件不完整');
+		this.position++;
+		if (token.kind === 'string' || token.kind === 'number') {
+			const value = token.value;
+			return () => value;
+		}
+		if (token.kind === 'ident' && !KEYWORDS.has(token.text.toLowerCase())) return this.resolve(token.text);
+		throw new FilterError('此处应为字段名或常量');
+	}
+
+	private comparison(): Predicate {
+		const left = this.operand();
+		let negate = false;
+		if (this.isKeyword('is')) {
+			this.position++;
+			if (this.isKeyword('not')) {
+				this.position++;
+				negate = true;
+			}
+			this.expectKeyword('null');
+			return (r) => {
+				const value = left(r);
+				return (value === null || value === undefined) !== negate;
+			};
+		}
+		if (this.isKeyword('not')) {
+			this.position++;
+			negate = true;
+		}
+		if (this.isKeyword('in')) {
+			this.position++;
+			this.expectPunct('(');
+			const values: Operand[] = [this.operand()];
+			while (this.isPunct(',')) {
+				this.position++;
+				values.push(this.operand());
+			}
+			this.expectPunct(')');
+			return (r) => {
+				const value = left(r);
+				return values.some((v) => compare(value, v(r)) === 0) !== negate;
+			};
+		}
+		if (this.isKeyword('like')) {
+			this.position++;
+			const token = this.peek();
+			if (token?.kind !== 'string') throw new FilterError('LIKE 后应为字符串常量');
+			this.position++;
+			const pattern = likePattern(token.value);
+			return (r) => {
+				const value = left(r);
+				return (value !== null && value !== undefined && pattern.test(String(value))) !== negate;
+			};
+		}
+		if (negate) throw new FilterError('NOT 后应为 IN 或 LIKE');
+		const token = this.peek();
+		if (token?.kind !== 'op') throw new FilterError('此处应为比较运算符');
+		this.position++;
+		const right = this.operand();
+		const op = token.text;
+		return (r) => {
+			const c = compare(left(r), right(r));
+			if (c === undefined) return false;
+			switch (op) {
+				case '=':
+					return c === 0;
+				case '<>':
+				case '!=':
+					return c !== 0;
+				case '>':
+					return c > 0;
+				case '<':
+					return c < 0;
+				case '>=':
+					return c >= 0;
+				default:
+					return c <= 0;
+			}
+		};
+	}
+}
+
+export interface QueryOptions {
+	maxQueryLimit: number;
+}
+
+/**
+ * Runs a bill query; returns rows (arrays in FieldKeys order, or objects keyed by the FieldKeys
+ * strings for BillQuery) or a failure body (the caller wraps failures as `[[…]]`).
+ */
+export function billQuery(
+	store: KingdeeStore,
+	rawData: unknown,
+	asObjects: boolean,
+	options: QueryOptions,
+): { rows?: unknown[]; failure?: Record<string, unknown> } {
+	if (!isPlainObject(rawData)) return { failure: failureBody(8, 'data 数据包不能为空') };
+	const data = rawData;
+	const formId = scalarText(getCaseInsensitive(data, 'FormId'))?.trim() ?? '';
+	if (!formId) return { failure: failureBody(8, 'data 数据包中的参数 FormId 的值不能为空') };
+	const table = store.table(formId);
+	if (!table) return { failure: failureBody(4, unknownFormMessage(formId)) };
+
+	const keys = (scalarText(getCaseInsensitive(data, 'FieldKeys')) ?? '')
+		.split(',')
+		.map((k) => k.trim())
+		.filter((k) => k !== '');
+	if (keys.length === 0) return { failure: failureBody(8, 'data 数据包中的参数 FieldKeys 的值不能为空') };
+	const getters: Getter[] = [];
+	for (const key of keys) {
+		const getter = fieldGetter(store, table, key);
+		if (!getter) return { failure: failureBody(9, `元数据中标识为${key}的字段不存在`) };
+		getters.push(getter);
+	}
+
+	let records = table.all();
+	const filter = getCaseInsensitive(data, 'FilterString');
+	if (filter !== undefined && filter !== null && filter !== '' && !(Array.isArray(filter) && filter.length === 0)) {
+		try {
+			if (typeof filter !== 'string') throw new FilterError('模拟器只支持字符串形式的 FilterString');
+			if (filter.trim() !== '') {
+				const predicate = new FilterParser(tokenize(filter), (key) => {
+					const getter = fieldGetter(store, table, key);
+					if (!getter) throw new UnknownFieldError(key);
+					return getter;
+				}).parse();
+				records = records.filter(predicate);
+			}
+		} catch (error) {
+			const detail =
+				error instanceof UnknownFieldError
+					? `字段“${error.message}”不存在`
+					: error instanceof FilterError
+						? error.message
+						: '过滤条件无法解析';
+			return { failure: failureBody(4, `GetRealExpress error：过滤条件“FilterString”不正确（${detail}）`) };
+		}
+	}
+
+	const orderText = scalarText(getCaseInsensitive(data, 'OrderString'))?.trim() ?? '';
+	if (orderText) {
+		const orderings: Array<{ getter: Getter; sign: number }> = [];
+		for (const part of orderText.split(',')) {
+			const [field, direction = 'ASC', ...rest] = part.trim().split(/\s+/);
+			const dir = direction.toUpperCase();
+			const getter = fieldGetter(store, table, field);
+			if (!getter) return { failure: failureBody(9, `元数据中标识为${field}的字段不存在`) };
+			if (rest.length > 0 || (dir !== 'ASC' && dir !== 'DESC')) {
+				return { failure: failureBody(4, `排序条件“${orderText}”不正确`) };
+			}
+			orderings.push({ getter, sign: dir === 'DESC' ? -1 : 1 });
+		}
+		records = records
+			.map((record, index) => ({ record, index }))
+			.sort((a, b) => {
+				for (const { getter, sign } of orderings) {
+					const va = getter(a.record);
+					const vb = getter(b.record);
+					// SQL Server puts NULLs first in ascending order.
+					const c = va === null && vb === null ? 0 : va === null ? -1 : vb === null ? 1 : (compare(va, vb) ?? 0);
+					if (c !== 0) return c * sign;
+				}
+				return a.index - b.index;
+			})
+			.map((entry) => entry.record);
+	}
+
+	const top = Math.max(0, Math.floor(Number(getCaseInsensitive(data, 'TopRowCount')) || 0));
+	if (top > 0) records = records.slice(0, top);
+	const startRow = Math.max(0, Math.floor(Number(getCaseInsensitive(data, 'StartRow')) || 0));
+	const requested = Math.max(0, Math.floor(Number(getCaseInsensitive(data, 'Limit')) || 0));
+	const limit = requested === 0 ? options.maxQueryLimit : Math.min(requested, options.maxQueryLimit);
+	const page = records.slice(startRow, startRow + limit);
+	const rows = page.map((record) => {
+		if (!asObjects) return getters.map((g) => g(record));
+		const row: Record<string, unknown> = {};
+		keys.forEach((key, index) => (row[key] = getters[index](record)));
+		return row;
+	});
+	return { rows };
+}

@@ -1,0 +1,535 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-hardcoded-secrets */
+/**
+ * A local emulator of the Kingdee Cloud Galaxy (金蝶云星空) WebAPI, faithful to
+ * shared/reference/kingdee-webapi.md including its quirks: every login mode, cookie/header sessions
+ * with sliding expiry, signed headers, per-session serialisation, BatchSave with DIndex semantics,
+ * status flow, queries, and injectable faults. Only Node built-ins and the repo's signing module.
+ *
+ * Order of a DynamicFormService call: wait for the session's queue → latency → injected HTTP 500 /
+ * response_error / MsgCode 14 → authentication (session or signed headers) → operation →
+ * optionally "commit then never answer".
+ */
+import * as http from 'http';
+import type { AddressInfo, Socket } from 'net';
+
+import { type LoginSignAlgorithm } from '../../nodes/Kingdee/protocol/signing';
+import { presentedSessionIds, SessionRegistry, sessionCookies, type EmulatorUser, type Session } from './auth';
+import {
+	allocate,
+	audit,
+	batchSave,
+	deleteRecords,
+	executeOperation,
+	save,
+	submit,
+	unAudit,
+	view,
+	type OperationContext,
+} from './operations';
+import { billQuery } from './query';
+import { formatKingdeeDateTime, FORM_DEFINITIONS, KingdeeStore, type StoredRecord } from './store';
+import {
+	BadRequestBody,
+	extractArguments,
+	failureBody,
+	IIS_ERROR_PAGE,
+	resolveService,
+	responseErrorText,
+	sessionLostBody,
+	WRITE_SERVICES,
+	wrapForService,
+	type ServiceInfo,
+} from './wire';
+
+export const DEFAULT_KINGDEE_ACCOUNT = {
+	acctId: '5db25ac8d2b819',
+	username: 'webapi',
+	password: 'Kd-Pass-2024!',
+	appId: '204399_72epSbtEQMC92Vwt2d3LRa9LRqSc1tqJ',
+	appSecret: 'fb7d46647ac346dbb5fcd45b65512a45',
+	lcid: 2052,
+};
+
+export interface KingdeeFaults {
+	latencyMs?: number;
+	perRowLatencyMs?: number;
+	http500NextCalls?: number;
+	msgCode14NextCalls?: number;
+	responseErrorNextCalls?: number;
+	dropSessionAfterCalls?: number;
+	commitThenTimeoutNextCalls?: number;
+	failNumbers?: string[];
+}
+
+export interface KingdeeEmulatorOptions {
+	port?: number;
+	users?: Array<{ username: string; password: string; appId?: string; appSecret?: string; locked?: boolean }>;
+	acctId?: string;
+	orgs?: string[];
+	sessionIdleMinutes?: number;
+	maxQueryLimit?: number;
+	faults?: KingdeeFaults;
+	/** LoginBySign hashes accepted (default both: SHA-256 of current servers, SHA-1 of pre-PT-146911 ones). */
+	loginSignAlgorithms?: LoginSignAlgorithm[];
+	/** Clock for session expiry and record dates (tests inject one to expire sessions without waiting). */
+	now?: () => number;
+}
+
+export interface KingdeeEmulatorStats {
+	calls: number;
+	byService: Record<string, number>;
+	logins: number;
+	sessionsLost: number;
+	/** Highest number of requests of one session processed at the same time (1 = serialised). */
+	maxConcurrencyPerSession: number;
+	/** Highest number of API requests processed at the same time overall. */
+	maxConcurrencyOverall: number;
+}
+
+export interface KingdeeEmulator {
+	serverUrl: string;
+	port: number;
+	acctId: string;
+	close(): Promise<void>;
+	setFaults(faults: KingdeeFaults): void;
+	records(formId: string): Array<Record<string, unknown>>;
+	seedRecords(formId: string, count: number, make?: (i: number) => Record<string, unknown>): void;
+	dropAllSessions(): void;
+	stats(): KingdeeEmulatorStats;
+	resetStats(): void;
+}
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+const JSON_TYPE = 'application/json; charset=utf-8';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+
+class EmulatorClosed extends Error {}
+
+interface Reply {
+	status: number;
+	body: string;
+	contentType: string;
+	cookies?: string[];
+}
+
+function jsonReply(value: unknown, cookies?: string[]): Reply {
+	return { status: 200, body: JSON.stringify(value), contentType: JSON_TYPE, cookies };
+}
+
+function emptyStats(): KingdeeEmulatorStats {
+	return { calls: 0, byService: {}, logins: 0, sessionsLost: 0, maxConcurrencyPerSession: 0, maxConcurrencyOverall: 0 };
+}
+
+export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {}): Promise<KingdeeEmulator> {
+	const acctId = options.acctId ?? DEFAULT_KINGDEE_ACCOUNT.acctId;
+	const users: EmulatorUser[] = (
+		options.users ?? [
+			{
+				username: DEFAULT_KINGDEE_ACCOUNT.username,
+				password: DEFAULT_KINGDEE_ACCOUNT.password,
+				appId: DEFAULT_KINGDEE_ACCOUNT.appId,
+				appSecret: DEFAULT_KINGDEE_ACCOUNT.appSecret,
+			},
+		]
+	).map((u) => ({ ...u }));
+	const now = options.now ?? (() => Date.now());
+	const maxQueryLimit = options.maxQueryLimit ?? 2000;
+	const store = new KingdeeStore(options.orgs ?? ['100', '101', '102']);
+	const sessions = new SessionRegistry({
+		acctId,
+		users,
+		sessionIdleMinutes: options.sessionIdleMinutes ?? 20,
+		loginSignAlgorithms: options.loginSignAlgorithms ?? ['sha256', 'sha1'],
+		now,
+	});
+	let faults: KingdeeFaults = { ...(options.faults ?? {}) };
+	let stats = emptyStats();
+	let closed = false;
+
+	const sockets = new Set<Socket>();
+	const pendingSleeps = new Set<{ timer: NodeJS.Timeout; reject: (error: Error) => void }>();
+	const sleep = (ms: number) =>
+		new Promise<void>((resolve, reject) => {
+			if (closed) return reject(new EmulatorClosed());
+			if (!(ms > 0)) return resolve();
+			const entry = {
+				timer: setTimeout(() => {
+					pendingSleeps.delete(entry);
+					resolve();
+				}, ms),
+				reject,
+			};
+			pendingSleeps.add(entry);
+		});
+
+	// Per-session serialisation: requests presenting the same session run one after another, as IIS
+	// queues them; other sessions (and requests without one) run concurrently.
+	const queues = new Map<string, Promise<void>>();
+	const activeBySession = new Map<string, number>();
+	let activeOverall = 0;
+	async function serialised<T>(key: string | undefined, work: () => Promise<T>): Promise<T> {
+		let release = () => {};
+		if (key !== undefined) {
+			const previous = queues.get(key) ?? Promise.resolve();
+			const mine = new Promise<void>((resolve) => (release = resolve));
+			const tail = previous.then(() => mine);
+			queues.set(key, tail);
+			await previous;
+			const finish = release;
+			release = () => {
+				finish();
+				if (queues.get(key) === tail) queues.delete(key);
+			};
+		}
+		activeOverall++;
+		stats.maxConcurrencyOverall = Math.max(stats.maxConcurrencyOverall, activeOverall);
+		if (key !== undefined) {
+			const active = (activeBySession.get(key) ?? 0) + 1;
+			activeBySession.set(key, active);
+			stats.maxConcurrencyPerSession = Math.max(stats.maxConcurrencyPerSession, active);
+		}
+		try {
+			return await work();
+		} finally {
+			activeOverall--;
+			if (key !== undefined) {
+				const active = (activeBySession.get(key) ?? 1) - 1;
+				if (active === 0) activeBySession.delete(key);
+				else activeBySession.set(key, active);
+			}
+			release();
+		}
+	}
+
+	/** Consumes one unit of a "next N calls" fault counter. */
+	function takeFault(
+		name: 'http500NextCalls' | 'msgCode14NextCalls' | 'responseErrorNextCalls' | 'commitThenTimeoutNextCalls',
+	): boolean {
+		const remaining = faults[name] ?? 0;
+		if (remaining <= 0) return false;
+		faults[name] = remaining - 1;
+		return true;
+	}
+
+	function injectedFailure(service: ServiceInfo): Reply | undefined {
+		if (takeFault('http500NextCalls'))
+			return { status: 500, body: IIS_ERROR_PAGE, contentType: 'text/html; charset=utf-8' };
+		if (takeFault('responseErrorNextCalls')) {
+			return {
+				status: 200,
+				body: responseErrorText(
+					'服务器内部异常：模拟器注入的异常（Object reference not set to an instance of an object.）',
+				),
+				contentType: TEXT_TYPE,
+			};
+		}
+		// MsgCode 14 is a DynamicFormService status; login replies have no such envelope.
+		if (service.kind === 'form' && takeFault('msgCode14NextCalls')) {
+			return jsonReply(wrapForService(service.name, failureBody(14, '调用限制：接口调用过于频繁，请稍后再试')));
+		}
+		return undefined;
+	}
+
+	function operationContext(): OperationContext {
+		return { store, now, sleep, perRowLatencyMs: faults.perRowLatencyMs ?? 0, failNumbers: faults.failNumbers ?? [] };
+	}
+
+	async function runOperation(service: ServiceInfo, args: Record<string, unknown>): Promise<unknown> {
+		const ctx = operationContext();
+		switch (service.name) {
+			case 'Save':
+				return save(ctx, args.formid, args.data);
+			case 'BatchSave':
+				return batchSave(ctx, args.formid, args.data);
+			case 'Submit':
+				return submit(ctx, args.formid, args.data);
+			case 'Audit':
+				return audit(ctx, args.formid, args.data);
+			case 'UnAudit':
+				return unAudit(ctx, args.formid, args.data);
+			case 'Delete':
+				return deleteRecords(ctx, args.formid, args.data);
+			case 'View':
+				return view(ctx, args.formid, args.data);
+			case 'Allocate':
+				return allocate(ctx, args.formid, args.data, false);
+			case 'CancelAllocate':
+				return allocate(ctx, args.formid, args.data, true);
+			case 'ExcuteOperation':
+			case 'ExecuteOperation':
+				return executeOperation(ctx, args.formid, args.opnumber, args.data);
+			default: {
+				const result = billQuery(store, args.data, service.name === 'BillQuery', { maxQueryLimit });
+				return result.rows ?? [[result.failure]];
+			}
+		}
+	}
+
+	/** Authenticates a form call: a live session, else signed headers, else the session-lost reply. */
+	function authenticate(
+		req: http.IncomingMessage,
+		ids: string[],
+		pathname: string,
+	): { session: Session; cookies?: string[] } | { reply: 'lost' | 'wrongAcct' } {
+		const live = sessions.use(ids, faults.dropSessionAfterCalls);
+		if (live) return { session: live };
+		const signed = sessions.verifySignedHeaders(req.headers, pathname);
+		if (signed.outcome === 'ok') {
+			stats.logins++;
+			return { session: signed.session, cookies: sessionCookies(signed.session) };
+		}
+		if (signed.outcome === 'wrongAcct') return { reply: 'wrongAcct' };
+		return { reply: 'lost' };
+	}
+
+	async function handleApiCall(
+		req: http.IncomingMessage,
+		service: ServiceInfo,
+		pathname: string,
+		bodyText: string,
+	): Promise<Reply | 'hang'> {
+		let args: Record<string, unknown>;
+		try {
+			args = extractArguments(bodyText.trim() === '' ? {} : JSON.parse(bodyText), service);
+		} catch (error) {
+			const message = error instanceof BadRequestBody ? error.message : '请求体不是有效的 JSON';
+			return { status: 200, body: responseErrorText(message), contentType: TEXT_TYPE };
+		}
+		const ids = presentedSessionIds(req.headers);
+
+		if (service.kind === 'auth') {
+			await sleep(faults.latencyMs ?? 0);
+			const injected = injectedFailure(service);
+			if (injected) return injected;
+			if (service.name === 'Logout') {
+				const session = sessions.find(ids);
+				if (session) sessions.remove(session);
+				return jsonReply(!!session);
+			}
+			const login = sessions.login(service.name, args);
+			if (!login.session) return jsonReply(login.body);
+			stats.logins++;
+			return jsonReply(login.body, sessionCookies(login.session));
+		}
+
+		const known = sessions.find(ids);
+		return serialised(known ? known.kdsvcSessionId : undefined, async () => {
+			if (closed) throw new EmulatorClosed();
+			await sleep(faults.latencyMs ?? 0);
+			const injected = injectedFailure(service);
+			if (injected) return injected;
+			const auth = authenticate(req, ids, pathname);
+			if ('reply' in auth) {
+				if (auth.reply === 'wrongAcct')
+					return { status: 401, body: 'Fail to verify thirty passport', contentType: TEXT_TYPE };
+				stats.sessionsLost++;
+				return jsonReply(wrapForService(service.name, sessionLostBody()));
+			}
+			const result = await runOperation(service, args);
+			if (WRITE_SERVICES.has(service.name) && takeFault('commitThenTimeoutNextCalls')) return 'hang';
+			return jsonReply(result, auth.cookies);
+		});
+	}
+
+	function send(res: http.ServerResponse, reply: Reply): void {
+		if (res.destroyed || res.headersSent) return;
+		const headers: http.OutgoingHttpHeaders = { 'Content-Type': reply.contentType, 'Cache-Control': 'private' };
+		if (reply.cookies) headers['Set-Cookie'] = reply.cookies;
+		res.writeHead(reply.status, headers);
+		res.end(reply.body);
+	}
+
+	function readBody(req: http.IncomingMessage): Promise<string | undefined> {
+		return new Promise((resolve) => {
+			const chunks: Buffer[] = [];
+			let size = 0;
+			req.on('data', (chunk: Buffer) => {
+				size += chunk.length;
+				if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+			});
+			req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
+			req.on('error', () => resolve(undefined));
+		});
+	}
+
+	function records(formId: string): StoredRecord[] {
+		const table = store.table(formId);
+		if (!table)
+			throw new Error(
+				`The Kingdee emulator has no form "${formId}" (known: ${FORM_DEFINITIONS.map((d) => d.formId).join(', ')})`,
+			);
+		return table.all().map((record) => JSON.parse(JSON.stringify(record)) as StoredRecord);
+	}
+
+	/** Stores audited records directly (no validation but unique numbers); numbers default to <prefix><id>. */
+	function seedRecords(formId: string, count: number, make?: (i: number) => Record<string, unknown>): void {
+		const table = store.table(formId);
+		if (!table) throw new Error(`The Kingdee emulator has no form "${formId}"`);
+		const def = table.definition;
+		const nowText = formatKingdeeDateTime(now());
+		for (let i = 0; i < count; i++) {
+			const id = table.allocateId();
+			const record: StoredRecord = {
+				[def.pkField]: id,
+				FNumber: `${def.seedNumberPrefix}${id}`,
+				FName: `${def.caption}${id}`,
+				FCreateOrgId: store.orgs[0].number,
+				FUseOrgId: store.orgs[0].number,
+				FDocumentStatus: 'C',
+				FForbidStatus: 'A',
+				FCreateDate: nowText,
+				FModifyDate: nowText,
+				FAuditDate: nowText,
+				allocatedOrgs: [],
+			};
+			for (const [key, value] of Object.entries(make ? make(i) : {})) {
+				if (key.toLowerCase() === def.pkField.toLowerCase()) continue;
+				record[table.adoptField(key)] = value;
+			}
+			record.FNumber = String(record.FNumber);
+			if (table.findByNumber(record.FNumber as string)) {
+				throw new Error(`seedRecords: number "${String(record.FNumber)}" already exists in ${def.formId}`);
+			}
+			table.put(record);
+		}
+	}
+
+	function setFaults(next: KingdeeFaults): void {
+		faults = { ...next };
+	}
+
+	function resetStats(): void {
+		stats = emptyStats();
+	}
+
+	function snapshotStats(): KingdeeEmulatorStats {
+		return { ...stats, byService: { ...stats.byService } };
+	}
+
+	async function handleAdmin(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+		const route = `${req.method ?? ''} ${url.pathname}`;
+		const bodyText = (await readBody(req)) ?? '';
+		let body: Record<string, unknown> = {};
+		try {
+			body = bodyText.trim() ? (JSON.parse(bodyText) as Record<string, unknown>) : {};
+		} catch {
+			return send(res, { status: 400, body: JSON.stringify({ error: 'invalid JSON' }), contentType: JSON_TYPE });
+		}
+		try {
+			switch (route) {
+				case 'GET /__admin/records':
+					return send(res, jsonReply(records(url.searchParams.get('formId') ?? 'BD_Customer')));
+				case 'POST /__admin/records/seed':
+					seedRecords(String(body.formId ?? 'BD_Customer'), Number(body.count) || 0);
+					return send(res, jsonReply({ ok: true }));
+				case 'POST /__admin/faults':
+					setFaults(body as KingdeeFaults);
+					return send(res, jsonReply({ ok: true, faults }));
+				case 'GET /__admin/faults':
+					return send(res, jsonReply(faults));
+				case 'GET /__admin/stats':
+					return send(res, jsonReply(snapshotStats()));
+				case 'POST /__admin/stats/reset':
+					resetStats();
+					return send(res, jsonReply({ ok: true }));
+				case 'POST /__admin/reset':
+					store.clear();
+					sessions.clear();
+					return send(res, jsonReply({ ok: true }));
+				default:
+					return send(res, {
+						status: 404,
+						body: JSON.stringify({ error: `no admin route ${route}` }),
+						contentType: JSON_TYPE,
+					});
+			}
+		} catch (error) {
+			return send(res, {
+				status: 404,
+				body: JSON.stringify({ error: (error as Error).message }),
+				contentType: JSON_TYPE,
+			});
+		}
+	}
+
+	async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		if (url.pathname.startsWith('/__admin/')) return handleAdmin(req, res, url);
+
+		const resolved = resolveService(url.pathname);
+		if (resolved) stats.calls++;
+		if (!resolved || !resolved.service) {
+			req.resume();
+			const what = resolved ? `服务方法“${resolved.rawName}”不存在，或模拟器不支持` : '请求的地址不是 WebAPI 服务';
+			return send(res, { status: 404, body: responseErrorText(what), contentType: TEXT_TYPE });
+		}
+		const service = resolved.service;
+		stats.byService[service.name] = (stats.byService[service.name] ?? 0) + 1;
+		if (req.method !== 'POST') {
+			req.resume();
+			return send(res, { status: 405, body: responseErrorText('WebAPI 只接受 POST 请求'), contentType: TEXT_TYPE });
+		}
+		const bodyText = await readBody(req);
+		if (bodyText === undefined) {
+			return send(res, { status: 413, body: responseErrorText('请求体过大'), contentType: TEXT_TYPE });
+		}
+		const reply = await handleApiCall(req, service, url.pathname, bodyText);
+		// "Commit then time out": the write happened; the socket stays open without an answer until
+		// the client gives up (or close() destroys it).
+		if (reply === 'hang') return;
+		send(res, reply);
+	}
+
+	const server = http.createServer((req, res) => {
+		handle(req, res).catch((error: unknown) => {
+			if (error instanceof EmulatorClosed || closed) {
+				res.destroy();
+				return;
+			}
+			send(res, {
+				status: 200,
+				body: responseErrorText('服务器内部异常：模拟器处理请求时出错'),
+				contentType: TEXT_TYPE,
+			});
+		});
+	});
+	server.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	server.on('clientError', (_error, socket) => socket.destroy());
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, '127.0.0.1', () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const port = (server.address() as AddressInfo).port;
+
+	return {
+		serverUrl: `http://127.0.0.1:${port}/k3cloud/`,
+		port,
+		acctId,
+		async close() {
+			if (closed) return;
+			closed = true;
+			for (const entry of pendingSleeps) {
+				clearTimeout(entry.timer);
+				entry.reject(new EmulatorClosed());
+			}
+			pendingSleeps.clear();
+			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+			for (const socket of sockets) socket.destroy();
+			sockets.clear();
+			await stopped;
+		},
+		setFaults,
+		records,
+		seedRecords,
+		dropAllSessions: () => sessions.clear(),
+		stats: snapshotStats,
+		resetStats,
+	};
+}

@@ -1,0 +1,223 @@
+/**
+ * In-memory data of the Kingdee emulator: organisations and the base-data forms it knows
+ * (BD_Customer, BD_Supplier, BD_MATERIAL), with their metadata field lists.
+ *
+ * Records are kept with F-key names as the WebAPI uses them in Save packages and queries:
+ * the primary key (FCUSTID, …) as a number, FNumber, FName, FCreateOrgId / FUseOrgId as organisation
+ * NUMBERS (strings), FDocumentStatus, FForbidStatus, the dates, `allocatedOrgs` (org numbers the record
+ * was distributed to) and every other field exactly as it was saved.
+ */
+
+export interface FormDefinition {
+	formId: string;
+	/** Chinese caption used in messages, as the product phrases them. */
+	caption: string;
+	pkField: string;
+	/** Prefix of numbers given to seeded records. */
+	seedNumberPrefix: string;
+	/** Metadata field keys (canonical spelling); queries accept these plus any field a Save stored. */
+	fields: string[];
+}
+
+const COMMON_FIELDS = [
+	'FMasterId',
+	'FNumber',
+	'FName',
+	'FShortName',
+	'FCreateOrgId',
+	'FUseOrgId',
+	'FDocumentStatus',
+	'FForbidStatus',
+	'FCreateDate',
+	'FModifyDate',
+	'FAuditDate',
+	'FDescription',
+	'FGroup',
+];
+
+export const FORM_DEFINITIONS: FormDefinition[] = [
+	{
+		formId: 'BD_Customer',
+		caption: '客户',
+		pkField: 'FCUSTID',
+		seedNumberPrefix: 'CUST',
+		fields: [
+			'FCUSTID',
+			...COMMON_FIELDS,
+			'FCustTypeId',
+			'FTRADINGCURRID',
+			'FTaxRate',
+			'FInvoiceType',
+			'FIsTrade',
+			'FCOUNTRY',
+			'FPROVINCIAL',
+			'FADDRESS',
+			'FTEL',
+			'FSELLER',
+			'FSALDEPTID',
+			'FSETTLETYPEID',
+			'FRECCONDITIONID',
+			'FINVOICETITLE',
+			'FTAXREGISTERCODE',
+		],
+	},
+	{
+		formId: 'BD_Supplier',
+		caption: '供应商',
+		pkField: 'FSUPPLIERID',
+		seedNumberPrefix: 'SUP',
+		fields: [
+			'FSUPPLIERID',
+			...COMMON_FIELDS,
+			'FCountry',
+			'FAddress',
+			'FSupplierClassify',
+			'FPayCurrencyId',
+			'FTaxRateId',
+		],
+	},
+	{
+		formId: 'BD_MATERIAL',
+		caption: '物料',
+		pkField: 'FMATERIALID',
+		seedNumberPrefix: 'MAT',
+		fields: [
+			'FMATERIALID',
+			...COMMON_FIELDS,
+			'FSpecification',
+			'FMaterialGroup',
+			'FBaseUnitId',
+			'FErpClsID',
+			'FBARCODE',
+			'FOldNumber',
+		],
+	},
+];
+
+/** Fields a Save package may not set: the emulator (like the product) maintains them itself. */
+export const SYSTEM_FIELDS = new Set(
+	['FMasterId', 'FDocumentStatus', 'FForbidStatus', 'FCreateDate', 'FModifyDate', 'FAuditDate', 'allocatedOrgs'].map(
+		(f) => f.toLowerCase(),
+	),
+);
+
+export interface OrgInfo {
+	/** Internal organisation id (what FCreateOrgId holds in queries and what Allocate's TOrgIds list). */
+	id: number;
+	number: string;
+	name: string;
+}
+
+export type StoredRecord = Record<string, unknown>;
+
+/** One form's records plus the extra field names clients saved (so queries may ask for them). */
+export class FormTable {
+	private readonly byId = new Map<number, StoredRecord>();
+	private readonly canonicalByLower = new Map<string, string>();
+	private nextId = 100001;
+
+	constructor(readonly definition: FormDefinition) {
+		for (const field of definition.fields) this.canonicalByLower.set(field.toLowerCase(), field);
+	}
+
+	/** Canonical spelling of a known field key (case-insensitive), or undefined. */
+	knownField(key: string): string | undefined {
+		return this.canonicalByLower.get(key.toLowerCase());
+	}
+
+	/** Canonical spelling of a field a package sends; unknown fields are remembered as first spelled. */
+	adoptField(key: string): string {
+		const known = this.knownField(key);
+		if (known) return known;
+		this.canonicalByLower.set(key.toLowerCase(), key);
+		return key;
+	}
+
+	allocateId(): number {
+		return this.nextId++;
+	}
+
+	get(id: number): StoredRecord | undefined {
+		return this.byId.get(id);
+	}
+
+	put(record: StoredRecord): void {
+		this.byId.set(record[this.definition.pkField] as number, record);
+	}
+
+	remove(id: number): void {
+		this.byId.delete(id);
+	}
+
+	findByNumber(number: string): StoredRecord | undefined {
+		for (const record of this.byId.values()) if (record.FNumber === number) return record;
+		return undefined;
+	}
+
+	idOf(record: StoredRecord): number {
+		return record[this.definition.pkField] as number;
+	}
+
+	/** Records in primary-key order (insertion order, since ids only grow). */
+	all(): StoredRecord[] {
+		return Array.from(this.byId.values());
+	}
+
+	clear(): void {
+		this.byId.clear();
+		this.nextId = 100001;
+		this.canonicalByLower.clear();
+		for (const field of this.definition.fields) this.canonicalByLower.set(field.toLowerCase(), field);
+	}
+}
+
+export class KingdeeStore {
+	readonly orgs: OrgInfo[];
+	private readonly tables = new Map<string, FormTable>();
+
+	constructor(orgNumbers: string[]) {
+		// The first org gets id 1 (the product's "100" main org); the others 100002, 100003, … as in
+		// the reference's Allocate example (TOrgIds "100002,100003").
+		this.orgs = orgNumbers.map((number, index) => ({
+			id: index === 0 ? 1 : 100001 + index,
+			number,
+			name: index === 0 ? `总部组织${number}` : `分支组织${number}`,
+		}));
+		for (const definition of FORM_DEFINITIONS)
+			this.tables.set(definition.formId.toLowerCase(), new FormTable(definition));
+	}
+
+	/** Form ids are matched case-insensitively. */
+	table(formId: string): FormTable | undefined {
+		return this.tables.get(formId.toLowerCase());
+	}
+
+	orgByNumber(number: string): OrgInfo | undefined {
+		return this.orgs.find((org) => org.number === number);
+	}
+
+	orgById(id: number): OrgInfo | undefined {
+		return this.orgs.find((org) => org.id === id);
+	}
+
+	clear(): void {
+		for (const table of this.tables.values()) table.clear();
+	}
+}
+
+/** `2024-05-01T08:30:00` — the product's local date-time text (no zone, no milliseconds). */
+export function formatKingdeeDateTime(epochMs: number): string {
+	return new Date(epochMs).toISOString().slice(0, 19);
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Looks a key up case-insensitively (the WebAPI binds data keys without regard to case). */
+export function getCaseInsensitive(object: Record<string, unknown>, key: string): unknown {
+	if (key in object) return object[key];
+	const lower = key.toLowerCase();
+	for (const k of Object.keys(object)) if (k.toLowerCase() === lower) return object[k];
+	return undefined;
+}

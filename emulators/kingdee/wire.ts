@@ -1,0 +1,203 @@
+/**
+ * Wire format of the Kingdee WebAPI as the emulator speaks it: service routing, the three request
+ * body shapes (reference §1.3) and the response envelopes (§2.6, §4.1).
+ */
+import { getCaseInsensitive, isPlainObject } from './store';
+
+export type ServiceKind = 'auth' | 'form';
+
+export interface ServiceInfo {
+	kind: ServiceKind;
+	/** Canonical method name, also the key in stats().byService (`BatchSave`, `ValidateUser`, …). */
+	name: string;
+	/** Positional parameter names (shape B/C), also the named keys of shape A. */
+	params: string[];
+}
+
+const FORM_DATA = ['formid', 'data'];
+const SERVICES: ServiceInfo[] = [
+	{ kind: 'auth', name: 'ValidateUser', params: ['acctid', 'username', 'password', 'lcid'] },
+	{ kind: 'auth', name: 'ValidateUser2', params: ['acctid', 'username', 'password', 'iskickoff', 'lcid'] },
+	{ kind: 'auth', name: 'LoginByAppSecret', params: ['acctid', 'username', 'appid', 'appsecret', 'lcid'] },
+	{ kind: 'auth', name: 'LoginBySign', params: ['acctid', 'username', 'appid', 'timestamp', 'sign', 'lcid'] },
+	{ kind: 'auth', name: 'Logout', params: [] },
+	{ kind: 'form', name: 'Save', params: FORM_DATA },
+	{ kind: 'form', name: 'BatchSave', params: FORM_DATA },
+	{ kind: 'form', name: 'Submit', params: FORM_DATA },
+	{ kind: 'form', name: 'Audit', params: FORM_DATA },
+	{ kind: 'form', name: 'UnAudit', params: FORM_DATA },
+	{ kind: 'form', name: 'Delete', params: FORM_DATA },
+	{ kind: 'form', name: 'View', params: FORM_DATA },
+	{ kind: 'form', name: 'Allocate', params: FORM_DATA },
+	{ kind: 'form', name: 'CancelAllocate', params: FORM_DATA },
+	{ kind: 'form', name: 'ExcuteOperation', params: ['formid', 'opnumber', 'data'] },
+	{ kind: 'form', name: 'ExecuteOperation', params: ['formid', 'opnumber', 'data'] },
+	{ kind: 'form', name: 'ExecuteBillQuery', params: ['data'] },
+	{ kind: 'form', name: 'BillQuery', params: ['data'] },
+];
+
+/** Services that change data: the ones `commitThenTimeoutNextCalls` applies to. */
+export const WRITE_SERVICES = new Set([
+	'Save',
+	'BatchSave',
+	'Submit',
+	'Audit',
+	'UnAudit',
+	'Delete',
+	'Allocate',
+	'CancelAllocate',
+	'ExcuteOperation',
+	'ExecuteOperation',
+]);
+
+/** Services whose errors arrive wrapped as `[[{…}]]`. */
+export const QUERY_SERVICES = new Set(['ExecuteBillQuery', 'BillQuery']);
+
+const SERVICE_PATH =
+	/^\/[^/]+\/kingdee\.bos\.webapi\.servicesstub\.(authservice|dynamicformservice)\.([a-z0-9_]+)\.common\.kdsvc$/i;
+
+/**
+ * Maps a request path (`/k3cloud/Kingdee.BOS.WebApi.ServicesStub.DynamicFormService.save.common.kdsvc`)
+ * to a service; the virtual directory, service and method names are case-insensitive.
+ * Returns the raw method name as well so an unknown method can be reported.
+ */
+export function resolveService(pathname: string): { service?: ServiceInfo; rawName: string } | undefined {
+	const match = SERVICE_PATH.exec(pathname);
+	if (!match) return undefined;
+	const group = match[1].toLowerCase() === 'authservice' ? 'auth' : 'form';
+	const method = match[2].toLowerCase();
+	const service = SERVICES.find((s) => s.kind === group && s.name.toLowerCase() === method);
+	return { service, rawName: match[2] };
+}
+
+export class BadRequestBody extends Error {}
+
+/**
+ * Extracts the arguments of a call, keyed by the lower-case parameter names of `service.params`:
+ * - shape A: named keys, any case (`{"formid":…,"data":…}`);
+ * - shape B: `{"parameters":[…]}`, positional;
+ * - shape C: the legacy envelope, where `parameters` is a JSON string of the array.
+ * `data` given as a JSON string is parsed; any other element is left as sent.
+ */
+export function extractArguments(body: unknown, service: ServiceInfo): Record<string, unknown> {
+	if (!isPlainObject(body)) throw new BadRequestBody('请求体必须是 JSON 对象（命名参数或 parameters 数组）');
+	const args: Record<string, unknown> = {};
+	let positional = getCaseInsensitive(body, 'parameters');
+	if (typeof positional === 'string') {
+		try {
+			positional = JSON.parse(positional);
+		} catch {
+			positional = undefined;
+		}
+		if (!Array.isArray(positional)) throw new BadRequestBody('参数 parameters 不是有效的 JSON 数组');
+	}
+	if (Array.isArray(positional)) {
+		service.params.forEach((name, index) => (args[name] = positional && (positional as unknown[])[index]));
+	} else {
+		for (const name of service.params) args[name] = getCaseInsensitive(body, name);
+	}
+	if (typeof args.data === 'string') {
+		const text = args.data.trim();
+		if (text === '') args.data = undefined;
+		else {
+			let parsed: unknown;
+			let valid = true;
+			try {
+				parsed = JSON.parse(text);
+			} catch {
+				valid = false;
+			}
+			if (!valid) throw new BadRequestBody('data 数据包不是有效的 JSON');
+			args.data = parsed;
+		}
+	}
+	return args;
+}
+
+export interface EntityResult {
+	Id: number | string;
+	Number: string;
+	DIndex: number;
+}
+
+export interface ErrorResult {
+	FieldName: string | null;
+	Message: string;
+	DIndex: number;
+}
+
+/** `Result.ResponseStatus`: success has no ErrorCode and MsgCode 0; failure ErrorCode 500 and the MsgCode. */
+export function responseStatus(
+	successes: EntityResult[],
+	errors: ErrorResult[],
+	msgCode: number,
+): Record<string, unknown> {
+	if (errors.length === 0) {
+		return { IsSuccess: true, Errors: [], SuccessEntitys: successes, SuccessMessages: [], MsgCode: 0 };
+	}
+	return {
+		ErrorCode: 500,
+		IsSuccess: false,
+		Errors: errors,
+		SuccessEntitys: successes,
+		SuccessMessages: [],
+		MsgCode: msgCode,
+	};
+}
+
+/** The whole-call failure body `{"Result":{"ResponseStatus":{…}}}` with one error. */
+export function failureBody(
+	msgCode: number,
+	message: string,
+	fieldName: string | null = null,
+): Record<string, unknown> {
+	return {
+		Result: { ResponseStatus: responseStatus([], [{ FieldName: fieldName, Message: message, DIndex: 0 }], msgCode) },
+	};
+}
+
+/** The exact session-lost reply (reference §2.6). */
+export const SESSION_LOST_MESSAGE = '会话信息已丢失，请重新登录';
+export function sessionLostBody(): Record<string, unknown> {
+	return failureBody(1, SESSION_LOST_MESSAGE);
+}
+
+/** Query services deliver failures wrapped in two arrays. */
+export function wrapForService(serviceName: string, body: Record<string, unknown>): unknown {
+	return QUERY_SERVICES.has(serviceName) ? [[body]] : body;
+}
+
+/** The server-exception envelope (`response_error:` + JSON), reference §1.2. */
+export function responseErrorText(message: string): string {
+	return `response_error:${JSON.stringify({
+		Message: message,
+		InnerExWrapper: null,
+		InnerException: null,
+		StackTrace: null,
+	})}`;
+}
+
+export const IIS_ERROR_PAGE =
+	'<!DOCTYPE html>\r\n<html><head><title>Runtime Error</title></head><body>' +
+	"<h1>Server Error in '/K3Cloud' Application.</h1><h2><i>Runtime Error</i></h2>" +
+	'<p>An application error occurred on the server (Kingdee emulator: injected HTTP 500).</p></body></html>';
+
+/** `true`, `"true"`, `"True"`, 1 and `"1"` are true (templates write booleans as strings). */
+export function toBoolean(value: unknown, fallback: boolean): boolean {
+	if (value === undefined || value === null || value === '') return fallback;
+	if (typeof value === 'boolean') return value;
+	if (typeof value === 'number') return value !== 0;
+	if (typeof value === 'string') {
+		const lower = value.trim().toLowerCase();
+		if (lower === 'true' || lower === '1') return true;
+		if (lower === 'false' || lower === '0') return false;
+	}
+	return fallback;
+}
+
+/** Scalars to text (numbers allowed where the product takes text); objects and arrays → undefined. */
+export function scalarText(value: unknown): string | undefined {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return undefined;
+}
