@@ -1,0 +1,189 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console */
+/**
+ * `npm run demo` — the whole user journey on one machine, offline: a real n8n 2.40.7 (installed once into the cache,
+ * see ensure-n8n.ts) with this package installed from its packed tarball, both emulators seeded with shops, the
+ * sample workflow imported with credentials pointing at the emulators, one full sync, and a short report.
+ *
+ *   npm run demo                      sync and report, then stop everything
+ *   npm run demo -- --open            …then leave n8n running at http://localhost:5678 with the workflow open (Ctrl-C stops)
+ *   npm run demo -- --open --port 5679 --shops 500 --listen 0.0.0.0
+ */
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureN8n, formatElapsed, type N8nRuntime } from './lib/n8nRuntime';
+import {
+	createN8nInstance,
+	importCredentials,
+	importWorkflow,
+	packPackage,
+	readWorkflow,
+	startN8nServer,
+	stopAllN8nProcesses,
+	type N8nServer,
+} from './lib/n8nInstance';
+import {
+	SYNC_WORKFLOW_FILE,
+	describeFailure,
+	emulatorCredentialsFor,
+	executeWithOneRetry,
+	startEmulatorPair,
+	syncCountsFromRun,
+	type EmulatorPair,
+} from './lib/sampleSync';
+
+interface DemoOptions {
+	open: boolean;
+	port: number;
+	shops: number;
+	listen: string;
+}
+
+const USAGE = 'usage: npm run demo -- [--open] [--port 5678] [--shops 200] [--listen 127.0.0.1]';
+const OWNER = { email: 'demo@example.com', password: 'Demo-n8n-2024', firstName: 'Demo', lastName: 'User' };
+
+function parseArgs(argv: string[]): DemoOptions {
+	const options: DemoOptions = { open: false, port: 5678, shops: 200, listen: '127.0.0.1' };
+	for (let i = 0; i < argv.length; i++) {
+		const [flag, inline] = argv[i].split('=', 2);
+		const value = () => inline ?? argv[++i];
+		if (flag === '--open') options.open = true;
+		else if (flag === '--port') options.port = Number(value());
+		else if (flag === '--shops') options.shops = Number(value());
+		else if (flag === '--listen') options.listen = value();
+		else if (flag === '--help' || flag === '-h') {
+			console.log(USAGE);
+			process.exit(0);
+		} else {
+			console.error(`unknown option ${flag}\n${USAGE}`);
+			process.exit(2);
+		}
+	}
+	if (!Number.isInteger(options.port) || options.port <= 0 || !Number.isInteger(options.shops) || options.shops < 1) {
+		console.error(USAGE);
+		process.exit(2);
+	}
+	return options;
+}
+
+/** bcrypt hash for N8N_INSTANCE_OWNER_PASSWORD_HASH, made with the bcryptjs that n8n itself ships. */
+function bcryptHash(runtime: N8nRuntime, password: string): string {
+	const requireFromN8n = createRequire(runtime.n8nBin);
+	const bcrypt = requireFromN8n('bcryptjs') as { hashSync(password: string, rounds: number): string };
+	return bcrypt.hashSync(password, 10);
+}
+
+const log = (line: string) => console.log(line);
+
+async function main(): Promise<void> {
+	const options = parseArgs(process.argv.slice(2));
+	const startedAt = Date.now();
+	// Filled in as things start, so Ctrl-C at any point stops what is running.
+	const running: { pair?: EmulatorPair; server?: N8nServer } = {};
+	let stopping = false;
+	const shutdown = async (code: number) => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nstopping n8n and the emulators …');
+		await running.server?.stop();
+		await stopAllN8nProcesses();
+		await running.pair?.close();
+		process.exit(code);
+	};
+	process.on('SIGINT', () => void shutdown(130));
+	process.on('SIGTERM', () => void shutdown(143));
+
+	console.log('== 1/4  n8n runtime');
+	const runtime = await ensureN8n({ log });
+
+	console.log(`== 2/4  emulators (${options.shops} shops)`);
+	const pair = await startEmulatorPair({ jikeyun: { shopCount: options.shops } });
+	running.pair = pair;
+	console.log(`  Jikeyun gateway  ${pair.jikeyun.url}`);
+	console.log(`  Kingdee WebAPI   ${pair.kingdee.serverUrl}`);
+
+	console.log('== 3/4  n8n with the package installed');
+	const demoRoot = path.join(runtime.cacheRoot, 'demo');
+	const tarball = packPackage(fs.mkdtempSync(path.join(os.tmpdir(), 'jk-demo-pack-')), log);
+	const instance = createN8nInstance({ runtime, userFolder: path.join(demoRoot, 'n8n-user'), tarball, log });
+	const workflow = readWorkflow(SYNC_WORKFLOW_FILE);
+	await importCredentials(instance, emulatorCredentialsFor(workflow, pair));
+	await importWorkflow(instance, SYNC_WORKFLOW_FILE);
+
+	console.log(`== 4/4  sync: n8n execute "${workflow.name}"`);
+	const customersBefore = pair.kingdee.records('BD_Customer').length;
+	const syncStarted = Date.now();
+	const { result, attempts } = await executeWithOneRetry(instance, workflow.id, log);
+	const syncMs = Date.now() - syncStarted;
+
+	const shops = pair.jikeyun.listShops();
+	const customers = pair.kingdee.records('BD_Customer');
+	const byNumber = new Map(customers.map((c) => [String(c.FNumber), c]));
+	const synced = shops.filter((shop) => {
+		const customer = byNumber.get(shop.channelCode);
+		return customer && customer.FName === shop.channelName && customer.FDocumentStatus === 'C';
+	}).length;
+	const counts = syncCountsFromRun(workflow, result);
+	const created = attempts === 1 && counts ? counts.created : customers.length - customersBefore;
+
+	console.log('\n──────── Sync report ────────');
+	console.log(`  Shops read from Jikeyun        ${counts?.shopsRead ?? shops.length}${counts ? '' : ' (from the emulator; n8n printed no execution)'}`);
+	console.log(`  Customers created in Kingdee   ${created}`);
+	console.log(`  Customers updated              ${counts?.updated ?? 0}`);
+	console.log(`  Rows failed                    ${counts?.failed ?? shops.length - synced}`);
+	for (const failure of counts?.failures.slice(0, 5) ?? []) console.log(`    - ${failure}`);
+	console.log(`  Audited customers matching     ${synced} of ${shops.length} shops`);
+	console.log(`  Jikeyun API calls              ${pair.jikeyun.stats().calls}`);
+	console.log(`  Kingdee API calls              ${pair.kingdee.stats().calls} (BatchSave ${pair.kingdee.stats().byService.BatchSave ?? 0})`);
+	console.log(`  Sync time (n8n execute)        ${formatElapsed(syncMs)} incl. ~5 s n8n start-up${attempts > 1 ? `, ${attempts} attempts` : ''}`);
+	console.log(`  Total time                     ${formatElapsed(Date.now() - startedAt)}`);
+	const allSynced = synced === shops.length && customers.length === shops.length;
+	console.log(allSynced ? '  Result                         all shops synced ✔' : '  Result                         NOT all shops synced ✘');
+	console.log('─────────────────────────────');
+	if (!allSynced) console.log(describeFailure(result));
+
+	if (!options.open) {
+		await shutdown(allSynced ? 0 : 1);
+		return;
+	}
+
+	console.log(`\nstarting n8n on http://localhost:${options.port} …`);
+	const server = await startN8nServer(instance, options.port, {
+		env: {
+			N8N_LISTEN_ADDRESS: options.listen,
+			N8N_SECURE_COOKIE: 'false',
+			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+			N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
+			N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(runtime, OWNER.password),
+			N8N_INSTANCE_OWNER_FIRST_NAME: OWNER.firstName,
+			N8N_INSTANCE_OWNER_LAST_NAME: OWNER.lastName,
+		},
+	});
+	running.server = server;
+	console.log(
+		[
+			'',
+			`  n8n is running:   http://localhost:${options.port}/workflow/${workflow.id}`,
+			`  Sign in with      ${OWNER.email} / ${OWNER.password}`,
+			'  The credentials "Jikeyun account" and "Kingdee Cloud Galaxy account" point at the emulators;',
+			'  click "Execute workflow" to sync again, or edit the mapping in "Map shop → customer fields".',
+			`  Emulator data:    ${new URL('/__admin/shops', pair.jikeyun.url).href}`,
+			`                    ${new URL('/__admin/records?formId=BD_Customer', pair.kingdee.serverUrl).href}`,
+			'',
+			'  Press Ctrl-C to stop n8n and the emulators.',
+		].join('\n'),
+	);
+	server.child.once('exit', (code, signal) => {
+		if (!stopping) {
+			console.error(`n8n exited unexpectedly (exit ${code}, signal ${signal})`);
+			void shutdown(1);
+		}
+	});
+}
+
+main().catch(async (error: Error) => {
+	console.error(`demo failed: ${error.stack ?? error.message}`);
+	await stopAllN8nProcesses();
+	process.exit(1);
+});

@@ -1,0 +1,404 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions */
+/**
+ * A real, isolated n8n instance driven through its CLI: a private user folder with this package installed the way
+ * n8n's Community Nodes installer does it, credential and workflow import, `n8n execute`, and `n8n start`.
+ * Shared by the end-to-end test and the demo so there is one implementation of "install the package into n8n".
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { N8nRuntime } from './n8nRuntime';
+
+export const PACKAGE_NAME = 'n8n-nodes-jikeyun-kingdee';
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+type Log = (line: string) => void;
+
+/** A free TCP port on loopback (the OS picks it; we release it right away for the child to bind). */
+export async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** Environment for npm children: no project-level settings injected by `npm run` / `npm test`. */
+function cleanNpmEnv(): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		const k = key.toLowerCase();
+		if (k.startsWith('npm_package_') || k.startsWith('npm_lifecycle_')) continue;
+		env[key] = value;
+	}
+	return env;
+}
+
+function runOrThrow(command: string, args: string[], cwd: string): string {
+	const result = spawnSync(command, args, { cwd, env: cleanNpmEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+	if (result.status !== 0) {
+		throw new Error(`\`${command} ${args.join(' ')}\` failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+	}
+	return result.stdout;
+}
+
+/**
+ * `npm pack` of this repository into `destDir`; builds first when dist/ is missing. Returns the tarball path.
+ */
+export function packPackage(destDir: string, log: Log): string {
+	const distEntry = path.join(REPO_ROOT, 'dist', 'nodes', 'Kingdee', 'Kingdee.node.js');
+	if (!fs.existsSync(distEntry)) {
+		log('[n8n] dist/ missing — running `npm run build`');
+		runOrThrow('npm', ['run', 'build'], REPO_ROOT);
+	}
+	fs.mkdirSync(destDir, { recursive: true });
+	const out = runOrThrow('npm', ['pack', '--json', '--pack-destination', destDir], REPO_ROOT);
+	const packed = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string; entryCount: number }>;
+	const tarball = path.join(destDir, packed[0].filename);
+	log(`[n8n] packed ${path.basename(tarball)} (${packed[0].entryCount} files)`);
+	return tarball;
+}
+
+/**
+ * Installs a packed tarball into `<userFolder>/.n8n/nodes` as n8n's Community Nodes installer does (n8n 2.40.7):
+ * extract into node_modules/<name> stripping `package/`, rewrite package.json without dev/peer/optional dependencies,
+ * record it in `.n8n/nodes/package.json`. The package has no runtime dependencies, so no `npm install` step is needed.
+ */
+export function installPackageTarball(userFolder: string, tarball: string): string {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.mkdirSync(target, { recursive: true });
+	runOrThrow('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'], target);
+	const manifestPath = path.join(target, 'package.json');
+	const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+	delete manifest.devDependencies;
+	delete manifest.peerDependencies;
+	delete manifest.optionalDependencies;
+	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	const nodesManifestPath = path.join(nodesDir, 'package.json');
+	const nodesManifest: { dependencies?: Record<string, string>; [key: string]: unknown } = fs.existsSync(nodesManifestPath)
+		? (JSON.parse(fs.readFileSync(nodesManifestPath, 'utf8')) as { dependencies?: Record<string, string> })
+		: { name: 'installed-nodes', private: true };
+	nodesManifest.dependencies = { ...(nodesManifest.dependencies ?? {}), [PACKAGE_NAME]: String(manifest.version) };
+	fs.writeFileSync(nodesManifestPath, JSON.stringify(nodesManifest, null, 2));
+	return target;
+}
+
+export interface N8nInstance {
+	runtime: N8nRuntime;
+	userFolder: string;
+	/** Base environment for every n8n command of this instance (each command also gets its own broker port). */
+	env: NodeJS.ProcessEnv;
+	log: Log;
+}
+
+export interface CreateInstanceOptions {
+	runtime: N8nRuntime;
+	/** Folder to use as N8N_USER_FOLDER; wiped first. Default: a fresh temp dir. */
+	userFolder?: string;
+	tarball: string;
+	log?: Log;
+	logLevel?: 'error' | 'warn' | 'info' | 'debug';
+	extraEnv?: NodeJS.ProcessEnv;
+}
+
+/** Fresh user folder with the package installed; no n8n process is started yet. */
+export function createN8nInstance(options: CreateInstanceOptions): N8nInstance {
+	const log = options.log ?? (() => undefined);
+	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-jk-'));
+	fs.rmSync(userFolder, { recursive: true, force: true });
+	fs.mkdirSync(userFolder, { recursive: true });
+	const installed = installPackageTarball(userFolder, options.tarball);
+	log(`[n8n] installed ${PACKAGE_NAME} into ${installed}`);
+	const inherited: NodeJS.ProcessEnv = {};
+	for (const [key, value] of Object.entries(cleanNpmEnv())) {
+		// Never leak a developer's own n8n settings into the isolated instance.
+		if (!key.startsWith('N8N_') && !key.startsWith('DB_') && key !== 'NODE_OPTIONS') inherited[key] = value;
+	}
+	const env: NodeJS.ProcessEnv = {
+		...inherited,
+		PATH: `${options.runtime.node24BinDir}${path.delimiter}${process.env.PATH ?? ''}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'jikeyun-kingdee-local-test-key',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_LOG_LEVEL: options.logLevel ?? 'warn',
+		DB_TYPE: 'sqlite',
+		...options.extraEnv,
+	};
+	return { runtime: options.runtime, userFolder, env, log };
+}
+
+export interface CommandResult {
+	code: number | null;
+	signal: NodeJS.Signals | null;
+	stdout: string;
+	stderr: string;
+}
+
+const liveProcesses = new Set<ChildProcess>();
+
+/** Kills a child's whole process group (n8n starts task-runner children of its own). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		// already gone
+	}
+}
+
+/** Stops every n8n process this module started that is still running (SIGTERM, then SIGKILL after `graceMs`). */
+export async function stopAllN8nProcesses(graceMs = 10_000): Promise<void> {
+	const running = [...liveProcesses];
+	await Promise.all(running.map(async (child) => await stopProcess(child, graceMs)));
+}
+
+async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	killGroup(child, 'SIGTERM');
+	const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+	await exited;
+	clearTimeout(timer);
+	// Task runners may outlive the main process by a moment; make sure the group is gone.
+	killGroup(child, 'SIGKILL');
+}
+
+function spawnN8n(instance: N8nInstance, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+	const child = spawn(instance.runtime.node24, [instance.runtime.n8nBin, ...args], {
+		cwd: instance.userFolder,
+		env,
+		detached: true, // own process group, so the whole tree can be stopped
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	liveProcesses.add(child);
+	child.once('exit', () => {
+		liveProcesses.delete(child);
+		killGroup(child, 'SIGKILL');
+	});
+	return child;
+}
+
+/** Runs one n8n CLI command to completion (killed after `timeoutMs`). Never throws for a non-zero exit. */
+export async function runN8nCommand(
+	instance: N8nInstance,
+	args: string[],
+	options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CommandResult> {
+	const env = { ...instance.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...options.env };
+	const child = spawnN8n(instance, args, env);
+	let stdout = '';
+	let stderr = '';
+	child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+	child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+	const timer = setTimeout(() => killGroup(child, 'SIGKILL'), options.timeoutMs ?? 10 * 60_000);
+	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+		child.once('close', (c, s) => resolve([c, s]));
+	});
+	clearTimeout(timer);
+	return { code, signal, stdout, stderr };
+}
+
+async function runN8nOrThrow(instance: N8nInstance, args: string[]): Promise<CommandResult> {
+	const result = await runN8nCommand(instance, args, { timeoutMs: 5 * 60_000 });
+	if (result.code !== 0) {
+		throw new Error(
+			`n8n ${args.join(' ')} failed (exit ${result.code}, signal ${result.signal}):\n${result.stdout}\n${result.stderr}`,
+		);
+	}
+	return result;
+}
+
+export interface CredentialToImport {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+/** `n8n import:credentials` with plaintext data (n8n encrypts it on import with the instance key). */
+export async function importCredentials(instance: N8nInstance, credentials: CredentialToImport[]): Promise<void> {
+	const file = path.join(instance.userFolder, `credentials-${Date.now()}.json`);
+	fs.writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+	try {
+		await runN8nOrThrow(instance, ['import:credentials', `--input=${file}`]);
+	} finally {
+		fs.rmSync(file, { force: true });
+	}
+	instance.log(`[n8n] imported credentials: ${credentials.map((c) => `"${c.name}" (${c.type})`).join(', ')}`);
+}
+
+/** `n8n import:workflow` of a workflow file as it is (or of an in-memory workflow object). */
+export async function importWorkflow(instance: N8nInstance, workflow: string | WorkflowJson): Promise<WorkflowJson> {
+	let file: string;
+	let parsed: WorkflowJson;
+	if (typeof workflow === 'string') {
+		file = workflow;
+		parsed = readWorkflow(workflow);
+	} else {
+		parsed = workflow;
+		file = path.join(instance.userFolder, `workflow-${parsed.id}.json`);
+		fs.writeFileSync(file, JSON.stringify(parsed, null, 2));
+	}
+	await runN8nOrThrow(instance, ['import:workflow', `--input=${file}`]);
+	instance.log(`[n8n] imported workflow "${parsed.name}" (id ${parsed.id})`);
+	return parsed;
+}
+
+/** `n8n export:workflow --id` — the workflow as n8n stored it. */
+export async function exportWorkflow(instance: N8nInstance, id: string): Promise<WorkflowJson> {
+	const file = path.join(instance.userFolder, `export-${id}.json`);
+	await runN8nOrThrow(instance, ['export:workflow', `--id=${id}`, `--output=${file}`]);
+	const exported = JSON.parse(fs.readFileSync(file, 'utf8')) as WorkflowJson | WorkflowJson[];
+	return Array.isArray(exported) ? exported[0] : exported;
+}
+
+export interface WorkflowNodeJson {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	onError?: string;
+	[key: string]: unknown;
+}
+
+export interface WorkflowJson {
+	id: string;
+	name: string;
+	nodes: WorkflowNodeJson[];
+	connections: Record<string, unknown>;
+	settings?: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+export function readWorkflow(file: string): WorkflowJson {
+	return JSON.parse(fs.readFileSync(file, 'utf8')) as WorkflowJson;
+}
+
+/** The credentials a workflow references, by credential type (one reference per type is expected). */
+export function credentialReferences(workflow: WorkflowJson): Record<string, { id: string; name: string }> {
+	const refs: Record<string, { id: string; name: string }> = {};
+	for (const node of workflow.nodes) {
+		for (const [type, ref] of Object.entries(node.credentials ?? {})) {
+			const seen = refs[type];
+			if (seen && (seen.id !== ref.id || seen.name !== ref.name)) {
+				throw new Error(`Workflow ${workflow.id} references two different ${type} credentials`);
+			}
+			refs[type] = ref;
+		}
+	}
+	return refs;
+}
+
+export interface NodeRunItem {
+	json: Record<string, unknown>;
+}
+
+/** The part of n8n's IRun we read. */
+export interface ExecutionRun {
+	finished?: boolean;
+	status?: string;
+	data: {
+		resultData: {
+			error?: { message?: string };
+			runData: Record<string, Array<{ data?: { main?: Array<NodeRunItem[] | null> }; error?: { message?: string } }>>;
+		};
+	};
+}
+
+export interface ExecuteResult extends CommandResult {
+	/** Parsed execution, when n8n printed it (it can be lost when `n8n execute` crashes at shutdown). */
+	run?: ExecutionRun;
+}
+
+/** Extracts the execution JSON from `n8n execute --rawOutput` stdout (log lines may precede it). */
+export function parseExecutionOutput(stdout: string): ExecutionRun | undefined {
+	const candidates = [0];
+	for (let i = stdout.indexOf('\n{'); i !== -1; i = stdout.indexOf('\n{', i + 1)) candidates.push(i + 1);
+	for (const start of candidates) {
+		const text = stdout.slice(start).trim();
+		if (!text.startsWith('{')) continue;
+		try {
+			const parsed = JSON.parse(text) as ExecutionRun;
+			if (parsed?.data?.resultData?.runData) return parsed;
+		} catch {
+			// not the JSON document; try the next candidate
+		}
+	}
+	return undefined;
+}
+
+/** `n8n execute --id=<id> --rawOutput`. Does not throw: the caller judges success (see the SIGSEGV note, §0). */
+export async function executeWorkflow(instance: N8nInstance, id: string, timeoutMs = 15 * 60_000): Promise<ExecuteResult> {
+	const result = await runN8nCommand(instance, ['execute', `--id=${id}`, '--rawOutput'], { timeoutMs });
+	return { ...result, run: parseExecutionOutput(result.stdout) };
+}
+
+/** Items a node emitted on one output in the first run of that node (all runs concatenated). */
+export function nodeOutputItems(run: ExecutionRun, nodeName: string, outputIndex = 0): NodeRunItem[] {
+	const runs = run.data.resultData.runData[nodeName] ?? [];
+	return runs.flatMap((r) => r.data?.main?.[outputIndex] ?? []);
+}
+
+export interface N8nServer {
+	url: string;
+	port: number;
+	child: ChildProcess;
+	stop(): Promise<void>;
+}
+
+/** `n8n start` on `port`; resolves when /healthz answers. */
+export async function startN8nServer(
+	instance: N8nInstance,
+	port: number,
+	options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; onOutput?: (chunk: string) => void } = {},
+): Promise<N8nServer> {
+	const env = {
+		...instance.env,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		...options.env,
+	};
+	const child = spawnN8n(instance, ['start'], env);
+	let output = '';
+	const collect = (chunk: string) => {
+		output = (output + chunk).slice(-20_000);
+		options.onOutput?.(chunk);
+	};
+	child.stdout?.setEncoding('utf8').on('data', collect);
+	child.stderr?.setEncoding('utf8').on('data', collect);
+	const url = `http://localhost:${port}`;
+	const deadline = Date.now() + (options.timeoutMs ?? 180_000);
+	for (;;) {
+		if (child.exitCode !== null || child.signalCode !== null) {
+			throw new Error(`n8n start exited early (exit ${child.exitCode}, signal ${child.signalCode}):\n${output}`);
+		}
+		try {
+			const response = await fetch(`http://127.0.0.1:${port}/healthz/readiness`);
+			if (response.ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			await stopProcess(child, 5000);
+			throw new Error(`n8n start did not become ready on port ${port}:\n${output}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+	}
+	return { url, port, child, stop: async () => await stopProcess(child, 15_000) };
+}

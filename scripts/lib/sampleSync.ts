@@ -1,0 +1,165 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error */
+/**
+ * The sample sync workflow against the two emulators in a real n8n: shared by the end-to-end test and the demo.
+ * Emulators run in this process; n8n runs as a child process (see n8nInstance.ts).
+ */
+import * as path from 'node:path';
+import { DEFAULT_JIKEYUN_APP, startJikeyunEmulator, type JikeyunEmulator, type JikeyunEmulatorOptions } from '../../emulators/jikeyun/server';
+import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator, type KingdeeEmulatorOptions } from '../../emulators/kingdee/server';
+import {
+	REPO_ROOT,
+	credentialReferences,
+	executeWorkflow,
+	nodeOutputItems,
+	type CredentialToImport,
+	type ExecuteResult,
+	type N8nInstance,
+	type WorkflowJson,
+} from './n8nInstance';
+
+export const WORKFLOWS_DIR = path.join(REPO_ROOT, 'workflows');
+export const SYNC_WORKFLOW_FILE = path.join(WORKFLOWS_DIR, 'jikeyun-shops-to-kingdee-customers.json');
+export const ALERT_WORKFLOW_FILE = path.join(WORKFLOWS_DIR, 'sync-error-alert.json');
+export const RECONCILE_WORKFLOW_FILE = path.join(WORKFLOWS_DIR, 'reconcile-shops-and-customers.json');
+
+export const NODE_TYPE_PREFIX = 'n8n-nodes-jikeyun-kingdee.';
+
+export interface EmulatorPair {
+	jikeyun: JikeyunEmulator;
+	kingdee: KingdeeEmulator;
+	close(): Promise<void>;
+}
+
+export async function startEmulatorPair(options: {
+	jikeyun?: JikeyunEmulatorOptions;
+	kingdee?: KingdeeEmulatorOptions;
+}): Promise<EmulatorPair> {
+	const jikeyun = await startJikeyunEmulator(options.jikeyun);
+	let kingdee: KingdeeEmulator;
+	try {
+		kingdee = await startKingdeeEmulator(options.kingdee);
+	} catch (error) {
+		await jikeyun.close();
+		throw error;
+	}
+	return {
+		jikeyun,
+		kingdee,
+		close: async () => {
+			await Promise.allSettled([jikeyun.close(), kingdee.close()]);
+		},
+	};
+}
+
+/**
+ * Credentials pointing at the emulators, under exactly the ids and names the workflow references — so the shipped
+ * workflow file is imported unchanged and n8n links it to these credentials.
+ */
+export function emulatorCredentialsFor(workflow: WorkflowJson, pair: EmulatorPair): CredentialToImport[] {
+	const refs = credentialReferences(workflow);
+	const credentials: CredentialToImport[] = [];
+	if (refs.jikeyunApi) {
+		credentials.push({
+			...refs.jikeyunApi,
+			type: 'jikeyunApi',
+			data: {
+				gatewayUrl: pair.jikeyun.url,
+				appKey: DEFAULT_JIKEYUN_APP.appKey,
+				appSecret: DEFAULT_JIKEYUN_APP.appSecret,
+				version: 'v1.0',
+			},
+		});
+	}
+	if (refs.kingdeeApi) {
+		credentials.push({
+			...refs.kingdeeApi,
+			type: 'kingdeeApi',
+			data: {
+				serverUrl: pair.kingdee.serverUrl,
+				acctId: pair.kingdee.acctId,
+				authType: 'password',
+				username: DEFAULT_KINGDEE_ACCOUNT.username,
+				password: DEFAULT_KINGDEE_ACCOUNT.password,
+				lcid: DEFAULT_KINGDEE_ACCOUNT.lcid,
+			},
+		});
+	}
+	return credentials;
+}
+
+/** Name of the first node of a given package node type (`jikeyun`, `kingdee`, …) in the workflow. */
+export function nodeNameOfType(workflow: WorkflowJson, type: string, predicate?: (parameters: Record<string, unknown>) => boolean): string {
+	const node = workflow.nodes.find(
+		(n) => n.type === `${NODE_TYPE_PREFIX}${type}` && (predicate ? predicate(n.parameters) : true),
+	);
+	if (!node) throw new Error(`workflow ${workflow.id} has no ${type} node`);
+	return node.name;
+}
+
+export interface SyncCounts {
+	shopsRead: number;
+	created: number;
+	updated: number;
+	failed: number;
+	failures: string[];
+}
+
+/** Counts from the execution output of the sample sync workflow (Get Many → … → Batch Save). */
+export function syncCountsFromRun(workflow: WorkflowJson, result: ExecuteResult): SyncCounts | undefined {
+	if (!result.run) return undefined;
+	const getMany = nodeNameOfType(workflow, 'jikeyun');
+	const batchSave = nodeNameOfType(workflow, 'kingdee');
+	const saved = nodeOutputItems(result.run, batchSave, 0);
+	const failedItems = nodeOutputItems(result.run, batchSave, 1);
+	return {
+		shopsRead: nodeOutputItems(result.run, getMany, 0).length,
+		created: saved.filter((item) => item.json.status === 'created').length,
+		updated: saved.filter((item) => item.json.status === 'updated').length,
+		failed: failedItems.length,
+		failures: failedItems.map((item) => String(item.json.error ?? JSON.stringify(item.json))),
+	};
+}
+
+export interface AttemptedRun {
+	result: ExecuteResult;
+	attempts: number;
+}
+
+/**
+ * Runs a workflow with `n8n execute`, re-running once when the process died without printing its execution
+ * (n8n 2.40.7 sometimes crashes with SIGSEGV at shutdown after the run finished; the sample workflows are idempotent,
+ * so running again is safe). Callers still judge the outcome by the emulators' state.
+ */
+export async function executeWithOneRetry(
+	instance: N8nInstance,
+	workflowId: string,
+	log: (line: string) => void,
+): Promise<AttemptedRun> {
+	let attempts = 0;
+	for (;;) {
+		attempts++;
+		const started = Date.now();
+		const result = await executeWorkflow(instance, workflowId);
+		const seconds = ((Date.now() - started) / 1000).toFixed(1);
+		log(
+			`[n8n] execute --id=${workflowId}: exit ${result.code ?? '-'}${result.signal ? ` signal ${result.signal}` : ''}, ` +
+				`${result.run ? 'execution output received' : 'no execution output'} (${seconds}s)`,
+		);
+		const crashedBeforeReporting = !result.run && (result.signal !== null || (result.code ?? 0) >= 128);
+		if (!crashedBeforeReporting || attempts >= 2) return { result, attempts };
+		log('[n8n] n8n crashed before printing the execution (known n8n 2.40.7 shutdown crash) — running once more');
+	}
+}
+
+export function describeFailure(result: ExecuteResult): string {
+	const tail = (text: string) => text.split('\n').slice(-30).join('\n');
+	const runError = result.run?.data.resultData.error?.message;
+	return [
+		`exit ${result.code} signal ${result.signal}`,
+		runError ? `execution error: ${runError}` : '',
+		`stdout (tail):\n${tail(result.stdout)}`,
+		`stderr (tail):\n${tail(result.stderr)}`,
+	]
+		.filter(Boolean)
+		.join('\n');
+}

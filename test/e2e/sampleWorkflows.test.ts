@@ -1,0 +1,222 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+/**
+ * The shipped sample workflows inside a real n8n 2.40.7 (from the per-machine cache, scripts/ensure-n8n.ts), with this
+ * package packed and installed the way n8n's Community Nodes installer does it, against the two emulators on loopback.
+ * Outcomes are judged by the emulators' state, not by n8n's exit code (n8n 2.40.7 `execute` can crash at shutdown).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureN8n } from '../../scripts/lib/n8nRuntime';
+import {
+	createN8nInstance,
+	exportWorkflow,
+	importCredentials,
+	importWorkflow,
+	nodeOutputItems,
+	packPackage,
+	readWorkflow,
+	stopAllN8nProcesses,
+	type N8nInstance,
+	type WorkflowJson,
+} from '../../scripts/lib/n8nInstance';
+import {
+	ALERT_WORKFLOW_FILE,
+	RECONCILE_WORKFLOW_FILE,
+	SYNC_WORKFLOW_FILE,
+	describeFailure,
+	emulatorCredentialsFor,
+	executeWithOneRetry,
+	startEmulatorPair,
+	syncCountsFromRun,
+	type EmulatorPair,
+} from '../../scripts/lib/sampleSync';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+const SHOP_COUNT = 60;
+/** Names that break naive string handling: quotes, markup, expression syntax, emoji, full-width punctuation. */
+const AWKWARD_NAMES = [
+	'天猫旗舰店 "A&B" <Tmall>',
+	"O'Brien's 小店 & Co.",
+	'{{ $json.notAnExpression }}',
+	'=1+1 starts with an equals sign',
+	'表情 🛒 Store',
+	'京东（自营）店，逗号；分号',
+	'Back\\slash / forward',
+];
+
+type CustomerRecord = Record<string, unknown>;
+
+function customers(pair: EmulatorPair): CustomerRecord[] {
+	return pair.kingdee.records('BD_Customer');
+}
+
+/** Every shop is exactly one audited customer with the mapped name and number in org 100; nothing else exists. */
+function expectCustomersMirrorShops(pair: EmulatorPair): void {
+	const shops = pair.jikeyun.listShops();
+	const records = customers(pair);
+	const byNumber = new Map<string, CustomerRecord[]>();
+	for (const record of records) {
+		const number = String(record.FNumber);
+		byNumber.set(number, [...(byNumber.get(number) ?? []), record]);
+	}
+	const problems: string[] = [];
+	for (const shop of shops) {
+		const matches = byNumber.get(shop.channelCode) ?? [];
+		if (matches.length !== 1) {
+			problems.push(`${shop.channelCode}: ${matches.length} customers`);
+			continue;
+		}
+		const [customer] = matches;
+		if (customer.FName !== shop.channelName) problems.push(`${shop.channelCode}: FName ${JSON.stringify(customer.FName)} ≠ ${JSON.stringify(shop.channelName)}`);
+		if (customer.FDocumentStatus !== 'C') problems.push(`${shop.channelCode}: FDocumentStatus ${String(customer.FDocumentStatus)}`);
+		if (String(customer.FCreateOrgId) !== '100') problems.push(`${shop.channelCode}: FCreateOrgId ${String(customer.FCreateOrgId)}`);
+		if (String(customer.FUseOrgId) !== '100') problems.push(`${shop.channelCode}: FUseOrgId ${String(customer.FUseOrgId)}`);
+	}
+	expect(problems).toEqual([]);
+	expect(records).toHaveLength(shops.length);
+}
+
+describe('sample workflows in a real n8n', () => {
+	let pair: EmulatorPair;
+	let instance: N8nInstance;
+	let workDir: string;
+	let syncWorkflow: WorkflowJson;
+
+	beforeAll(async () => {
+		const runtime = await ensureN8n({ log });
+		workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jk-e2e-'));
+		pair = await startEmulatorPair({ jikeyun: { shopCount: SHOP_COUNT, seed: 20240601 } });
+		const codes = pair.jikeyun.listShops().map((shop) => shop.channelCode);
+		AWKWARD_NAMES.forEach((name, i) => pair.jikeyun.modifyShops([codes[i * 3]], { channelName: name }));
+		log(`[e2e] emulators: Jikeyun ${pair.jikeyun.url} (${codes.length} shops), Kingdee ${pair.kingdee.serverUrl}`);
+
+		const tarball = packPackage(workDir, log);
+		instance = createN8nInstance({ runtime, userFolder: path.join(workDir, 'n8n-user'), tarball, log });
+		syncWorkflow = readWorkflow(SYNC_WORKFLOW_FILE);
+		await importCredentials(instance, emulatorCredentialsFor(syncWorkflow, pair));
+		// The file exactly as shipped: its credential references resolve to the credentials imported above.
+		await importWorkflow(instance, SYNC_WORKFLOW_FILE);
+	});
+
+	afterAll(async () => {
+		await stopAllN8nProcesses();
+		await pair?.close();
+		if (workDir && !process.env.KEEP_E2E_DIR) fs.rmSync(workDir, { recursive: true, force: true });
+		else if (workDir) log(`[e2e] kept ${workDir}`);
+	});
+
+	async function runSync(label: string) {
+		log(`[e2e] ${label}: n8n execute of "${syncWorkflow.name}" …`);
+		const { result, attempts } = await executeWithOneRetry(instance, syncWorkflow.id, log);
+		const counts = syncCountsFromRun(syncWorkflow, result);
+		log(`[e2e] ${label}: ${counts ? JSON.stringify({ ...counts, failures: counts.failures.slice(0, 3) }) : 'no execution output'}`);
+		if (result.run === undefined && result.code !== 0) log(describeFailure(result));
+		return { result, attempts, counts };
+	}
+
+	test('first run: every shop becomes exactly one audited customer with the mapped name and number', async () => {
+		const { result, attempts, counts } = await runSync('run 1');
+		expectCustomersMirrorShops(pair);
+		if (counts && attempts === 1) {
+			expect(counts).toMatchObject({ shopsRead: SHOP_COUNT, created: SHOP_COUNT, updated: 0, failed: 0 });
+		}
+		if (result.run) expect(result.run.data.resultData.error).toBeUndefined();
+	});
+
+	test('second run: nothing is duplicated, every customer is updated in place', async () => {
+		const before = customers(pair).map((c) => c.FCUSTID).sort();
+		const { counts } = await runSync('run 2');
+		expectCustomersMirrorShops(pair);
+		expect(customers(pair).map((c) => c.FCUSTID).sort()).toEqual(before);
+		if (counts) expect(counts).toMatchObject({ shopsRead: SHOP_COUNT, created: 0, updated: SHOP_COUNT, failed: 0 });
+	});
+
+	test('renamed shops: the matching customers get the new names', async () => {
+		const renamed = pair.jikeyun.listShops().slice(10, 17);
+		pair.jikeyun.modifyShops(
+			renamed.map((shop) => shop.channelCode),
+			(shop) => ({ channelName: `${shop.channelName} (renamed)` }),
+		);
+		const idsBefore = new Map(customers(pair).map((c) => [String(c.FNumber), c.FCUSTID]));
+		await runSync('run 3');
+		expectCustomersMirrorShops(pair);
+		for (const shop of renamed) {
+			const customer = customers(pair).find((c) => c.FNumber === shop.channelCode);
+			expect(customer?.FName).toBe(`${shop.channelName} (renamed)`);
+			expect(customer?.FCUSTID).toEqual(idsBefore.get(shop.channelCode));
+		}
+	});
+
+	test('reconcile workflow lists what is missing or different on each side', async () => {
+		const reconcile = readWorkflow(RECONCILE_WORKFLOW_FILE);
+		await importCredentials(instance, emulatorCredentialsFor(reconcile, pair));
+		await importWorkflow(instance, RECONCILE_WORKFLOW_FILE);
+
+		const added = pair.jikeyun.addShops(3).map((shop) => shop.channelCode);
+		const changed = pair.jikeyun.listShops().slice(30, 32).map((shop) => shop.channelCode);
+		pair.jikeyun.modifyShops(changed, (shop) => ({ channelName: `${shop.channelName} (changed in Jikeyun)` }));
+		pair.kingdee.seedRecords('BD_Customer', 1, () => ({
+			FNumber: 'KD-ONLY-0001',
+			FName: 'Customer with no shop',
+			FCreateOrgId: '100',
+			FUseOrgId: '100',
+		}));
+
+		log(`[e2e] reconcile: n8n execute of "${reconcile.name}" …`);
+		const { result } = await executeWithOneRetry(instance, reconcile.id, log);
+		if (!result.run) throw new Error(`reconcile printed no execution:\n${describeFailure(result)}`);
+		expect(result.run.data.resultData.error).toBeUndefined();
+
+		const compareNode = reconcile.nodes.find((n) => n.type === 'n8n-nodes-base.compareDatasets');
+		if (!compareNode) throw new Error('reconcile workflow has no Compare Datasets node');
+		const codesOn = (output: number) =>
+			nodeOutputItems(result.run!, compareNode.name, output)
+				// "Different" items are {keys, same, different}; the other outputs carry the compared item itself.
+				.map((item) => String(item.json.code ?? (item.json.keys as { code?: string } | undefined)?.code))
+				.sort();
+		// Compare Datasets outputs: 0 "In A only" (Jikeyun), 1 "Same", 2 "Different", 3 "In B only" (Kingdee).
+		expect(codesOn(0)).toEqual([...added].sort());
+		expect(codesOn(2)).toEqual([...changed].sort());
+		expect(codesOn(3)).toEqual(['KD-ONLY-0001']);
+		expect(codesOn(1)).toHaveLength(SHOP_COUNT - changed.length);
+
+		// Each output ends in the node whose name says what it holds.
+		const outputs = (reconcile.connections[compareNode.name] as { main: Array<Array<{ node: string }>> }).main;
+		expect(outputs.map((targets) => targets.map((t) => t.node))).toEqual([
+			[expect.stringMatching(/^Only in Jikeyun/)],
+			[expect.stringMatching(/^Same/)],
+			[expect.stringMatching(/^Different/)],
+			[expect.stringMatching(/^Only in Kingdee/)],
+		]);
+	});
+
+	test('error alert workflow imports and every node type is one this n8n knows', async () => {
+		await importWorkflow(instance, ALERT_WORKFLOW_FILE);
+		const shipped = readWorkflow(ALERT_WORKFLOW_FILE);
+		const stored = await exportWorkflow(instance, shipped.id);
+		expect(stored.nodes.map((n) => [n.name, n.type, n.typeVersion])).toEqual(
+			shipped.nodes.map((n) => [n.name, n.type, n.typeVersion]),
+		);
+		const known = knownBaseNodeVersions(instance);
+		const unknown = [shipped, readWorkflow(SYNC_WORKFLOW_FILE), readWorkflow(RECONCILE_WORKFLOW_FILE)]
+			.flatMap((wf) => wf.nodes.map((n) => ({ wf: wf.id, type: n.type, version: n.typeVersion })))
+			.filter((n) => n.type.startsWith('n8n-nodes-base.') && !known.get(n.type)?.has(n.version));
+		expect(unknown).toEqual([]);
+	});
+});
+
+/** Node types and versions n8n-nodes-base of the installed n8n declares (its generated dist/types/nodes.json). */
+function knownBaseNodeVersions(instance: N8nInstance): Map<string, Set<number>> {
+	const nodesJson = path.join(path.dirname(instance.runtime.n8nBin), '..', '..', 'n8n-nodes-base', 'dist', 'types', 'nodes.json');
+	const descriptions = JSON.parse(fs.readFileSync(nodesJson, 'utf8')) as Array<{ name: string; version: number | number[] }>;
+	const known = new Map<string, Set<number>>();
+	for (const d of descriptions) {
+		const type = d.name.startsWith('n8n-nodes-base.') ? d.name : `n8n-nodes-base.${d.name}`;
+		const versions = known.get(type) ?? new Set<number>();
+		for (const v of Array.isArray(d.version) ? d.version : [d.version]) versions.add(v);
+		known.set(type, versions);
+	}
+	return known;
+}
