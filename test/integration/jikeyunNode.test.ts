@@ -37,7 +37,13 @@ describe('Jikeyun node against the gateway emulator', () => {
 
 	it('Return All over 1,234 shops returns each shop exactly once, ids intact', async () => {
 		const { outputs } = await executeNode(node, {
-			parameters: { resource: 'salesChannel', operation: 'getAll', returnAll: true, options: { ...fast, pageSize: 200 } },
+			parameters: {
+				resource: 'salesChannel',
+				operation: 'getAll',
+				returnAll: true,
+				filters: { includeDeleteAndBlockup: true },
+				options: { ...fast, pageSize: 200 },
+			},
 			credentials: credentialsFor(emulator),
 		});
 		const records = outputs[0].map((item) => item.json);
@@ -91,13 +97,18 @@ describe('Jikeyun node against the gateway emulator', () => {
 			},
 			credentials: credentialsFor(emulator),
 		});
-		expect(outputs[0]).toHaveLength(1234);
-		expect(new Set(outputs[0].map((item) => item.json.channelCode)).size).toBe(1234);
+		// By default the gateway hides deleted and stopped shops.
+		const visible = emulator.listShops().filter((shop) => !shop.isDelete && !shop.isBlockup);
+		expect(outputs[0]).toHaveLength(visible.length);
+		expect(new Set(outputs[0].map((item) => item.json.channelCode))).toEqual(
+			new Set(visible.map((shop) => shop.channelCode)),
+		);
 		const stats = emulator.stats();
 		expect(stats.injectedFailures).toBe(2);
 		expect(stats.throttled).toBeGreaterThan(0);
-		// 13 pages of data plus one repeat per refused call.
-		expect(harness.requests.length).toBe(13 + stats.injectedFailures + stats.throttled);
+		// The data pages plus one repeat per refused call.
+		const pages = Math.floor(visible.length / 100) + 1;
+		expect(harness.requests.length).toBe(pages + stats.injectedFailures + stats.throttled);
 	});
 
 	it('fails fast on a bad secret with the gateway\'s message and no retry', async () => {

@@ -18,6 +18,7 @@ export interface SalesChannelFilters {
 	cateNames?: string;
 	channelCodes?: string;
 	channelIds?: string;
+	includeDeleteAndBlockup?: number | boolean;
 }
 
 /**

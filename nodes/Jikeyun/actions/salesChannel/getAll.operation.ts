@@ -88,6 +88,14 @@ export const description: INodeProperties[] = [
 				description: 'Filter on the deleted flag (已删除)',
 			},
 			{
+				displayName: 'Include Deleted and Stopped (includeDeleteAndBlockup)',
+				name: 'includeDeleteAndBlockup',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to return deleted and stopped channels too (the gateway hides them by default, as it does for warehouses)',
+			},
+			{
 				displayName: 'Modified After (gmtModifiedStart)',
 				name: 'gmtModifiedStart',
 				type: 'dateTime',
@@ -138,6 +146,10 @@ export async function execute(
 		throw new NodeOperationError(this.getNode(), `Limit must be a whole number of at least 1 (got ${limit})`, {
 			itemIndex,
 		});
+	}
+	if (filters.includeDeleteAndBlockup !== undefined) {
+		// The gateway reads 1 as "include"; anything else filters them out.
+		filters.includeDeleteAndBlockup = filters.includeDeleteAndBlockup ? 1 : 0;
 	}
 	for (const key of DATE_FILTERS) {
 		const raw = filters[key];
