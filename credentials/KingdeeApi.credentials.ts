@@ -1,6 +1,8 @@
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
@@ -14,6 +16,24 @@ import {
 } from '../nodes/Kingdee/protocol/login';
 
 const APP_MODES = ['appSecret', 'sign', 'signedHeaders'];
+
+/** LoginResultType values that mean "not logged in" (reference §2.2), in words; -5 counts as allowed. */
+const LOGIN_FAILURE_RULES: IAuthenticateRuleResponseSuccessBody[] = [
+	{ value: 0, message: 'Wrong username or password (用户或密码错误, LoginResultType 0). Check Username, Password and Account ID.' },
+	{
+		value: -1,
+		message:
+			'Login failed (登录失败, LoginResultType -1): the user may be locked or disabled, the Account ID wrong, or the App ID / App Secret / signature rejected (older servers need Sign Algorithm SHA-1).',
+	},
+	{ value: -2, message: 'The password does not meet the password policy (密码验证不通过（可选的）, LoginResultType -2): change it in Kingdee first.' },
+	{ value: -3, message: 'The password must be changed (密码验证不通过（强制的）, LoginResultType -3): log in to Kingdee once and change it.' },
+	{ value: -4, message: 'Kingdee answered with a login warning (登录警告, LoginResultType -4): log in interactively once to see it.' },
+	{ value: -6, message: 'The cloud passport is not bound to a Kingdee account (云通行证未绑定Cloud账号, LoginResultType -6).' },
+	{ value: -7, message: 'The user must be activated first (激活, LoginResultType -7).' },
+].map(({ value, message }) => ({
+	type: 'responseSuccessBody' as const,
+	properties: { key: 'LoginResultType', value, message },
+}));
 
 /**
  * Kingdee Cloud Galaxy (金蝶云星空) WebAPI credential.
@@ -185,19 +205,10 @@ export class KingdeeApi implements ICredentialType {
 			url: '={{$credentials.serverUrl}}',
 			headers: { [KINGDEE_LOGIN_MARKER_HEADER]: '1', 'Content-Type': 'application/json' },
 		},
+		// n8n's tester runs both rule types from one list (responseCode on HTTP errors, responseSuccessBody
+		// on answers); the declared type wants one kind per list, hence the cast.
 		rules: [
-			...[
-				[0, 'Wrong username or password (用户或密码错误, LoginResultType 0). Check Username, Password and Account ID.'],
-				[-1, 'Login failed (登录失败, LoginResultType -1): the user may be locked or disabled, the account ID wrong, or the App ID / App Secret / signature rejected (check the Sign Algorithm for older servers).'],
-				[-2, 'The password does not meet the password policy (密码验证不通过（可选的）, LoginResultType -2): change it in Kingdee first.'],
-				[-3, 'The password must be changed (密码验证不通过（强制的）, LoginResultType -3): log in to Kingdee once and change it.'],
-				[-4, 'Kingdee answered with a login warning (登录警告, LoginResultType -4): log in interactively once to see it.'],
-				[-6, 'The cloud passport is not bound to a Kingdee account (云通行证未绑定Cloud账号, LoginResultType -6).'],
-				[-7, 'The user must be activated first (激活, LoginResultType -7).'],
-			].map(([value, message]) => ({
-				type: 'responseSuccessBody' as const,
-				properties: { key: 'LoginResultType', value, message: String(message) },
-			})),
+			...LOGIN_FAILURE_RULES,
 			{
 				type: 'responseSuccessBody',
 				properties: {
@@ -211,7 +222,8 @@ export class KingdeeApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message: 'No Kingdee WebAPI at this Server URL (HTTP 404): check the address and the virtual directory, e.g. https://host/k3cloud/.',
+					message:
+						'No Kingdee WebAPI at this Server URL (HTTP 404): check the address and the virtual directory, e.g. https://host/k3cloud/.',
 				},
 			},
 			{
@@ -222,6 +234,6 @@ export class KingdeeApi implements ICredentialType {
 						'The Kingdee server answered HTTP 500. In Signed Headers mode this usually means a wrong Account ID ("Fail to verify thirty passport").',
 				},
 			},
-		],
+		] as Array<IAuthenticateRuleResponseSuccessBody | IAuthenticateRuleResponseCode> as IAuthenticateRuleResponseSuccessBody[],
 	};
 }

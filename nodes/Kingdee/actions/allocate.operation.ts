@@ -1,0 +1,87 @@
+import {
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { statusError } from '../protocol/responses';
+import { optionsCollection } from '../helpers/descriptions';
+import { runPerItem } from '../helpers/perItem';
+import { getFormId, splitValues, type KingdeeRun } from '../helpers/run';
+
+const show = { operation: ['allocate'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Internal IDs (PkIds)',
+		name: 'pkIds',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '100123, 100124',
+		description: 'Comma-separated internal IDs of the (audited) base-data records to distribute',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Target Organisation IDs (TOrgIds)',
+		name: 'targetOrgIds',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '100002, 100003',
+		description: 'Comma-separated internal IDs of the organisations to distribute to (分配组织)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Auto Submit and Audit',
+		name: 'isAutoSubmitAndAudit',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the distributed copies are submitted and audited right away',
+		displayOptions: { show },
+	},
+	optionsCollection(['allocate']),
+];
+
+/** Allocate (分配) base data to other organisations, one call per item. */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	run: KingdeeRun,
+): Promise<INodeExecutionData[]> {
+	return await runPerItem(
+		this,
+		items,
+		run,
+		'Allocate',
+		(itemIndex) => {
+			const formId = getFormId(this, itemIndex);
+			const pkIds = splitValues(this.getNodeParameter('pkIds', itemIndex, ''));
+			const orgIds = splitValues(this.getNodeParameter('targetOrgIds', itemIndex, ''));
+			if (pkIds.length === 0 || orgIds.length === 0) {
+				throw new NodeOperationError(this.getNode(), 'Allocate needs internal IDs and target organisation IDs', { itemIndex });
+			}
+			return {
+				formId,
+				data: {
+					PkIds: pkIds.join(','),
+					TOrgIds: orgIds.join(','),
+					IsAutoSubmitAndAudit: this.getNodeParameter('isAutoSubmitAndAudit', itemIndex, false) ? 'true' : 'false',
+				},
+			};
+		},
+		async ({ formId, data }, session) => {
+			const reply = await session.formCall('DynamicFormService.Allocate', formId, data);
+			if (!reply.status.isSuccess) throw statusError('DynamicFormService.Allocate', reply.status);
+			return [
+				{
+					operation: 'Allocate',
+					formId,
+					success: true,
+					records: reply.status.successEntities.map((entity) => ({ Id: entity.id, Number: entity.number })),
+				},
+			];
+		},
+	);
+}

@@ -1,0 +1,299 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_KINGDEE_TRANSPORT_OPTIONS, type KingdeeTransportOptions } from '../transport';
+import { KINGDEE_MAX_PARALLEL_SESSIONS } from '../protocol/session';
+
+export type KingdeeOperation =
+	| 'batchSave'
+	| 'save'
+	| 'query'
+	| 'view'
+	| 'submit'
+	| 'audit'
+	| 'unAudit'
+	| 'delete'
+	| 'allocate'
+	| 'executeOperation';
+
+export const transportOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Max Tries',
+		name: 'maxTries',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 20 },
+		default: 5,
+		description:
+			'Attempts per call when Kingdee is busy (MsgCode 13/14), answers HTTP 5xx or a read times out. Writes that time out are never repeated blindly: they are checked by number first.',
+	},
+	{
+		displayName: 'Parallel Requests',
+		name: 'parallelRequests',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: KINGDEE_MAX_PARALLEL_SESSIONS },
+		default: 1,
+		description:
+			'Kingdee processes the requests of one login session one after another, so N parallel requests use N sessions of the same user. Kingdee suggests 3–5 at most.',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeoutSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 120,
+		description: 'How long to wait for one Kingdee answer (the official SDKs wait 120 seconds)',
+	},
+];
+
+/** The `options` collection of an operation: transport settings plus operation-specific extras. */
+export function optionsCollection(operations: KingdeeOperation[], extra: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { operation: operations } },
+		options: [...extra, ...transportOptionFields].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+// The literal defaults above must equal DEFAULT_KINGDEE_TRANSPORT_OPTIONS (lint wants literals).
+
+/** Transport options of item 0 (they apply to the whole execution). */
+export function readTransportOptions(context: IExecuteFunctions): KingdeeTransportOptions {
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const number = (value: unknown, fallback: number) => {
+		const n = Number(value);
+		return Number.isFinite(n) && n > 0 ? n : fallback;
+	};
+	return {
+		parallelRequests: number(options.parallelRequests, DEFAULT_KINGDEE_TRANSPORT_OPTIONS.parallelRequests),
+		maxTries: number(options.maxTries, DEFAULT_KINGDEE_TRANSPORT_OPTIONS.maxTries),
+		timeoutSeconds: number(options.timeoutSeconds, DEFAULT_KINGDEE_TRANSPORT_OPTIONS.timeoutSeconds),
+	};
+}
+
+/** Where the Model comes from (Batch Save and Save). */
+export function modelSourceProperties(operations: KingdeeOperation[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Model Source',
+			name: 'modelSource',
+			type: 'options',
+			default: 'itemJson',
+			options: [
+				{
+					name: 'Whole Input Item',
+					value: 'itemJson',
+					description: 'The item\'s JSON is the Model package, e.g. {"FNumber": "C001", "FName": "…"}',
+				},
+				{
+					name: 'JSON Field of the Item',
+					value: 'jsonField',
+					description: 'One field of the item holds the Model (an object or a JSON string)',
+				},
+			],
+			displayOptions: { show: { operation: operations } },
+		},
+		{
+			displayName: 'Model Field',
+			name: 'modelField',
+			type: 'string',
+			default: 'Model',
+			description: 'Name of the item field that holds the Model object',
+			displayOptions: { show: { operation: operations, modelSource: ['jsonField'] } },
+		},
+		{
+			displayName: 'Base-Data Fields',
+			name: 'baseDataFields',
+			type: 'string',
+			default: '',
+			placeholder: 'FCreateOrgId, FUseOrgId',
+			description:
+				'Comma-separated reference (base-data, 基础资料) fields given as plain codes; each plain value is sent as {"FNumber": value}. Objects are sent unchanged.',
+			displayOptions: { show: { operation: operations } },
+		},
+	];
+}
+
+/** Save / BatchSave options of reference §3.1–3.2, sent only when set. */
+export function saveOptionsCollection(operations: KingdeeOperation[], withBatchCount: boolean): INodeProperties {
+	const fields: INodeProperties[] = [
+		{
+			displayName: 'Auto Submit and Audit (IsAutoSubmitAndAudit)',
+			name: 'isAutoSubmitAndAudit',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to submit and audit each record right after saving it',
+		},
+		{
+			displayName: 'Delete Missing Entry Rows (IsDeleteEntry)',
+			name: 'isDeleteEntry',
+			type: 'boolean',
+			default: true,
+			description: 'Whether entry rows of an existing record that are missing from the package are deleted (Kingdee default: true)',
+		},
+		{
+			displayName: 'Auto Adjust Field Order (IsAutoAdjustField)',
+			name: 'isAutoAdjustField',
+			type: 'boolean',
+			default: false,
+			description: 'Whether Kingdee may reorder the fields of the package',
+		},
+		{
+			displayName: 'Ignore Interactions (IgnoreInterationFlag)',
+			name: 'ignoreInterationFlag',
+			type: 'boolean',
+			default: true,
+			description: 'Whether interactive confirmations are skipped',
+		},
+		{
+			displayName: 'Interaction Flags (InterationFlags)',
+			name: 'interationFlags',
+			type: 'string',
+			default: '',
+			placeholder: 'STK_InvCheckResult',
+			description: 'Semicolon-separated interaction flags, e.g. STK_InvCheckResult to allow negative stock',
+		},
+		{
+			displayName: 'Fields to Return (NeedReturnFields)',
+			name: 'needReturnFields',
+			type: 'string',
+			default: '',
+			placeholder: 'FNumber, FName',
+			description: 'Comma-separated fields Kingdee returns for each saved record',
+		},
+		{
+			displayName: 'Fields to Update (NeedUpDateFields)',
+			name: 'needUpDateFields',
+			type: 'string',
+			default: '',
+			placeholder: 'FName, FShortName',
+			description:
+				'Comma-separated fields to change when updating; other fields of the existing record stay as they are. The package must then contain the internal ID (upsert by number fills it in).',
+		},
+		{
+			displayName: 'Resolve References by Number (NumberSearch)',
+			name: 'numberSearch',
+			type: 'boolean',
+			default: true,
+			description: 'Whether reference fields given as {"FNumber": …} are resolved by number',
+		},
+		{
+			displayName: 'Validate Data (ValidateFlag)',
+			name: 'validateFlag',
+			type: 'boolean',
+			default: true,
+			description: 'Whether Kingdee runs its data validation rules',
+		},
+		{
+			displayName: 'Verify Base-Data References (IsVerifyBaseDataField)',
+			name: 'isVerifyBaseDataField',
+			type: 'boolean',
+			default: false,
+			description: 'Whether every referenced base-data record is checked (slower)',
+		},
+	];
+	if (withBatchCount) {
+		fields.push({
+			displayName: 'Server Threads (BatchCount)',
+			name: 'batchCount',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: 0,
+			description:
+				'Server-side parallel threads per call (Kingdee recommends at most 5; 0 = off). With it Kingdee numbers results per thread, so results are matched by number and unclear packages are checked by a query.',
+		});
+	}
+	return {
+		displayName: 'Save Options',
+		name: 'saveOptions',
+		type: 'collection',
+		placeholder: 'Add Save Option',
+		default: {},
+		displayOptions: { show: { operation: operations } },
+		options: fields.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+const BOOLEAN_SAVE_OPTIONS: Record<string, string> = {
+	isAutoSubmitAndAudit: 'IsAutoSubmitAndAudit',
+	isVerifyBaseDataField: 'IsVerifyBaseDataField',
+	isDeleteEntry: 'IsDeleteEntry',
+	validateFlag: 'ValidateFlag',
+	numberSearch: 'NumberSearch',
+	isAutoAdjustField: 'IsAutoAdjustField',
+	ignoreInterationFlag: 'IgnoreInterationFlag',
+};
+
+/** The Save/BatchSave data object (without Model) from the Save Options collection. */
+export function buildSaveData(saveOptions: IDataObject): Record<string, unknown> {
+	const data: Record<string, unknown> = {};
+	for (const [option, key] of Object.entries(BOOLEAN_SAVE_OPTIONS)) {
+		// Booleans as the strings of Kingdee's official templates ("true"/"false"); servers accept both.
+		if (typeof saveOptions[option] === 'boolean') data[key] = saveOptions[option] ? 'true' : 'false';
+	}
+	const list = (value: unknown) =>
+		String(value ?? '')
+			.split(',')
+			.map((field) => field.trim())
+			.filter((field) => field !== '');
+	if (saveOptions.needUpDateFields) data.NeedUpDateFields = list(saveOptions.needUpDateFields);
+	if (saveOptions.needReturnFields) data.NeedReturnFields = list(saveOptions.needReturnFields);
+	if (typeof saveOptions.interationFlags === 'string' && saveOptions.interationFlags.trim() !== '') {
+		data.InterationFlags = saveOptions.interationFlags.trim();
+	}
+	const batchCount = Number(saveOptions.batchCount ?? 0);
+	if (Number.isFinite(batchCount) && batchCount > 0) data.BatchCount = Math.floor(batchCount);
+	return data;
+}
+
+/** "Select records by" for Submit/Audit/UnAudit/Delete/Execute Operation/View. */
+export function selectByProperties(operations: KingdeeOperation[], single: boolean): INodeProperties[] {
+	return [
+		{
+			displayName: 'Select By',
+			name: 'selectBy',
+			type: 'options',
+			default: 'number',
+			options: [
+				{ name: 'Number', value: 'number', description: 'Business number (编码 / 单据编号), e.g. C001' },
+				{ name: 'Internal ID', value: 'id', description: 'Internal ID (内码), e.g. 100123' },
+			],
+			displayOptions: { show: { operation: operations } },
+		},
+		{
+			displayName: single ? 'Number' : 'Numbers',
+			name: 'numbers',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: single ? 'C001' : 'C001, C002',
+			description: single ? 'The record\'s number' : 'Comma-separated numbers of the records of this item',
+			displayOptions: { show: { operation: operations, selectBy: ['number'] } },
+		},
+		{
+			displayName: single ? 'Internal ID' : 'Internal IDs',
+			name: 'ids',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: single ? '100123' : '100123, 100124',
+			description: single ? 'The record\'s internal ID' : 'Comma-separated internal IDs of the records of this item',
+			displayOptions: { show: { operation: operations, selectBy: ['id'] } },
+		},
+	];
+}
+
+/** Extra keys merged into the data object (e.g. {"UseOrgId": 1, "NetworkCtrl": "true"}). */
+export function additionalDataProperty(operations: KingdeeOperation[]): INodeProperties {
+	return {
+		displayName: 'Additional Data (JSON)',
+		name: 'additionalData',
+		type: 'json',
+		default: '',
+		description:
+			'Optional extra keys for the data object, merged over the selection, e.g. {"UseOrgId": 100001, "NetworkCtrl": "true"} or for Execute Operation {"Parameters": {…}}',
+		displayOptions: { show: { operation: operations } },
+	};
+}

@@ -1,0 +1,82 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type INode,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { isKingdeeApiError, type KingdeeErrorKind } from '../protocol/errors';
+
+/** One sentence telling the user what to do about a failure of this kind. */
+export function whatToDo(kind: KingdeeErrorKind | 'unknown'): string {
+	switch (kind) {
+		case 'validation':
+			return 'Fix the named field in this item (or its mapping) and run again; the other items are not affected.';
+		case 'notFound':
+			return 'Check that the number or id exists in Kingdee (in the organisation used).';
+		case 'permission':
+			return 'Give the Kingdee user permission for this form and operation.';
+		case 'notAllowed':
+			return 'The record is in a state that does not allow this (e.g. audited records must be un-audited first).';
+		case 'invalidRequest':
+			return 'Check the Form ID, field keys and option values.';
+		case 'licence':
+			return 'Check the Kingdee licence of the WebAPI user.';
+		case 'auth':
+		case 'sessionLost':
+			return 'Check the Kingdee credential (Account ID, user, password / App ID / App Secret).';
+		case 'transient':
+			return 'Kingdee was busy or unreachable; run again later or lower Parallel Requests.';
+		case 'outcomeUnknown':
+		case 'unknown':
+			return 'Check in Kingdee whether it was saved before running this item again.';
+		default:
+			return 'Check the Server URL and the Kingdee server log; run again if the problem was temporary.';
+	}
+}
+
+/** An item for n8n's error output: only `error` and `details` in json, so n8n routes it there. */
+export function errorItem(itemIndex: number, message: string, details: IDataObject): INodeExecutionData {
+	return { json: { error: message, details: { itemIndex, ...details } }, pairedItem: { item: itemIndex } };
+}
+
+/** Whole-call failure for one item, as message + details. */
+export function describeCallFailure(error: unknown, itemIndex: number, what: string): { message: string; details: IDataObject } {
+	if (isKingdeeApiError(error)) {
+		const field = error.rowErrors.find((row) => row.fieldName)?.fieldName ?? '';
+		return {
+			message: `Item ${itemIndex}: ${what} failed — ${error.message}. ${whatToDo(error.kind)}`,
+			details: {
+				field,
+				msgCode: error.msgCode ?? null,
+				kind: error.kind,
+				kingdeeErrors: error.rowErrors.map((row) => ({ field: row.fieldName, message: row.message })),
+			},
+		};
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return { message: `Item ${itemIndex}: ${what} failed — ${message}`, details: { field: '', msgCode: null, kind: 'node' } };
+}
+
+/** NodeApiError for a Kingdee failure (a plain object is wrapped so no request data rides along). */
+export function nodeApiError(node: INode, message: string, itemIndex: number | undefined, details?: IDataObject): NodeApiError {
+	return new NodeApiError(node, { message, ...(details ?? {}) } as JsonObject, {
+		message,
+		description: details ? JSON.stringify(details) : undefined,
+		itemIndex,
+	});
+}
+
+/** Re-wraps anything thrown during an operation as a node error without losing an existing item index. */
+export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (isKingdeeApiError(error)) {
+		return nodeApiError(node, `${error.message}. ${whatToDo(error.kind)}`, itemIndex, {
+			msgCode: error.msgCode ?? null,
+			kind: error.kind,
+		});
+	}
+	return new NodeOperationError(node, error instanceof Error ? error.message : String(error), { itemIndex });
+}

@@ -1,0 +1,80 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { parseJsonLossless } from '../../common/losslessJson';
+import { findBaseDataShapeConflict, parseFieldList, wrapBaseDataFields } from '../protocol/model';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The Model package of item `itemIndex` (a deep copy), or a NodeOperationError saying what is wrong. */
+export function readModel(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	itemIndex: number,
+): Record<string, unknown> | NodeOperationError {
+	const source = context.getNodeParameter('modelSource', itemIndex, 'itemJson') as string;
+	let value: unknown = items[itemIndex].json;
+	let where = 'the input item';
+	if (source === 'jsonField') {
+		const field = String(context.getNodeParameter('modelField', itemIndex, 'Model')).trim() || 'Model';
+		where = `field "${field}"`;
+		value = items[itemIndex].json[field];
+		if (typeof value === 'string') {
+			let parsed: unknown;
+			try {
+				parsed = parseJsonLossless(value);
+			} catch {
+				parsed = undefined;
+			}
+			if (parsed === undefined) {
+				return new NodeOperationError(context.getNode(), `Item ${itemIndex}: ${where} is not valid JSON`, {
+					itemIndex,
+					description: 'Put the Model object (or its JSON text) into this field, e.g. {"FNumber":"C001","FName":"…"}.',
+				});
+			}
+			value = parsed;
+		}
+	}
+	if (!isPlainObject(value)) {
+		const kind = Array.isArray(value) ? 'an array' : value === undefined ? 'missing' : `a ${typeof value}`;
+		return new NodeOperationError(context.getNode(), `Item ${itemIndex}: the Model from ${where} is ${kind}, not an object`, {
+			itemIndex,
+			description: 'Each item must give one Model package as a JSON object, e.g. {"FNumber":"C001","FName":"…"}.',
+		});
+	}
+	if (Object.keys(value).length === 0) {
+		return new NodeOperationError(context.getNode(), `Item ${itemIndex}: the Model from ${where} is empty`, { itemIndex });
+	}
+	return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
+/**
+ * Wraps base-data fields of all models; refuses (before any request) a field that is an object in one
+ * item and a plain value in another.
+ */
+export function applyBaseDataFields(
+	context: IExecuteFunctions,
+	models: Array<{ itemIndex: number; model: Record<string, unknown> }>,
+): Array<{ itemIndex: number; model: Record<string, unknown> }> {
+	if (models.length === 0) return models;
+	const fields = parseFieldList(context.getNodeParameter('baseDataFields', models[0].itemIndex, '') as string);
+	if (fields.length === 0) return models;
+	const conflict = findBaseDataShapeConflict(
+		models.map((entry) => entry.model),
+		fields,
+	);
+	if (conflict) {
+		const objectItem = models[conflict.objectIndex].itemIndex;
+		const plainItem = models[conflict.plainIndex].itemIndex;
+		throw new NodeOperationError(
+			context.getNode(),
+			`Base-data field ${conflict.field} is an object in item ${objectItem} but a plain value in item ${plainItem}`,
+			{
+				itemIndex: plainItem,
+				description: `Give ${conflict.field} the same shape in every item: either the code as text (it is wrapped as {"FNumber": code}) or an object such as {"FNumber": "100"}. Nothing was sent to Kingdee.`,
+			},
+		);
+	}
+	return models.map((entry) => ({ itemIndex: entry.itemIndex, model: wrapBaseDataFields(entry.model, fields) }));
+}

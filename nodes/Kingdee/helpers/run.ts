@@ -1,0 +1,58 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { KingdeeSessionPool } from '../protocol/session';
+
+/** What every operation gets besides its items: the session pool of this execution. */
+export interface KingdeeRun {
+	pool: KingdeeSessionPool;
+	continueOnFail: boolean;
+}
+
+export type KingdeeOperationExecute = (
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	run: KingdeeRun,
+) => Promise<INodeExecutionData[]>;
+
+/** The Form ID of the resource locator, trimmed; a clear error when it is empty. */
+export function getFormId(context: IExecuteFunctions, itemIndex: number): string {
+	const value = context.getNodeParameter('formId', itemIndex, '', { extractValue: true }) as unknown;
+	const formId = typeof value === 'string' ? value.trim() : '';
+	if (!formId) {
+		throw new NodeOperationError(context.getNode(), 'Form ID is missing', {
+			itemIndex,
+			description: 'Choose a form from the list (e.g. BD_Customer) or enter its Form ID (业务对象标识).',
+		});
+	}
+	return formId;
+}
+
+/** Splits "C001, C002" (or an array from an expression) into trimmed, non-empty values. */
+export function splitValues(value: unknown): string[] {
+	const list = Array.isArray(value) ? value : String(value ?? '').split(',');
+	return list.map((entry) => String(entry ?? '').trim()).filter((entry) => entry !== '');
+}
+
+/** Parses a JSON parameter that may already be an object; undefined for empty text. */
+export function jsonParameter(
+	context: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+): IDataObject | undefined {
+	const raw = context.getNodeParameter(name, itemIndex, '') as unknown;
+	if (raw === '' || raw === undefined || raw === null) return undefined;
+	let value: unknown = raw;
+	if (typeof raw === 'string') {
+		if (raw.trim() === '') return undefined;
+		try {
+			value = JSON.parse(raw);
+		} catch {
+			value = undefined;
+		}
+	}
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+		throw new NodeOperationError(context.getNode(), `The parameter "${name}" must be a JSON object`, { itemIndex });
+	}
+	return value as IDataObject;
+}

@@ -1,0 +1,45 @@
+/** The business objects (forms) most integrations use, with their internal-id field. Pure. */
+
+export interface KingdeeFormInfo {
+	formId: string;
+	name: string;
+	/** Internal id field (primary key) used by upsert and as default sort key. */
+	primaryKey: string;
+	/** Number field: FNumber for base data, FBillNo for bills. */
+	numberField: string;
+}
+
+export const COMMON_KINGDEE_FORMS: KingdeeFormInfo[] = [
+	{ formId: 'BD_Customer', name: 'Customer (客户)', primaryKey: 'FCUSTID', numberField: 'FNumber' },
+	{ formId: 'BD_Supplier', name: 'Supplier (供应商)', primaryKey: 'FSUPPLIERID', numberField: 'FNumber' },
+	{ formId: 'BD_MATERIAL', name: 'Material (物料)', primaryKey: 'FMATERIALID', numberField: 'FNumber' },
+	{ formId: 'BD_Empinfo', name: 'Employee (员工)', primaryKey: 'FID', numberField: 'FNumber' },
+	{ formId: 'BD_Department', name: 'Department (部门)', primaryKey: 'FDEPTID', numberField: 'FNumber' },
+	{ formId: 'BD_STOCK', name: 'Warehouse (仓库)', primaryKey: 'FSTOCKID', numberField: 'FNumber' },
+	{ formId: 'ORG_Organizations', name: 'Organisation (组织机构)', primaryKey: 'FORGID', numberField: 'FNumber' },
+	{ formId: 'SAL_SaleOrder', name: 'Sales Order (销售订单)', primaryKey: 'FID', numberField: 'FBillNo' },
+	{ formId: 'SAL_OUTSTOCK', name: 'Sales Delivery (销售出库单)', primaryKey: 'FID', numberField: 'FBillNo' },
+	{ formId: 'PUR_PurchaseOrder', name: 'Purchase Order (采购订单)', primaryKey: 'FID', numberField: 'FBillNo' },
+	{ formId: 'STK_InStock', name: 'Purchase Receipt (采购入库单)', primaryKey: 'FID', numberField: 'FBillNo' },
+	{ formId: 'STK_MISCELLANEOUS', name: 'Miscellaneous Receipt (其他入库单)', primaryKey: 'FID', numberField: 'FBillNo' },
+	{ formId: 'AR_receivable', name: 'Receivable (应收单)', primaryKey: 'FID', numberField: 'FBillNo' },
+	{ formId: 'AP_Payable', name: 'Payable (应付单)', primaryKey: 'FID', numberField: 'FBillNo' },
+	{ formId: 'AR_RECEIVEBILL', name: 'Receipt (收款单)', primaryKey: 'FID', numberField: 'FBillNo' },
+	{ formId: 'AP_PAYBILL', name: 'Payment (付款单)', primaryKey: 'FID', numberField: 'FBillNo' },
+];
+
+const BY_ID = new Map(COMMON_KINGDEE_FORMS.map((form) => [form.formId.toLowerCase(), form]));
+
+export function knownForm(formId: string): KingdeeFormInfo | undefined {
+	return BY_ID.get(formId.trim().toLowerCase());
+}
+
+/**
+ * The internal-id field of a form: the explicit override, else the known one; bills (and most
+ * other forms) use FID.
+ */
+export function primaryKeyFieldFor(formId: string, override?: string): string {
+	const explicit = (override ?? '').trim();
+	if (explicit) return explicit;
+	return knownForm(formId)?.primaryKey ?? 'FID';
+}

@@ -1,0 +1,78 @@
+/** Building Model packages from input items. Pure. */
+
+/** `"FCreateOrgId, FUseOrgId"` → ['FCreateOrgId','FUseOrgId'] (duplicates dropped). */
+export function parseFieldList(text: string | undefined): string[] {
+	return [
+		...new Set(
+			String(text ?? '')
+				.split(/[,;\n]/)
+				.map((field) => field.trim())
+				.filter((field) => field !== ''),
+		),
+	];
+}
+
+function isPlainValue(value: unknown): value is string | number | boolean {
+	return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+function isObjectValue(value: unknown): boolean {
+	return value !== null && typeof value === 'object';
+}
+
+export interface BaseDataShapeConflict {
+	field: string;
+	/** Position (in the given list) of a package where the field is an object. */
+	objectIndex: number;
+	/** Position of a package where it is a plain value. */
+	plainIndex: number;
+}
+
+/**
+ * A base-data field that is an object in one package and a plain value in another usually means
+ * the mapping is wrong for part of the input; refuse before anything is sent.
+ */
+export function findBaseDataShapeConflict(
+	models: Array<Record<string, unknown>>,
+	fields: string[],
+): BaseDataShapeConflict | undefined {
+	for (const field of fields) {
+		let objectIndex = -1;
+		let plainIndex = -1;
+		models.forEach((model, index) => {
+			const value = model[field];
+			if (objectIndex < 0 && isObjectValue(value)) objectIndex = index;
+			if (plainIndex < 0 && isPlainValue(value)) plainIndex = index;
+		});
+		if (objectIndex >= 0 && plainIndex >= 0) return { field, objectIndex, plainIndex };
+	}
+	return undefined;
+}
+
+/**
+ * `FCreateOrgId: "100"` → `FCreateOrgId: {"FNumber": "100"}` for each listed base-data (reference)
+ * field; objects, null and absent fields are left alone. Returns a new object.
+ */
+export function wrapBaseDataFields(model: Record<string, unknown>, fields: string[]): Record<string, unknown> {
+	const out: Record<string, unknown> = { ...model };
+	for (const field of fields) {
+		const value = out[field];
+		if (isPlainValue(value)) out[field] = { FNumber: value };
+	}
+	return out;
+}
+
+/** The package's number as text, or undefined when it has none (e.g. bills numbered by the server). */
+export function packageNumber(model: Record<string, unknown>, numberField: string): string | undefined {
+	const value = model[numberField];
+	if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+	if (typeof value === 'number') return String(value);
+	return undefined;
+}
+
+/** True when the package names an existing record (non-zero internal id) and so modifies it. */
+export function hasPrimaryKey(model: Record<string, unknown>, primaryKeyField: string): boolean {
+	const value = model[primaryKeyField];
+	if (value === undefined || value === null || value === '') return false;
+	return String(value).trim() !== '0';
+}

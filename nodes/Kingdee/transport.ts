@@ -1,0 +1,145 @@
+/**
+ * The only place that turns n8n's context into Kingdee HTTP calls. Sessions, retries and parsing
+ * live in ./protocol (pure); this file adapts them to httpRequestWithAuthentication, where the
+ * credential's `authenticate` fills in logins and signs requests.
+ */
+import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { DEFAULT_RETRY_POLICY } from '../common/retry';
+import { redactSecrets } from '../common/redact';
+import { KingdeeApiError } from './protocol/errors';
+import { KINGDEE_LOGIN_MARKER_HEADER, type KingdeeAuthType } from './protocol/login';
+import type { KingdeeRawResponse } from './protocol/responses';
+import {
+	KingdeeSession,
+	KingdeeSessionPool,
+	KINGDEE_MAX_PARALLEL_SESSIONS,
+	type KingdeeSend,
+	type KingdeeSessionMode,
+} from './protocol/session';
+
+export interface KingdeeTransportOptions {
+	/** Parallel sessions (Kingdee serialises the requests of one session); 1–5. */
+	parallelRequests: number;
+	/** Attempts per call for transient faults, the first included. */
+	maxTries: number;
+	timeoutSeconds: number;
+}
+
+export const DEFAULT_KINGDEE_TRANSPORT_OPTIONS: KingdeeTransportOptions = {
+	parallelRequests: 1,
+	maxTries: 5,
+	timeoutSeconds: 120,
+};
+
+interface KingdeeConnection {
+	serverUrl: string;
+	mode: KingdeeSessionMode;
+	/** Secret values, used only to scrub them from any error text (never sent from here). */
+	redactionList: string[];
+}
+
+/** Reads the non-secret connection settings (and the values to redact). Makes no HTTP call, as lint requires. */
+async function readConnection(context: IExecuteFunctions): Promise<KingdeeConnection> {
+	const credentials = await context.getCredentials('kingdeeApi');
+	const authType = String(credentials.authType ?? 'password') as KingdeeAuthType;
+	return {
+		serverUrl: String(credentials.serverUrl ?? ''),
+		mode: authType === 'signedHeaders' ? 'signedHeaders' : 'login',
+		redactionList: [credentials.password, credentials.appSecret].filter(
+			(value): value is string => typeof value === 'string' && value !== '',
+		),
+	};
+}
+
+/** Network errors where the request surely never reached the server (safe to repeat even a write). */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function errorCode(error: unknown): string {
+	const candidates = [
+		(error as { cause?: { code?: unknown } })?.cause?.code,
+		(error as { code?: unknown })?.code,
+		(error as { httpCode?: unknown })?.httpCode,
+	];
+	const found = candidates.find((value) => typeof value === 'string' && value !== '');
+	return typeof found === 'string' ? found : 'UNKNOWN';
+}
+
+function createSend(context: IExecuteFunctions, redact: (text: string) => string): KingdeeSend {
+	return async (request) => {
+		const headers: Record<string, string> = { ...request.headers };
+		if (request.login) headers[KINGDEE_LOGIN_MARKER_HEADER] = '1';
+		const options: IHttpRequestOptions = {
+			method: 'POST',
+			url: request.url,
+			body: request.body,
+			headers,
+			// Text in, lossless JSON parsing here: Kingdee ids can exceed 2^53, statuses are judged by us.
+			encoding: 'text',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: request.timeoutMs,
+		};
+		let response: { statusCode: number; headers?: Record<string, unknown>; body: unknown } | undefined;
+		let failure: unknown;
+		try {
+			response = await context.helpers.httpRequestWithAuthentication.call(context, 'kingdeeApi', options);
+		} catch (error) {
+			failure = error;
+		}
+		if (!response) {
+			// No answer at all. Only the code and a scrubbed message survive: n8n's error object also
+			// holds the sent request, which for a login contains the secret.
+			const code = errorCode(failure);
+			const notSent = NOT_SENT_CODES.has(code);
+			const message = redact(failure instanceof Error ? failure.message : String(failure));
+			throw new KingdeeApiError(`No answer from Kingdee (${code}: ${message})`, {
+				kind: 'transient',
+				retryable: true,
+				ambiguous: !notSent,
+			});
+		}
+		const body =
+			typeof response.body === 'string'
+				? response.body
+				: Buffer.isBuffer(response.body)
+					? response.body.toString('utf8')
+					: JSON.stringify(response.body ?? '');
+		const responseHeaders: KingdeeRawResponse['headers'] = {};
+		for (const [key, value] of Object.entries(response.headers ?? {})) {
+			if (typeof value === 'string' || Array.isArray(value)) responseHeaders[key.toLowerCase()] = value as string | string[];
+		}
+		return { statusCode: Number(response.statusCode), headers: responseHeaders, body };
+	};
+}
+
+/** A pool of sessions for one execution; call `close()` (logs out) when the execution ends. */
+export async function createKingdeeSessionPool(
+	context: IExecuteFunctions,
+	options: KingdeeTransportOptions,
+): Promise<{ pool: KingdeeSessionPool; redact: (text: string) => string }> {
+	const connection = await readConnection(context);
+	const redact = (text: string) => redactSecrets(text, connection.redactionList);
+	const send = createSend(context, redact);
+	const size = Math.max(1, Math.min(KINGDEE_MAX_PARALLEL_SESSIONS, Math.floor(options.parallelRequests) || 1));
+	const pool = new KingdeeSessionPool(
+		size,
+		() =>
+			new KingdeeSession({
+				serverUrl: connection.serverUrl,
+				mode: connection.mode,
+				send,
+				sleep,
+				redact,
+				timeoutMs: Math.max(1, options.timeoutSeconds) * 1000,
+				retryPolicy: {
+					maxTries: Math.max(1, Math.floor(options.maxTries)),
+					baseDelayMs: DEFAULT_RETRY_POLICY.baseDelayMs,
+					maxDelayMs: DEFAULT_RETRY_POLICY.maxDelayMs,
+				},
+			}),
+	);
+	return { pool, redact };
+}
