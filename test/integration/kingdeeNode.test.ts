@@ -1,0 +1,269 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
+/**
+ * The Kingdee node against the Kingdee emulator over loopback HTTP, through n8n's real request code
+ * and the credential's real `authenticate` (test/helpers/n8nHarness.ts).
+ */
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
+import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
+import { executeNode } from '../helpers/n8nHarness';
+
+const account = DEFAULT_KINGDEE_ACCOUNT;
+
+/** n8n's rule for "continueErrorOutput": json.error set and no keys but error/message/details → error branch. */
+function route(items: INodeExecutionData[]): { success: INodeExecutionData[]; errors: INodeExecutionData[] } {
+	const isError = (item: INodeExecutionData) =>
+		item.json.error !== undefined && Object.keys(item.json).every((key) => ['error', 'message', 'details'].includes(key));
+	return { success: items.filter((item) => !isError(item)), errors: items.filter(isError) };
+}
+
+function credentialsFor(emulator: KingdeeEmulator, authType = 'password') {
+	return {
+		kingdeeApi: {
+			serverUrl: emulator.serverUrl,
+			acctId: emulator.acctId,
+			authType,
+			username: account.username,
+			password: account.password,
+			appId: account.appId,
+			appSecret: account.appSecret,
+			signAlgorithm: 'sha256',
+			lcid: 2052,
+			orgNumber: '0',
+		},
+	};
+}
+
+function customers(count: number, prefix = 'CH', name = (i: number) => `Shop ${i}`): INodeExecutionData[] {
+	return Array.from({ length: count }, (_, i) => ({
+		json: { FNumber: `${prefix}${String(i).padStart(4, '0')}`, FName: name(i), FCreateOrgId: '100', FUseOrgId: '100' },
+	}));
+}
+
+const batchSaveParameters = (extra: INodeParameters = {}): INodeParameters => ({
+	operation: 'batchSave',
+	formId: { __rl: true, mode: 'list', value: 'BD_Customer' },
+	baseDataFields: 'FCreateOrgId, FUseOrgId',
+	batchSize: 20,
+	...extra,
+});
+
+let emulator: KingdeeEmulator;
+
+beforeEach(async () => {
+	emulator = await startKingdeeEmulator({ port: 0 });
+});
+
+afterEach(async () => {
+	await emulator.close();
+});
+
+describe('Batch Save', () => {
+	it('saves 1,000 items with batch size 20 in exactly 50 BatchSave calls', async () => {
+		const { outputs } = await executeNode(new Kingdee(), {
+			parameters: batchSaveParameters(),
+			items: customers(1000),
+			credentials: credentialsFor(emulator),
+		});
+		expect(emulator.stats().byService.BatchSave).toBe(50);
+		expect(emulator.stats().logins).toBe(1);
+		const { success, errors } = route(outputs[0]);
+		expect(errors).toHaveLength(0);
+		expect(success).toHaveLength(1000);
+		expect(success.every((item) => item.json.status === 'created')).toBe(true);
+		expect(success.map((item) => (item.pairedItem as { item: number }).item)).toEqual([...Array(1000).keys()]);
+		const stored = emulator.records('BD_Customer');
+		expect(stored).toHaveLength(1000);
+		const byNumber = new Map(stored.map((record) => [record.FNumber, record]));
+		expect(success[7].json.Number).toBe('CH0007');
+		expect(String(success[7].json.Id)).toBe(String(byNumber.get('CH0007')?.FCUSTID));
+		expect(byNumber.get('CH0007')?.FUseOrgId).toBe('100');
+	});
+
+	it('returns 18 successes and 2 precise errors when rows 3 and 17 fail (error output)', async () => {
+		emulator.setFaults({ failNumbers: ['CH0003', 'CH0017'] });
+		const { outputs } = await executeNode(new Kingdee(), {
+			parameters: batchSaveParameters(),
+			items: customers(20),
+			credentials: credentialsFor(emulator),
+			onError: 'continueErrorOutput',
+		});
+		const { success, errors } = route(outputs[0]);
+		expect(success).toHaveLength(18);
+		expect(errors).toHaveLength(2);
+		expect(errors.map((item) => item.pairedItem)).toEqual([{ item: 3 }, { item: 17 }]);
+		const details = errors.map((item) => item.json.details as Record<string, unknown>);
+		expect(details.map((d) => [d.itemIndex, d.field, d.number, d.msgCode])).toEqual([
+			[3, 'FName', 'CH0003', 11],
+			[17, 'FName', 'CH0017', 11],
+		]);
+		expect(String(errors[0].json.error)).toMatch(/Item 3.*CH0003.*FName/);
+		expect(String(errors[0].json.error)).toMatch(/Fix the named field/);
+		const stored = emulator.records('BD_Customer').map((record) => record.FNumber);
+		expect(stored).toHaveLength(18);
+		expect(stored).not.toContain('CH0003');
+		expect(success.map((item) => (item.pairedItem as { item: number }).item)).not.toContain(3);
+	});
+
+	it('without continue-on-fail, fails the node naming the first failed item, field and number', async () => {
+		emulator.setFaults({ failNumbers: ['CH0003', 'CH0017'] });
+		const run = executeNode(new Kingdee(), {
+			parameters: batchSaveParameters(),
+			items: customers(20),
+			credentials: credentialsFor(emulator),
+		});
+		await expect(run).rejects.toMatchObject({
+			message: expect.stringMatching(/^Item 3: FNumber "CH0003" was not saved \(field FName\)/),
+			context: expect.objectContaining({ itemIndex: 3 }),
+		});
+	});
+
+	it('maps results by number when BatchCount makes DIndex per server batch', async () => {
+		emulator.setFaults({ failNumbers: ['CH0013'] });
+		const { outputs } = await executeNode(new Kingdee(), {
+			parameters: batchSaveParameters({ saveOptions: { batchCount: 3 } }),
+			items: customers(20),
+			credentials: credentialsFor(emulator),
+			onError: 'continueErrorOutput',
+		});
+		const { success, errors } = route(outputs[0]);
+		expect(errors.map((item) => item.pairedItem)).toEqual([{ item: 13 }]);
+		expect(success).toHaveLength(19);
+		const stored = new Map(emulator.records('BD_Customer').map((record) => [record.FNumber, String(record.FCUSTID)]));
+		for (const item of success) {
+			const index = (item.pairedItem as { item: number }).item;
+			const number = `CH${String(index).padStart(4, '0')}`;
+			expect(item.json.Number).toBe(number);
+			expect(String(item.json.Id)).toBe(stored.get(number));
+		}
+	});
+
+	it('upsert by number: a second run creates nothing and updates every record (also audited ones)', async () => {
+		const parameters = batchSaveParameters({
+			upsertByNumber: true,
+			saveOptions: { isAutoSubmitAndAudit: true, isVerifyBaseDataField: false },
+		});
+		const first = await executeNode(new Kingdee(), {
+			parameters,
+			items: customers(45),
+			credentials: credentialsFor(emulator),
+			onError: 'continueErrorOutput',
+		});
+		expect(route(first.outputs[0]).success.map((item) => item.json.status)).toEqual(Array(45).fill('created'));
+		const idsBefore = new Map(emulator.records('BD_Customer').map((r) => [r.FNumber, r.FCUSTID]));
+		expect(emulator.records('BD_Customer').every((r) => r.FDocumentStatus === 'C')).toBe(true);
+		emulator.resetStats();
+
+		const second = await executeNode(new Kingdee(), {
+			parameters,
+			items: customers(45, 'CH', (i) => `Renamed shop ${i}`),
+			credentials: credentialsFor(emulator),
+			onError: 'continueErrorOutput',
+		});
+		const { success, errors } = route(second.outputs[0]);
+		expect(errors).toHaveLength(0);
+		expect(success.map((item) => item.json.status)).toEqual(Array(45).fill('updated'));
+		// One lookup query per batch of 20, not per row.
+		expect(emulator.stats().byService.ExecuteBillQuery).toBe(3);
+		expect(emulator.stats().byService.BatchSave).toBe(3);
+		const after = emulator.records('BD_Customer');
+		expect(after).toHaveLength(45);
+		for (const record of after) {
+			expect(record.FCUSTID).toBe(idsBefore.get(record.FNumber));
+			expect(record.FName).toMatch(/^Renamed shop /);
+		}
+		expect(success[5].json.Id).toEqual(idsBefore.get('CH0005'));
+	});
+
+	it('recovers from sessions dropped mid-run without the user noticing', async () => {
+		emulator.setFaults({ dropSessionAfterCalls: 3 });
+		const { outputs } = await executeNode(new Kingdee(), {
+			parameters: batchSaveParameters({ upsertByNumber: true }),
+			items: customers(200),
+			credentials: credentialsFor(emulator),
+		});
+		const { success, errors } = route(outputs[0]);
+		expect(errors).toHaveLength(0);
+		expect(success).toHaveLength(200);
+		expect(emulator.records('BD_Customer')).toHaveLength(200);
+		const stats = emulator.stats();
+		expect(stats.sessionsLost).toBeGreaterThan(0);
+		// One login at the start, one per lost session: never a login before every call.
+		expect(stats.logins).toBe(1 + stats.sessionsLost);
+		// A call refused for a lost session is repeated once after the new login, never more.
+		expect(stats.byService.BatchSave).toBeGreaterThanOrEqual(10);
+		expect(stats.byService.BatchSave + stats.byService.ExecuteBillQuery).toBe(20 + stats.sessionsLost);
+	});
+
+	it('verifies instead of resending when a write commits and then times out', async () => {
+		emulator.setFaults({ commitThenTimeoutNextCalls: 1 });
+		const { outputs } = await executeNode(new Kingdee(), {
+			parameters: batchSaveParameters({ options: { timeoutSeconds: 1 } }),
+			items: customers(10),
+			credentials: credentialsFor(emulator),
+		});
+		const { success, errors } = route(outputs[0]);
+		expect(errors).toHaveLength(0);
+		expect(success.map((item) => item.json.status)).toEqual(Array(10).fill('created'));
+		expect(emulator.records('BD_Customer')).toHaveLength(10);
+		// The timed-out BatchSave was not repeated: its packages were found by one query.
+		expect(emulator.stats().byService.BatchSave).toBe(1);
+		expect(emulator.stats().byService.ExecuteBillQuery).toBe(1);
+	});
+
+	it('a write answered by response_error is checked by number, then only the missing packages are sent again', async () => {
+		emulator.setFaults({ responseErrorNextCalls: 1 });
+		// Signed headers need no login call, so the first call (and the fault) is the BatchSave.
+		const { outputs } = await executeNode(new Kingdee(), {
+			parameters: batchSaveParameters(),
+			items: customers(4),
+			credentials: credentialsFor(emulator, 'signedHeaders'),
+		});
+		expect(route(outputs[0]).success.map((item) => item.json.status)).toEqual(Array(4).fill('created'));
+		expect(emulator.records('BD_Customer')).toHaveLength(4);
+		expect(emulator.stats().byService.BatchSave).toBe(2);
+		expect(emulator.stats().byService.ExecuteBillQuery).toBe(1);
+	});
+
+	it('retries MsgCode 14 and HTTP 500 pages', async () => {
+		emulator.setFaults({ msgCode14NextCalls: 1, http500NextCalls: 1 });
+		const { outputs } = await executeNode(new Kingdee(), {
+			parameters: batchSaveParameters(),
+			items: customers(5),
+			credentials: credentialsFor(emulator),
+		});
+		expect(route(outputs[0]).success).toHaveLength(5);
+		expect(emulator.records('BD_Customer')).toHaveLength(5);
+	});
+
+	it('refuses bad input before any request', async () => {
+		const cases: Array<{ parameters: INodeParameters; items: INodeExecutionData[]; message: RegExp }> = [
+			{ parameters: batchSaveParameters({ formId: { __rl: true, mode: 'id', value: '' } }), items: customers(2), message: /Form ID is missing/ },
+			{ parameters: batchSaveParameters({ batchSize: 0 }), items: customers(2), message: /Batch Size must be/ },
+			{
+				parameters: batchSaveParameters({ modelSource: 'jsonField', modelField: 'Model' }),
+				items: [{ json: { Model: { FNumber: 'A' } } }, { json: { Model: ['not', 'an', 'object'] } }],
+				message: /Item 1: the Model from field "Model" is an array, not an object/,
+			},
+			{
+				parameters: batchSaveParameters(),
+				items: [
+					{ json: { FNumber: 'A', FName: 'a', FCreateOrgId: { FNumber: '100' } } },
+					{ json: { FNumber: 'B', FName: 'b', FCreateOrgId: '100' } },
+				],
+				message: /Base-data field FCreateOrgId is an object in item 0 but a plain value in item 1/,
+			},
+		];
+		for (const testCase of cases) {
+			const harnessRun = executeNode(new Kingdee(), {
+				parameters: testCase.parameters,
+				items: testCase.items,
+				credentials: credentialsFor(emulator),
+			});
+			await expect(harnessRun).rejects.toThrow(testCase.message);
+		}
+		expect(emulator.stats().calls).toBe(0);
+	});
+});
+
