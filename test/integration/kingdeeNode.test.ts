@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /**
  * The Kingdee node against the Kingdee emulator over loopback HTTP, through n8n's real request code
  * and the credential's real `authenticate` (test/helpers/n8nHarness.ts).

@@ -1,0 +1,217 @@
+/** KingdeeSession and saveBatch with an injected fake `send` (no n8n, no network). */
+import { KingdeeApiError } from '../../nodes/Kingdee/protocol/errors';
+import { mapBatchSaveReply, saveBatch } from '../../nodes/Kingdee/protocol/batchSave';
+import { KingdeeSession, KingdeeSessionPool, type KingdeeHttpRequest } from '../../nodes/Kingdee/protocol/session';
+
+type Reply = { statusCode?: number; body: unknown; headers?: Record<string, string | string[]> } | Error;
+
+const status = (extra: Record<string, unknown>) => ({
+	Result: { ResponseStatus: { IsSuccess: true, Errors: [], SuccessEntitys: [], MsgCode: 0, ...extra } },
+});
+const lost = status({ IsSuccess: false, MsgCode: 1, Errors: [{ FieldName: null, Message: '会话信息已丢失，请重新登录', DIndex: 0 }] });
+const loginOk = (id: string) => ({
+	body: { LoginResultType: 1, KDSVCSessionId: id },
+	headers: { 'set-cookie': [`kdservice-sessionid=${id}; path=/`, `ASP.NET_SessionId=asp${id}; path=/; HttpOnly`] },
+});
+
+/** A scripted server: `handler` sees every request and returns the reply. */
+function fakeServer(handler: (request: KingdeeHttpRequest, service: string) => Reply) {
+	const requests: Array<KingdeeHttpRequest & { service: string }> = [];
+	const sleeps: number[] = [];
+	const send = async (request: KingdeeHttpRequest) => {
+		const service = request.login ? 'login' : (/ServicesStub\.(.+)\.common\.kdsvc$/.exec(request.url)?.[1] ?? '?');
+		requests.push({ ...request, service });
+		const reply = handler(request, service);
+		if (reply instanceof Error) throw reply;
+		return {
+			statusCode: reply.statusCode ?? 200,
+			headers: reply.headers ?? {},
+			body: typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body),
+		};
+	};
+	const session = (mode: 'login' | 'signedHeaders' = 'login') =>
+		new KingdeeSession({
+			serverUrl: 'http://erp/k3cloud',
+			mode,
+			send,
+			sleep: async (ms) => {
+				sleeps.push(ms);
+			},
+			retryPolicy: { maxTries: 4, baseDelayMs: 10, maxDelayMs: 100 },
+			random: () => 0,
+		});
+	return { requests, sleeps, session };
+}
+
+const timeout = () => new KingdeeApiError('No answer from Kingdee (ECONNABORTED: timeout of 1000ms exceeded)', { kind: 'transient', retryable: true, ambiguous: true });
+
+describe('KingdeeSession', () => {
+	it('logs in lazily once and sends the session as cookies and header', async () => {
+		const server = fakeServer((_, service) => (service === 'login' ? loginOk('S1') : { body: [[1, 'C001']] }));
+		const session = server.session();
+		expect(server.requests).toHaveLength(0);
+		await session.executeBillQuery({ FormId: 'BD_Customer' });
+		await session.executeBillQuery({ FormId: 'BD_Customer' });
+		expect(server.requests.map((r) => r.service)).toEqual(['login', 'DynamicFormService.ExecuteBillQuery', 'DynamicFormService.ExecuteBillQuery']);
+		expect(server.requests[0]).toMatchObject({ login: true, body: '' });
+		expect(server.requests[2].headers).toMatchObject({
+			Cookie: 'kdservice-sessionid=S1; ASP.NET_SessionId=aspS1',
+			'kdservice-sessionid': 'S1',
+		});
+		expect(server.requests[2].url).toBe('http://erp/k3cloud/Kingdee.BOS.WebApi.ServicesStub.DynamicFormService.ExecuteBillQuery.common.kdsvc');
+	});
+
+	it('on MsgCode 1 (also inside [[…]]) logs in again and repeats the call once', async () => {
+		let logins = 0;
+		let queries = 0;
+		const server = fakeServer((_, service) => {
+			if (service === 'login') return loginOk(`S${++logins}`);
+			return ++queries === 1 ? { body: [[lost]] } : { body: [[42]] };
+		});
+		const session = server.session();
+		expect(await session.executeBillQuery({})).toEqual([[42]]);
+		expect(server.requests.map((r) => r.service)).toEqual(['login', 'DynamicFormService.ExecuteBillQuery', 'login', 'DynamicFormService.ExecuteBillQuery']);
+		expect(server.requests[3].headers['kdservice-sessionid']).toBe('S2');
+		expect(session.loginCount).toBe(2);
+	});
+
+	it('a session lost again right after a fresh login is a credential error, not a loop', async () => {
+		const server = fakeServer((_, service) => (service === 'login' ? loginOk('S') : { body: lost }));
+		await expect(server.session().formCall('DynamicFormService.Save', 'BD_Customer', {})).rejects.toMatchObject({ kind: 'auth', msgCode: 1 });
+		expect(server.requests.filter((r) => r.service === 'login')).toHaveLength(2);
+	});
+
+	it('signed headers: MsgCode 1 means wrong credentials after one retry; no login call ever', async () => {
+		const server = fakeServer(() => ({ body: lost }));
+		await expect(server.session('signedHeaders').executeBillQuery({})).rejects.toThrow(/rejected the signed request/);
+		expect(server.requests.map((r) => r.service)).toEqual(['DynamicFormService.ExecuteBillQuery', 'DynamicFormService.ExecuteBillQuery']);
+	});
+
+	it('retries MsgCode 14 and HTTP 503 with backoff; not validation errors', async () => {
+		const replies: Reply[] = [
+			{ body: status({ IsSuccess: false, MsgCode: 14, Errors: [{ Message: '调用限制' }] }) },
+			{ statusCode: 503, body: '<html>busy</html>' },
+			{ body: status({}) },
+		];
+		const server = fakeServer((_, service) => (service === 'login' ? loginOk('S') : (replies.shift() as Reply)));
+		const reply = await server.session().formCall('DynamicFormService.Audit', 'BD_Customer', { Numbers: ['C1'] });
+		expect(reply.status.isSuccess).toBe(true);
+		expect(server.sleeps).toEqual([5, 10]);
+
+		const invalid = fakeServer((_, service) =>
+			service === 'login' ? loginOk('S') : { body: status({ IsSuccess: false, MsgCode: 11, Errors: [{ FieldName: 'FName', Message: 'x', DIndex: 0 }] }) },
+		);
+		const result = await invalid.session().formCall('DynamicFormService.Save', 'F', {});
+		expect(result.status.isSuccess).toBe(false);
+		expect(invalid.requests).toHaveLength(2);
+	});
+
+	it('retries a read after a timeout, but never a write: that is outcomeUnknown', async () => {
+		let calls = 0;
+		const reads = fakeServer((_, service) => (service === 'login' ? loginOk('S') : ++calls === 1 ? timeout() : { body: [] }));
+		expect(await reads.session().executeBillQuery({})).toEqual([]);
+
+		const writes = fakeServer((_, service) => (service === 'login' ? loginOk('S') : timeout()));
+		await expect(writes.session().formCall('DynamicFormService.BatchSave', 'F', { Model: [] })).rejects.toMatchObject({ kind: 'outcomeUnknown' });
+		expect(writes.requests.filter((r) => r.service === 'DynamicFormService.BatchSave')).toHaveLength(1);
+	});
+
+	it('a refused connection (request never sent) is retried even for writes', async () => {
+		let calls = 0;
+		const server = fakeServer((_, service) => {
+			if (service === 'login') return loginOk('S');
+			return ++calls === 1 ? new KingdeeApiError('No answer (ECONNREFUSED)', { kind: 'transient', retryable: true, ambiguous: false }) : { body: status({}) };
+		});
+		await server.session().formCall('DynamicFormService.Save', 'F', { Model: {} });
+		expect(calls).toBe(2);
+	});
+
+	it('logout is sent once per logged-in session; the pool bounds parallel sessions', async () => {
+		let logins = 0;
+		const server = fakeServer((_, service) => (service === 'login' ? loginOk(`S${++logins}`) : { body: service.endsWith('Logout') ? 'true' : [] }));
+		const pool = new KingdeeSessionPool(9, () => server.session());
+		expect(pool.size).toBe(5);
+		await pool.forEach([1, 2, 3, 4, 5, 6, 7], async (_, session) => await session.executeBillQuery({}));
+		await pool.close();
+		expect(server.requests.filter((r) => r.service === 'login')).toHaveLength(5);
+		expect(server.requests.filter((r) => r.service === 'AuthService.Logout')).toHaveLength(5);
+	});
+});
+
+describe('saveBatch', () => {
+	const settings = { formId: 'BD_Customer', numberField: 'FNumber', primaryKeyField: 'FCUSTID', upsertByNumber: false, saveData: {} };
+	const models = ['A', 'B', 'C'].map((n) => ({ FNumber: n, FName: n }));
+
+	it('maps SuccessEntitys and Errors by DIndex', async () => {
+		const server = fakeServer((_, service) =>
+			service === 'login'
+				? loginOk('S')
+				: {
+						body: status({
+							IsSuccess: false,
+							MsgCode: 11,
+							SuccessEntitys: [{ Id: 1, Number: 'A', DIndex: 0 }, { Id: 3, Number: 'C', DIndex: 2 }],
+							Errors: [{ FieldName: 'FName', Message: 'bad name', DIndex: 1 }],
+						}),
+					},
+		);
+		const outcomes = await saveBatch(server.session(), models, settings);
+		expect(outcomes).toEqual([
+			{ status: 'created', id: 1, number: 'A', verified: false },
+			{ status: 'failed', message: 'FName: bad name [MsgCode 11: Validation failed (验证失败)]', rowErrors: [{ fieldName: 'FName', message: 'bad name', dIndex: 1 }], msgCode: 11, kind: 'validation', number: 'B' },
+			{ status: 'created', id: 3, number: 'C', verified: false },
+		]);
+	});
+
+	it('with BatchCount, DIndex is per server batch: successes by Number, errors by the number they name', () => {
+		const mapping = mapBatchSaveReply(['A', 'B', 'C', 'D'], {
+			status: {
+				isSuccess: false,
+				msgCode: 11,
+				successEntities: [{ id: 1, number: 'A', dIndex: 0 }, { id: 4, number: 'D', dIndex: 1 }, { id: 2, number: 'B', dIndex: 1 }],
+				errors: [{ fieldName: 'FNumber', message: '[C]在当前系统中已经被使用。', dIndex: 0 }],
+			},
+		}, true);
+		expect([...mapping.success.entries()].map(([pos, e]) => [pos, e.id])).toEqual([[0, 1], [3, 4], [1, 2]]);
+		expect([...mapping.errors.keys()]).toEqual([2]);
+	});
+
+	it('after a write timeout: queries the numbers, keeps what was saved, re-sends only the missing package', async () => {
+		let saves = 0;
+		const server = fakeServer((_, service) => {
+			if (service === 'login') return loginOk('S');
+			if (service === 'DynamicFormService.ExecuteBillQuery') return { body: [[11, 'A', 'A'], [13, 'C', 'A']] };
+			saves++;
+			if (saves === 1) return timeout();
+			return { body: status({ SuccessEntitys: [{ Id: 12, Number: 'B', DIndex: 0 }] }) };
+		});
+		const outcomes = await saveBatch(server.session(), models, settings);
+		expect(outcomes.map((o) => [o.status, 'id' in o ? o.id : null])).toEqual([['created', 11], ['created', 12], ['created', 13]]);
+		const resent = JSON.parse(JSON.parse(server.requests.filter((r) => r.service.endsWith('BatchSave'))[1].body).parameters[1]);
+		expect(resent.Model).toEqual([{ FNumber: 'B', FName: 'B' }]);
+		const query = JSON.parse(JSON.parse(server.requests.find((r) => r.service.endsWith('ExecuteBillQuery'))!.body).parameters[0]);
+		expect(query.FilterString).toBe("FNumber IN ('A','B','C')");
+	});
+
+	it('upsert: one lookup, ids put into packages, audited ones un-audited first, statuses updated/created', async () => {
+		const server = fakeServer((_, service) => {
+			if (service === 'login') return loginOk('S');
+			if (service.endsWith('ExecuteBillQuery')) return { body: [[7, "O'Neil", 'C'], [8, 'B', 'A']] };
+			if (service.endsWith('UnAudit')) return { body: status({ SuccessEntitys: [{ Id: 7, Number: "O'Neil", DIndex: 0 }] }) };
+			return {
+				body: status({ SuccessEntitys: [{ Id: 7, Number: "O'Neil", DIndex: 0 }, { Id: 8, Number: 'B', DIndex: 1 }, { Id: 9, Number: 'C', DIndex: 2 }] }),
+			};
+		});
+		const upsertModels = [{ FNumber: "O'Neil" }, { FNumber: 'B' }, { FNumber: 'C' }];
+		const outcomes = await saveBatch(server.session(), upsertModels, { ...settings, upsertByNumber: true });
+		expect(outcomes.map((o) => o.status)).toEqual(['updated', 'updated', 'created']);
+		const services = server.requests.map((r) => r.service);
+		expect(services).toEqual(['login', 'DynamicFormService.ExecuteBillQuery', 'DynamicFormService.UnAudit', 'DynamicFormService.BatchSave']);
+		const query = JSON.parse(JSON.parse(server.requests[1].body).parameters[0]);
+		expect(query).toMatchObject({ FieldKeys: 'FCUSTID,FNumber,FDocumentStatus', FilterString: "FNumber IN ('O''Neil','B','C')" });
+		expect(JSON.parse(JSON.parse(server.requests[2].body).parameters[1])).toEqual({ Ids: '7' });
+		const saved = JSON.parse(JSON.parse(server.requests[3].body).parameters[1]).Model;
+		expect(saved).toEqual([{ FNumber: "O'Neil", FCUSTID: 7 }, { FNumber: 'B', FCUSTID: 8 }, { FNumber: 'C' }]);
+		expect(upsertModels[0]).toEqual({ FNumber: "O'Neil" });
+	});
+});
