@@ -25,6 +25,7 @@ import {
 } from './lib/n8nInstance';
 import {
 	SYNC_WORKFLOW_FILE,
+	activeShops,
 	describeFailure,
 	emulatorCredentialsFor,
 	executeWithOneRetry,
@@ -117,17 +118,18 @@ async function main(): Promise<void> {
 	const { result, attempts } = await executeWithOneRetry(instance, workflow.id, log);
 	const syncMs = Date.now() - syncStarted;
 
-	const shops = pair.jikeyun.listShops();
+	const shops = activeShops(pair);
 	const customers = pair.kingdee.records('BD_Customer');
 	const byNumber = new Map(customers.map((c) => [String(c.FNumber), c]));
 	const synced = shops.filter((shop) => {
 		const customer = byNumber.get(shop.channelCode);
-		return customer && customer.FName === shop.channelName && customer.FDocumentStatus === 'C';
+		return customer && customer.FName === shop.channelName.trim() && customer.FDocumentStatus === 'C';
 	}).length;
 	const counts = syncCountsFromRun(workflow, result);
 	const created = attempts === 1 && counts ? counts.created : customers.length - customersBefore;
 
 	console.log('\n──────── Sync report ────────');
+	console.log(`  Shops in Jikeyun               ${pair.jikeyun.listShops().length} (${shops.length} active; stopped/deleted shops are not synced)`);
 	console.log(`  Shops read from Jikeyun        ${counts?.shopsRead ?? shops.length}${counts ? '' : ' (from the emulator; n8n printed no execution)'}`);
 	console.log(`  Customers created in Kingdee   ${created}`);
 	console.log(`  Customers updated              ${counts?.updated ?? 0}`);

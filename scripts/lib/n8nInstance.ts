@@ -4,7 +4,7 @@
  * n8n's Community Nodes installer does it, credential and workflow import, `n8n execute`, and `n8n start`.
  * Shared by the end-to-end test and the demo so there is one implementation of "install the package into n8n".
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -120,8 +120,11 @@ export function createN8nInstance(options: CreateInstanceOptions): N8nInstance {
 	log(`[n8n] installed ${PACKAGE_NAME} into ${installed}`);
 	const inherited: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(cleanNpmEnv())) {
-		// Never leak a developer's own n8n settings into the isolated instance.
-		if (!key.startsWith('N8N_') && !key.startsWith('DB_') && key !== 'NODE_OPTIONS') inherited[key] = value;
+		// Never leak a developer's own n8n settings into the isolated instance, nor the test runner's: under jest
+		// (NODE_ENV=test) n8n's CLI commands silently do nothing and exit 0.
+		if (key.startsWith('N8N_') || key.startsWith('DB_') || key.startsWith('JEST_')) continue;
+		if (key === 'NODE_OPTIONS' || key === 'NODE_ENV') continue;
+		inherited[key] = value;
 	}
 	const env: NodeJS.ProcessEnv = {
 		...inherited,
@@ -148,6 +151,10 @@ export interface CommandResult {
 }
 
 const liveProcesses = new Set<ChildProcess>();
+// n8n runs detached (its own process group); make sure it cannot outlive us, whatever way we exit.
+process.once('exit', () => {
+	for (const child of liveProcesses) killGroup(child, 'SIGKILL');
+});
 
 /** Kills a child's whole process group (n8n starts task-runner children of its own). */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -176,12 +183,17 @@ async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> 
 	killGroup(child, 'SIGKILL');
 }
 
-function spawnN8n(instance: N8nInstance, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+function spawnN8n(
+	instance: N8nInstance,
+	args: string[],
+	env: NodeJS.ProcessEnv,
+	stdio: StdioOptions = ['ignore', 'pipe', 'pipe'],
+): ChildProcess {
 	const child = spawn(instance.runtime.node24, [instance.runtime.n8nBin, ...args], {
 		cwd: instance.userFolder,
 		env,
 		detached: true, // own process group, so the whole tree can be stopped
-		stdio: ['ignore', 'pipe', 'pipe'],
+		stdio,
 	});
 	liveProcesses.add(child);
 	child.once('exit', () => {
@@ -191,24 +203,35 @@ function spawnN8n(instance: N8nInstance, args: string[], env: NodeJS.ProcessEnv)
 	return child;
 }
 
-/** Runs one n8n CLI command to completion (killed after `timeoutMs`). Never throws for a non-zero exit. */
+/**
+ * Runs one n8n CLI command to completion (killed after `timeoutMs`). Never throws for a non-zero exit.
+ * Output goes to files, not pipes: n8n exits right after printing the execution JSON, and writes to a pipe still
+ * pending at process exit are lost (the JSON of a larger run never arrived), while writes to a file are synchronous.
+ */
 export async function runN8nCommand(
 	instance: N8nInstance,
 	args: string[],
 	options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CommandResult> {
 	const env = { ...instance.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...options.env };
-	const child = spawnN8n(instance, args, env);
-	let stdout = '';
-	let stderr = '';
-	child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-	child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-	const timer = setTimeout(() => killGroup(child, 'SIGKILL'), options.timeoutMs ?? 10 * 60_000);
-	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
-		child.once('close', (c, s) => resolve([c, s]));
-	});
-	clearTimeout(timer);
-	return { code, signal, stdout, stderr };
+	const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-cmd-'));
+	const stdoutFile = path.join(outDir, 'stdout');
+	const stderrFile = path.join(outDir, 'stderr');
+	const stdoutFd = fs.openSync(stdoutFile, 'w');
+	const stderrFd = fs.openSync(stderrFile, 'w');
+	try {
+		const child = spawnN8n(instance, args, env, ['ignore', stdoutFd, stderrFd]);
+		const timer = setTimeout(() => killGroup(child, 'SIGKILL'), options.timeoutMs ?? 10 * 60_000);
+		const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+			child.once('exit', (c, s) => resolve([c, s]));
+		});
+		clearTimeout(timer);
+		return { code, signal, stdout: fs.readFileSync(stdoutFile, 'utf8'), stderr: fs.readFileSync(stderrFile, 'utf8') };
+	} finally {
+		fs.closeSync(stdoutFd);
+		fs.closeSync(stderrFd);
+		fs.rmSync(outDir, { recursive: true, force: true });
+	}
 }
 
 async function runN8nOrThrow(instance: N8nInstance, args: string[]): Promise<CommandResult> {
@@ -325,18 +348,23 @@ export interface ExecuteResult extends CommandResult {
 	run?: ExecutionRun;
 }
 
-/** Extracts the execution JSON from `n8n execute --rawOutput` stdout (log lines may precede it). */
+/**
+ * Extracts the execution JSON from `n8n execute --rawOutput` stdout. n8n prints it pretty-printed (top-level braces
+ * alone on their lines) through its logger, so log lines can come before and after it.
+ */
 export function parseExecutionOutput(stdout: string): ExecutionRun | undefined {
-	const candidates = [0];
-	for (let i = stdout.indexOf('\n{'); i !== -1; i = stdout.indexOf('\n{', i + 1)) candidates.push(i + 1);
-	for (const start of candidates) {
-		const text = stdout.slice(start).trim();
-		if (!text.startsWith('{')) continue;
-		try {
-			const parsed = JSON.parse(text) as ExecutionRun;
-			if (parsed?.data?.resultData?.runData) return parsed;
-		} catch {
-			// not the JSON document; try the next candidate
+	const lines = stdout.split('\n');
+	for (let first = 0; first < lines.length; first++) {
+		if (lines[first].trimEnd() !== '{') continue;
+		for (let last = first + 1; last < lines.length; last++) {
+			if (lines[last].trimEnd() !== '}') continue;
+			try {
+				const parsed = JSON.parse(lines.slice(first, last + 1).join('\n')) as ExecutionRun;
+				if (parsed?.data?.resultData?.runData) return parsed;
+			} catch {
+				// a nested or unrelated block; keep looking
+			}
+			break;
 		}
 	}
 	return undefined;
@@ -344,7 +372,11 @@ export function parseExecutionOutput(stdout: string): ExecutionRun | undefined {
 
 /** `n8n execute --id=<id> --rawOutput`. Does not throw: the caller judges success (see the SIGSEGV note, §0). */
 export async function executeWorkflow(instance: N8nInstance, id: string, timeoutMs = 15 * 60_000): Promise<ExecuteResult> {
-	const result = await runN8nCommand(instance, ['execute', `--id=${id}`, '--rawOutput'], { timeoutMs });
+	// The CLI prints the execution through its logger at level info, so a quieter level would swallow it.
+	const result = await runN8nCommand(instance, ['execute', `--id=${id}`, '--rawOutput'], {
+		timeoutMs,
+		env: { N8N_LOG_LEVEL: 'info' },
+	});
 	return { ...result, run: parseExecutionOutput(result.stdout) };
 }
 

@@ -51,6 +51,20 @@ export async function startEmulatorPair(options: {
 	};
 }
 
+type Shop = ReturnType<JikeyunEmulator['listShops']>[number];
+
+/**
+ * Shops that erp.sales.get returns by default and the sample workflow therefore syncs: the gateway hides stopped
+ * (isBlockup) and deleted (isDelete) shops unless asked for them.
+ */
+export function isActiveShop(shop: Shop): boolean {
+	return Number(shop.isBlockup ?? 0) === 0 && Number(shop.isDelete ?? 0) === 0;
+}
+
+export function activeShops(pair: EmulatorPair): Shop[] {
+	return pair.jikeyun.listShops().filter(isActiveShop);
+}
+
 /**
  * Credentials pointing at the emulators, under exactly the ids and names the workflow references — so the shipped
  * workflow file is imported unchanged and n8n links it to these credentials.
