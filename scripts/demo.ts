@@ -106,8 +106,14 @@ async function main(): Promise<void> {
 
 	console.log('== 3/4  n8n with the package installed');
 	const demoRoot = path.join(runtime.cacheRoot, 'demo');
-	const tarball = packPackage(fs.mkdtempSync(path.join(os.tmpdir(), 'jk-demo-pack-')), log);
-	const instance = createN8nInstance({ runtime, userFolder: path.join(demoRoot, 'n8n-user'), tarball, log });
+	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jk-demo-pack-'));
+	const instance = createN8nInstance({
+		runtime,
+		userFolder: path.join(demoRoot, 'n8n-user'),
+		tarball: packPackage(packDir, log),
+		log,
+	});
+	fs.rmSync(packDir, { recursive: true, force: true });
 	const workflow = readWorkflow(SYNC_WORKFLOW_FILE);
 	await importCredentials(instance, emulatorCredentialsFor(workflow, pair));
 	await importWorkflow(instance, SYNC_WORKFLOW_FILE);

@@ -280,6 +280,12 @@ export async function importWorkflow(instance: N8nInstance, workflow: string | W
 	return parsed;
 }
 
+/** `n8n publish:workflow --id` — the workflow becomes active (its triggers run) at the next `n8n start`. */
+export async function publishWorkflow(instance: N8nInstance, id: string): Promise<void> {
+	await runN8nOrThrow(instance, ['publish:workflow', `--id=${id}`]);
+	instance.log(`[n8n] published workflow ${id}`);
+}
+
 /** `n8n export:workflow --id` — the workflow as n8n stored it. */
 export async function exportWorkflow(instance: N8nInstance, id: string): Promise<WorkflowJson> {
 	const file = path.join(instance.userFolder, `export-${id}.json`);
