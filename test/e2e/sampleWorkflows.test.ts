@@ -134,6 +134,10 @@ describe('sample workflows in a real n8n', () => {
 		expectCustomersMirrorShops(pair);
 		if (counts && attempts === 1) {
 			expect(counts).toMatchObject({ shopsRead: activeCount, created: activeCount, updated: 0, failed: 0 });
+			const summary = syncWorkflow.nodes.find((n) => n.type === 'n8n-nodes-base.summarize');
+			expect(nodeOutputItems(result.run!, summary!.name).map((item) => item.json)).toEqual([
+				{ status: 'created', count_Number: activeCount },
+			]);
 		}
 		if (result.run) expect(result.run.data.resultData.error).toBeUndefined();
 	});
@@ -160,6 +164,37 @@ describe('sample workflows in a real n8n', () => {
 			expect(customer?.FName).toBe(`${shop.channelName} (renamed)`.trim());
 			expect(customer?.FCUSTID).toEqual(idsBefore.get(shop.channelCode));
 		}
+	});
+
+	test('a row Kingdee rejects ends in the failed-rows node with its reason; the other rows are saved', async () => {
+		const [rejected, ...others] = activeShops(pair).slice(40, 44);
+		const rename = (shop: { channelName: string }) => ({ channelName: `${shop.channelName} (v2)` });
+		pair.jikeyun.modifyShops([rejected, ...others].map((shop) => shop.channelCode), rename);
+		const rejectedNameBefore = customers(pair).find((c) => c.FNumber === rejected.channelCode)?.FName;
+		pair.kingdee.setFaults({ failNumbers: [rejected.channelCode] });
+		try {
+			const { result, counts } = await runSync('run with one rejected row');
+			expect(customers(pair).find((c) => c.FNumber === rejected.channelCode)?.FName).toBe(rejectedNameBefore);
+			for (const shop of others) {
+				expect(customers(pair).find((c) => c.FNumber === shop.channelCode)?.FName).toBe(`${shop.channelName} (v2)`.trim());
+			}
+			if (result.run) {
+				expect(counts).toMatchObject({ failed: 1, updated: activeCount - 1 });
+				const failedNode = syncWorkflow.nodes.find((n) => /^Failed rows/.test(n.name));
+				const failedRows = nodeOutputItems(result.run, failedNode!.name).map((item) => item.json);
+				expect(failedRows).toEqual([
+					expect.objectContaining({
+						error: expect.stringContaining(rejected.channelCode),
+						details: expect.objectContaining({ number: rejected.channelCode }),
+					}),
+				]);
+			}
+		} finally {
+			pair.kingdee.setFaults({});
+		}
+		// Next run (fault gone): the rejected row goes through and everything matches again.
+		await runSync('run after the fix');
+		expectCustomersMirrorShops(pair);
 	});
 
 	test('published: the Jikeyun Trigger entry point brings changed shops across on its own', async () => {
