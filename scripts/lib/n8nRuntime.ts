@@ -267,17 +267,22 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string } = {})
 				log,
 				startedAt,
 			});
-			await runStep('smoke check: n8n --version under Node 24', p.node24, [p.n8nBin, '--version'], {
-				cwd: p.n8nDir,
-				env: {
-					...process.env,
-					PATH: `${p.node24BinDir}${path.delimiter}${process.env.PATH ?? ''}`,
-					N8N_USER_FOLDER: fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-smoke-')),
-				},
-				logFile,
-				log,
-				startedAt,
-			});
+			const smokeUserFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-smoke-'));
+			try {
+				await runStep('smoke check: n8n --version under Node 24', p.node24, [p.n8nBin, '--version'], {
+					cwd: p.n8nDir,
+					env: {
+						...process.env,
+						PATH: `${p.node24BinDir}${path.delimiter}${process.env.PATH ?? ''}`,
+						N8N_USER_FOLDER: smokeUserFolder,
+					},
+					logFile,
+					log,
+					startedAt,
+				});
+			} finally {
+				fs.rmSync(smokeUserFolder, { recursive: true, force: true });
+			}
 			writeMarker(p.n8nDir, { n8nVersion: N8N_VERSION, nodeVersion: NODE24_VERSION });
 		} else {
 			log(`[ensure-n8n] n8n ${N8N_VERSION} already installed`);
