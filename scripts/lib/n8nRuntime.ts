@@ -13,7 +13,7 @@
  *   install.lock                  held while installing so two processes never install at once
  * A directory without its marker is a half-finished install and is wiped and redone.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -92,6 +92,23 @@ function npmChildEnv(): NodeJS.ProcessEnv {
 		env[key] = value;
 	}
 	return env;
+}
+
+/**
+ * node-gyp downloads Node's headers unless told where they are, and there is no internet here. The machines ship
+ * the system Node's headers under /usr/include/node (and set nodedir=/usr in ~/.npmrc); if no nodedir is configured
+ * but the headers exist, point npm at them explicitly so a machine without that ~/.npmrc line still builds.
+ */
+function offlineNodeHeaders(): string[] {
+	const configured = Object.entries(process.env).some(([key, value]) => key.toLowerCase() === 'npm_config_nodedir' && value);
+	if (configured) return [];
+	try {
+		const fromConfig = execFileSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8', env: npmChildEnv() }).trim();
+		if (fromConfig && fromConfig !== 'undefined' && fromConfig !== 'null') return [];
+	} catch {
+		// fall through to the header check
+	}
+	return fs.existsSync('/usr/include/node/node.h') ? ['--nodedir=/usr'] : [];
 }
 
 /** Runs a command, keeping its output in a log file (shown on failure), with a heartbeat line every 15 s. */
@@ -261,7 +278,7 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string } = {})
 				},
 			});
 			// sqlite3 is the one native module n8n needs; it uses N-API, so a Node 20 build runs under Node 24.
-			await runStep('step 3/3: npm rebuild sqlite3 (compiles from source)', 'npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--no-audit', '--no-fund', '--loglevel=warn'], {
+			await runStep('step 3/3: npm rebuild sqlite3 (compiles from source)', 'npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--no-audit', '--no-fund', '--loglevel=warn', ...offlineNodeHeaders()], {
 				cwd: p.n8nDir,
 				logFile,
 				log,
