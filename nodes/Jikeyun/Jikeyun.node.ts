@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import * as api from './actions/api';
-import { nodeOptionsDescription } from './actions/common.description';
+import { optionsCollection } from './actions/common.description';
 import { router } from './actions/router';
 import * as salesChannel from './actions/salesChannel';
 
@@ -38,7 +38,7 @@ export class Jikeyun implements INodeType {
 			},
 			...salesChannel.description,
 			...api.description,
-			nodeOptionsDescription,
+			optionsCollection({ '/resource': ['salesChannel'] }),
 		],
 	};
 

@@ -8,7 +8,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 import { parseJsonLossless } from '../common/losslessJson';
-import { callOptionFields, readCallOptions } from './actions/common.description';
+import { listPagingFields, optionsCollection, readCallOptions } from './actions/common.description';
 import { toJikeyunNodeError } from './helpers/errors';
 import {
 	type IncrementalState,
@@ -23,7 +23,6 @@ import {
 	fetchJikeyunList,
 	type FetchListResult,
 	fetchSalesChannels,
-	MAX_SALES_CHANNEL_PAGE_SIZE,
 } from './helpers/salesChannels';
 import type { JikeyunClient } from './protocol/client';
 import { formatBeijingTime } from './protocol/timestamp';
@@ -164,15 +163,6 @@ export class JikeyunTrigger implements INodeType {
 				default: 'beijing',
 			},
 			{
-				displayName: 'List Path in result.data',
-				name: 'listPath',
-				type: 'string',
-				displayOptions: { show: showMethod },
-				default: '',
-				placeholder: 'warehouseInfo',
-				description: 'Dot path of the record list inside result.data; empty = the first list found',
-			},
-			{
 				displayName: 'Record ID Field',
 				name: 'idField',
 				type: 'string',
@@ -182,31 +172,7 @@ export class JikeyunTrigger implements INodeType {
 				description:
 					'Field that identifies a record, used to emit each version of a record once. Empty: records are told apart by their whole content.',
 			},
-			{
-				displayName: 'Page Index Parameter',
-				name: 'pageIndexParameter',
-				type: 'string',
-				displayOptions: { show: showMethod },
-				default: 'pageIndex',
-			},
-			{
-				displayName: 'First Page Index',
-				name: 'firstPageIndex',
-				type: 'options',
-				displayOptions: { show: showMethod },
-				options: [
-					{ name: 'Zero', value: 0, description: 'Most methods, e.g. erp.sales.get' },
-					{ name: 'One', value: 1, description: 'Some methods, e.g. wms.order.query-info.page' },
-				],
-				default: 0,
-			},
-			{
-				displayName: 'Page Size Parameter',
-				name: 'pageSizeParameter',
-				type: 'string',
-				displayOptions: { show: showMethod },
-				default: 'pageSize',
-			},
+			...listPagingFields(showMethod),
 			{
 				displayName: 'On First Run',
 				name: 'firstRun',
@@ -261,24 +227,7 @@ export class JikeyunTrigger implements INodeType {
 				description:
 					'Emit every channel again at this interval, changed or not, so a failed downstream write heals by itself (use an idempotent target such as Kingdee upsert by number). 0 = never.',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Page Size',
-						name: 'pageSize',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: MAX_SALES_CHANNEL_PAGE_SIZE },
-						default: 50,
-						description: 'Records per request (the gateway allows at most 200)',
-					},
-					...callOptionFields,
-				],
-			},
+			optionsCollection(),
 		],
 	};
 

@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+type Show = NonNullable<IDisplayOptions['show']>;
 import { MAX_SALES_CHANNEL_PAGE_SIZE } from '../helpers/salesChannels';
 import { DEFAULT_JIKEYUN_CALL_OPTIONS, type JikeyunCallOptions } from '../transport';
 
@@ -56,23 +58,93 @@ export function readCallOptions(options: Partial<Record<keyof JikeyunCallOptions
 	};
 }
 
-/** The node's `options` collection: paging for Get Many, then pacing and retries for every operation. */
-export const nodeOptionsDescription: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [
+/** Return All + Limit, shown where `show` matches. */
+export function returnAllAndLimit(show: Show, returnAllDefault: boolean): INodeProperties[] {
+	const returnAll: INodeProperties = {
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: { show },
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	};
+	return [
+		{ ...returnAll, default: returnAllDefault },
 		{
-			displayName: 'Page Size',
-			name: 'pageSize',
+			displayName: 'Limit',
+			name: 'limit',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: MAX_SALES_CHANNEL_PAGE_SIZE },
-			displayOptions: { show: { '/resource': ['salesChannel'] } },
+			displayOptions: { show: { ...show, returnAll: [false] } },
+			typeOptions: { minValue: 1 },
 			default: 50,
-			description: 'Channels per request (the gateway allows at most 200)',
+			description: 'Max number of results to return',
 		},
-		...callOptionFields,
-	],
-};
+	];
+}
+
+/** Where a generic list method keeps its records and how it pages (Call Method and the trigger's generic mode). */
+export function listPagingFields(show: Show): INodeProperties[] {
+	return [
+		{
+			displayName: 'List Path in Result Data',
+			name: 'listPath',
+			type: 'string',
+			displayOptions: { show },
+			default: '',
+			placeholder: 'warehouseInfo',
+			description:
+				'Dot path of the record list inside result.data (e.g. warehouseInfo, goods, trades). Empty: result.data itself when it is a list, else its first list. JSON text in data is parsed.',
+		},
+		{
+			displayName: 'Page Index Parameter',
+			name: 'pageIndexParameter',
+			type: 'string',
+			displayOptions: { show },
+			default: 'pageIndex',
+		},
+		{
+			displayName: 'First Page Index',
+			name: 'firstPageIndex',
+			type: 'options',
+			displayOptions: { show },
+			options: [
+				{ name: 'Zero', value: 0, description: 'Most methods, e.g. erp.sales.get' },
+				{ name: 'One', value: 1, description: 'Some methods, e.g. wms.order.query-info.page' },
+			],
+			default: 0,
+		},
+		{
+			displayName: 'Page Size Parameter',
+			name: 'pageSizeParameter',
+			type: 'string',
+			displayOptions: { show },
+			default: 'pageSize',
+		},
+	];
+}
+
+/**
+ * The `options` collection: Page Size, then pacing and retries. `pageSizeShow` limits where Page Size
+ * appears (the node shows it for sales channels only; Call Method has its own page size).
+ */
+export function optionsCollection(pageSizeShow?: Show): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Page Size',
+				name: 'pageSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_SALES_CHANNEL_PAGE_SIZE },
+				...(pageSizeShow ? { displayOptions: { show: pageSizeShow } } : {}),
+				default: 50,
+				description: 'Records per request (the gateway allows at most 200)',
+			},
+			...callOptionFields,
+		],
+	};
+}

@@ -1,27 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-
-import { additionalDataProperty, optionsCollection, selectByProperties } from '../helpers/descriptions';
-import type { KingdeeRun } from '../helpers/run';
-import { runStateOperation } from '../helpers/stateOperation';
-
-export const description: INodeProperties[] = [
-	...selectByProperties(['unAudit'], false),
-	additionalDataProperty(['unAudit']),
-	optionsCollection(['unAudit']),
-];
+import { defineStateOperation } from '../helpers/stateOperation';
 
 /** DynamicFormService.UnAudit by numbers or internal IDs, one call per item. */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	run: KingdeeRun,
-): Promise<INodeExecutionData[]> {
-	return await runStateOperation(
-		this,
-		items,
-		run,
-		'Unaudit',
-		async (session, formId, data) => await session.formCall('DynamicFormService.UnAudit', formId, data),
-		'DynamicFormService.UnAudit',
-	);
-}
+export const { description, execute } = defineStateOperation('unAudit');

@@ -3,11 +3,13 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 } from 'n8n-workflow';
 
 import { statusError } from '../protocol/responses';
 import type { KingdeeFormService } from '../protocol/services';
 import type { KingdeeSession } from '../protocol/session';
+import { additionalDataProperty, optionsCollection, selectByProperties } from './descriptions';
 import { runPerItem } from './perItem';
 import { getFormId, jsonParameter, splitValues, type KingdeeRun } from './run';
 
@@ -58,4 +60,41 @@ export async function runStateOperation(
 			];
 		},
 	);
+}
+
+type StateOperationName = 'submit' | 'audit' | 'unAudit' | 'delete';
+
+const STATE_SERVICES: Record<StateOperationName, { label: string; service: KingdeeFormService }> = {
+	submit: { label: 'Submit', service: 'DynamicFormService.Submit' },
+	audit: { label: 'Audit', service: 'DynamicFormService.Audit' },
+	unAudit: { label: 'Unaudit', service: 'DynamicFormService.UnAudit' },
+	delete: { label: 'Delete', service: 'DynamicFormService.Delete' },
+};
+
+/**
+ * The description and execute() of Submit / Audit / Unaudit / Delete, which differ only in the service
+ * they call: records by numbers or internal IDs, optional additional data, one call per item.
+ */
+export function defineStateOperation(operation: StateOperationName): {
+	description: INodeProperties[];
+	execute: (this: IExecuteFunctions, items: INodeExecutionData[], run: KingdeeRun) => Promise<INodeExecutionData[]>;
+} {
+	const { label, service } = STATE_SERVICES[operation];
+	return {
+		description: [
+			...selectByProperties([operation], false),
+			additionalDataProperty([operation]),
+			optionsCollection([operation]),
+		],
+		async execute(this: IExecuteFunctions, items: INodeExecutionData[], run: KingdeeRun) {
+			return await runStateOperation(
+				this,
+				items,
+				run,
+				label,
+				async (session, formId, data) => await session.formCall(service, formId, data),
+				service,
+			);
+		},
+	};
 }

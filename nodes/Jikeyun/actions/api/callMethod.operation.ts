@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 import { parseJsonLossless } from '../../../common/losslessJson';
 import type { JikeyunClient } from '../../protocol/client';
+import { listPagingFields, returnAllAndLimit } from '../common.description';
 import { fetchJikeyunList } from '../../helpers/salesChannels';
 
 const show = { resource: ['api'], operation: ['callMethod'] };
@@ -41,58 +42,8 @@ export const description: INodeProperties[] = [
 		default: false,
 		description: 'Whether to page through a list method and output one item per record',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: { show: showPaged },
-		default: true,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: { show: { ...showPaged, returnAll: [false] } },
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'List Path in result.data',
-		name: 'listPath',
-		type: 'string',
-		displayOptions: { show: showPaged },
-		default: '',
-		placeholder: 'warehouseInfo',
-		description:
-			'Dot path of the record list inside result.data (e.g. warehouseInfo, goods, trades). Empty: result.data itself when it is a list, else its first list. JSON text in data is parsed.',
-	},
-	{
-		displayName: 'Page Index Parameter',
-		name: 'pageIndexParameter',
-		type: 'string',
-		displayOptions: { show: showPaged },
-		default: 'pageIndex',
-	},
-	{
-		displayName: 'First Page Index',
-		name: 'firstPageIndex',
-		type: 'options',
-		displayOptions: { show: showPaged },
-		options: [
-			{ name: 'Zero', value: 0, description: 'Most methods, e.g. erp.sales.get' },
-			{ name: 'One', value: 1, description: 'Some methods, e.g. wms.order.query-info.page' },
-		],
-		default: 0,
-	},
-	{
-		displayName: 'Page Size Parameter',
-		name: 'pageSizeParameter',
-		type: 'string',
-		displayOptions: { show: showPaged },
-		default: 'pageSize',
-	},
+	...returnAllAndLimit(showPaged, true),
+	...listPagingFields(showPaged),
 	{
 		displayName: 'Page Size',
 		name: 'pageSize',

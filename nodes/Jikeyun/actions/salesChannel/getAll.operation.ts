@@ -6,6 +6,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import type { JikeyunClient } from '../../protocol/client';
+import { returnAllAndLimit } from '../common.description';
 import {
 	fetchSalesChannels,
 	MAX_SALES_CHANNEL_PAGE_SIZE,
@@ -16,23 +17,7 @@ import {
 const show = { resource: ['salesChannel'], operation: ['getAll'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: { show },
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
+	...returnAllAndLimit(show, false),
 	{
 		displayName: 'Filters',
 		name: 'filters',
