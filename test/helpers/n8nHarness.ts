@@ -285,16 +285,20 @@ export async function testCredential(
 		response = await context.helpers.httpRequestWithAuthentication(credentialType, {
 			...request,
 			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
 			json: true,
 		});
 	} catch (error) {
 		return { status: 'Error', message: (error as Error).message };
 	}
+	const rules = type.test.rules ?? [];
+	if (response.statusCode < 200 || response.statusCode > 299) {
+		// n8n reaches the rules through the failed request's error: only responseCode rules apply then.
+		const rule = rules.find((r) => r.type === 'responseCode' && r.properties.value === response.statusCode);
+		return { status: 'Error', message: rule?.properties.message ?? `Request failed with status code ${response.statusCode}` };
+	}
 	const body = typeof response.body === 'string' ? safeJson(response.body) : response.body;
-	for (const rule of type.test.rules ?? []) {
-		if (rule.type === 'responseCode' && response.statusCode === rule.properties.value) {
-			return { status: 'Error', message: rule.properties.message };
-		}
+	for (const rule of rules) {
 		if (rule.type === 'responseSuccessBody' && getPath(body, rule.properties.key) === rule.properties.value) {
 			return { status: 'Error', message: rule.properties.message };
 		}

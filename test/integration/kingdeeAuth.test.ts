@@ -5,12 +5,11 @@
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { KingdeeApi } from '../../credentials/KingdeeApi.credentials';
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
-import { executeNode } from '../helpers/n8nHarness';
+import { executeNode, testCredential } from '../helpers/n8nHarness';
 
 const account = DEFAULT_KINGDEE_ACCOUNT;
 type AuthType = 'password' | 'appSecret' | 'sign' | 'signedHeaders';
@@ -134,36 +133,7 @@ describe('login modes', () => {
 	});
 });
 
-/** What n8n's credential tester does with a declarative test (credentials-tester.service.ts). */
-async function runCredentialTest(data: ICredentialDataDecryptedObject): Promise<{ status: 'OK' | 'Error'; message: string }> {
-	const type = new KingdeeApi();
-	const request = type.test.request as IHttpRequestOptions;
-	const resolved: IHttpRequestOptions = {
-		...request,
-		url: String(request.url).replace('={{$credentials.serverUrl}}', String(data.serverUrl)),
-		headers: { ...(request.headers ?? {}) },
-	};
-	const authenticated = await type.authenticate(data, resolved);
-	const response = await fetch(authenticated.url, {
-		method: 'POST',
-		headers: authenticated.headers as Record<string, string>,
-		body: authenticated.body as string,
-	});
-	const rules = (type.test.rules ?? []) as Array<{ type: string; properties: { key?: string; value: unknown; message: string } }>;
-	if (response.status < 200 || response.status > 299) {
-		const rule = rules.find((r) => r.type === 'responseCode' && r.properties.value === response.status);
-		return { status: 'Error', message: rule?.properties.message ?? `Received HTTP status code: ${response.status}` };
-	}
-	const body = (await response.json()) as Record<string, unknown>;
-	const get = (object: unknown, path: string) =>
-		path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), object);
-	for (const rule of rules) {
-		if (rule.type === 'responseSuccessBody' && get(body, rule.properties.key ?? '') === rule.properties.value) {
-			return { status: 'Error', message: rule.properties.message };
-		}
-	}
-	return { status: 'OK', message: 'Connection successful!' };
-}
+const runCredentialTest = async (data: ICredentialDataDecryptedObject) => await testCredential('kingdeeApi', data);
 
 describe('credential test', () => {
 	let emulator: KingdeeEmulator;
