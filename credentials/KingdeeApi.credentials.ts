@@ -206,7 +206,8 @@ export class KingdeeApi implements ICredentialType {
 			headers: { [KINGDEE_LOGIN_MARKER_HEADER]: '1', 'Content-Type': 'application/json' },
 		},
 		// n8n's tester runs both rule types from one list (responseCode on HTTP errors, responseSuccessBody
-		// on answers); the declared type wants one kind per list, hence the cast.
+		// on answers); the declared type wants one kind per list, hence the cast. Kingdee's reply to a wrong
+		// Account ID in Signed Headers mode is only known to be "not 200", so both likely codes are named.
 		rules: [
 			...LOGIN_FAILURE_RULES,
 			{
@@ -224,6 +225,14 @@ export class KingdeeApi implements ICredentialType {
 					value: 404,
 					message:
 						'No Kingdee WebAPI at this Server URL (HTTP 404): check the address and the virtual directory, e.g. https://host/k3cloud/.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Kingdee refused the request (HTTP 401). In Signed Headers mode this means a wrong Account ID ("Fail to verify thirty passport"): check it in the data-center list of the management center.',
 				},
 			},
 			{

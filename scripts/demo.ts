@@ -8,15 +8,15 @@
  *   npm run demo -- --open            …then leave n8n running at http://localhost:5678 with the workflow open (Ctrl-C stops)
  *   npm run demo -- --open --port 5679 --shops 500 --listen 0.0.0.0
  */
-import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureN8n, formatElapsed, type N8nRuntime } from './lib/n8nRuntime';
+import { ensureN8n, formatElapsed } from './lib/n8nRuntime';
 import {
 	createN8nInstance,
 	importCredentials,
 	importWorkflow,
+	ownerManagedByEnv,
 	packPackage,
 	readWorkflow,
 	startN8nServer,
@@ -66,13 +66,6 @@ function parseArgs(argv: string[]): DemoOptions {
 		process.exit(2);
 	}
 	return options;
-}
-
-/** bcrypt hash for N8N_INSTANCE_OWNER_PASSWORD_HASH, made with the bcryptjs that n8n itself ships. */
-function bcryptHash(runtime: N8nRuntime, password: string): string {
-	const requireFromN8n = createRequire(runtime.n8nBin);
-	const bcrypt = requireFromN8n('bcryptjs') as { hashSync(password: string, rounds: number): string };
-	return bcrypt.hashSync(password, 10);
 }
 
 const log = (line: string) => console.log(line);
@@ -160,12 +153,7 @@ async function main(): Promise<void> {
 	const server = await startN8nServer(instance, options.port, {
 		env: {
 			N8N_LISTEN_ADDRESS: options.listen,
-			N8N_SECURE_COOKIE: 'false',
-			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-			N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
-			N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(runtime, OWNER.password),
-			N8N_INSTANCE_OWNER_FIRST_NAME: OWNER.firstName,
-			N8N_INSTANCE_OWNER_LAST_NAME: OWNER.lastName,
+			...ownerManagedByEnv(runtime, OWNER),
 		},
 	});
 	running.server = server;

@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -439,4 +440,64 @@ export async function startN8nServer(
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
 	return { url, port, child, stop: async () => await stopProcess(child, 15_000) };
+}
+
+/** The instance owner account (email/password login). */
+export interface N8nOwner {
+	email: string;
+	password: string;
+	firstName: string;
+	lastName: string;
+}
+
+/**
+ * Environment for `startN8nServer` that makes n8n create this owner at start-up (N8N_INSTANCE_OWNER_MANAGED_BY_ENV),
+ * so nobody has to click through the owner set-up screen. n8n wants a bcrypt hash; it is made with the bcryptjs that
+ * n8n itself ships. Cookies without the Secure flag, so plain http://localhost works in a browser.
+ */
+export function ownerManagedByEnv(runtime: N8nRuntime, owner: N8nOwner): NodeJS.ProcessEnv {
+	const requireFromN8n = createRequire(runtime.n8nBin);
+	const bcrypt = requireFromN8n('bcryptjs') as { hashSync(password: string, rounds: number): string };
+	return {
+		N8N_SECURE_COOKIE: 'false',
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: owner.email,
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
+		N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
+		N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
+	};
+}
+
+/** A logged-in session on n8n's internal REST API (the one the editor uses, under /rest). */
+export interface N8nRestSession {
+	/** Sends `body` as JSON and returns the answer's `data`; throws with the status and body on a non-2xx answer. */
+	request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', restPath: string, body?: unknown): Promise<T>;
+}
+
+/**
+ * Logs in as the editor does (n8n 2.40.7: `POST /rest/login` with `{emailOrLdapLoginId, password}`, answered with the
+ * `n8n-auth` cookie) and returns a session sending that cookie. The browser-id header is sent on every call because
+ * n8n binds the session token to it.
+ */
+export async function loginToN8n(serverUrl: string, owner: Pick<N8nOwner, 'email' | 'password'>): Promise<N8nRestSession> {
+	const browserId = `jk-e2e-${process.pid}`;
+	let cookie = '';
+	const request = async <T>(method: string, restPath: string, body?: unknown): Promise<T> => {
+		const headers: Record<string, string> = { 'browser-id': browserId, accept: 'application/json' };
+		if (cookie) headers.cookie = cookie;
+		if (body !== undefined) headers['content-type'] = 'application/json';
+		const response = await fetch(new URL(`/rest/${restPath.replace(/^\/+/, '')}`, serverUrl), {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`n8n ${method} /rest/${restPath} answered HTTP ${response.status}: ${text.slice(0, 2000)}`);
+		const authCookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
+		if (authCookie) cookie = authCookie.split(';')[0];
+		return (JSON.parse(text) as { data: T }).data;
+	};
+	await request('POST', 'login', { emailOrLdapLoginId: owner.email, password: owner.password });
+	if (!cookie) throw new Error(`n8n login at ${serverUrl} set no n8n-auth cookie`);
+	return { request };
 }

@@ -262,9 +262,16 @@ export async function pollTrigger(
 export { credentialTypes };
 
 /**
- * Runs a credential's declarative `test` like n8n's credentials tester: resolves `{{$credentials.x}}` in the
- * request, sends it through the credential's `authenticate`, then applies the `rules` in order
- * (responseCode: the HTTP status equals the value; responseSuccessBody: the body's `key` equals the value).
+ * Runs a credential's declarative `test` the way n8n 2.40.7's credentials tester does (CredentialsTester.runRequestTest,
+ * checked against a real n8n in test/e2e/credentialTests.test.ts):
+ * - the request is the test request merged into `{qs: {}, body: {}, headers: {}}` (RoutingNode), with a 300 s timeout
+ *   and the full response; no `json` flag and no tolerance of HTTP errors, so a non-2xx answer is an error;
+ * - it goes through the credential's `authenticate` (httpRequestWithAuthentication with the decrypted data);
+ * - on an error with an HTTP response: the first responseCode rule with that status wins, otherwise the status text
+ *   (or "Received HTTP status code: N"); on an error without a response: its network code (ECONNREFUSED …), else
+ *   its message. responseSuccessBody rules are never consulted for an HTTP error;
+ * - on success: the responseSuccessBody rules in order, on the answer as the HTTP layer parsed it (a text body stays
+ *   text; of an array body only the first element counts, because the routing node turns it into items).
  */
 export async function testCredential(
 	credentialType: string,
@@ -276,40 +283,37 @@ export async function testCredential(
 		description: { displayName: 'Credential test', name: 'credentialTest', version: 1, properties: [] },
 	} as unknown as INodeType;
 	const { context } = buildContext(fakeNode, { parameters: {}, credentials: { [credentialType]: data } });
-	const request = { ...type.test.request } as IHttpRequestOptions & Record<string, unknown>;
+	const request = { qs: {}, body: {}, headers: {}, ...type.test.request } as IHttpRequestOptions & Record<string, unknown>;
 	for (const key of ['url', 'baseURL'] as const) {
 		if (request[key] !== undefined) request[key] = String(resolveCredentialExpression(request[key], data));
 	}
+	const rules = type.test.rules ?? [];
 	let response: { statusCode: number; body: unknown };
 	try {
 		response = await context.helpers.httpRequestWithAuthentication(credentialType, {
 			...request,
+			timeout: 300_000,
 			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			json: true,
 		});
 	} catch (error) {
+		const cause = (error as { cause?: { response?: { status: number; statusText?: string }; code?: string } }).cause;
+		if (cause?.response) {
+			const { status, statusText } = cause.response;
+			const rule = rules.find((r) => r.type === 'responseCode' && r.properties.value === status);
+			if (rule) return { status: 'Error', message: rule.properties.message };
+			if (status < 199 || status > 299) {
+				return { status: 'Error', message: statusText || `Received HTTP status code: ${status}` };
+			}
+		} else if (cause?.code) {
+			return { status: 'Error', message: cause.code };
+		}
 		return { status: 'Error', message: (error as Error).message };
 	}
-	const rules = type.test.rules ?? [];
-	if (response.statusCode < 200 || response.statusCode > 299) {
-		// n8n reaches the rules through the failed request's error: only responseCode rules apply then.
-		const rule = rules.find((r) => r.type === 'responseCode' && r.properties.value === response.statusCode);
-		return { status: 'Error', message: rule?.properties.message ?? `Request failed with status code ${response.statusCode}` };
-	}
-	const body = typeof response.body === 'string' ? safeJson(response.body) : response.body;
+	const body = Array.isArray(response.body) ? response.body[0] : response.body;
 	for (const rule of rules) {
 		if (rule.type === 'responseSuccessBody' && getPath(body, rule.properties.key) === rule.properties.value) {
 			return { status: 'Error', message: rule.properties.message };
 		}
 	}
 	return { status: 'OK', message: 'Connection successful!' };
-}
-
-function safeJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text;
-	}
 }
