@@ -14,6 +14,7 @@
  * A directory without its marker is a half-finished install and is wiped and redone.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,6 +24,8 @@ export const NODE24_VERSION = '24.21.0';
 export const CACHE_ENV_VAR = 'JIKEYUN_KINGDEE_N8N_CACHE';
 
 const MARKER = '.installed';
+/** package.json + package-lock.json that pin n8n and its whole dependency tree. */
+const N8N_RUNTIME_MANIFEST_DIR = path.join(__dirname, '..', 'n8n-runtime');
 const HEARTBEAT_MS = 15_000;
 
 export interface N8nRuntime {
@@ -56,14 +59,26 @@ function runtimePaths(cacheRoot: string) {
 	};
 }
 
-function isInstalled(dir: string): boolean {
-	return fs.existsSync(path.join(dir, MARKER));
+/** Identifies the pinned n8n dependency tree; a cache installed from another lock file is reinstalled. */
+function n8nLockFingerprint(): string {
+	return createHash('sha256').update(fs.readFileSync(path.join(N8N_RUNTIME_MANIFEST_DIR, 'package-lock.json'))).digest('hex');
+}
+
+function isInstalled(dir: string, fingerprint?: string): boolean {
+	const marker = path.join(dir, MARKER);
+	if (!fs.existsSync(marker)) return false;
+	if (fingerprint === undefined) return true;
+	try {
+		return (JSON.parse(fs.readFileSync(marker, 'utf8')) as { lockFingerprint?: string }).lockFingerprint === fingerprint;
+	} catch {
+		return false;
+	}
 }
 
 /** Paths of an installed runtime; throws with a hint when `ensureN8n` has not completed on this machine. */
 export function installedN8nRuntime(cacheRoot = n8nCacheRoot()): N8nRuntime {
 	const p = runtimePaths(cacheRoot);
-	if (!isInstalled(p.nodeDir) || !isInstalled(p.n8nDir)) {
+	if (!isInstalled(p.nodeDir) || !isInstalled(p.n8nDir, n8nLockFingerprint())) {
 		throw new Error(
 			`n8n ${N8N_VERSION} is not installed in ${cacheRoot}. Run \`npx tsx scripts/ensure-n8n.ts\` first.`,
 		);
@@ -240,7 +255,7 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string } = {})
 	const cacheRoot = options.cacheRoot ?? n8nCacheRoot();
 	const p = runtimePaths(cacheRoot);
 	const startedAt = Date.now();
-	if (isInstalled(p.nodeDir) && isInstalled(p.n8nDir)) {
+	if (isInstalled(p.nodeDir) && isInstalled(p.n8nDir, n8nLockFingerprint())) {
 		log(`[ensure-n8n] n8n ${N8N_VERSION} and Node ${NODE24_VERSION} already installed in ${cacheRoot}`);
 		return installedN8nRuntime(cacheRoot);
 	}
@@ -265,9 +280,12 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string } = {})
 		} else {
 			log(`[ensure-n8n] step 1/3: Node ${NODE24_VERSION} already installed`);
 		}
-		if (!isInstalled(p.n8nDir)) {
+		if (!isInstalled(p.n8nDir, n8nLockFingerprint())) {
+			// The whole dependency tree is pinned by scripts/n8n-runtime/package-lock.json, so every machine gets the
+			// n8n we tested (a fresh `npm install n8n@x` would resolve transitive ranges to whatever is newest that day).
 			freshPrefix(p.n8nDir, 'n8n-runtime');
-			await runStep(`step 2/3: npm install n8n@${N8N_VERSION} --ignore-scripts`, 'npm', ['install', `n8n@${N8N_VERSION}`, ...npmFlags], {
+			for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(N8N_RUNTIME_MANIFEST_DIR, file), path.join(p.n8nDir, file));
+			await runStep(`step 2/3: npm ci (n8n@${N8N_VERSION} from the pinned lock file, --ignore-scripts)`, 'npm', ['ci', ...npmFlags], {
 				cwd: p.n8nDir,
 				logFile,
 				log,
@@ -300,7 +318,7 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string } = {})
 			} finally {
 				fs.rmSync(smokeUserFolder, { recursive: true, force: true });
 			}
-			writeMarker(p.n8nDir, { n8nVersion: N8N_VERSION, nodeVersion: NODE24_VERSION });
+			writeMarker(p.n8nDir, { n8nVersion: N8N_VERSION, nodeVersion: NODE24_VERSION, lockFingerprint: n8nLockFingerprint() });
 		} else {
 			log(`[ensure-n8n] n8n ${N8N_VERSION} already installed`);
 		}
