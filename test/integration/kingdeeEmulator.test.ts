@@ -11,21 +11,11 @@ import {
 	type KingdeeEmulator,
 	type KingdeeEmulatorOptions,
 } from '../../emulators/kingdee/server';
+import { KINGDEE_SESSION_LOST_BODY } from '../helpers/kingdeeReferenceBodies';
 
 const PREFIX = 'Kingdee.BOS.WebApi.ServicesStub.';
 const WRONG_SECRET = 'f'.repeat(32);
-const SESSION_LOST = {
-	Result: {
-		ResponseStatus: {
-			ErrorCode: 500,
-			IsSuccess: false,
-			Errors: [{ FieldName: null, Message: '会话信息已丢失，请重新登录', DIndex: 0 }],
-			SuccessEntitys: [],
-			SuccessMessages: [],
-			MsgCode: 1,
-		},
-	},
-};
+const SESSION_LOST = KINGDEE_SESSION_LOST_BODY;
 
 interface Answer {
 	status: number;

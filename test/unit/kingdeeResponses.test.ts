@@ -7,6 +7,7 @@ import {
 	parseQueryResponse,
 	parseStatusResponse,
 } from '../../nodes/Kingdee/protocol/responses';
+import { KINGDEE_SESSION_LOST_BODY } from '../helpers/kingdeeReferenceBodies';
 
 const ok = (body: unknown, statusCode = 200) => ({
 	statusCode,
@@ -14,18 +15,7 @@ const ok = (body: unknown, statusCode = 200) => ({
 	body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 
-const sessionLost = {
-	Result: {
-		ResponseStatus: {
-			ErrorCode: 500,
-			IsSuccess: false,
-			Errors: [{ FieldName: null, Message: '会话信息已丢失，请重新登录', DIndex: 0 }],
-			SuccessEntitys: [],
-			SuccessMessages: [],
-			MsgCode: 1,
-		},
-	},
-};
+const sessionLost = KINGDEE_SESSION_LOST_BODY;
 
 function caught(fn: () => unknown): KingdeeApiError {
 	try {
