@@ -26,8 +26,9 @@ import * as path from 'node:path';
 
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { DEFAULT_JIKEYUN_APP, startJikeyunEmulator, type JikeyunEmulator } from '../emulators/jikeyun/server';
-import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../emulators/kingdee/server';
+import { jikeyunCredentialData, kingdeeCredentialData } from '../emulators/credentials';
+import { startJikeyunEmulator, type JikeyunEmulator } from '../emulators/jikeyun/server';
+import { startKingdeeEmulator, type KingdeeEmulator } from '../emulators/kingdee/server';
 import { Jikeyun } from '../nodes/Jikeyun/Jikeyun.node';
 import { Kingdee } from '../nodes/Kingdee/Kingdee.node';
 import { executeNode } from '../test/helpers/n8nHarness';
@@ -144,28 +145,11 @@ function machineInfo() {
 // Shared node inputs
 
 function jikeyunCredentials(emulator: JikeyunEmulator) {
-	return {
-		jikeyunApi: {
-			gatewayUrl: emulator.url,
-			appKey: DEFAULT_JIKEYUN_APP.appKey,
-			appSecret: DEFAULT_JIKEYUN_APP.appSecret,
-			version: 'v1.0',
-		},
-	};
+	return { jikeyunApi: jikeyunCredentialData(emulator) };
 }
 
 function kingdeeCredentials(emulator: KingdeeEmulator) {
-	return {
-		kingdeeApi: {
-			serverUrl: emulator.serverUrl,
-			acctId: emulator.acctId,
-			authType: 'password',
-			username: DEFAULT_KINGDEE_ACCOUNT.username,
-			password: DEFAULT_KINGDEE_ACCOUNT.password,
-			lcid: 2052,
-			orgNumber: '0',
-		},
-	};
+	return { kingdeeApi: kingdeeCredentialData(emulator, 'password') };
 }
 
 function batchSaveParameters(batchSize: number, parallelRequests: number, upsertByNumber: boolean): INodeParameters {

@@ -4,8 +4,9 @@
  * Emulators run in this process; n8n runs as a child process (see n8nInstance.ts).
  */
 import * as path from 'node:path';
-import { DEFAULT_JIKEYUN_APP, startJikeyunEmulator, type JikeyunEmulator, type JikeyunEmulatorOptions } from '../../emulators/jikeyun/server';
-import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator, type KingdeeEmulatorOptions } from '../../emulators/kingdee/server';
+import { jikeyunCredentialData, kingdeeCredentialData } from '../../emulators/credentials';
+import { startJikeyunEmulator, type JikeyunEmulator, type JikeyunEmulatorOptions } from '../../emulators/jikeyun/server';
+import { startKingdeeEmulator, type KingdeeEmulator, type KingdeeEmulatorOptions } from '../../emulators/kingdee/server';
 import {
 	REPO_ROOT,
 	credentialReferences,
@@ -76,26 +77,14 @@ export function emulatorCredentialsFor(workflow: WorkflowJson, pair: EmulatorPai
 		credentials.push({
 			...refs.jikeyunApi,
 			type: 'jikeyunApi',
-			data: {
-				gatewayUrl: pair.jikeyun.url,
-				appKey: DEFAULT_JIKEYUN_APP.appKey,
-				appSecret: DEFAULT_JIKEYUN_APP.appSecret,
-				version: 'v1.0',
-			},
+			data: jikeyunCredentialData(pair.jikeyun),
 		});
 	}
 	if (refs.kingdeeApi) {
 		credentials.push({
 			...refs.kingdeeApi,
 			type: 'kingdeeApi',
-			data: {
-				serverUrl: pair.kingdee.serverUrl,
-				acctId: pair.kingdee.acctId,
-				authType: 'password',
-				username: DEFAULT_KINGDEE_ACCOUNT.username,
-				password: DEFAULT_KINGDEE_ACCOUNT.password,
-				lcid: DEFAULT_KINGDEE_ACCOUNT.lcid,
-			},
+			data: kingdeeCredentialData(pair.kingdee, 'password'),
 		});
 	}
 	return credentials;

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_JIKEYUN_APP } from '../../emulators/jikeyun/server';
+import { jikeyunCredentialData } from '../../emulators/credentials';
 import { DEFAULT_KINGDEE_ACCOUNT } from '../../emulators/kingdee/server';
 import { ensureN8n } from '../../scripts/lib/n8nRuntime';
 import {
@@ -89,13 +89,7 @@ describe('credential tests in a real n8n', () => {
 	}
 
 	describe('Jikeyun API', () => {
-		const jikeyun = (overrides: Record<string, unknown> = {}) => ({
-			gatewayUrl: pair.jikeyun.url,
-			appKey: DEFAULT_JIKEYUN_APP.appKey,
-			appSecret: DEFAULT_JIKEYUN_APP.appSecret,
-			version: 'v1.0',
-			...overrides,
-		});
+		const jikeyun = (overrides: Record<string, string> = {}) => jikeyunCredentialData(pair.jikeyun, overrides);
 
 		test('good App Key and App Secret: OK, after one signed erp.sales.get', async () => {
 			const before = pair.jikeyun.stats().byMethod['erp.sales.get'] ?? 0;

@@ -1,5 +1,6 @@
 import { DEFAULT_JIKEYUN_APP, startJikeyunEmulator, type JikeyunEmulator } from '../../emulators/jikeyun/server';
 import { testCredential } from '../helpers/n8nHarness';
+import { jikeyunCredentialData } from '../../emulators/credentials';
 
 describe('Jikeyun credential test', () => {
 	let emulator: JikeyunEmulator;
@@ -18,13 +19,7 @@ describe('Jikeyun credential test', () => {
 		await emulator.close();
 	});
 
-	const data = (overrides: Record<string, string>) => ({
-		gatewayUrl: emulator.url,
-		appKey: DEFAULT_JIKEYUN_APP.appKey,
-		appSecret: DEFAULT_JIKEYUN_APP.appSecret,
-		version: 'v1.0',
-		...overrides,
-	});
+	const data = (overrides: Record<string, string>) => jikeyunCredentialData(emulator, overrides);
 
 	it('succeeds with a good App Key and Secret, making one signed call', async () => {
 		emulator.resetStats();

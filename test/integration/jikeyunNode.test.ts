@@ -7,13 +7,12 @@ import {
 	type JikeyunEmulator,
 } from '../../emulators/jikeyun/server';
 import { executeNode } from '../helpers/n8nHarness';
+import { jikeyunCredentialData } from '../../emulators/credentials';
 
 const node = new Jikeyun();
 
 function credentialsFor(emulator: JikeyunEmulator, appSecret = DEFAULT_JIKEYUN_APP.appSecret) {
-	return {
-		jikeyunApi: { gatewayUrl: emulator.url, appKey: DEFAULT_JIKEYUN_APP.appKey, appSecret, version: 'v1.0' },
-	};
+	return { jikeyunApi: jikeyunCredentialData(emulator, { appSecret }) };
 }
 
 // Fast pacing for tests: no client-side limit unless a test sets one.

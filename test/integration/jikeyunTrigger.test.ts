@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { JikeyunTrigger } from '../../nodes/Jikeyun/JikeyunTrigger.node';
-import { DEFAULT_JIKEYUN_APP, startJikeyunEmulator, type JikeyunEmulator } from '../../emulators/jikeyun/server';
+import { jikeyunCredentialData } from '../../emulators/credentials';
+import { startJikeyunEmulator, type JikeyunEmulator } from '../../emulators/jikeyun/server';
 import { pollTrigger } from '../helpers/n8nHarness';
 
 const trigger = new JikeyunTrigger();
@@ -16,14 +17,7 @@ describe('Jikeyun Trigger against the gateway emulator', () => {
 		await emulator.close();
 	});
 
-	const credentials = () => ({
-		jikeyunApi: {
-			gatewayUrl: emulator.url,
-			appKey: DEFAULT_JIKEYUN_APP.appKey,
-			appSecret: DEFAULT_JIKEYUN_APP.appSecret,
-			version: 'v1.0',
-		},
-	});
+	const credentials = () => ({ jikeyunApi: jikeyunCredentialData(emulator) });
 	const poll = (staticData: IDataObject, parameters: IDataObject = {}, mode: 'manual' | 'trigger' = 'trigger') =>
 		pollTrigger(trigger, {
 			parameters: { options: { requestsPerSecond: 0, maxTries: 1 }, ...parameters },

@@ -10,24 +10,13 @@ import type { ICredentialDataDecryptedObject, INodeExecutionData, INodeParameter
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { executeNode, testCredential } from '../helpers/n8nHarness';
+import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
 
 const account = DEFAULT_KINGDEE_ACCOUNT;
-type AuthType = 'password' | 'appSecret' | 'sign' | 'signedHeaders';
+type AuthType = KingdeeAuthType;
 
-function credential(emulator: { serverUrl: string }, authType: AuthType, overrides: Record<string, unknown> = {}) {
-	return {
-		serverUrl: emulator.serverUrl,
-		acctId: account.acctId,
-		authType,
-		username: account.username,
-		password: account.password,
-		appId: account.appId,
-		appSecret: account.appSecret,
-		signAlgorithm: 'sha256',
-		lcid: 2052,
-		orgNumber: '0',
-		...overrides,
-	};
+function credential(emulator: { serverUrl: string }, authType: AuthType, overrides: Record<string, string | number> = {}) {
+	return kingdeeCredentialData({ serverUrl: emulator.serverUrl, acctId: account.acctId }, authType, overrides);
 }
 
 const queryParameters: INodeParameters = {
@@ -187,7 +176,7 @@ describe('no password or secret in any output or error', () => {
 		json: { FNumber: `S${i}`, FName: `Shop ${i}`, FCreateOrgId: '100' },
 	}));
 
-	type Scenario = { name: string; authType: AuthType; overrides?: Record<string, unknown>; prepare?: () => void | Promise<void>; serverUrl?: () => Promise<string> };
+	type Scenario = { name: string; authType: AuthType; overrides?: Record<string, string | number>; prepare?: () => void | Promise<void>; serverUrl?: () => Promise<string> };
 	const scenarios: Scenario[] = [
 		{ name: 'wrong password', authType: 'password', overrides: { password: 'Wrong-Secret-Pass-77' } },
 		{ name: 'wrong app secret', authType: 'appSecret', overrides: { appSecret: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' } },

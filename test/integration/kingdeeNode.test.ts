@@ -5,10 +5,10 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
-import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
+import { startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { executeNode } from '../helpers/n8nHarness';
+import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
 
-const account = DEFAULT_KINGDEE_ACCOUNT;
 
 /** n8n's rule for "continueErrorOutput": json.error set and no keys but error/message/details → error branch. */
 function route(items: INodeExecutionData[]): { success: INodeExecutionData[]; errors: INodeExecutionData[] } {
@@ -17,21 +17,8 @@ function route(items: INodeExecutionData[]): { success: INodeExecutionData[]; er
 	return { success: items.filter((item) => !isError(item)), errors: items.filter(isError) };
 }
 
-function credentialsFor(emulator: KingdeeEmulator, authType = 'password') {
-	return {
-		kingdeeApi: {
-			serverUrl: emulator.serverUrl,
-			acctId: emulator.acctId,
-			authType,
-			username: account.username,
-			password: account.password,
-			appId: account.appId,
-			appSecret: account.appSecret,
-			signAlgorithm: 'sha256',
-			lcid: 2052,
-			orgNumber: '0',
-		},
-	};
+function credentialsFor(emulator: KingdeeEmulator, authType: KingdeeAuthType = 'password') {
+	return { kingdeeApi: kingdeeCredentialData(emulator, authType) };
 }
 
 function customers(count: number, prefix = 'CH', name = (i: number) => `Shop ${i}`): INodeExecutionData[] {

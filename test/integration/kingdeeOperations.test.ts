@@ -4,26 +4,16 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
-import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
+import { startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { executeNode } from '../helpers/n8nHarness';
+import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
 
 let emulator: KingdeeEmulator;
 
 const form = { __rl: true, mode: 'list', value: 'BD_Customer' };
 
-function credentials(authType = 'password') {
-	return {
-		kingdeeApi: {
-			serverUrl: emulator.serverUrl,
-			acctId: emulator.acctId,
-			authType,
-			username: DEFAULT_KINGDEE_ACCOUNT.username,
-			password: DEFAULT_KINGDEE_ACCOUNT.password,
-			appId: DEFAULT_KINGDEE_ACCOUNT.appId,
-			appSecret: DEFAULT_KINGDEE_ACCOUNT.appSecret,
-			lcid: 2052,
-		},
-	};
+function credentials(authType: KingdeeAuthType = 'password') {
+	return { kingdeeApi: kingdeeCredentialData(emulator, authType) };
 }
 
 async function run(parameters: INodeParameters, items?: INodeExecutionData[], onError?: 'continueErrorOutput') {
