@@ -1,8 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-hardcoded-secrets */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { parseJsonLossless } from '../../nodes/common/losslessJson';
+import { listenOnLoopback } from '../loopback';
 import { signJikeyunRequest } from '../../nodes/Jikeyun/protocol/sign';
 import { formatBeijingTime, parseBeijingTime } from '../../nodes/Jikeyun/protocol/timestamp';
 import { BusinessError, METHOD_HANDLERS, type EmulatorData } from './methods';
@@ -507,14 +507,7 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 		});
 	});
 
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, '127.0.0.1', () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
-	const port = (server.address() as AddressInfo).port;
+	const port = await listenOnLoopback(server, options.port ?? 0);
 	emulator.port = port;
 	emulator.url = `http://127.0.0.1:${port}${GATEWAY_PATH}`;
 	return emulator;

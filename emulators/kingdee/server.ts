@@ -10,7 +10,8 @@
  * optionally "commit then never answer".
  */
 import * as http from 'http';
-import type { AddressInfo, Socket } from 'net';
+import type { Socket } from 'net';
+import { listenOnLoopback } from '../loopback';
 
 import { type LoginSignAlgorithm } from '../../nodes/Kingdee/protocol/signing';
 import { presentedSessionIds, SessionRegistry, sessionCookies, type EmulatorUser, type Session } from './auth';
@@ -499,14 +500,7 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 	});
 	server.on('clientError', (_error, socket) => socket.destroy());
 
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, '127.0.0.1', () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
-	const port = (server.address() as AddressInfo).port;
+	const port = await listenOnLoopback(server, options.port ?? 0);
 
 	return {
 		serverUrl: `http://127.0.0.1:${port}/k3cloud/`,
