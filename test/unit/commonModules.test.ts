@@ -1,4 +1,5 @@
 import { contentHash, stableStringify } from '../../nodes/common/contentHash';
+import { splitList } from '../../nodes/common/list';
 import { parseJsonLossless } from '../../nodes/common/losslessJson';
 import { collectPages, iteratePages } from '../../nodes/common/paginate';
 import { RateLimiter } from '../../nodes/common/rateLimiter';
@@ -188,5 +189,15 @@ describe('contentHash and redaction', () => {
 		expect(redactSecrets('pw=hunter22 again hunter22, key abc', ['hunter22', 'abc', undefined])).toBe(
 			'pw=*** again ***, key abc',
 		);
+	});
+});
+
+describe('splitList', () => {
+	it('trims, drops empty entries and accepts arrays from expressions', () => {
+		expect(splitList(' C001, C002 ,,C003 ')).toEqual(['C001', 'C002', 'C003']);
+		expect(splitList(['A ', '', 12])).toEqual(['A', '12']);
+		expect(splitList(undefined)).toEqual([]);
+		expect(splitList('a;b\nc,d', /[,;\n]/)).toEqual(['a', 'b', 'c', 'd']);
+		expect(splitList('a;b')).toEqual(['a;b']);
 	});
 });

@@ -8,7 +8,8 @@ import {
 import { statusError } from '../protocol/responses';
 import { optionsCollection } from '../helpers/descriptions';
 import { runPerItem } from '../helpers/perItem';
-import { getFormId, splitValues, type KingdeeRun } from '../helpers/run';
+import { getFormId, type KingdeeRun } from '../helpers/run';
+import { splitList } from '../../common/list';
 
 const show = { operation: ['allocate'] };
 
@@ -57,8 +58,8 @@ export async function execute(
 		'Allocate',
 		(itemIndex) => {
 			const formId = getFormId(this, itemIndex);
-			const pkIds = splitValues(this.getNodeParameter('pkIds', itemIndex, ''));
-			const orgIds = splitValues(this.getNodeParameter('targetOrgIds', itemIndex, ''));
+			const pkIds = splitList(this.getNodeParameter('pkIds', itemIndex, ''));
+			const orgIds = splitList(this.getNodeParameter('targetOrgIds', itemIndex, ''));
 			if (pkIds.length === 0 || orgIds.length === 0) {
 				throw new NodeOperationError(this.getNode(), 'Allocate needs internal IDs and target organisation IDs', { itemIndex });
 			}

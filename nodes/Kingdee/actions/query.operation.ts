@@ -1,7 +1,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { knownForm } from '../protocol/forms';
-import { KINGDEE_QUERY_PAGE_SIZE, queryAllRows, splitFieldKeys } from '../protocol/query';
+import { splitList } from '../../common/list';
+import { KINGDEE_QUERY_PAGE_SIZE, queryAllRows } from '../protocol/query';
 import { optionsCollection } from '../helpers/descriptions';
 import { runPerItem } from '../helpers/perItem';
 import { getFormId, type KingdeeRun } from '../helpers/run';
@@ -84,7 +85,7 @@ export async function execute(
 		'Query',
 		(itemIndex) => {
 			const formId = getFormId(this, itemIndex);
-			const fieldKeys = splitFieldKeys(this.getNodeParameter('fieldKeys', itemIndex, '') as string);
+			const fieldKeys = splitList(this.getNodeParameter('fieldKeys', itemIndex, ''));
 			if (fieldKeys.length === 0) {
 				throw new NodeOperationError(this.getNode(), 'Field Keys is empty', {
 					itemIndex,

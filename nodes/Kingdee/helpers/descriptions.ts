@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { DEFAULT_KINGDEE_TRANSPORT_OPTIONS, type KingdeeTransportOptions } from '../transport';
 import { KINGDEE_MAX_PARALLEL_SESSIONS } from '../protocol/session';
+import { splitList } from '../../common/list';
 
 export type KingdeeOperation =
 	| 'batchSave'
@@ -233,13 +234,8 @@ export function buildSaveData(saveOptions: IDataObject): Record<string, unknown>
 		// Booleans as the strings of Kingdee's official templates ("true"/"false"); servers accept both.
 		if (typeof saveOptions[option] === 'boolean') data[key] = saveOptions[option] ? 'true' : 'false';
 	}
-	const list = (value: unknown) =>
-		String(value ?? '')
-			.split(',')
-			.map((field) => field.trim())
-			.filter((field) => field !== '');
-	if (saveOptions.needUpDateFields) data.NeedUpDateFields = list(saveOptions.needUpDateFields);
-	if (saveOptions.needReturnFields) data.NeedReturnFields = list(saveOptions.needReturnFields);
+	if (saveOptions.needUpDateFields) data.NeedUpDateFields = splitList(saveOptions.needUpDateFields);
+	if (saveOptions.needReturnFields) data.NeedReturnFields = splitList(saveOptions.needReturnFields);
 	if (typeof saveOptions.interationFlags === 'string' && saveOptions.interationFlags.trim() !== '') {
 		data.InterationFlags = saveOptions.interationFlags.trim();
 	}

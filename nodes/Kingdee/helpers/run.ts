@@ -28,12 +28,6 @@ export function getFormId(context: IExecuteFunctions, itemIndex: number): string
 	return formId;
 }
 
-/** Splits "C001, C002" (or an array from an expression) into trimmed, non-empty values. */
-export function splitValues(value: unknown): string[] {
-	const list = Array.isArray(value) ? value : String(value ?? '').split(',');
-	return list.map((entry) => String(entry ?? '').trim()).filter((entry) => entry !== '');
-}
-
 /** Parses a JSON parameter that may already be an object; undefined for empty text. */
 export function jsonParameter(
 	context: IExecuteFunctions,

@@ -11,12 +11,13 @@ import type { KingdeeFormService } from '../protocol/services';
 import type { KingdeeSession } from '../protocol/session';
 import { additionalDataProperty, optionsCollection, selectByProperties } from './descriptions';
 import { runPerItem } from './perItem';
-import { getFormId, jsonParameter, splitValues, type KingdeeRun } from './run';
+import { getFormId, jsonParameter, type KingdeeRun } from './run';
+import { splitList } from '../../common/list';
 
 /** The records an item names, as Kingdee's `Numbers` array or `Ids` string. */
 export function readSelection(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	const byId = context.getNodeParameter('selectBy', itemIndex, 'number') === 'id';
-	const values = splitValues(context.getNodeParameter(byId ? 'ids' : 'numbers', itemIndex, ''));
+	const values = splitList(context.getNodeParameter(byId ? 'ids' : 'numbers', itemIndex, ''));
 	if (values.length === 0) {
 		throw new NodeOperationError(context.getNode(), `No ${byId ? 'internal IDs' : 'numbers'} given`, {
 			itemIndex,

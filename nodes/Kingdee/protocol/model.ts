@@ -1,15 +1,9 @@
 /** Building Model packages from input items. Pure. */
+import { splitList } from '../../common/list';
 
 /** `"FCreateOrgId, FUseOrgId"` → ['FCreateOrgId','FUseOrgId'] (duplicates dropped). */
 export function parseFieldList(text: string | undefined): string[] {
-	return [
-		...new Set(
-			String(text ?? '')
-				.split(/[,;\n]/)
-				.map((field) => field.trim())
-				.filter((field) => field !== ''),
-		),
-	];
+	return [...new Set(splitList(text, /[,;\n]/))];
 }
 
 function isPlainValue(value: unknown): value is string | number | boolean {

@@ -5,14 +5,6 @@ import type { KingdeeSession } from './session';
 /** 2,000 rows per call works on every server version (reference §6). */
 export const KINGDEE_QUERY_PAGE_SIZE = 2000;
 
-/** `FCUSTID, FNumber ,FName` → ['FCUSTID','FNumber','FName'] */
-export function splitFieldKeys(fieldKeys: string): string[] {
-	return fieldKeys
-		.split(',')
-		.map((key) => key.trim())
-		.filter((key) => key !== '');
-}
-
 /** A SQL string literal for FilterString: single quotes doubled. */
 export function quoteFilterValue(value: string | number): string {
 	return `'${String(value).replace(/'/g, "''")}'`;
