@@ -19,11 +19,8 @@ import {
 	selectChanged,
 	splitWindow,
 } from './helpers/incrementalSync';
-import {
-	fetchJikeyunList,
-	type FetchListResult,
-	fetchSalesChannels,
-} from './helpers/salesChannels';
+import { fetchJikeyunList, type FetchListResult } from './helpers/listMethod';
+import { fetchSalesChannels } from './helpers/salesChannels';
 import type { JikeyunClient } from './protocol/client';
 import { formatBeijingTime } from './protocol/timestamp';
 import { createJikeyunClient } from './transport';

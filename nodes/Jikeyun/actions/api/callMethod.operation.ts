@@ -8,7 +8,7 @@ import {
 import { parseJsonLossless } from '../../../common/losslessJson';
 import type { JikeyunClient } from '../../protocol/client';
 import { listPagingFields, returnAllAndLimit } from '../common.description';
-import { fetchJikeyunList } from '../../helpers/salesChannels';
+import { fetchJikeyunList } from '../../helpers/listMethod';
 
 const show = { resource: ['api'], operation: ['callMethod'] };
 const showPaged = { ...show, paginate: [true] };
