@@ -28,7 +28,14 @@ import {
 	type OperationContext,
 } from './operations';
 import { billQuery } from './query';
-import { formatKingdeeDateTime, FORM_DEFINITIONS, KingdeeStore, type StoredRecord } from './store';
+import {
+	formatKingdeeDateTime,
+	FORM_DEFINITIONS,
+	getCaseInsensitive,
+	isPlainObject,
+	KingdeeStore,
+	type StoredRecord,
+} from './store';
 import {
 	BadRequestBody,
 	extractArguments,
@@ -36,6 +43,7 @@ import {
 	IIS_ERROR_PAGE,
 	resolveService,
 	responseErrorText,
+	scalarText,
 	sessionLostBody,
 	WRITE_SERVICES,
 	wrapForService,
@@ -60,7 +68,30 @@ export interface KingdeeFaults {
 	dropSessionAfterCalls?: number;
 	commitThenTimeoutNextCalls?: number;
 	failNumbers?: string[];
+	/**
+	 * Lost answers of writes, consumed one per matching write call (BatchSave, Save, UnAudit, …), first match first.
+	 * `service` limits an entry to one service (e.g. 'BatchSave'); absent = any write service.
+	 */
+	writeFaults?: Array<{ service?: string; fault: KingdeeWriteFault }>;
 }
+
+/**
+ * How the answer of a write gets lost:
+ * - dropBeforeServer: the connection is reset before the request is processed (nothing committed);
+ * - responseErrorBeforeCommit: a `response_error:` server exception before anything is processed;
+ * - resetAfterCommit: processed (committed, or rejected per row), then the connection is reset;
+ * - http500AfterCommit / htmlAfterCommit: processed, then an IIS error page (HTTP 500 / HTTP 200 HTML);
+ * - truncatedAfterCommit: processed, then the JSON answer cut in half with HTTP 200;
+ * - emptyAfterCommit: processed, then HTTP 200 with an empty body.
+ */
+export type KingdeeWriteFault =
+	| 'dropBeforeServer'
+	| 'responseErrorBeforeCommit'
+	| 'resetAfterCommit'
+	| 'http500AfterCommit'
+	| 'htmlAfterCommit'
+	| 'truncatedAfterCommit'
+	| 'emptyAfterCommit';
 
 export interface KingdeeEmulatorOptions {
 	port?: number;
@@ -78,6 +109,11 @@ export interface KingdeeEmulatorOptions {
 
 export interface KingdeeEmulatorStats {
 	calls: number;
+	/**
+	 * Every authenticated write call in arrival order: service, the package numbers (Save/BatchSave) or the
+	 * Numbers/Ids it names, and the injected fault that lost its answer, if any.
+	 */
+	writeLog: Array<{ service: string; numbers: string[]; ids: string[]; fault?: KingdeeWriteFault }>;
 	byService: Record<string, number>;
 	logins: number;
 	sessionsLost: number;
@@ -118,7 +154,7 @@ function jsonReply(value: unknown, cookies?: string[]): Reply {
 }
 
 function emptyStats(): KingdeeEmulatorStats {
-	return { calls: 0, byService: {}, logins: 0, sessionsLost: 0, maxConcurrencyPerSession: 0, maxConcurrencyOverall: 0 };
+	return { calls: 0, writeLog: [], byService: {}, logins: 0, sessionsLost: 0, maxConcurrencyPerSession: 0, maxConcurrencyOverall: 0 };
 }
 
 export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {}): Promise<KingdeeEmulator> {
@@ -212,6 +248,38 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 		return true;
 	}
 
+	function takeWriteFault(service: ServiceInfo): KingdeeWriteFault | undefined {
+		if (!WRITE_SERVICES.has(service.name)) return undefined;
+		const list = faults.writeFaults ?? [];
+		const index = list.findIndex((entry) => !entry.service || entry.service.toLowerCase() === service.name.toLowerCase());
+		if (index < 0) return undefined;
+		const [entry] = list.splice(index, 1);
+		return entry.fault;
+	}
+
+	function logWrite(service: ServiceInfo, args: Record<string, unknown>, fault: KingdeeWriteFault | undefined): void {
+		if (!WRITE_SERVICES.has(service.name)) return;
+		let data: unknown = args.data;
+		if (typeof data === 'string') {
+			try {
+				data = JSON.parse(data);
+			} catch {
+				data = undefined;
+			}
+		}
+		const object = isPlainObject(data) ? data : {};
+		const model = getCaseInsensitive(object, 'Model');
+		const packages = Array.isArray(model) ? model : model === undefined ? [] : [model];
+		const numbers = packages
+			.map((pkg) => (isPlainObject(pkg) ? scalarText(getCaseInsensitive(pkg, 'FNumber') ?? getCaseInsensitive(pkg, 'FBillNo')) : undefined))
+			.filter((n): n is string => n !== undefined);
+		const listed = getCaseInsensitive(object, 'Numbers');
+		if (Array.isArray(listed)) numbers.push(...listed.map((n) => String(n)));
+		const idsValue = getCaseInsensitive(object, 'Ids') ?? getCaseInsensitive(object, 'PkIds');
+		const ids = typeof idsValue === 'string' ? idsValue.split(',').map((id) => id.trim()).filter(Boolean) : [];
+		stats.writeLog.push({ service: service.name, numbers, ids, ...(fault ? { fault } : {}) });
+	}
+
 	function injectedFailure(service: ServiceInfo): Reply | undefined {
 		if (takeFault('http500NextCalls'))
 			return { status: 500, body: IIS_ERROR_PAGE, contentType: 'text/html; charset=utf-8' };
@@ -288,7 +356,7 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 		service: ServiceInfo,
 		pathname: string,
 		bodyText: string,
-	): Promise<Reply | 'hang'> {
+	): Promise<Reply | 'hang' | 'reset'> {
 		let args: Record<string, unknown>;
 		try {
 			args = extractArguments(bodyText.trim() === '' ? {} : JSON.parse(bodyText), service);
@@ -326,9 +394,29 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 				stats.sessionsLost++;
 				return jsonReply(wrapForService(service.name, sessionLostBody()));
 			}
+			const writeFault = takeWriteFault(service);
+			logWrite(service, args, writeFault);
+			if (writeFault === 'dropBeforeServer') return 'reset';
+			if (writeFault === 'responseErrorBeforeCommit') {
+				return { status: 200, body: responseErrorText('服务器内部异常：模拟器注入的异常（保存前）'), contentType: TEXT_TYPE };
+			}
 			const result = await runOperation(service, args);
 			if (WRITE_SERVICES.has(service.name) && takeFault('commitThenTimeoutNextCalls')) return 'hang';
-			return jsonReply(result, auth.cookies);
+			const reply = jsonReply(result, auth.cookies);
+			switch (writeFault) {
+				case 'resetAfterCommit':
+					return 'reset';
+				case 'http500AfterCommit':
+					return { status: 500, body: IIS_ERROR_PAGE, contentType: 'text/html; charset=utf-8' };
+				case 'htmlAfterCommit':
+					return { status: 200, body: IIS_ERROR_PAGE, contentType: 'text/html; charset=utf-8' };
+				case 'truncatedAfterCommit':
+					return { ...reply, body: reply.body.slice(0, Math.floor(reply.body.length / 2)) };
+				case 'emptyAfterCommit':
+					return { ...reply, body: '' };
+				default:
+					return reply;
+			}
 		});
 	}
 
@@ -396,7 +484,7 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 	}
 
 	function setFaults(next: KingdeeFaults): void {
-		faults = { ...next };
+		faults = { ...next, writeFaults: next.writeFaults?.map((entry) => ({ ...entry })) };
 	}
 
 	function resetStats(): void {
@@ -404,7 +492,7 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 	}
 
 	function snapshotStats(): KingdeeEmulatorStats {
-		return { ...stats, byService: { ...stats.byService } };
+		return { ...stats, byService: { ...stats.byService }, writeLog: stats.writeLog.map((entry) => ({ ...entry })) };
 	}
 
 	async function handleAdmin(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
@@ -478,6 +566,11 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 		// "Commit then time out": the write happened; the socket stays open without an answer until
 		// the client gives up (or close() destroys it).
 		if (reply === 'hang') return;
+		// A lost answer: the TCP connection is reset without any HTTP response.
+		if (reply === 'reset') {
+			res.socket?.resetAndDestroy();
+			return;
+		}
 		send(res, reply);
 	}
 

@@ -150,9 +150,11 @@ describe('Batch Save', () => {
 		const { success, errors } = route(second.outputs[0]);
 		expect(errors).toHaveLength(0);
 		expect(success.map((item) => item.json.status)).toEqual(Array(45).fill('updated'));
-		// One lookup query per batch of 20, not per row.
-		expect(emulator.stats().byService.ExecuteBillQuery).toBe(3);
+		// One lookup query for all 45 numbers, one UnAudit for all audited records, then the batches of 20.
+		expect(emulator.stats().byService.ExecuteBillQuery).toBe(1);
+		expect(emulator.stats().byService.UnAudit).toBe(1);
 		expect(emulator.stats().byService.BatchSave).toBe(3);
+		expect(success[0].json.changes).toEqual([{ field: 'FName', before: 'Shop 0', after: 'Renamed shop 0' }]);
 		const after = emulator.records('BD_Customer');
 		expect(after).toHaveLength(45);
 		for (const record of after) {
@@ -160,6 +162,20 @@ describe('Batch Save', () => {
 			expect(record.FName).toMatch(/^Renamed shop /);
 		}
 		expect(success[5].json.Id).toEqual(idsBefore.get('CH0005'));
+		expect(after.every((r) => r.FDocumentStatus === 'C')).toBe(true);
+
+		// Third run, nothing changed: one lookup, no write at all.
+		emulator.resetStats();
+		const third = await executeNode(new Kingdee(), {
+			parameters,
+			items: customers(45, 'CH', (i) => `Renamed shop ${i}`),
+			credentials: credentialsFor(emulator),
+			onError: 'continueErrorOutput',
+		});
+		expect(route(third.outputs[0]).success.map((item) => item.json.status)).toEqual(Array(45).fill('unchanged'));
+		expect(third.outputs[0][7].json).toEqual({ status: 'unchanged', Id: idsBefore.get('CH0007'), Number: 'CH0007', formId: 'BD_Customer' });
+		expect(emulator.stats().writeLog).toEqual([]);
+		expect(emulator.stats().byService).toEqual({ ExecuteBillQuery: 1, ValidateUser: 1, Logout: 1 });
 	});
 
 	it('recovers from sessions dropped mid-run without the user noticing', async () => {
@@ -179,7 +195,8 @@ describe('Batch Save', () => {
 		expect(stats.logins).toBe(1 + stats.sessionsLost);
 		// A call refused for a lost session is repeated once after the new login, never more.
 		expect(stats.byService.BatchSave).toBeGreaterThanOrEqual(10);
-		expect(stats.byService.BatchSave + stats.byService.ExecuteBillQuery).toBe(20 + stats.sessionsLost);
+		// 200 new numbers: one lookup, then 10 batches of 20.
+		expect(stats.byService.BatchSave + stats.byService.ExecuteBillQuery).toBe(11 + stats.sessionsLost);
 	});
 
 	it('verifies instead of resending when a write commits and then times out', async () => {
@@ -193,14 +210,13 @@ describe('Batch Save', () => {
 		expect(errors).toHaveLength(0);
 		expect(success.map((item) => item.json.status)).toEqual(Array(10).fill('created'));
 		expect(emulator.records('BD_Customer')).toHaveLength(10);
-		// The timed-out BatchSave was not repeated: its packages were found by one query.
+		// The timed-out BatchSave was not repeated: its packages were found by one query after the plan's lookup.
 		expect(emulator.stats().byService.BatchSave).toBe(1);
-		expect(emulator.stats().byService.ExecuteBillQuery).toBe(1);
+		expect(emulator.stats().byService.ExecuteBillQuery).toBe(2);
 	});
 
 	it('a write answered by response_error is checked by number, then only the missing packages are sent again', async () => {
-		emulator.setFaults({ responseErrorNextCalls: 1 });
-		// Signed headers need no login call, so the first call (and the fault) is the BatchSave.
+		emulator.setFaults({ writeFaults: [{ service: 'BatchSave', fault: 'responseErrorBeforeCommit' }] });
 		const { outputs } = await executeNode(new Kingdee(), {
 			parameters: batchSaveParameters(),
 			items: customers(4),
@@ -209,7 +225,8 @@ describe('Batch Save', () => {
 		expect(route(outputs[0]).success.map((item) => item.json.status)).toEqual(Array(4).fill('created'));
 		expect(emulator.records('BD_Customer')).toHaveLength(4);
 		expect(emulator.stats().byService.BatchSave).toBe(2);
-		expect(emulator.stats().byService.ExecuteBillQuery).toBe(1);
+		// The plan's lookup, then the read-back that proved nothing was saved.
+		expect(emulator.stats().byService.ExecuteBillQuery).toBe(2);
 	});
 
 	it('retries MsgCode 14 and HTTP 500 pages', async () => {

@@ -88,17 +88,20 @@ describe('status replies', () => {
 });
 
 describe('transport-level shapes', () => {
-	it('HTTP 500 HTML page → transient, with a tag-free excerpt', () => {
+	it('HTTP 500 HTML page → transient and ambiguous (it may come after a commit), with a tag-free excerpt', () => {
 		const error = caught(() =>
 			parseStatusResponse('Save', ok('<html><head><style>x{}</style></head><body><h1>Server Error in \'/\' Application.</h1></body></html>', 500)),
 		);
-		expect(error).toMatchObject({ kind: 'transient', retryable: true, ambiguous: false, httpStatus: 500 });
+		expect(error).toMatchObject({ kind: 'transient', retryable: true, ambiguous: true, httpStatus: 500 });
 		expect(error.message).toContain("Server Error in '/' Application.");
 		expect(error.message).not.toContain('<h1>');
 	});
 
-	it('HTTP 504 from a gateway is ambiguous (a write may have happened); 404 is permanent', () => {
+	it('HTTP 504 from a gateway is ambiguous (a write may have happened); 503 (nothing ran) is not; 404 is permanent', () => {
 		expect(caught(() => parseStatusResponse('Save', ok('timeout', 504)))).toMatchObject({ ambiguous: true, retryable: true });
+		expect(caught(() => parseStatusResponse('Save', ok('Service Unavailable', 503)))).toMatchObject({ ambiguous: false, retryable: true });
+		expect(caught(() => parseStatusResponse('Save', ok('<html>proxy</html>', 200)))).toMatchObject({ ambiguous: true, retryable: false });
+		expect(caught(() => parseStatusResponse('Save', ok('{"Result":{"ResponseStatus":{"IsSu', 200)))).toMatchObject({ ambiguous: true });
 		expect(caught(() => parseStatusResponse('Save', ok('not found', 404)))).toMatchObject({ kind: 'transport', retryable: false });
 	});
 

@@ -1,6 +1,6 @@
 /** KingdeeSession and saveBatch with an injected fake `send` (no n8n, no network). */
 import { KingdeeApiError } from '../../nodes/Kingdee/protocol/errors';
-import { mapBatchSaveReply, saveBatch } from '../../nodes/Kingdee/protocol/batchSave';
+import { mapBatchSaveReply, runBatchSave } from '../../nodes/Kingdee/protocol/batchSave';
 import { KingdeeSession, KingdeeSessionPool, type KingdeeHttpRequest } from '../../nodes/Kingdee/protocol/session';
 
 type Reply = { statusCode?: number; body: unknown; headers?: Record<string, string | string[]> } | Error;
@@ -138,28 +138,41 @@ describe('KingdeeSession', () => {
 	});
 });
 
-describe('saveBatch', () => {
-	const settings = { formId: 'BD_Customer', numberField: 'FNumber', primaryKeyField: 'FCUSTID', upsertByNumber: false, saveData: {} };
+describe('runBatchSave with a scripted server', () => {
+	const settings = {
+		formId: 'BD_Customer',
+		numberField: 'FNumber',
+		primaryKeyField: 'FCUSTID',
+		upsertByNumber: false,
+		skipUnchanged: true,
+		dryRun: false,
+		batchSize: 20,
+		maxSends: 3,
+		stopAtFirstFailure: false,
+		saveData: {},
+	};
 	const models = ['A', 'B', 'C'].map((n) => ({ FNumber: n, FName: n }));
+	const poolOf = (server: ReturnType<typeof fakeServer>) => new KingdeeSessionPool(1, () => server.session());
+	const bodyOf = (request: KingdeeHttpRequest, position = 1) => JSON.parse(JSON.parse(request.body).parameters[position]);
 
 	it('maps SuccessEntitys and Errors by DIndex', async () => {
-		const server = fakeServer((_, service) =>
-			service === 'login'
-				? loginOk('S')
-				: {
-						body: status({
-							IsSuccess: false,
-							MsgCode: 11,
-							SuccessEntitys: [{ Id: 1, Number: 'A', DIndex: 0 }, { Id: 3, Number: 'C', DIndex: 2 }],
-							Errors: [{ FieldName: 'FName', Message: 'bad name', DIndex: 1 }],
-						}),
-					},
-		);
-		const outcomes = await saveBatch(server.session(), models, settings);
+		const server = fakeServer((_, service) => {
+			if (service === 'login') return loginOk('S');
+			if (service.endsWith('ExecuteBillQuery')) return { body: [] };
+			return {
+				body: status({
+					IsSuccess: false,
+					MsgCode: 11,
+					SuccessEntitys: [{ Id: 1, Number: 'A', DIndex: 0 }, { Id: 3, Number: 'C', DIndex: 2 }],
+					Errors: [{ FieldName: 'FName', Message: 'bad name', DIndex: 1 }],
+				}),
+			};
+		});
+		const outcomes = await runBatchSave(poolOf(server), models, settings);
 		expect(outcomes).toEqual([
-			{ status: 'created', id: 1, number: 'A', verified: false },
+			{ status: 'created', id: 1, number: 'A', verified: false, action: 'create', changes: [], unverifiable: [] },
 			{ status: 'failed', message: 'FName: bad name [MsgCode 11: Validation failed (验证失败)]', rowErrors: [{ fieldName: 'FName', message: 'bad name', dIndex: 1 }], msgCode: 11, kind: 'validation', number: 'B' },
-			{ status: 'created', id: 3, number: 'C', verified: false },
+			{ status: 'created', id: 3, number: 'C', verified: false, action: 'create', changes: [], unverifiable: [] },
 		]);
 	});
 
@@ -176,42 +189,72 @@ describe('saveBatch', () => {
 		expect([...mapping.errors.keys()]).toEqual([2]);
 	});
 
-	it('after a write timeout: queries the numbers, keeps what was saved, re-sends only the missing package', async () => {
+	it('after a write timeout: reads the numbers back, keeps what Kingdee holds, re-sends only the missing package', async () => {
 		let saves = 0;
+		let queries = 0;
 		const server = fakeServer((_, service) => {
 			if (service === 'login') return loginOk('S');
-			if (service === 'DynamicFormService.ExecuteBillQuery') return { body: [[11, 'A', 'A'], [13, 'C', 'A']] };
+			if (service.endsWith('ExecuteBillQuery')) return { body: queries++ === 0 ? [] : [[11, 'A', 'A'], [13, 'C', 'A']] };
 			saves++;
 			if (saves === 1) return timeout();
 			return { body: status({ SuccessEntitys: [{ Id: 12, Number: 'B', DIndex: 0 }] }) };
 		});
-		const outcomes = await saveBatch(server.session(), models, settings);
-		expect(outcomes.map((o) => [o.status, 'id' in o ? o.id : null])).toEqual([['created', 11], ['created', 12], ['created', 13]]);
-		const resent = JSON.parse(JSON.parse(server.requests.filter((r) => r.service.endsWith('BatchSave'))[1].body).parameters[1]);
-		expect(resent.Model).toEqual([{ FNumber: 'B', FName: 'B' }]);
-		const query = JSON.parse(JSON.parse(server.requests.find((r) => r.service.endsWith('ExecuteBillQuery'))!.body).parameters[0]);
-		expect(query.FilterString).toBe("FNumber IN ('A','B','C')");
+		const outcomes = await runBatchSave(poolOf(server), models, settings);
+		expect(outcomes.map((o) => [o?.status, o && 'id' in o ? o.id : null])).toEqual([['created', 11], ['created', 12], ['created', 13]]);
+		const saveRequests = server.requests.filter((r) => r.service.endsWith('BatchSave'));
+		expect(bodyOf(saveRequests[1]).Model).toEqual([{ FNumber: 'B', FName: 'B' }]);
+		const lookups = server.requests.filter((r) => r.service.endsWith('ExecuteBillQuery')).map((r) => bodyOf(r, 0));
+		expect(lookups.map((query) => query.FilterString)).toEqual(["FNumber IN ('A','B','C')", "FNumber IN ('A','B','C')"]);
 	});
 
-	it('upsert: one lookup, ids put into packages, audited ones un-audited first, statuses updated/created', async () => {
+	it('upsert: one lookup reading the sent fields, only the audited record that changes is un-audited, unchanged ones are not sent', async () => {
 		const server = fakeServer((_, service) => {
 			if (service === 'login') return loginOk('S');
-			if (service.endsWith('ExecuteBillQuery')) return { body: [[7, "O'Neil", 'C'], [8, 'B', 'A']] };
+			if (service.endsWith('ExecuteBillQuery')) return { body: [[7, "O'Neil", 'C', 'old'], [8, 'B', 'C', 'same'], [9, 'C', 'A', 'old']] };
 			if (service.endsWith('UnAudit')) return { body: status({ SuccessEntitys: [{ Id: 7, Number: "O'Neil", DIndex: 0 }] }) };
-			return {
-				body: status({ SuccessEntitys: [{ Id: 7, Number: "O'Neil", DIndex: 0 }, { Id: 8, Number: 'B', DIndex: 1 }, { Id: 9, Number: 'C', DIndex: 2 }] }),
-			};
+			return { body: status({ SuccessEntitys: [{ Id: 7, Number: "O'Neil", DIndex: 0 }, { Id: 9, Number: 'C', DIndex: 1 }, { Id: 10, Number: 'D', DIndex: 2 }] }) };
 		});
-		const upsertModels = [{ FNumber: "O'Neil" }, { FNumber: 'B' }, { FNumber: 'C' }];
-		const outcomes = await saveBatch(server.session(), upsertModels, { ...settings, upsertByNumber: true });
-		expect(outcomes.map((o) => o.status)).toEqual(['updated', 'updated', 'created']);
-		const services = server.requests.map((r) => r.service);
-		expect(services).toEqual(['login', 'DynamicFormService.ExecuteBillQuery', 'DynamicFormService.UnAudit', 'DynamicFormService.BatchSave']);
-		const query = JSON.parse(JSON.parse(server.requests[1].body).parameters[0]);
-		expect(query).toMatchObject({ FieldKeys: 'FCUSTID,FNumber,FDocumentStatus', FilterString: "FNumber IN ('O''Neil','B','C')" });
-		expect(JSON.parse(JSON.parse(server.requests[2].body).parameters[1])).toEqual({ Ids: '7' });
-		const saved = JSON.parse(JSON.parse(server.requests[3].body).parameters[1]).Model;
-		expect(saved).toEqual([{ FNumber: "O'Neil", FCUSTID: 7 }, { FNumber: 'B', FCUSTID: 8 }, { FNumber: 'C' }]);
-		expect(upsertModels[0]).toEqual({ FNumber: "O'Neil" });
+		const upsertModels = [{ FNumber: "O'Neil", FName: 'new' }, { FNumber: 'B', FName: 'same' }, { FNumber: 'C', FName: 'new' }, { FNumber: 'D', FName: 'new' }];
+		const outcomes = await runBatchSave(poolOf(server), upsertModels, { ...settings, upsertByNumber: true });
+		expect(outcomes.map((o) => o?.status)).toEqual(['updated', 'unchanged', 'updated', 'created']);
+		expect(server.requests.map((r) => r.service)).toEqual(['login', 'DynamicFormService.ExecuteBillQuery', 'DynamicFormService.UnAudit', 'DynamicFormService.BatchSave']);
+		expect(bodyOf(server.requests[1], 0)).toMatchObject({
+			FieldKeys: 'FCUSTID,FNumber,FDocumentStatus,FName',
+			FilterString: "FNumber IN ('O''Neil','B','C','D')",
+		});
+		expect(bodyOf(server.requests[2])).toEqual({ Ids: '7' });
+		expect(bodyOf(server.requests[3]).Model).toEqual([{ FNumber: "O'Neil", FName: 'new', FCUSTID: 7 }, { FNumber: 'C', FName: 'new', FCUSTID: 9 }, { FNumber: 'D', FName: 'new' }]);
+		expect(upsertModels[0]).toEqual({ FNumber: "O'Neil", FName: 'new' });
+	});
+
+	it('dry run: one lookup, no write call', async () => {
+		const server = fakeServer((_, service) => (service === 'login' ? loginOk('S') : { body: [[7, 'A', 'C', 'old']] }));
+		const outcomes = await runBatchSave(poolOf(server), [{ FNumber: 'A', FName: 'new' }, { FNumber: 'B', FName: 'b' }], { ...settings, upsertByNumber: true, dryRun: true });
+		expect(outcomes).toEqual([
+			{ status: 'planned', id: 7, number: 'A', action: 'update', changes: [{ field: 'FName', before: 'old', after: 'new' }], unverifiable: [] },
+			{ status: 'planned', id: null, number: 'B', action: 'create', changes: [], unverifiable: [] },
+		]);
+		expect(server.requests.map((r) => r.service)).toEqual(['login', 'DynamicFormService.ExecuteBillQuery']);
+	});
+
+	it('stops sending after the first failed batch when asked to, and re-audits records un-audited for unsent batches', async () => {
+		const server = fakeServer((request, service) => {
+			if (service === 'login') return loginOk('S');
+			if (service.endsWith('ExecuteBillQuery')) return { body: [[1, 'A', 'C', 'old'], [2, 'B', 'C', 'old']] };
+			if (service.endsWith('BatchSave')) return { body: status({ IsSuccess: false, MsgCode: 11, Errors: [{ FieldName: 'FName', Message: 'bad', DIndex: 0 }] }) };
+			const ids = String(bodyOf(request).Ids).split(',');
+			return { body: status({ SuccessEntitys: ids.map((id, index) => ({ Id: Number(id), DIndex: index })) }) };
+		});
+		const outcomes = await runBatchSave(
+			poolOf(server),
+			[{ FNumber: 'A', FName: 'x' }, { FNumber: 'B', FName: 'y' }],
+			{ ...settings, upsertByNumber: true, batchSize: 1, stopAtFirstFailure: true },
+		);
+		expect(outcomes[0]).toMatchObject({ status: 'failed' });
+		expect(outcomes[1]).toBeUndefined();
+		expect(server.requests.map((r) => r.service.replace('DynamicFormService.', ''))).toEqual([
+			'login', 'ExecuteBillQuery', 'UnAudit', 'BatchSave', 'Submit', 'Audit', 'ExecuteBillQuery',
+		]);
+		expect(bodyOf(server.requests[4])).toEqual({ Ids: '1,2' });
 	});
 });

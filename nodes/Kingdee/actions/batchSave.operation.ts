@@ -6,10 +6,23 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { saveBatch, type BatchSaveSettings, type PackageOutcome } from '../protocol/batchSave';
+import {
+	isSaved,
+	isUnsaved,
+	runBatchSave,
+	type BatchSaveSettings,
+	type PackageOutcome,
+	type UnsavedOutcome,
+} from '../protocol/batchSave';
 import { primaryKeyFieldFor } from '../protocol/forms';
 import { describeCallFailure, errorItem, nodeApiError, toNodeError, whatToDo } from '../helpers/errors';
-import { buildSaveData, modelSourceProperties, optionsCollection, saveOptionsCollection } from '../helpers/descriptions';
+import {
+	buildSaveData,
+	modelSourceProperties,
+	optionsCollection,
+	readTransportOptions,
+	saveOptionsCollection,
+} from '../helpers/descriptions';
 import { applyBaseDataFields, readModel } from '../helpers/models';
 import { getFormId, type KingdeeRun } from '../helpers/run';
 
@@ -22,8 +35,9 @@ export const description: INodeProperties[] = [
 		name: 'batchSize',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 1000 },
-		default: 20,
-		description: 'Packages per BatchSave call: 1,000 items with batch size 20 make 50 calls',
+		default: 100,
+		description:
+			'Packages per BatchSave call: 1,000 changed items with batch size 100 make 10 calls, shared out over the parallel sessions',
 		displayOptions: { show },
 	},
 	{
@@ -32,8 +46,17 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to update records whose number already exists instead of failing as duplicates. One query per batch finds the existing internal IDs; audited records are un-audited first (Kingdee refuses to change audited records).',
+			'Whether to update records whose number already exists instead of failing as duplicates. Before writing, one query per 1,000 items reads what Kingdee holds; audited records that change are un-audited first (Kingdee refuses to change audited records).',
 		displayOptions: { show },
+	},
+	{
+		displayName: 'Skip Unchanged',
+		name: 'skipUnchanged',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to leave out items whose fields already hold the same values in Kingdee. They come out with status "unchanged" and are neither un-audited nor saved. Items with entry rows or fields the query cannot read are always sent.',
+		displayOptions: { show: { ...show, upsertByNumber: [true] } },
 	},
 	{
 		displayName: 'Number Field',
@@ -54,16 +77,21 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	saveOptionsCollection(['batchSave'], true),
-	optionsCollection(['batchSave']),
+	optionsCollection(['batchSave'], [
+		{
+			displayName: 'Dry Run',
+			name: 'dryRun',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to only plan: every item comes out with status "planned" and the action a real run would take (create, update with the differing fields, unchanged). Nothing is written: no Save, UnAudit, Submit or Audit.',
+		},
+	]),
 ];
-
-export function isSaved(outcome: PackageOutcome): outcome is Extract<PackageOutcome, { status: 'created' | 'updated' }> {
-	return outcome.status === 'created' || outcome.status === 'updated';
-}
 
 /** The error-output item / node error text for a package that was not saved (or whose fate is unknown). */
 export function describeOutcomeFailure(
-	outcome: Exclude<PackageOutcome, { status: 'created' | 'updated' }>,
+	outcome: UnsavedOutcome,
 	itemIndex: number,
 	numberField: string,
 	formId: string,
@@ -89,7 +117,20 @@ export function describeOutcomeFailure(
 	};
 }
 
-const STOP = Symbol('stop after the first failed batch');
+/** The output item of a package that was saved, left unchanged, or planned. */
+function outcomeJson(outcome: Exclude<PackageOutcome, UnsavedOutcome>, formId: string): IDataObject {
+	if (outcome.status === 'unchanged') return { status: 'unchanged', Id: outcome.id, Number: outcome.number, formId };
+	const json: IDataObject = { status: outcome.status, Id: outcome.id, Number: outcome.number, formId };
+	if (outcome.status === 'planned') json.action = outcome.action;
+	if (outcome.action !== 'create') {
+		json.changes = outcome.changes.map((change) => ({ field: change.field, before: change.before, after: change.after })) as IDataObject[];
+	}
+	if (outcome.unverifiable.length > 0) {
+		// Why an item was sent although nothing comparable differed (entry rows, unreadable fields).
+		json.notCompared = outcome.unverifiable.map((entry) => ({ field: entry.field, reason: entry.reason }));
+	}
+	return json;
+}
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -98,18 +139,25 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const node = this.getNode();
 	const formId = getFormId(this, 0);
-	const batchSize = Number(this.getNodeParameter('batchSize', 0, 20));
+	const batchSize = Number(this.getNodeParameter('batchSize', 0, 100));
 	if (!Number.isInteger(batchSize) || batchSize < 1) {
 		throw new NodeOperationError(node, `Batch Size must be a whole number of at least 1, got ${batchSize}`, {
 			itemIndex: 0,
 		});
 	}
 	const numberField = String(this.getNodeParameter('numberField', 0, 'FNumber')).trim() || 'FNumber';
+	const upsertByNumber = this.getNodeParameter('upsertByNumber', 0, false) as boolean;
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const settings: BatchSaveSettings = {
 		formId,
 		numberField,
 		primaryKeyField: primaryKeyFieldFor(formId, this.getNodeParameter('primaryKeyField', 0, '') as string),
-		upsertByNumber: this.getNodeParameter('upsertByNumber', 0, false) as boolean,
+		upsertByNumber,
+		skipUnchanged: upsertByNumber && (this.getNodeParameter('skipUnchanged', 0, true) as boolean),
+		dryRun: options.dryRun === true,
+		batchSize,
+		maxSends: Math.max(1, Math.floor(readTransportOptions(this).maxTries)),
+		stopAtFirstFailure: !run.continueOnFail,
 		saveData: buildSaveData(this.getNodeParameter('saveOptions', 0, {}) as IDataObject),
 	};
 
@@ -126,38 +174,40 @@ export async function execute(
 		entries.push({ itemIndex, model });
 	}
 	const prepared = applyBaseDataFields(this, entries);
-	const batches: Array<typeof prepared> = [];
-	for (let start = 0; start < prepared.length; start += batchSize) batches.push(prepared.slice(start, start + batchSize));
 
-	const outcomes = new Map<number, PackageOutcome>();
+	let outcomes: Array<PackageOutcome | undefined> = [];
 	let failure: unknown;
 	try {
-		await run.pool.forEach(batches, async (batch, session) => {
-			const results = await saveBatch(
-				session,
-				batch.map((entry) => entry.model),
-				settings,
-			);
-			results.forEach((outcome, position) => outcomes.set(batch[position].itemIndex, outcome));
-			// Without "continue on fail" the node stops at the first failed row: send no further batches.
-			if (!run.continueOnFail && results.some((outcome) => !isSaved(outcome))) throw STOP;
-		});
+		outcomes = await runBatchSave(
+			run.pool,
+			prepared.map((entry) => entry.model),
+			settings,
+		);
 	} catch (error) {
 		failure = error;
 	}
-	if (failure !== undefined && failure !== STOP && !run.continueOnFail) {
-		const first = batches.find((batch) => batch.some((entry) => !outcomes.has(entry.itemIndex)));
-		throw toNodeError(node, failure, first?.find((entry) => !outcomes.has(entry.itemIndex))?.itemIndex);
+	// Input positions in messages are item indexes.
+	for (const outcome of outcomes) {
+		if (outcome && isUnsaved(outcome)) {
+			outcome.message = outcome.message.replace(/input position\(s\) ([\d, ]+)/, (_, list: string) =>
+				`item(s) ${list.split(', ').map((position) => prepared[Number(position)].itemIndex).join(', ')}`,
+			);
+		}
+	}
+	if (failure !== undefined && !run.continueOnFail) {
+		const firstOpen = prepared.findIndex((_, position) => !outcomes[position]);
+		throw toNodeError(node, failure, firstOpen >= 0 ? prepared[firstOpen].itemIndex : undefined);
 	}
 
 	if (!run.continueOnFail) {
-		const firstFailed = [...outcomes.entries()]
-			.filter(([, outcome]) => !isSaved(outcome))
-			.sort(([a], [b]) => a - b)[0];
-		if (firstFailed) {
-			const [itemIndex, outcome] = firstFailed as [number, Exclude<PackageOutcome, { status: 'created' | 'updated' }>];
-			const { message, details } = describeOutcomeFailure(outcome, itemIndex, numberField, formId);
-			const savedBefore = [...outcomes.values()].filter(isSaved).length;
+		const firstFailed = prepared.findIndex((_, position) => {
+			const outcome = outcomes[position];
+			return outcome !== undefined && isUnsaved(outcome);
+		});
+		if (firstFailed >= 0) {
+			const itemIndex = prepared[firstFailed].itemIndex;
+			const { message, details } = describeOutcomeFailure(outcomes[firstFailed] as UnsavedOutcome, itemIndex, numberField, formId);
+			const savedBefore = outcomes.filter((outcome) => outcome && isSaved(outcome)).length;
 			throw nodeApiError(
 				node,
 				`${message}${savedBefore > 0 ? ` (${savedBefore} other item(s) were saved; with "On Error: Continue" failed rows go to the error output instead)` : ''}`,
@@ -167,20 +217,17 @@ export async function execute(
 		}
 	}
 
-	for (const entry of prepared) {
-		const outcome = outcomes.get(entry.itemIndex);
+	prepared.forEach((entry, position) => {
+		const outcome = outcomes[position];
 		if (!outcome) {
 			const { message, details } = describeCallFailure(failure, entry.itemIndex, 'Batch Save');
 			output[entry.itemIndex] = errorItem(entry.itemIndex, message, { ...details, number: null, formId });
-		} else if (isSaved(outcome)) {
-			output[entry.itemIndex] = {
-				json: { status: outcome.status, Id: outcome.id, Number: outcome.number, formId },
-				pairedItem: { item: entry.itemIndex },
-			};
-		} else {
+		} else if (isUnsaved(outcome)) {
 			const { message, details } = describeOutcomeFailure(outcome, entry.itemIndex, numberField, formId);
 			output[entry.itemIndex] = errorItem(entry.itemIndex, message, details);
+		} else {
+			output[entry.itemIndex] = { json: outcomeJson(outcome, formId), pairedItem: { item: entry.itemIndex } };
 		}
-	}
+	});
 	return output.filter((item): item is INodeExecutionData => item !== undefined);
 }

@@ -1,7 +1,17 @@
 /**
- * Batch Save of one batch of packages, with optional upsert by number, mapping of the reply to
- * packages (DIndex, or Number when BatchCount is set), and verification instead of blind resending
- * when the outcome of the write is unknown. Pure: talks to Kingdee only through a KingdeeSession.
+ * Change-aware Batch Save as a small pipeline: plan → un-audit → send → map → verify → re-audit.
+ * Every package ends with a status Kingdee has shown to be true, or `unknown` with what was found.
+ * Pure: talks to Kingdee only through KingdeeSessions of a pool.
+ *
+ * - plan: one lookup of every input number (IN lists of 1,000) reads what Kingdee holds; each package
+ *   is create, update (with the differing fields) or unchanged (savePlan.ts).
+ * - un-audit: Kingdee refuses to modify audited records (reference §5); only records that really
+ *   change are un-audited, in one call per 1,000.
+ * - send: batches go to the sessions as a work queue; the reply is mapped to packages by DIndex or
+ *   Number (§4.3).
+ * - verify: a package whose outcome the answer did not state is read back and counts as saved only
+ *   when Kingdee holds the values sent; proven not applied → sent again (within the send limit).
+ * - re-audit: records this run un-audited but did not save are submitted and audited again (§3.3).
  */
 import {
 	KingdeeApiError,
@@ -11,10 +21,24 @@ import {
 	type KingdeeErrorKind,
 	type KingdeeRowError,
 } from './errors';
-import { hasPrimaryKey, packageNumber } from './model';
-import { inFilter, queryAllRows } from './query';
+import { lookupExisting, NUMBERS_PER_LOOKUP } from './existingRecords';
+import { packageNumber } from './model';
 import type { KingdeeStatusReply, KingdeeSuccessEntity } from './responses';
-import type { KingdeeSession } from './session';
+import {
+	findDuplicateNumbers,
+	numberKey,
+	planPackages,
+	readKeysForPackages,
+	valuesEqual,
+	describePackageFields,
+	displayValue,
+	type ExistingRecord,
+	type FieldChange,
+	type PlanAction,
+	type PlannedPackage,
+	type UnverifiableField,
+} from './savePlan';
+import type { KingdeeSession, KingdeeSessionPool } from './session';
 
 export interface BatchSaveSettings {
 	formId: string;
@@ -23,18 +47,29 @@ export interface BatchSaveSettings {
 	/** Internal id field, e.g. FCUSTID. */
 	primaryKeyField: string;
 	upsertByNumber: boolean;
+	/** Upsert only: packages equal to what Kingdee holds are not sent. */
+	skipUnchanged: boolean;
+	/** Plan only: no Save, UnAudit, Submit or Audit. */
+	dryRun: boolean;
+	batchSize: number;
+	/** Times one package may be sent in total: a resend happens only after a lookup proved it was not applied. */
+	maxSends: number;
+	/** Stop sending further batches after the first package that was not saved. */
+	stopAtFirstFailure: boolean;
 	/** The BatchSave data object without Model (IsAutoSubmitAndAudit, BatchCount, …). */
 	saveData: Record<string, unknown>;
 }
 
+interface Planned {
+	action: PlanAction;
+	changes: FieldChange[];
+	unverifiable: UnverifiableField[];
+}
+
 export type PackageOutcome =
-	| {
-			status: 'created' | 'updated';
-			id: string | number | null;
-			number: string | null;
-			/** True when the result was established by querying the number after an unclear reply. */
-			verified: boolean;
-	  }
+	| ({ status: 'created' | 'updated'; id: string | number | null; number: string | null; verified: boolean } & Planned)
+	| { status: 'unchanged'; id: string | number; number: string | null }
+	| ({ status: 'planned'; id: string | number | null; number: string | null } & Planned)
 	| {
 			status: 'failed';
 			message: string;
@@ -45,60 +80,24 @@ export type PackageOutcome =
 	  }
 	| { status: 'unknown'; message: string; number: string | null };
 
-export interface ExistingRecord {
-	id: string | number;
-	documentStatus: string | null;
+export type SavedOutcome = Extract<PackageOutcome, { status: 'created' | 'updated' }>;
+
+export function isSaved(outcome: PackageOutcome): outcome is SavedOutcome {
+	return outcome.status === 'created' || outcome.status === 'updated';
 }
 
-/**
- * ONE ExecuteBillQuery for all numbers of a batch: `<PK>,<numberField>,FDocumentStatus` with
- * `<numberField> IN (…)`. Forms without FDocumentStatus are retried once without it.
- */
-export async function findExistingByNumber(
-	session: KingdeeSession,
-	settings: Pick<BatchSaveSettings, 'formId' | 'numberField' | 'primaryKeyField'>,
-	numbers: string[],
-): Promise<Map<string, ExistingRecord>> {
-	const found = new Map<string, ExistingRecord>();
-	const unique = [...new Set(numbers)];
-	if (unique.length === 0) return found;
-	const query = async (withStatus: boolean) =>
-		await queryAllRows(session, {
-			formId: settings.formId,
-			fieldKeys: withStatus
-				? [settings.primaryKeyField, settings.numberField, 'FDocumentStatus']
-				: [settings.primaryKeyField, settings.numberField],
-			filterString: inFilter(settings.numberField, unique),
-			orderString: `${settings.primaryKeyField} ASC`,
-		});
-	let rows: Array<Record<string, unknown>> | undefined;
-	let failure: unknown;
-	try {
-		rows = await query(true);
-	} catch (error) {
-		failure = error;
-	}
-	if (!rows) {
-		const missingStatusField =
-			isKingdeeApiError(failure) && failure.kind === 'invalidRequest' && /FDocumentStatus/i.test(failure.message);
-		if (!missingStatusField) throw failure;
-		rows = await query(false);
-	}
-	for (const row of rows) {
-		const number = row[settings.numberField];
-		const id = row[settings.primaryKeyField];
-		if (number === null || number === undefined || id === null || id === undefined) continue;
-		const key = String(number);
-		// Several rows per number (e.g. base data allocated to several orgs): the oldest (lowest id) wins.
-		if (found.has(key)) continue;
-		const status = row.FDocumentStatus;
-		found.set(key, {
-			id: id as string | number,
-			documentStatus: typeof status === 'string' ? status : null,
-		});
-	}
-	return found;
+/** Everything but created/updated/unchanged/planned: the rows that go to the error output. */
+export type UnsavedOutcome = Extract<PackageOutcome, { status: 'failed' | 'unknown' }>;
+
+export function isUnsaved(outcome: PackageOutcome): outcome is UnsavedOutcome {
+	return outcome.status === 'failed' || outcome.status === 'unknown';
 }
+
+/** UnAudit / Submit / Audit take at most this many ids per call (no documented limit; keeps requests moderate). */
+const IDS_PER_STATE_CALL = NUMBERS_PER_LOOKUP;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mapping a BatchSave reply
 
 interface ReplyMapping {
 	success: Map<number, KingdeeSuccessEntity>;
@@ -163,10 +162,14 @@ function failureMessage(rowErrors: KingdeeRowError[], msgCode: number | undefine
 	return `${describeRowErrors(rowErrors) || 'Kingdee gave no message'}${meaning ? ` [MsgCode ${msgCode}: ${meaning}]` : ''}`;
 }
 
-function failedFromError(error: unknown, number: string | null, prefix = ''): PackageOutcome {
-	const apiError = isKingdeeApiError(error)
+function asApiError(error: unknown): KingdeeApiError {
+	return isKingdeeApiError(error)
 		? error
 		: new KingdeeApiError(error instanceof Error ? error.message : String(error), { kind: 'transport' });
+}
+
+function failedFromError(error: unknown, number: string | null, prefix = ''): UnsavedOutcome {
+	const apiError = asApiError(error);
 	return {
 		status: 'failed',
 		message: `${prefix}${apiError.message}`,
@@ -177,241 +180,448 @@ function failedFromError(error: unknown, number: string | null, prefix = ''): Pa
 	};
 }
 
-/**
- * Saves one batch (one BatchSave call, plus one lookup query in upsert mode, one UnAudit call if
- * audited records must be modified, and a verification query only when some outcome is unclear).
- * Returns one outcome per package, in input order. Throws only for errors that are not about this
- * batch's data (e.g. wrong credentials), which the caller reports for the whole run.
- */
-export async function saveBatch(
+const isAuthError = (error: unknown) => isKingdeeApiError(error) && error.kind === 'auth';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Step: send one batch and map the answer
+
+export type SendResult =
+	| { kind: 'saved'; entity: KingdeeSuccessEntity }
+	| { kind: 'failed'; outcome: UnsavedOutcome }
+	/** The answer did not say: lost (`noAnswer`) or the package is in neither list (`notReported`). */
+	| { kind: 'unclear'; reason: 'noAnswer' | 'notReported'; context: string; rowErrors: KingdeeRowError[]; msgCode?: number };
+
+/** One BatchSave call for `packages`; one result per package. Throws only auth errors. */
+export async function sendBatch(
 	session: KingdeeSession,
-	inputModels: Array<Record<string, unknown>>,
-	settings: BatchSaveSettings,
-): Promise<PackageOutcome[]> {
-	const { primaryKeyField: pk } = settings;
-	const models = inputModels.map((model) => ({ ...model }));
-	const numbers = models.map((model) => packageNumber(model, settings.numberField));
-	const numberOf = (index: number) => numbers[index] ?? null;
-	const outcomes: Array<PackageOutcome | undefined> = new Array(models.length);
-	const existed = models.map((model) => hasPrimaryKey(model, pk));
-	const isAuth = (error: unknown) => isKingdeeApiError(error) && error.kind === 'auth';
-
-	if (settings.upsertByNumber) {
-		let existing: Map<string, ExistingRecord> | undefined;
-		let lookupError: unknown;
-		try {
-			existing = await findExistingByNumber(session, settings, numbers.filter((n): n is string => n !== undefined));
-		} catch (error) {
-			lookupError = error;
-		}
-		if (!existing) {
-			if (isAuth(lookupError)) throw lookupError;
-			return models.map((_, index) =>
-				failedFromError(lookupError, numberOf(index), `Looking up existing numbers failed, nothing was saved: `),
-			);
-		}
-		const toUnAudit: number[] = [];
-		models.forEach((model, index) => {
-			const number = numbers[index];
-			const record = number === undefined ? undefined : existing.get(number);
-			if (!record) return;
-			model[pk] = record.id;
-			existed[index] = true;
-			// Kingdee refuses to modify audited records; un-audit first (reference §5).
-			if (record.documentStatus === 'C') toUnAudit.push(index);
-		});
-		if (toUnAudit.length > 0) await unAuditExisting(session, settings, models, toUnAudit, numberOf, outcomes);
-	}
-
-	const pending = models.map((_, index) => index).filter((index) => outcomes[index] === undefined);
-	await sendAndMap(pending, true);
-	return outcomes.map(
-		(outcome, index) =>
-			outcome ?? { status: 'unknown', message: 'No result was determined for this package', number: numberOf(index) },
-	);
-
-	async function sendAndMap(indices: number[], resendAllowed: boolean): Promise<void> {
-		if (indices.length === 0) return;
-		let reply: KingdeeStatusReply | undefined;
-		let failure: unknown;
-		try {
-			reply = await session.formCall('DynamicFormService.BatchSave', settings.formId, {
-				...settings.saveData,
-				Model: indices.map((index) => models[index]),
-			});
-		} catch (error) {
-			failure = error;
-		}
-		if (!reply) {
-			if (isKingdeeApiError(failure) && failure.kind === 'outcomeUnknown') {
-				await verify(indices, 'noAnswer', failure.message, resendAllowed);
-				return;
-			}
-			if (isAuth(failure)) throw failure;
-			for (const index of indices) outcomes[index] = failedFromError(failure, numberOf(index));
-			return;
-		}
-		const mapping = mapBatchSaveReply(
-			indices.map((index) => numbers[index]),
-			reply,
-			Number(settings.saveData.BatchCount ?? 0) > 0,
-		);
-		const unclear: number[] = [];
-		indices.forEach((index, position) => {
-			const entity = mapping.success.get(position);
-			const rowErrors = mapping.errors.get(position);
-			if (entity) {
-				outcomes[index] = {
-					status: existed[index] ? 'updated' : 'created',
-					id: entity.id ?? (existed[index] ? (models[index][pk] as string | number) : null),
-					number: entity.number ?? numberOf(index),
-					verified: false,
-				};
-			} else if (rowErrors) {
-				outcomes[index] = {
-					status: 'failed',
-					message: failureMessage(rowErrors, reply.status.msgCode),
-					rowErrors,
-					msgCode: reply.status.msgCode,
-					kind: reply.status.msgCode === 11 || reply.status.msgCode === undefined ? 'validation' : 'server',
-					number: numberOf(index),
-				};
-			} else {
-				unclear.push(index);
-			}
-		});
-		if (unclear.length > 0) {
-			const reported = mapping.unattributed.length > 0 ? mapping.unattributed : reply.status.errors;
-			const batchMessage = reported.length > 0 ? failureMessage(reported, reply.status.msgCode) : '';
-			await verify(unclear, 'notReported', batchMessage, false, reported, reply.status.msgCode);
-		}
-	}
-
-	/**
-	 * Packages whose outcome the reply did not state: query their numbers. Found → saved. Missing
-	 * after a call that never answered → resend those (once). Missing after a clear reply → failed.
-	 */
-	async function verify(
-		indices: number[],
-		reason: 'noAnswer' | 'notReported',
-		context: string,
-		resendAllowed: boolean,
-		batchErrors: KingdeeRowError[] = [],
-		batchMsgCode?: number,
-	): Promise<void> {
-		const checkable = indices.filter((index) => numbers[index] !== undefined);
-		for (const index of indices) {
-			if (numbers[index] !== undefined) continue;
-			outcomes[index] = {
-				status: 'unknown',
-				message:
-					reason === 'noAnswer'
-						? `No answer from Kingdee (${context}); the package has no ${settings.numberField} to look it up, so whether it was saved is unknown. Check in Kingdee before running it again.`
-						: `Kingdee reported neither success nor an error for this package and it has no ${settings.numberField} to look it up. Check in Kingdee before running it again.`,
-				number: null,
-			};
-		}
-		if (checkable.length === 0) return;
-		let found: Map<string, ExistingRecord> | undefined;
-		let lookupError: unknown;
-		try {
-			found = await findExistingByNumber(session, settings, checkable.map((index) => numbers[index] as string));
-		} catch (error) {
-			lookupError = error;
-		}
-		if (!found) {
-			if (isAuth(lookupError)) throw lookupError;
-			const why = lookupError instanceof Error ? lookupError.message : String(lookupError);
-			for (const index of checkable) {
-				outcomes[index] = {
-					status: 'unknown',
-					message: `Outcome unknown: ${context || 'Kingdee reported nothing for this package'}; checking ${settings.numberField} "${numbers[index]}" afterwards failed too (${why}). Check in Kingdee before running it again.`,
-					number: numberOf(index),
-				};
-			}
-			return;
-		}
-		const missing: number[] = [];
-		for (const index of checkable) {
-			const record = found.get(numbers[index] as string);
-			if (record) {
-				outcomes[index] = {
-					status: existed[index] ? 'updated' : 'created',
-					id: record.id,
-					number: numberOf(index),
-					verified: true,
-				};
-			} else {
-				missing.push(index);
-			}
-		}
-		if (missing.length === 0) return;
-		if (reason === 'noAnswer' && resendAllowed) {
-			// Verified absent: sending exactly these packages again cannot create duplicates.
-			await sendAndMap(missing, false);
-			return;
-		}
-		for (const index of missing) {
-			outcomes[index] =
-				reason === 'noAnswer'
-					? {
-							status: 'unknown',
-							message: `No answer from Kingdee twice (${context}) and ${settings.numberField} "${numbers[index]}" is not found afterwards: probably not saved, but the server may still be working. Check in Kingdee before running it again.`,
-							number: numberOf(index),
-						}
-					: {
-							status: 'failed',
-							message: `Not saved (${settings.numberField} "${numbers[index]}" not found afterwards)${context ? `; the batch reported: ${context}` : ''}`,
-							rowErrors: batchErrors,
-							msgCode: batchMsgCode,
-							kind: 'server',
-							number: numberOf(index),
-						};
-		}
-	}
-}
-
-/** One UnAudit call (by ids) for the audited records an upsert must modify; failures fail those packages. */
-async function unAuditExisting(
-	session: KingdeeSession,
-	settings: BatchSaveSettings,
-	models: Array<Record<string, unknown>>,
-	indices: number[],
-	numberOf: (index: number) => string | null,
-	outcomes: Array<PackageOutcome | undefined>,
-): Promise<void> {
-	const ids = indices.map((index) => String(models[index][settings.primaryKeyField]));
+	packages: PlannedPackage[],
+	settings: Pick<BatchSaveSettings, 'formId' | 'saveData'>,
+): Promise<SendResult[]> {
 	let reply: KingdeeStatusReply | undefined;
 	let failure: unknown;
 	try {
-		reply = await session.formCall('DynamicFormService.UnAudit', settings.formId, { Ids: ids.join(',') });
+		reply = await session.formCall('DynamicFormService.BatchSave', settings.formId, {
+			...settings.saveData,
+			Model: packages.map((item) => item.model),
+		});
 	} catch (error) {
 		failure = error;
 	}
 	if (!reply) {
-		if (isKingdeeApiError(failure) && failure.kind === 'auth') throw failure;
-		for (const index of indices) {
-			outcomes[index] = failedFromError(
-				failure,
-				numberOf(index),
-				`The existing record is audited and un-auditing it (needed to update it) failed: `,
-			);
+		if (isAuthError(failure)) throw failure;
+		if (isKingdeeApiError(failure) && failure.kind === 'outcomeUnknown') {
+			return packages.map(() => ({ kind: 'unclear', reason: 'noAnswer', context: failure.message, rowErrors: [] }));
 		}
-		return;
+		return packages.map((item) => ({ kind: 'failed', outcome: failedFromError(failure, item.number ?? null) }));
 	}
-	if (reply.status.isSuccess) return;
-	const succeededIds = new Set(reply.status.successEntities.map((entity) => String(entity.id)));
-	indices.forEach((index, position) => {
-		if (succeededIds.has(ids[position])) return;
-		const rowErrors = reply.status.errors.filter((error) => error.dIndex === position);
-		const reported = rowErrors.length > 0 ? rowErrors : reply.status.errors;
-		outcomes[index] = {
-			status: 'failed',
-			message: `The existing record is audited and could not be un-audited (needed to update it): ${failureMessage(reported, reply.status.msgCode)}`,
+	const status = reply.status;
+	const mapping = mapBatchSaveReply(
+		packages.map((item) => item.number),
+		reply,
+		Number(settings.saveData.BatchCount ?? 0) > 0,
+	);
+	const reported = mapping.unattributed.length > 0 ? mapping.unattributed : status.errors;
+	return packages.map((item, position): SendResult => {
+		const entity = mapping.success.get(position);
+		if (entity) return { kind: 'saved', entity };
+		const rowErrors = mapping.errors.get(position);
+		if (rowErrors) {
+			return {
+				kind: 'failed',
+				outcome: {
+					status: 'failed',
+					message: failureMessage(rowErrors, status.msgCode),
+					rowErrors,
+					msgCode: status.msgCode,
+					kind: status.msgCode === 11 || status.msgCode === undefined ? 'validation' : 'server',
+					number: item.number ?? null,
+				},
+			};
+		}
+		return {
+			kind: 'unclear',
+			reason: 'notReported',
+			context: reported.length > 0 ? failureMessage(reported, status.msgCode) : '',
 			rowErrors: reported,
-			msgCode: reply.status.msgCode,
-			kind: 'notAllowed',
-			number: numberOf(index),
+			msgCode: status.msgCode,
 		};
 	});
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Step: verify by content
+
+export type Verification =
+	| { kind: 'holds'; id: string | number }
+	| { kind: 'notApplied' }
+	| { kind: 'unclear'; message: string };
+
+/** What Kingdee holds now for the fields this package sent, compared with the sent and the previous values. */
+export function judgeReadBack(
+	item: PlannedPackage,
+	now: ExistingRecord | undefined,
+	settings: Pick<BatchSaveSettings, 'numberField' | 'primaryKeyField'>,
+	unreadable: ReadonlyMap<string, string>,
+): Verification {
+	const creating = item.action === 'create';
+	if (!now) {
+		return creating
+			? { kind: 'notApplied' }
+			: { kind: 'unclear', message: `the record (Id ${String(item.existing?.id ?? '?')}) is no longer found by its number` };
+	}
+	if (!creating && item.existing && String(now.id) !== String(item.existing.id)) {
+		return { kind: 'unclear', message: `the number now belongs to another record (Id ${String(now.id)})` };
+	}
+	const { readable } = describePackageFields(item.model, settings.primaryKeyField, settings.numberField);
+	const differing: string[] = [];
+	let compared = 0;
+	for (const { field, queryKey, caseInsensitive } of readable) {
+		if (field.toLowerCase() === settings.numberField.toLowerCase()) continue;
+		const lowerKey = queryKey.toLowerCase();
+		if (unreadable.has(lowerKey)) continue;
+		const storedKey = Object.keys(now.values).find((key) => key.toLowerCase() === lowerKey);
+		if (storedKey === undefined) continue;
+		compared++;
+		if (!valuesEqual(item.model[field], now.values[storedKey], caseInsensitive)) {
+			differing.push(`${field} is ${JSON.stringify(now.values[storedKey] ?? null)}, sent ${JSON.stringify(displayValue(item.model[field]))}`);
+		}
+	}
+	if (differing.length === 0) {
+		if (creating || item.changes.length > 0 || (compared > 0 && item.unverifiable.length === 0)) return { kind: 'holds', id: now.id };
+		return {
+			kind: 'unclear',
+			message: `Kingdee holds the record, but the fields that changed (${item.unverifiable.map((u) => u.field).join(', ')}) cannot be read back to check`,
+		};
+	}
+	// An update that left every changed field at its previous value was not applied.
+	const untouched =
+		!creating &&
+		item.changes.length > 0 &&
+		item.changes.every((change) => {
+			const key = Object.keys(now.values).find((k) => k.toLowerCase() === change.field.toLowerCase() || k.toLowerCase() === `${change.field.toLowerCase()}.fnumber`);
+			return key !== undefined && valuesEqual(change.before, now.values[key], true);
+		});
+	if (untouched) return { kind: 'notApplied' };
+	return { kind: 'unclear', message: `Kingdee holds other values than sent: ${differing.slice(0, 5).join('; ')}` };
+}
+
+/** Reads back the packages (by number) and judges each. Packages without a number cannot be checked. */
+export async function verifyPackages(
+	session: KingdeeSession,
+	packages: PlannedPackage[],
+	settings: Pick<BatchSaveSettings, 'formId' | 'numberField' | 'primaryKeyField'>,
+	readKeys: string[],
+	unreadable: ReadonlyMap<string, string>,
+): Promise<Verification[]> {
+	const numbers = packages.map((item) => item.number).filter((number): number is string => number !== undefined);
+	let found: Map<string, ExistingRecord> | undefined;
+	let failure: unknown;
+	try {
+		const keys = readKeys.filter((key) => !unreadable.has(key.toLowerCase()));
+		found = (await lookupExisting(session, sequentially(session), settings, numbers, keys)).found;
+	} catch (error) {
+		failure = error;
+	}
+	if (!found && isAuthError(failure)) throw failure;
+	return packages.map((item): Verification => {
+		if (item.number === undefined) {
+			return {
+				kind: 'unclear',
+				message: `the package has no ${settings.numberField} to look it up, so it is not sent again`,
+			};
+		}
+		if (!found) return { kind: 'unclear', message: `reading it back failed too (${asApiError(failure).message})` };
+		return judgeReadBack(item, found.get(numberKey(item.number)), settings, unreadable);
+	});
+}
+
+/** FDocumentStatus now, by input position, read by number. */
+async function readStatuses(
+	session: KingdeeSession,
+	settings: Pick<BatchSaveSettings, 'formId' | 'numberField' | 'primaryKeyField'>,
+	plans: PlannedPackage[],
+): Promise<Map<number, string | null>> {
+	const numbers = plans.map((plan) => plan.number).filter((number): number is string => number !== undefined);
+	const { found } = await lookupExisting(session, sequentially(session), settings, numbers, []);
+	const statuses = new Map<number, string | null>();
+	for (const plan of plans) {
+		const record = plan.number === undefined ? undefined : found.get(numberKey(plan.number));
+		if (record && String(record.id) === String(plan.existing?.id)) statuses.set(plan.index, record.documentStatus);
+	}
+	return statuses;
+}
+
+function sequentially(session: KingdeeSession) {
+	return async <T>(inputs: T[], work: (input: T, via: KingdeeSession) => Promise<void>) => {
+		for (const input of inputs) await work(input, session);
+	};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Steps: un-audit before, re-audit after
+
+/**
+ * One state call (UnAudit, Submit, Audit) by Ids for many records, in calls of 1,000 ids.
+ * Returns the error text per id that did not succeed ('' = succeeded).
+ */
+export async function changeState(
+	session: KingdeeSession,
+	service: 'DynamicFormService.UnAudit' | 'DynamicFormService.Submit' | 'DynamicFormService.Audit',
+	formId: string,
+	ids: string[],
+): Promise<Map<string, string>> {
+	const results = new Map<string, string>();
+	for (let start = 0; start < ids.length; start += IDS_PER_STATE_CALL) {
+		const chunk = ids.slice(start, start + IDS_PER_STATE_CALL);
+		let reply: KingdeeStatusReply | undefined;
+		let failure: unknown;
+		try {
+			reply = await session.formCall(service, formId, { Ids: chunk.join(',') });
+		} catch (error) {
+			failure = error;
+		}
+		if (!reply) {
+			if (isAuthError(failure)) throw failure;
+			for (const id of chunk) results.set(id, asApiError(failure).message);
+			continue;
+		}
+		const succeeded = new Set(reply.status.successEntities.map((entity) => String(entity.id)));
+		chunk.forEach((id, position) => {
+			if (reply.status.isSuccess || succeeded.has(id)) {
+				results.set(id, '');
+				return;
+			}
+			const own = reply.status.errors.filter((error) => error.dIndex === position);
+			results.set(id, failureMessage(own.length > 0 ? own : reply.status.errors, reply.status.msgCode));
+		});
+	}
+	return results;
+}
+
+/** Submit, then Audit: back to audited (C) from D. Returns the failure text per id ('' = audited again). */
+export async function reAudit(session: KingdeeSession, formId: string, ids: string[]): Promise<Map<string, string>> {
+	const submitted = await changeState(session, 'DynamicFormService.Submit', formId, ids);
+	const toAudit = ids.filter((id) => submitted.get(id) === '');
+	const audited = toAudit.length > 0 ? await changeState(session, 'DynamicFormService.Audit', formId, toAudit) : new Map<string, string>();
+	return new Map(ids.map((id) => [id, submitted.get(id) ? `Submit failed: ${submitted.get(id)}` : audited.get(id) ? `Audit failed: ${audited.get(id)}` : '']));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The pipeline
+
+const STOP = Symbol('stop after the first package that was not saved');
+
+function plannedFields(item: PlannedPackage): Planned {
+	return { action: item.action, changes: item.changes, unverifiable: item.unverifiable };
+}
+
+/**
+ * Saves `models` (in input order) through the pool; one outcome per model. Outcomes are undefined only
+ * for packages never sent because `stopAtFirstFailure` stopped the run. Throws only for errors that
+ * are not about the data (wrong credentials, a lookup that cannot run) — after re-auditing what it
+ * un-audited.
+ */
+export async function runBatchSave(
+	pool: KingdeeSessionPool,
+	inputModels: Array<Record<string, unknown>>,
+	settings: BatchSaveSettings,
+): Promise<Array<PackageOutcome | undefined>> {
+	const models = inputModels.map((model) => ({ ...model }));
+	const numbers = models.map((model) => packageNumber(model, settings.numberField));
+	const outcomes: Array<PackageOutcome | undefined> = new Array(models.length);
+	const first = pool.session(0);
+	const parallel = async <T>(inputs: T[], work: (input: T, session: KingdeeSession) => Promise<void>) => {
+		await pool.forEach(inputs, async (input, session) => await work(input, session));
+	};
+
+	// Two packages with one number: which one is right is unknown, so neither is sent.
+	for (const duplicate of findDuplicateNumbers(numbers)) {
+		for (const index of duplicate.indices) {
+			const others = duplicate.indices.filter((other) => other !== index);
+			outcomes[index] = {
+				status: 'failed',
+				message: `${settings.numberField} "${duplicate.number}" is also given by input position(s) ${others.join(', ')} of this run; none of them was sent. Make the numbers unique (or remove the duplicate rows) and run again`,
+				rowErrors: [],
+				kind: 'validation',
+				number: numbers[index] ?? null,
+			};
+		}
+	}
+	const candidates = models.map((_, index) => index).filter((index) => outcomes[index] === undefined);
+
+	// Plan.
+	const { keys: readKeys, overLimit } = settings.upsertByNumber
+		? readKeysForPackages(candidates.map((index) => models[index]), settings.primaryKeyField, settings.numberField, 3)
+		: { keys: [], overLimit: new Set<string>() };
+	const lookupNumbers = candidates.map((index) => numbers[index]).filter((number): number is string => number !== undefined);
+	const lookup = await lookupExisting(first, parallel, settings, lookupNumbers, readKeys);
+	const unreadable = new Map(lookup.unreadable);
+	for (const key of overLimit) unreadable.set(key, 'more fields than one query may read (30 columns); not compared');
+	const plans = planPackages(
+		candidates.map((index) => models[index]),
+		candidates.map((index) => numbers[index]),
+		lookup.found,
+		{ primaryKeyField: settings.primaryKeyField, numberField: settings.numberField, upsert: settings.upsertByNumber, unreadable },
+	).map((plan, position) => ({ ...plan, index: candidates[position] }));
+
+	const toSend: PlannedPackage[] = [];
+	for (const plan of plans) {
+		const number = plan.number ?? null;
+		if (!settings.upsertByNumber && plan.action === 'create' && plan.existing) {
+			// Without upsert Kingdee would refuse it as a duplicate (§5); say so before sending anything.
+			outcomes[plan.index] = {
+				status: 'failed',
+				message: `${settings.numberField} "${plan.number}" already belongs to record Id ${String(plan.existing.id)}; nothing was sent. Turn on Upsert by Number to update existing records`,
+				rowErrors: [],
+				kind: 'validation',
+				number,
+			};
+		} else if (settings.dryRun) {
+			outcomes[plan.index] = { status: 'planned', id: plan.existing?.id ?? null, number, ...plannedFields(plan) };
+		} else if (plan.action === 'unchanged' && settings.skipUnchanged) {
+			outcomes[plan.index] = { status: 'unchanged', id: plan.existing!.id, number };
+		} else {
+			toSend.push(plan.action === 'unchanged' ? { ...plan, action: 'update' } : plan);
+		}
+	}
+	if (settings.dryRun || toSend.length === 0) return outcomes;
+
+	// Un-audit the audited records that change. An unclear answer is settled by reading the status back.
+	const unAudited = new Map<number, PlannedPackage>();
+	const audited = toSend.filter((plan) => plan.action === 'update' && plan.existing?.documentStatus === 'C');
+	if (audited.length > 0) {
+		const results = await changeState(first, 'DynamicFormService.UnAudit', settings.formId, audited.map((plan) => String(plan.existing!.id)));
+		const unclear = audited.filter((plan) => results.get(String(plan.existing!.id)) !== '');
+		const statuses = unclear.length > 0 ? await readStatuses(first, settings, unclear) : new Map<number, string | null>();
+		for (const plan of audited) {
+			const problem = results.get(String(plan.existing!.id)) ?? '';
+			if (problem === '' || (statuses.has(plan.index) && statuses.get(plan.index) !== 'C')) {
+				unAudited.set(plan.index, plan);
+				continue;
+			}
+			outcomes[plan.index] = {
+				status: 'failed',
+				message: `The record (Id ${String(plan.existing!.id)}) is audited and un-auditing it, needed to update it, failed; it is unchanged and still audited: ${problem}`,
+				rowErrors: [],
+				kind: 'notAllowed',
+				number: plan.number ?? null,
+			};
+		}
+	}
+
+	// Send, as a work queue over the sessions.
+	const sendable = toSend.filter((plan) => outcomes[plan.index] === undefined);
+	const batches: PlannedPackage[][] = [];
+	const size = Math.max(1, Math.floor(settings.batchSize));
+	for (let start = 0; start < sendable.length; start += size) batches.push(sendable.slice(start, start + size));
+	let failure: { error: unknown } | undefined;
+	try {
+		await pool.forEach(batches, async (batch, session) => {
+			await saveOneBatch(session, batch, settings, readKeys, unreadable, outcomes);
+			if (settings.stopAtFirstFailure && batch.some((plan) => outcomes[plan.index] && isUnsaved(outcomes[plan.index]!))) throw STOP;
+		});
+	} catch (error) {
+		if (error !== STOP) failure = { error };
+	}
+
+	// Re-audit what this run un-audited and did not save, then report the status Kingdee shows.
+	const restore = [...unAudited.values()].filter((plan) => {
+		const outcome = outcomes[plan.index];
+		return !outcome || !isSaved(outcome);
+	});
+	if (restore.length > 0) {
+		let problems: Map<string, string> | undefined;
+		try {
+			problems = await reAudit(first, settings.formId, restore.map((plan) => String(plan.existing!.id)));
+		} catch (error) {
+			problems = new Map(restore.map((plan) => [String(plan.existing!.id), asApiError(error).message]));
+		}
+		let statuses = new Map<number, string | null>();
+		try {
+			statuses = await readStatuses(first, settings, restore);
+		} catch {
+			// Reported below as "status unknown".
+		}
+		for (const plan of restore) {
+			const outcome = outcomes[plan.index];
+			if (!outcome || !isUnsaved(outcome)) continue;
+			const id = String(plan.existing!.id);
+			const status = statuses.get(plan.index);
+			const problem = problems.get(id) ?? '';
+			outcome.message +=
+				status === 'C'
+					? `. The record (Id ${id}) had been un-audited for this update and is audited again${outcome.status === 'unknown' ? '; whether it holds the new values is unknown' : ', with its previous values'}`
+					: `. The record (Id ${id}) was un-audited for this update and is NOT audited now (status ${status ?? 'unknown'}${problem ? `; auditing it again failed: ${problem}` : ''}); audit it in Kingdee`;
+		}
+	}
+	if (failure) throw failure.error;
+	return outcomes;
+}
+
+/** send → map → verify → resend (only what a lookup proved not applied), for one batch on one session. */
+async function saveOneBatch(
+	session: KingdeeSession,
+	batch: PlannedPackage[],
+	settings: BatchSaveSettings,
+	readKeys: string[],
+	unreadable: ReadonlyMap<string, string>,
+	outcomes: Array<PackageOutcome | undefined>,
+): Promise<void> {
+	let pending = batch;
+	for (let send = 1; pending.length > 0; send++) {
+		const results = await sendBatch(session, pending, settings);
+		const unclear: Array<{ plan: PlannedPackage; result: Extract<SendResult, { kind: 'unclear' }> }> = [];
+		pending.forEach((plan, position) => {
+			const result = results[position];
+			const number = plan.number ?? null;
+			if (result.kind === 'saved') {
+				outcomes[plan.index] = {
+					status: plan.action === 'create' ? 'created' : 'updated',
+					id: result.entity.id ?? plan.existing?.id ?? null,
+					number: result.entity.number ?? number,
+					verified: false,
+					...plannedFields(plan),
+				};
+			} else if (result.kind === 'failed') {
+				outcomes[plan.index] = result.outcome;
+			} else {
+				unclear.push({ plan, result });
+			}
+		});
+		if (unclear.length === 0) return;
+		const verifications = await verifyPackages(session, unclear.map((entry) => entry.plan), settings, readKeys, unreadable);
+		const resend: PlannedPackage[] = [];
+		unclear.forEach(({ plan, result }, position) => {
+			const verification = verifications[position];
+			const number = plan.number ?? null;
+			const why = result.reason === 'noAnswer' ? `no clear answer from Kingdee (${result.context})` : `Kingdee reported neither success nor an error for it${result.context ? ` (the batch reported: ${result.context})` : ''}`;
+			if (verification.kind === 'holds') {
+				outcomes[plan.index] = {
+					status: plan.action === 'create' ? 'created' : 'updated',
+					id: verification.id,
+					number,
+					verified: true,
+					...plannedFields(plan),
+				};
+			} else if (verification.kind === 'notApplied' && result.reason === 'noAnswer' && send < settings.maxSends) {
+				resend.push(plan);
+			} else if (verification.kind === 'notApplied') {
+				outcomes[plan.index] = {
+					status: 'failed',
+					message: `Not saved: ${why}, and reading it back shows Kingdee does not hold it${result.reason === 'noAnswer' ? ` after ${send} attempt(s)` : ''}`,
+					rowErrors: result.rowErrors,
+					msgCode: result.msgCode,
+					kind: result.reason === 'noAnswer' ? 'transient' : 'server',
+					number,
+				};
+			} else {
+				outcomes[plan.index] = {
+					status: 'unknown',
+					message: `Outcome unknown: ${why}; ${verification.message}. Check in Kingdee before running it again`,
+					number,
+				};
+			}
+		});
+		pending = resend;
+	}
 }

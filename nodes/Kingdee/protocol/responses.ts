@@ -104,8 +104,10 @@ export function parseKingdeeJson(service: string, raw: KingdeeRawResponse, redac
 		}
 		const status = raw.statusCode;
 		const serverSide = status >= 500;
-		// 502/504 come from a gateway that may have forwarded the request: a write may have happened.
-		const ambiguous = status === 502 || status === 504;
+		// A 5xx may come after the server committed (an IIS error page on the way out, a gateway that
+		// forwarded the request): reads are retried, writes are verified before anything is re-sent.
+		// 503 is IIS refusing the request (application pool stopped or queue full): nothing ran.
+		const ambiguous = serverSide && status !== 503;
 		throw new KingdeeApiError(
 			`Kingdee ${service} answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`,
 			{
@@ -151,9 +153,11 @@ export function parseKingdeeJson(service: string, raw: KingdeeRawResponse, redac
 	} catch {
 		// fall through to the error below (thrown outside the catch block)
 	}
+	// HTML or cut-off JSON with HTTP 200: a proxy page, a wrong URL, or an answer lost after a commit.
+	// Not retried; a write is verified before anything is re-sent.
 	throw new KingdeeApiError(
 		`Kingdee ${service} answered with something that is not JSON (check the Server URL): ${redact(bodyExcerpt(trimmed))}`,
-		{ kind: 'transport', service },
+		{ kind: 'transport', service, ambiguous: true },
 	);
 }
 

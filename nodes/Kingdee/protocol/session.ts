@@ -297,12 +297,8 @@ export class KingdeeSessionPool {
 		this.size = Math.max(1, Math.min(KINGDEE_MAX_PARALLEL_SESSIONS, Math.floor(size) || 1));
 	}
 
-	/** The first session, for work that does not need parallelism. */
-	get primary(): KingdeeSession {
-		return this.session(0);
-	}
-
-	private session(index: number): KingdeeSession {
+	/** Session `index` (0 = the one for work that needs no parallelism), created on first use. */
+	session(index: number): KingdeeSession {
 		while (this.sessions.length <= index) this.sessions.push(this.createSession());
 		return this.sessions[index];
 	}

@@ -1,0 +1,297 @@
+/**
+ * Planning a change-aware Batch Save: which fields of the input can be read back with ExecuteBillQuery,
+ * how a sent value compares with what Kingdee holds, and the classification of every package as
+ * create, update (with the differing fields) or unchanged. Pure: no I/O, no n8n.
+ *
+ * Comparison rules (the ones a Kingdee user expects to be "the same value"):
+ * - text is compared trimmed; null, undefined, '' and whitespace-only text are all "empty";
+ * - numbers (the record's own number and base-data reference codes) compare case-insensitively,
+ *   because Kingdee resolves and indexes them case-insensitively (SQL Server collation);
+ * - a reference `{"FNumber": x}` (any key case) compares with the code `x` read as `<field>.FNumber`;
+ * - a JSON number compares with numeric text by value (`1.50` = `"1.5"`), but two texts compare as
+ *   text (`"001"` ≠ `"1"`: codes keep their leading zeros);
+ * - booleans compare with `"true"`/`"false"`/1/0;
+ * - date-times compare after normalising `2024-01-31`, `2024-01-31T00:00:00` and `2024-01-31 00:00:00.000`.
+ * Anything else (entry rows, multi-language arrays, objects other than a reference) cannot be compared
+ * exactly and makes its package an update, with the reason in the plan.
+ */
+
+import { hasPrimaryKey } from './model';
+
+/** Kingdee advises ≤ 30 columns per base-data query (reference §6). */
+export const MAX_QUERY_COLUMNS = 30;
+
+export interface ReadField {
+	/** The key in the Model package, e.g. FCreateOrgId. */
+	field: string;
+	/** The FieldKeys entry that reads it back, e.g. FCreateOrgId.FNumber. */
+	queryKey: string;
+	/** Compared case-insensitively (numbers and reference codes). */
+	caseInsensitive: boolean;
+}
+
+export interface UnverifiableField {
+	field: string;
+	reason: string;
+}
+
+export interface FieldChange {
+	field: string;
+	before: unknown;
+	after: unknown;
+}
+
+/** What Kingdee holds for one number: id, status and the values of the read fields (by query key). */
+export interface ExistingRecord {
+	id: string | number;
+	number: string;
+	documentStatus: string | null;
+	values: Record<string, unknown>;
+}
+
+export type PlanAction = 'create' | 'update' | 'unchanged';
+
+export interface PlannedPackage {
+	/** Position in the input list. */
+	index: number;
+	number: string | undefined;
+	action: PlanAction;
+	existing?: ExistingRecord;
+	/** Fields whose value differs from what Kingdee holds (updates only). */
+	changes: FieldChange[];
+	/** Fields that could not be compared; an update is sent because of them. */
+	unverifiable: UnverifiableField[];
+	/** The package to send: the input with the found internal id for updates. */
+	model: Record<string, unknown>;
+}
+
+export interface DuplicateNumber {
+	number: string;
+	/** Input positions sharing it, in order. */
+	indices: number[];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** `{"FNumber": x}` / `{"FNUMBER": x}` → x; undefined for anything else. */
+export function referenceCode(value: unknown): unknown {
+	if (!isPlainObject(value)) return undefined;
+	const keys = Object.keys(value);
+	if (keys.length !== 1 || keys[0].toLowerCase() !== 'fnumber') return undefined;
+	return value[keys[0]];
+}
+
+/** The key under which a number is matched: trimmed, case-folded (see the rules above). */
+export function numberKey(number: string): string {
+	return number.trim().toUpperCase();
+}
+
+/**
+ * How each field of one package reads back: scalars by their own key, references by `<field>.FNumber`;
+ * entry rows and other structures are unverifiable. The primary key is never compared.
+ */
+export function describePackageFields(
+	model: Record<string, unknown>,
+	primaryKeyField: string,
+	numberField: string,
+): { readable: ReadField[]; unverifiable: UnverifiableField[] } {
+	const readable: ReadField[] = [];
+	const unverifiable: UnverifiableField[] = [];
+	const pk = primaryKeyField.toLowerCase();
+	for (const [field, value] of Object.entries(model)) {
+		if (field.toLowerCase() === pk) continue;
+		if (Array.isArray(value)) {
+			unverifiable.push({ field, reason: 'entry rows or a multi-language list cannot be read back to compare' });
+		} else if (isPlainObject(value)) {
+			const code = referenceCode(value);
+			if (code === undefined || isPlainObject(code) || Array.isArray(code)) {
+				unverifiable.push({ field, reason: 'an object other than a {"FNumber": …} reference cannot be compared' });
+			} else {
+				readable.push({ field, queryKey: `${field}.FNumber`, caseInsensitive: true });
+			}
+		} else {
+			readable.push({ field, queryKey: field, caseInsensitive: field.toLowerCase() === numberField.toLowerCase() });
+		}
+	}
+	return { readable, unverifiable };
+}
+
+/**
+ * The FieldKeys to read for all packages: the union of their readable fields, capped so that with the
+ * fixed columns (internal id, number, status) a query stays within MAX_QUERY_COLUMNS.
+ */
+export function readKeysForPackages(
+	models: Array<Record<string, unknown>>,
+	primaryKeyField: string,
+	numberField: string,
+	fixedColumns: number,
+): { keys: string[]; overLimit: Set<string> } {
+	const keys: string[] = [];
+	const seen = new Set<string>([numberField.toLowerCase()]);
+	const overLimit = new Set<string>();
+	const room = Math.max(0, MAX_QUERY_COLUMNS - fixedColumns);
+	for (const model of models) {
+		for (const { queryKey } of describePackageFields(model, primaryKeyField, numberField).readable) {
+			const lower = queryKey.toLowerCase();
+			if (seen.has(lower)) continue;
+			seen.add(lower);
+			if (keys.length < room) keys.push(queryKey);
+			else overLimit.add(lower);
+		}
+	}
+	return { keys, overLimit };
+}
+
+type Normalized =
+	| { kind: 'empty' }
+	| { kind: 'text'; text: string }
+	| { kind: 'number'; value: number; text: string }
+	| { kind: 'boolean'; value: boolean };
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?$/;
+
+function normalizeDateTime(text: string): string | undefined {
+	const match = DATE_TIME.exec(text);
+	if (!match) return undefined;
+	const [, y, mo, d, h = '00', mi = '00', s = '00', fraction = ''] = match;
+	return `${y}-${mo}-${d} ${h}:${mi}:${s}.${fraction.replace(/0+$/, '')}`;
+}
+
+function normalize(value: unknown): Normalized {
+	const code = referenceCode(value);
+	const plain = code === undefined ? value : code;
+	if (plain === null || plain === undefined) return { kind: 'empty' };
+	if (typeof plain === 'boolean') return { kind: 'boolean', value: plain };
+	if (typeof plain === 'number') return Number.isFinite(plain) ? { kind: 'number', value: plain, text: String(plain) } : { kind: 'empty' };
+	if (typeof plain === 'bigint') return { kind: 'number', value: Number(plain), text: plain.toString() };
+	const text = (typeof plain === 'string' ? plain : JSON.stringify(plain)).trim();
+	return text === '' ? { kind: 'empty' } : { kind: 'text', text };
+}
+
+const TRUE_TEXTS = new Set(['true', '1']);
+const FALSE_TEXTS = new Set(['false', '0']);
+
+function asBoolean(value: Normalized): boolean | undefined {
+	if (value.kind === 'boolean') return value.value;
+	if (value.kind === 'number') return value.value === 1 ? true : value.value === 0 ? false : undefined;
+	if (value.kind === 'text') {
+		const lower = value.text.toLowerCase();
+		return TRUE_TEXTS.has(lower) ? true : FALSE_TEXTS.has(lower) ? false : undefined;
+	}
+	return undefined;
+}
+
+/** Whether a numeric text equals a JSON number: exactly as integers (19-digit ids arrive as text), else by value. */
+function numberEqualsText(value: number, valueText: string, text: string): boolean {
+	if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return false;
+	if (/^-?\d+$/.test(valueText) && /^[-+]?\d+$/.test(text)) {
+		return BigInt(valueText) === BigInt(text.replace(/^\+/, ''));
+	}
+	return Number(text) === value;
+}
+
+/**
+ * Whether the value sent equals the value Kingdee holds, by the rules at the top of this file.
+ * `caseInsensitive` is set for numbers and reference codes.
+ */
+export function valuesEqual(sent: unknown, stored: unknown, caseInsensitive = false): boolean {
+	const a = normalize(sent);
+	const b = normalize(stored);
+	if (a.kind === 'empty' || b.kind === 'empty') return a.kind === b.kind;
+	if (a.kind === 'boolean' || b.kind === 'boolean') {
+		const left = asBoolean(a);
+		return left !== undefined && left === asBoolean(b);
+	}
+	if (a.kind === 'number' && b.kind === 'number') return a.value === b.value;
+	if (a.kind === 'number' && b.kind === 'text') return numberEqualsText(a.value, a.text, b.text);
+	if (a.kind === 'text' && b.kind === 'number') return numberEqualsText(b.value, b.text, a.text);
+	const left = (a as { text: string }).text;
+	const right = (b as { text: string }).text;
+	if (left === right) return true;
+	if (caseInsensitive && left.toUpperCase() === right.toUpperCase()) return true;
+	const leftDate = normalizeDateTime(left);
+	return leftDate !== undefined && leftDate === normalizeDateTime(right);
+}
+
+/** Values as shown in a plan or an error: references as their code. */
+export function displayValue(value: unknown): unknown {
+	const code = referenceCode(value);
+	return code === undefined ? (value === undefined ? null : value) : code;
+}
+
+/**
+ * Compares one package with the record Kingdee holds. Fields the query could not read (unknown to the
+ * form, or over the column limit) are unverifiable.
+ */
+export function comparePackage(
+	model: Record<string, unknown>,
+	existing: ExistingRecord,
+	settings: { primaryKeyField: string; numberField: string; unreadable: ReadonlyMap<string, string> },
+): { changes: FieldChange[]; unverifiable: UnverifiableField[] } {
+	const { readable, unverifiable } = describePackageFields(model, settings.primaryKeyField, settings.numberField);
+	const changes: FieldChange[] = [];
+	for (const { field, queryKey, caseInsensitive } of readable) {
+		const lowerKey = queryKey.toLowerCase();
+		if (field.toLowerCase() === settings.numberField.toLowerCase()) {
+			// Matched by the number rule; a different case is still a change to send (surrounding spaces are not).
+			const sentText = String(displayValue(model[field])).trim();
+			if (sentText !== existing.number) changes.push({ field, before: existing.number, after: sentText });
+			continue;
+		}
+		const why = settings.unreadable.get(lowerKey);
+		if (why !== undefined) {
+			unverifiable.push({ field, reason: why });
+			continue;
+		}
+		const storedKey = Object.keys(existing.values).find((key) => key.toLowerCase() === lowerKey);
+		if (storedKey === undefined) {
+			unverifiable.push({ field, reason: `${queryKey} was not read back` });
+			continue;
+		}
+		const stored = existing.values[storedKey];
+		if (!valuesEqual(model[field], stored, caseInsensitive)) {
+			changes.push({ field, before: stored ?? null, after: displayValue(model[field]) });
+		}
+	}
+	return { changes, unverifiable };
+}
+
+/** Numbers given to more than one package (matched by the number rule); such packages are never sent. */
+export function findDuplicateNumbers(numbers: Array<string | undefined>): DuplicateNumber[] {
+	const byKey = new Map<string, DuplicateNumber>();
+	numbers.forEach((number, index) => {
+		if (number === undefined) return;
+		const key = numberKey(number);
+		const entry = byKey.get(key);
+		if (entry) entry.indices.push(index);
+		else byKey.set(key, { number, indices: [index] });
+	});
+	return [...byKey.values()].filter((entry) => entry.indices.length > 1);
+}
+
+/**
+ * Classifies every package against the records found by number. With `upsert`, a found record makes
+ * the package an update of it (or unchanged); without, only packages that carry an internal id are
+ * updates and a found number is left for the caller to refuse.
+ */
+export function planPackages(
+	models: Array<Record<string, unknown>>,
+	numbers: Array<string | undefined>,
+	found: ReadonlyMap<string, ExistingRecord>,
+	settings: { primaryKeyField: string; numberField: string; upsert: boolean; unreadable: ReadonlyMap<string, string> },
+): PlannedPackage[] {
+	return models.map((input, index) => {
+		const number = numbers[index];
+		const existing = number === undefined ? undefined : found.get(numberKey(number));
+		if (!settings.upsert || !existing) {
+			const action: PlanAction = hasPrimaryKey(input, settings.primaryKeyField) ? 'update' : 'create';
+			return { index, number, action, existing, changes: [], unverifiable: [], model: input };
+		}
+		const model = { ...input, [settings.primaryKeyField]: existing.id };
+		const { changes, unverifiable } = comparePackage(input, existing, settings);
+		const action: PlanAction = changes.length === 0 && unverifiable.length === 0 ? 'unchanged' : 'update';
+		return { index, number, action, existing, changes, unverifiable, model };
+	});
+}
