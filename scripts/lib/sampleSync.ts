@@ -103,6 +103,7 @@ export interface SyncCounts {
 	shopsRead: number;
 	created: number;
 	updated: number;
+	unchanged: number;
 	failed: number;
 	failures: string[];
 }
@@ -118,6 +119,7 @@ export function syncCountsFromRun(workflow: WorkflowJson, result: ExecuteResult)
 		shopsRead: nodeOutputItems(result.run, getMany, 0).length,
 		created: saved.filter((item) => item.json.status === 'created').length,
 		updated: saved.filter((item) => item.json.status === 'updated').length,
+		unchanged: saved.filter((item) => item.json.status === 'unchanged').length,
 		failed: failedItems.length,
 		failures: failedItems.map((item) => String(item.json.error ?? JSON.stringify(item.json))),
 	};

@@ -133,7 +133,7 @@ describe('sample workflows in a real n8n', () => {
 		const { result, attempts, counts } = await runSync('run 1');
 		expectCustomersMirrorShops(pair);
 		if (counts && attempts === 1) {
-			expect(counts).toMatchObject({ shopsRead: activeCount, created: activeCount, updated: 0, failed: 0 });
+			expect(counts).toMatchObject({ shopsRead: activeCount, created: activeCount, updated: 0, unchanged: 0, failed: 0 });
 			const summary = syncWorkflow.nodes.find((n) => n.type === 'n8n-nodes-base.summarize');
 			expect(nodeOutputItems(result.run!, summary!.name).map((item) => item.json)).toEqual([
 				{ status: 'created', count_Number: activeCount },
@@ -142,23 +142,37 @@ describe('sample workflows in a real n8n', () => {
 		if (result.run) expect(result.run.data.resultData.error).toBeUndefined();
 	});
 
-	test('second run: nothing is duplicated, every customer is updated in place', async () => {
+	test('second run with nothing changed: no write call at all, nothing duplicated', async () => {
 		const before = customers(pair).map((c) => c.FCUSTID).sort();
+		pair.kingdee.resetStats();
 		const { counts } = await runSync('run 2');
 		expectCustomersMirrorShops(pair);
 		expect(customers(pair).map((c) => c.FCUSTID).sort()).toEqual(before);
-		if (counts) expect(counts).toMatchObject({ shopsRead: activeCount, created: 0, updated: activeCount, failed: 0 });
+		// Counted by the emulator: no Save, BatchSave, UnAudit, Submit or Audit reached Kingdee.
+		expect(pair.kingdee.stats().writeLog).toEqual([]);
+		expect(pair.kingdee.stats().byService.ExecuteBillQuery).toBeGreaterThan(0);
+		if (counts) expect(counts).toMatchObject({ shopsRead: activeCount, created: 0, updated: 0, unchanged: activeCount, failed: 0 });
 	});
 
-	test('renamed shops: the matching customers get the new names', async () => {
+	test('renamed shops: exactly the renamed customers are written, with the new names', async () => {
 		const renamed = activeShops(pair).slice(10, 17);
 		pair.jikeyun.modifyShops(
 			renamed.map((shop) => shop.channelCode),
 			(shop) => ({ channelName: `${shop.channelName} (renamed)` }),
 		);
 		const idsBefore = new Map(customers(pair).map((c) => [String(c.FNumber), c.FCUSTID]));
-		await runSync('run 3');
+		pair.kingdee.resetStats();
+		const { counts } = await runSync('run 3');
 		expectCustomersMirrorShops(pair);
+		const renamedCodes = renamed.map((shop) => shop.channelCode).sort();
+		const writes = pair.kingdee.stats().writeLog;
+		// One UnAudit naming the renamed customers' ids, BatchSave packages for exactly the renamed shops.
+		expect(writes.filter((w) => w.service === 'UnAudit').flatMap((w) => w.ids).sort()).toEqual(
+			renamedCodes.map((code) => String(idsBefore.get(code))).sort(),
+		);
+		expect(writes.filter((w) => w.service === 'BatchSave').flatMap((w) => w.numbers).sort()).toEqual(renamedCodes);
+		expect(writes.map((w) => w.service).filter((service) => service !== 'UnAudit' && service !== 'BatchSave')).toEqual([]);
+		if (counts) expect(counts).toMatchObject({ updated: renamed.length, unchanged: activeCount - renamed.length, failed: 0 });
 		for (const shop of renamed) {
 			const customer = customers(pair).find((c) => c.FNumber === shop.channelCode);
 			expect(customer?.FName).toBe(`${shop.channelName} (renamed)`.trim());
@@ -175,11 +189,13 @@ describe('sample workflows in a real n8n', () => {
 		try {
 			const { result, counts } = await runSync('run with one rejected row');
 			expect(customers(pair).find((c) => c.FNumber === rejected.channelCode)?.FName).toBe(rejectedNameBefore);
+			// Un-audited to be updated, rejected, then audited again: never left un-audited.
+			expect(customers(pair).find((c) => c.FNumber === rejected.channelCode)?.FDocumentStatus).toBe('C');
 			for (const shop of others) {
 				expect(customers(pair).find((c) => c.FNumber === shop.channelCode)?.FName).toBe(`${shop.channelName} (v2)`.trim());
 			}
 			if (result.run) {
-				expect(counts).toMatchObject({ failed: 1, updated: activeCount - 1 });
+				expect(counts).toMatchObject({ failed: 1, updated: others.length, unchanged: activeCount - 1 - others.length });
 				const failedNode = syncWorkflow.nodes.find((n) => /^Failed rows/.test(n.name));
 				const failedRows = nodeOutputItems(result.run, failedNode!.name).map((item) => item.json);
 				expect(failedRows).toEqual([
