@@ -2,7 +2,6 @@ import { contentHash, stableStringify } from '../../nodes/common/contentHash';
 import { splitList } from '../../nodes/common/list';
 import { parseJsonLossless } from '../../nodes/common/losslessJson';
 import { collectPages, iteratePages } from '../../nodes/common/paginate';
-import { RateLimiter } from '../../nodes/common/rateLimiter';
 import { redactSecrets } from '../../nodes/common/redact';
 import { backoffDelayMs, withRetry } from '../../nodes/common/retry';
 
@@ -83,30 +82,6 @@ describe('withRetry', () => {
 		expect(backoffDelayMs(4, policy, () => 1)).toBe(4000);
 		expect(backoffDelayMs(20, policy, () => 0)).toBe(15_000);
 		expect(backoffDelayMs(20, policy, () => 1)).toBe(30_000);
-	});
-});
-
-describe('RateLimiter', () => {
-	it('spaces calls started together at 1/rate apart', async () => {
-		let now = 1000;
-		const waits: number[] = [];
-		const limiter = new RateLimiter(4, {
-			now: () => now,
-			sleep: async (ms) => {
-				waits.push(ms);
-			},
-		});
-		const results = await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
-		expect(results).toEqual([0, 250, 500]);
-		now += 2000;
-		expect(await limiter.acquire()).toBe(0);
-		expect(waits).toEqual([250, 500]);
-	});
-
-	it('does nothing when the rate is 0', async () => {
-		const limiter = new RateLimiter(0, { now: () => 0, sleep: async () => {} });
-		expect(await limiter.acquire()).toBe(0);
-		expect(await limiter.acquire()).toBe(0);
 	});
 });
 

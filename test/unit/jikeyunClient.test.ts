@@ -32,7 +32,10 @@ describe('JikeyunClient', () => {
 		expect(result.data).toEqual({ salesChannelInfo: [] });
 		expect(sent).toHaveLength(4);
 		expect(client.stats).toEqual({ requests: 4, retries: 3, throttled: 2, transientFailures: 1 });
-		expect(sleeps).toHaveLength(3);
+		// Three backoffs (at most maxDelayMs); the longer sleeps are the pacing the throttles switched on.
+		expect(sleeps.filter((ms) => ms <= 100)).toHaveLength(3);
+		expect(client.rateStats).toMatchObject({ ceiling: 0, decreases: 2 });
+		expect(client.rateStats.currentRate).toBeGreaterThan(0);
 	});
 
 	it('fails at once on a bad signature', async () => {

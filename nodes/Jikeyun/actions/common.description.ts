@@ -9,13 +9,14 @@ import { DEFAULT_JIKEYUN_CALL_OPTIONS, type JikeyunCallOptions } from '../transp
 /** Request pacing and retry options, the same for every operation and the trigger. */
 export const callOptionFields: INodeProperties[] = [
 	{
-		displayName: 'Requests per Second',
+		// Name kept from the fixed limit it used to be, so saved workflows keep their value.
+		displayName: 'Max Requests per Second',
 		name: 'requestsPerSecond',
 		type: 'number',
 		typeOptions: { minValue: 0, numberPrecision: 2 },
-		default: 2,
+		default: 10,
 		description:
-			'Client-side rate limit shared by all calls of one run (0 = no limit). Jikeyun is said to allow about 1 call per second per app.',
+			'Upper bound of the client-side rate shared by all calls of one run. The rate adapts below it: each time the gateway throttles (限流, HTTP 429) it is halved (down to 0.5/s), then it climbs back while there is no throttling. 0 = no bound until the gateway first throttles.',
 	},
 	{
 		displayName: 'Max Tries',

@@ -1,4 +1,4 @@
-import { RateLimiter } from '../../common/rateLimiter';
+import { AdaptiveRateLimiter, type RateLimiterStats } from '../../common/rateLimiter';
 import { type RetryPolicy, withRetry } from '../../common/retry';
 import { isJikeyunReadMethod, JikeyunApiError } from './errors';
 import { parseJikeyunResponse, type JikeyunSuccess, type RawHttpResponse } from './response';
@@ -12,7 +12,10 @@ export interface JikeyunClientOptions {
 	sleep: (ms: number) => Promise<void>;
 	now?: () => number;
 	retryPolicy: RetryPolicy;
-	/** Client-side limit shared by every call made through this client (0 = none). */
+	/**
+	 * Maximum rate shared by every call made through this client (0 = none until the gateway throttles).
+	 * The rate in use adapts below it: halved on each throttle, regained while there is none.
+	 */
 	requestsPerSecond: number;
 	random?: () => number;
 }
@@ -26,19 +29,25 @@ export interface JikeyunClientStats {
 }
 
 /**
- * Signed calls with a shared rate limit and retries: throttling is always retried, transient failures
- * only for read methods (a write may already have run), everything else fails at once.
+ * Signed calls with a shared, adaptive rate limit and retries: throttling slows the client down and is
+ * always retried, transient failures only for read methods (a write may already have run), everything
+ * else fails at once.
  */
 export class JikeyunClient {
 	readonly stats: JikeyunClientStats = { requests: 0, retries: 0, throttled: 0, transientFailures: 0 };
 
-	private readonly limiter: RateLimiter;
+	private readonly limiter: AdaptiveRateLimiter;
 
 	constructor(private readonly options: JikeyunClientOptions) {
-		this.limiter = new RateLimiter(options.requestsPerSecond, {
-			now: options.now ?? (() => Date.now()),
-			sleep: options.sleep,
-		});
+		this.limiter = new AdaptiveRateLimiter(
+			{ ceiling: options.requestsPerSecond },
+			{ now: options.now ?? (() => Date.now()), sleep: options.sleep },
+		);
+	}
+
+	/** Where the adaptive rate limit stands: ceiling, current rate, lowest rate and decreases. */
+	get rateStats(): RateLimiterStats {
+		return this.limiter.stats;
 	}
 
 	async call(method: string, bizContent: unknown, { retryWrites = false } = {}): Promise<JikeyunSuccess> {
@@ -46,10 +55,17 @@ export class JikeyunClient {
 		const readMethod = retryWrites || isJikeyunReadMethod(method);
 		return await withRetry(
 			async () => {
-				await this.limiter.acquire();
+				const permit = await this.limiter.acquire();
 				this.stats.requests++;
-				const response = await this.sendOnce(method, bizcontent);
-				return parseJikeyunResponse(method, response);
+				let failure: unknown;
+				try {
+					return parseJikeyunResponse(method, await this.sendOnce(method, bizcontent));
+				} catch (error) {
+					failure = error;
+				}
+				// Slows down every later call of this client, also when this call has no tries left.
+				if (failure instanceof JikeyunApiError && failure.kind === 'throttled') this.limiter.onThrottle(permit);
+				throw failure;
 			},
 			{
 				policy: this.options.retryPolicy,
