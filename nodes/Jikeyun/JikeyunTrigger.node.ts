@@ -11,7 +11,9 @@ import { parseJsonLossless } from '../common/losslessJson';
 import { listPagingFields, optionsCollection, readCallOptions } from './actions/common.description';
 import { toJikeyunNodeError } from './helpers/errors';
 import {
+	DEFAULT_FULL_REEMIT_HOURS,
 	type IncrementalState,
+	isFullReEmitDue,
 	keyRecords,
 	pruneSeen,
 	readIncrementalState,
@@ -72,7 +74,7 @@ export class JikeyunTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'How changes are found: each poll reads the channels modified in [last successful poll − overlap, now] (or all channels, with "Full Scan") and emits a channel only when its content hash differs from the last one emitted, so nothing is emitted twice. Sales channel records carry no modification time, so the content hash decides. The watermark moves only after every page was read. n8n saves it as soon as items are emitted, so a failure further down the workflow is healed by the periodic full re-emit (idempotent with Kingdee upsert by number): every channel reaches the target at least once per re-emit period.',
+					'How changes are found: each poll reads the channels modified in [last successful poll − overlap, now] (or all channels, with "Full Scan") and emits a channel only when its content hash differs from the last one emitted, so nothing is emitted twice. Sales channel records carry no modification time, so the content hash decides. The watermark moves only after every page was read. n8n saves it as soon as items are emitted, so a failure further down the workflow is healed by the full re-emit (hourly by default; idempotent with Kingdee upsert by number): every channel reaches the target at least once per re-emit period.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -219,10 +221,11 @@ export class JikeyunTrigger implements INodeType {
 				name: 'fullRescanHours',
 				type: 'number',
 				displayOptions: { show: showSales },
-				typeOptions: { minValue: 0 },
-				default: 24,
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				// Literal for the lint rule; equals DEFAULT_FULL_REEMIT_HOURS.
+				default: 1,
 				description:
-					'Emit every channel again at this interval, changed or not, so a failed downstream write heals by itself (use an idempotent target such as Kingdee upsert by number). 0 = never.',
+					"Emit every channel again at this interval, changed or not. A downstream write that failed is retried at the next full re-emit, so a change reaches Kingdee within this period after the fault clears. Cheap with Kingdee Batch Save's Skip Unchanged: unchanged records cost no write. Fractions allowed (0.5 = 30 min); 0 = never.",
 			},
 			optionsCollection(),
 		],
@@ -252,7 +255,9 @@ export class JikeyunTrigger implements INodeType {
 			const firstRun = this.getNodeParameter('firstRun', 'emitAll') as string;
 			const fullScanAvailable = event === 'salesChannelChanged';
 			const detection = fullScanAvailable ? (this.getNodeParameter('changeDetection', 'window') as string) : 'window';
-			const reEmitMs = fullScanAvailable ? Number(this.getNodeParameter('fullRescanHours', 24)) * HOUR_MS : 0;
+			const reEmitHours = fullScanAvailable
+				? Number(this.getNodeParameter('fullRescanHours', DEFAULT_FULL_REEMIT_HOURS))
+				: 0;
 			const budgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : 5 * MINUTE_MS;
 			const shouldStop = () => Date.now() - startedMs > budgetMs * 0.8;
 
@@ -275,7 +280,7 @@ export class JikeyunTrigger implements INodeType {
 					emitted = [];
 					next = { version: 1, watermarkMs: nowMs, seen: {} };
 				}
-			} else if (reEmitMs > 0 && nowMs - (previous.lastFullEmitMs ?? 0) >= reEmitMs) {
+			} else if (isFullReEmitDue(previous.lastFullEmitMs, nowMs, reEmitHours)) {
 				const keyed = keyRecords((await source.fetchAll()).records, source.idOf);
 				emitted = keyed.map((entry) => entry.record);
 				next = { version: 1, watermarkMs: nowMs, seen: seenFromScan(keyed, nowMs), lastFullEmitMs: nowMs };

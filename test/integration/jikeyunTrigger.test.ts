@@ -90,6 +90,51 @@ describe('Jikeyun Trigger against the gateway emulator', () => {
 		expect(again.result?.[0]).toHaveLength(visible.length);
 	});
 
+	describe('full re-emit, by default hourly', () => {
+		const minute = 60_000;
+		/** Pretends the last full emit was `minutes` ago (the trigger reads the real clock). */
+		const lastFullEmitAgo = (staticData: IDataObject, minutes: number) => {
+			(staticData.jikeyunIncremental as IDataObject).lastFullEmitMs = Date.now() - minutes * minute;
+		};
+		const visibleCodes = () =>
+			emulator
+				.listShops()
+				.filter((shop) => !shop.isDelete && !shop.isBlockup)
+				.map((shop) => shop.channelCode)
+				.sort();
+
+		it.each(['window', 'fullScan'])(
+			'(%s) re-emits every shop 61 minutes after the last full emit, not 59 minutes after',
+			async (changeDetection) => {
+				const staticData: IDataObject = {};
+				await poll(staticData, { changeDetection });
+
+				lastFullEmitAgo(staticData, 59);
+				const early = await poll(staticData, { changeDetection });
+				expect(early.result).toBeNull();
+
+				lastFullEmitAgo(staticData, 61);
+				const due = await poll(staticData, { changeDetection });
+				expect(codesOf(due.result)).toEqual(visibleCodes());
+				// The re-emit restarts the period: the next poll is quiet again.
+				const next = await poll(staticData, { changeDetection });
+				expect(next.result).toBeNull();
+			},
+		);
+
+		it('takes fractional hours, and 0 never re-emits', async () => {
+			const staticData: IDataObject = {};
+			await poll(staticData, { fullRescanHours: 0.5 });
+			lastFullEmitAgo(staticData, 29);
+			expect((await poll(staticData, { fullRescanHours: 0.5 })).result).toBeNull();
+			lastFullEmitAgo(staticData, 31);
+			expect(codesOf((await poll(staticData, { fullRescanHours: 0.5 })).result)).toEqual(visibleCodes());
+
+			lastFullEmitAgo(staticData, 365 * 24 * 60);
+			expect((await poll(staticData, { fullRescanHours: 0 })).result).toBeNull();
+		});
+	});
+
 	it('splits a long gap into windows no longer than the maximum', async () => {
 		const staticData: IDataObject = {};
 		await poll(staticData);

@@ -1,4 +1,6 @@
 import {
+	DEFAULT_FULL_REEMIT_HOURS,
+	isFullReEmitDue,
 	keyRecords,
 	pruneSeen,
 	readIncrementalState,
@@ -59,5 +61,35 @@ describe('incremental sync state', () => {
 		expect(readIncrementalState(undefined)).toBeUndefined();
 		expect(readIncrementalState({ version: 2, seen: {} })).toBeUndefined();
 		expect(readIncrementalState({ version: 1, seen: { a: ['h', 1] }, watermarkMs: 5 })).toMatchObject({ watermarkMs: 5 });
+	});
+});
+
+describe('full re-emit schedule', () => {
+	const minute = 60_000;
+	const lastFullEmitMs = 1_700_000_000_000;
+	const after = (minutes: number) => lastFullEmitMs + minutes * minute;
+
+	it('is due hourly by default: 61 minutes after the last full emit, not 59', () => {
+		expect(DEFAULT_FULL_REEMIT_HOURS).toBe(1);
+		expect(isFullReEmitDue(lastFullEmitMs, after(59), DEFAULT_FULL_REEMIT_HOURS)).toBe(false);
+		expect(isFullReEmitDue(lastFullEmitMs, after(60), DEFAULT_FULL_REEMIT_HOURS)).toBe(true);
+		expect(isFullReEmitDue(lastFullEmitMs, after(61), DEFAULT_FULL_REEMIT_HOURS)).toBe(true);
+	});
+
+	it('takes fractional hours', () => {
+		expect(isFullReEmitDue(lastFullEmitMs, after(29), 0.5)).toBe(false);
+		expect(isFullReEmitDue(lastFullEmitMs, after(31), 0.5)).toBe(true);
+		expect(isFullReEmitDue(lastFullEmitMs, after(23 * 60), 24)).toBe(false);
+	});
+
+	it('is never due with a period of 0 (or a negative or missing number)', () => {
+		for (const hours of [0, -1, Number.NaN]) {
+			expect(isFullReEmitDue(lastFullEmitMs, after(365 * 24 * 60), hours)).toBe(false);
+			expect(isFullReEmitDue(undefined, after(1), hours)).toBe(false);
+		}
+	});
+
+	it('is due at once when no full emit was ever recorded', () => {
+		expect(isFullReEmitDue(undefined, lastFullEmitMs, DEFAULT_FULL_REEMIT_HOURS)).toBe(true);
 	});
 });

@@ -29,6 +29,25 @@ export function readIncrementalState(raw: unknown): IncrementalState | undefined
 	};
 }
 
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Default period of the trigger's full re-emit. A re-emit retries every downstream write that failed
+ * since the last one, so this bounds how long a failed write stays missing after the fault clears;
+ * with Kingdee Batch Save's Skip Unchanged an unchanged record costs no write (only its share of one
+ * lookup query per 1,000 records), so an hourly re-emit is cheap.
+ */
+export const DEFAULT_FULL_REEMIT_HOURS = 1;
+
+/**
+ * Whether this poll re-emits every record: `periodHours` (fractions allowed; 0, less or not a number =
+ * never) have passed since the last full emit. A state that never had one is due at once.
+ */
+export function isFullReEmitDue(lastFullEmitMs: number | undefined, nowMs: number, periodHours: number): boolean {
+	if (!(periodHours > 0)) return false;
+	return nowMs - (lastFullEmitMs ?? 0) >= periodHours * HOUR_MS;
+}
+
 export interface TimeWindow {
 	startMs: number;
 	endMs: number;
