@@ -62,7 +62,7 @@ async function seedAudited(): Promise<Map<string, unknown>> {
 	const rows = await run([shop('A1', 'Old one'), shop('A2', 'Old two')]);
 	expect(rows.map((row) => row.status)).toEqual(['created', 'created']);
 	emulator.resetStats();
-	return new Map(emulator.records('BD_Customer').map((record) => [record.FNumber, record.FCUSTID]));
+	return new Map(emulator.records('BD_Customer').map((record) => [String(record.FNumber), record.FCUSTID]));
 }
 
 describe('plan: create / update / unchanged', () => {

@@ -27,7 +27,7 @@ export interface JikeyunFailure {
 }
 
 const HINTS: Record<JikeyunFailureKind, string> = {
-	throttled: 'The gateway is throttling this app; lower "Requests per Second" or retry later.',
+	throttled: 'The gateway is throttling this app; lower "Max Requests per Second" or retry later.',
 	transient: 'A temporary gateway or network problem; it was retried where that is safe.',
 	quota:
 		'The app is not enabled for the open platform or its call quota is exhausted (0130000609); contact your Jikeyun account manager.',
