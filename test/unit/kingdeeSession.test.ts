@@ -136,6 +136,25 @@ describe('KingdeeSession', () => {
 		expect(server.requests.filter((r) => r.service === 'login')).toHaveLength(5);
 		expect(server.requests.filter((r) => r.service === 'AuthService.Logout')).toHaveLength(5);
 	});
+
+	it('hands inputs to the sessions as a work queue: one slow input does not hold back the others', async () => {
+		const server = fakeServer(() => loginOk('S'));
+		const pool = new KingdeeSessionPool(2, () => server.session());
+		let releaseSlow = () => {};
+		const slow = new Promise<void>((resolve) => (releaseSlow = resolve));
+		const order: number[] = [];
+		const sessionsUsed = new Map<number, KingdeeSession>();
+		await pool.forEach([0, 1, 2, 3, 4], async (input, session) => {
+			sessionsUsed.set(input, session);
+			// Input 0 finishes only after every other input did: with a fixed split (0, 2, 4 on one session) this would hang.
+			if (input === 0) await slow;
+			order.push(input);
+			if (order.length === 4) releaseSlow();
+		});
+		expect(order).toEqual([1, 2, 3, 4, 0]);
+		expect(new Set([1, 2, 3, 4].map((input) => sessionsUsed.get(input))).size).toBe(1);
+		expect(sessionsUsed.get(0)).not.toBe(sessionsUsed.get(1));
+	});
 });
 
 describe('runBatchSave with a scripted server', () => {
