@@ -182,17 +182,10 @@ export async function execute(
 			run.pool,
 			prepared.map((entry) => entry.model),
 			settings,
+			(position) => `item ${prepared[position].itemIndex}`,
 		);
 	} catch (error) {
 		failure = error;
-	}
-	// Input positions in messages are item indexes.
-	for (const outcome of outcomes) {
-		if (outcome && isUnsaved(outcome)) {
-			outcome.message = outcome.message.replace(/input position\(s\) ([\d, ]+)/, (_, list: string) =>
-				`item(s) ${list.split(', ').map((position) => prepared[Number(position)].itemIndex).join(', ')}`,
-			);
-		}
 	}
 	if (failure !== undefined && !run.continueOnFail) {
 		const firstOpen = prepared.findIndex((_, position) => !outcomes[position]);

@@ -425,6 +425,8 @@ export async function runBatchSave(
 	pool: KingdeeSessionPool,
 	inputModels: Array<Record<string, unknown>>,
 	settings: BatchSaveSettings,
+	/** How messages name another input (the node passes n8n's item index). */
+	itemLabel: (position: number) => string = (position) => `input position ${position}`,
 ): Promise<Array<PackageOutcome | undefined>> {
 	const models = inputModels.map((model) => ({ ...model }));
 	const numbers = models.map((model) => packageNumber(model, settings.numberField));
@@ -440,7 +442,7 @@ export async function runBatchSave(
 			const others = duplicate.indices.filter((other) => other !== index);
 			outcomes[index] = {
 				status: 'failed',
-				message: `${settings.numberField} "${duplicate.number}" is also given by input position(s) ${others.join(', ')} of this run; none of them was sent. Make the numbers unique (or remove the duplicate rows) and run again`,
+				message: `${settings.numberField} "${duplicate.number}" is also given by ${others.map(itemLabel).join(', ')} of this run; none of them was sent. Make the numbers unique (or remove the duplicate rows) and run again`,
 				rowErrors: [],
 				kind: 'validation',
 				number: numbers[index] ?? null,
