@@ -128,6 +128,33 @@ describe('plan: create / update / unchanged', () => {
 	});
 });
 
+describe('calls and sessions', () => {
+	const many = (count: number, name = (i: number) => `Shop ${i}`) =>
+		Array.from({ length: count }, (_, i) => shop(`M${String(i).padStart(5, '0')}`, name(i)));
+	const parallel = upsertParameters({ batchSize: 200, options: { parallelRequests: 5 } });
+
+	it('first run of 2,500 new records uses the 5 sessions; a re-run with nothing changed uses one: ⌈N/1000⌉ lookups, no write', async () => {
+		const first = await run(many(2500), parallel);
+		expect(first.filter((row) => row.status === 'created')).toHaveLength(2500);
+		expect(emulator.stats().logins).toBe(5);
+		expect(emulator.stats().byService.BatchSave).toBe(13);
+
+		emulator.resetStats();
+		const again = await run(many(2500), parallel);
+		expect(again.filter((row) => row.status === 'unchanged')).toHaveLength(2500);
+		expect(emulator.stats().byService).toEqual({ ValidateUser: 1, ExecuteBillQuery: 3, Logout: 1 });
+		expect(emulator.stats().writeLog).toEqual([]);
+	});
+
+	it('a few changes among 2,500 need one batch, so one session does the lookups and the write', async () => {
+		await run(many(2500), parallel);
+		emulator.resetStats();
+		const rows = await run(many(2500, (i) => (i % 100 === 0 ? `Renamed ${i}` : `Shop ${i}`)), parallel);
+		expect(rows.filter((row) => row.status === 'updated')).toHaveLength(25);
+		expect(emulator.stats().byService).toEqual({ ValidateUser: 1, ExecuteBillQuery: 3, UnAudit: 1, BatchSave: 1, Logout: 1 });
+	});
+});
+
 describe('Dry Run', () => {
 	it('writes nothing and outputs the classification the real run then performs', async () => {
 		await seedAudited();

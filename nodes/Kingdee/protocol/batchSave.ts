@@ -21,7 +21,7 @@ import {
 	type KingdeeErrorKind,
 	type KingdeeRowError,
 } from './errors';
-import { lookupExisting, NUMBERS_PER_LOOKUP } from './existingRecords';
+import { lookupExisting, NUMBERS_PER_LOOKUP, sequentially, type ChunkRunner, type LookupResult } from './existingRecords';
 import { packageNumber } from './model';
 import type { KingdeeStatusReply, KingdeeSuccessEntity } from './responses';
 import {
@@ -318,7 +318,7 @@ export async function verifyPackages(
 	let failure: unknown;
 	try {
 		const keys = readKeys.filter((key) => !unreadable.has(key.toLowerCase()));
-		found = (await lookupExisting(session, sequentially(session), settings, numbers, keys)).found;
+		found = (await lookupExisting(session, settings, numbers, keys)).found;
 	} catch (error) {
 		failure = error;
 	}
@@ -342,7 +342,7 @@ async function readStatuses(
 	plans: PlannedPackage[],
 ): Promise<Map<number, string | null>> {
 	const numbers = plans.map((plan) => plan.number).filter((number): number is string => number !== undefined);
-	const { found } = await lookupExisting(session, sequentially(session), settings, numbers, []);
+	const { found } = await lookupExisting(session, settings, numbers, []);
 	const statuses = new Map<number, string | null>();
 	for (const plan of plans) {
 		const record = plan.number === undefined ? undefined : found.get(numberKey(plan.number));
@@ -351,11 +351,6 @@ async function readStatuses(
 	return statuses;
 }
 
-function sequentially(session: KingdeeSession) {
-	return async <T>(inputs: T[], work: (input: T, via: KingdeeSession) => Promise<void>) => {
-		for (const input of inputs) await work(input, session);
-	};
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Steps: un-audit before, re-audit after
@@ -432,9 +427,6 @@ export async function runBatchSave(
 	const numbers = models.map((model) => packageNumber(model, settings.numberField));
 	const outcomes: Array<PackageOutcome | undefined> = new Array(models.length);
 	const first = pool.session(0);
-	const parallel = async <T>(inputs: T[], work: (input: T, session: KingdeeSession) => Promise<void>) => {
-		await pool.forEach(inputs, async (input, session) => await work(input, session));
-	};
 
 	// Two packages with one number: which one is right is unknown, so neither is sent.
 	for (const duplicate of findDuplicateNumbers(numbers)) {
@@ -456,15 +448,32 @@ export async function runBatchSave(
 		? readKeysForPackages(candidates.map((index) => models[index]), settings.primaryKeyField, settings.numberField, 3)
 		: { keys: [], overLimit: new Set<string>() };
 	const lookupNumbers = candidates.map((index) => numbers[index]).filter((number): number is string => number !== undefined);
-	const lookup = await lookupExisting(first, parallel, settings, lookupNumbers, readKeys);
-	const unreadable = new Map(lookup.unreadable);
+	const unreadable = new Map<string, string>();
 	for (const key of overLimit) unreadable.set(key, 'more fields than one query may read (30 columns); not compared');
-	const plans = planPackages(
-		candidates.map((index) => models[index]),
-		candidates.map((index) => numbers[index]),
-		lookup.found,
-		{ primaryKeyField: settings.primaryKeyField, numberField: settings.numberField, upsert: settings.upsertByNumber, unreadable },
-	).map((plan, position) => ({ ...plan, index: candidates[position] }));
+	const planFor = (indices: number[], found: LookupResult['found']) =>
+		planPackages(
+			indices.map((index) => models[index]),
+			indices.map((index) => numbers[index]),
+			found,
+			{ primaryKeyField: settings.primaryKeyField, numberField: settings.numberField, upsert: settings.upsertByNumber, unreadable },
+		).map((plan, position) => ({ ...plan, index: indices[position] }));
+	const wouldSend = (plan: PlannedPackage) =>
+		!(plan.action === 'unchanged' && settings.skipUnchanged) && !(!settings.upsertByNumber && plan.action === 'create' && plan.existing);
+
+	// The rest of the lookup uses as many sessions as the writes are expected to use, judged by the
+	// first 1,000: a re-run with nothing changed stays on one session (one login, one logout).
+	const indexOfNumber = new Map(candidates.filter((index) => numbers[index] !== undefined).map((index) => [numbers[index]!, index]));
+	const runnerForRest = ({ numbers: sample, result }: { numbers: string[]; result: LookupResult }): ChunkRunner => {
+		for (const [key, why] of result.unreadable) unreadable.set(key, why);
+		if (settings.dryRun) return sequentially(first);
+		const sampled = planFor(sample.map((number) => indexOfNumber.get(number)!), result.found);
+		const share = sampled.filter(wouldSend).length / Math.max(1, sampled.length);
+		const lanes = Math.min(pool.size, Math.ceil((share * lookupNumbers.length) / Math.max(1, settings.batchSize)));
+		return lanes <= 1 ? sequentially(first) : async (inputs, work) => void (await pool.forEach(inputs, work, lanes));
+	};
+	const lookup = await lookupExisting(first, settings, lookupNumbers, readKeys, runnerForRest);
+	for (const [key, why] of lookup.unreadable) unreadable.set(key, why);
+	const plans = planFor(candidates, lookup.found);
 
 	const toSend: PlannedPackage[] = [];
 	for (const plan of plans) {

@@ -83,17 +83,27 @@ function rowsToRecords(
 	}
 }
 
+/** Runs work items on sessions: one after another on one session, or spread over a pool. */
+export type ChunkRunner = <T>(inputs: T[], work: (input: T, session: KingdeeSession) => Promise<void>) => Promise<void>;
+
+export function sequentially(session: KingdeeSession): ChunkRunner {
+	return async (inputs, work) => {
+		for (const input of inputs) await work(input, session);
+	};
+}
+
 /**
- * Reads the records for `numbers` with `readKeys`. The first IN list runs alone (it finds out which
- * columns the form lacks); the others run in parallel through `runParallel` (the session pool).
+ * Reads the records for `numbers` with `readKeys`. The first IN list runs alone on `session` (it finds
+ * out which columns the form lacks); `runnerForRest`, told what the first list found, decides how the
+ * others run (default: one after another on the same session).
  * Throws only when the lookup itself cannot work (wrong form, number or id field, auth, network).
  */
 export async function lookupExisting(
 	session: KingdeeSession,
-	runParallel: <T>(inputs: T[], work: (input: T, session: KingdeeSession) => Promise<void>) => Promise<void>,
 	settings: LookupSettings,
 	numbers: string[],
 	readKeys: string[],
+	runnerForRest: (first: { numbers: string[]; result: LookupResult }) => ChunkRunner = () => sequentially(session),
 ): Promise<LookupResult> {
 	const result: LookupResult = { found: new Map(), unreadable: new Map() };
 	const unique = [...new Map(numbers.map((number) => [number, number])).values()];
@@ -127,6 +137,9 @@ export async function lookupExisting(
 		const [dropped] = keys.splice(droppable, 1);
 		result.unreadable.set(dropped.toLowerCase(), `the form has no field ${dropped} to read back (Kingdee MsgCode 9)`);
 	}
-	await runParallel(chunks.slice(1), async (chunk, via) => await queryChunk(chunk, via));
+	if (chunks.length > 1) {
+		const runRest = runnerForRest({ numbers: chunks[0], result });
+		await runRest(chunks.slice(1), async (chunk, via) => await queryChunk(chunk, via));
+	}
 	return result;
 }

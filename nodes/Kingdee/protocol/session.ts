@@ -304,15 +304,19 @@ export class KingdeeSessionPool {
 	}
 
 	/**
-	 * Runs `worker` over `inputs`, at most `size` at a time, each worker on its own session. Results
-	 * keep input order. If a worker throws, no further inputs are started and the first error is
-	 * re-thrown once the running ones finished.
+	 * Runs `worker` over `inputs` as a work queue, at most `maxLanes` (≤ size) at a time, each lane on its
+	 * own session. Results keep input order. If a worker throws, no further inputs are started and the
+	 * first error is re-thrown once the running ones finished.
 	 */
-	async forEach<I, R>(inputs: I[], worker: (input: I, session: KingdeeSession, index: number) => Promise<R>): Promise<R[]> {
+	async forEach<I, R>(
+		inputs: I[],
+		worker: (input: I, session: KingdeeSession, index: number) => Promise<R>,
+		maxLanes = this.size,
+	): Promise<R[]> {
 		const results: R[] = new Array(inputs.length);
 		let next = 0;
 		let failure: { error: unknown } | undefined;
-		const lanes = Math.min(this.size, inputs.length);
+		const lanes = Math.max(1, Math.min(this.size, Math.floor(maxLanes), inputs.length));
 		const runLane = async (lane: number) => {
 			const session = this.session(lane);
 			while (!failure && next < inputs.length) {
