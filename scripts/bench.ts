@@ -451,6 +451,11 @@ async function benchPipeline(shops: number): Promise<PipelineResult[]> {
 // ---------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+	if (process.argv.includes('--n8n')) {
+		// Real n8n workflows side by side (scripts/benchN8n.ts); loaded only for this mode.
+		const { runBenchN8n } = await import('./benchN8n');
+		process.exit(await runBenchN8n(process.argv.slice(2)));
+	}
 	const options = parseArguments(process.argv.slice(2));
 	const machine = machineInfo();
 	const started = process.hrtime.bigint();
