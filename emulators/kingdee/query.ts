@@ -120,6 +120,41 @@ function compare(a: unknown, b: unknown): number | undefined {
 	return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
+const isNumericText = (text: string) => text.trim() !== '' && Number.isFinite(Number(text));
+
+/**
+ * `value IN (literals)` by set look-ups, equal to `literals.some((l) => compare(value, l) === 0)` for
+ * text and numbers; undefined (use `compare`) for other values.
+ */
+function constantMembership(literals: Array<string | number>): (value: unknown) => boolean | undefined {
+	const texts = new Set<string>();
+	const numericTexts = new Set<number>();
+	const numbers = new Set<number>();
+	const numberTexts = new Set<string>();
+	for (const literal of literals) {
+		if (typeof literal === 'number') {
+			numbers.add(literal);
+			numberTexts.add(String(literal));
+		} else {
+			texts.add(literal);
+			if (isNumericText(literal)) numericTexts.add(Number(literal));
+		}
+	}
+	return (value) => {
+		if (value === null || value === undefined) return false;
+		if (typeof value === 'number') {
+			if (!Number.isFinite(value)) return undefined;
+			// A number against numeric text or a number compares as numbers; against other text as text.
+			return numbers.has(value) || numericTexts.has(value) || texts.has(String(value));
+		}
+		if (typeof value === 'string') {
+			if (texts.has(value)) return true;
+			return isNumericText(value) ? numbers.has(Number(value)) : numberTexts.has(value);
+		}
+		return undefined;
+	};
+}
+
 function likePattern(pattern: string): RegExp {
 	let source = '';
 	for (const ch of pattern) {
@@ -235,15 +270,26 @@ class FilterParser {
 		if (this.isKeyword('in')) {
 			this.position++;
 			this.expectPunct('(');
-			const values: Operand[] = [this.operand()];
+			const literals: Array<string | number> = [];
+			const values: Operand[] = [];
+			const nextValue = () => {
+				const token = this.peek();
+				if (token && (token.kind === 'string' || token.kind === 'number')) literals.push(token.value);
+				values.push(this.operand());
+			};
+			nextValue();
 			while (this.isPunct(',')) {
 				this.position++;
-				values.push(this.operand());
+				nextValue();
 			}
 			this.expectPunct(')');
+			// A list of constants (the usual `FNumber IN ('A','B',…)` of thousands) is matched through sets,
+			// with exactly the results of `compare`; a list naming fields is compared one by one.
+			const member = literals.length === values.length ? constantMembership(literals) : undefined;
 			return (r) => {
 				const value = left(r);
-				return values.some((v) => compare(value, v(r)) === 0) !== negate;
+				const found = member?.(value) ?? values.some((v) => compare(value, v(r)) === 0);
+				return found !== negate;
 			};
 		}
 		if (this.isKeyword('like')) {

@@ -12,6 +12,8 @@ import {
 	type KingdeeEmulatorOptions,
 } from '../../emulators/kingdee/server';
 import { KINGDEE_SESSION_LOST_BODY } from '../helpers/kingdeeReferenceBodies';
+import { billQuery } from '../../emulators/kingdee/query';
+import { KingdeeStore } from '../../emulators/kingdee/store';
 
 const PREFIX = 'Kingdee.BOS.WebApi.ServicesStub.';
 const WRONG_SECRET = 'f'.repeat(32);
@@ -935,5 +937,28 @@ describe('faults, serialisation, admin', () => {
 		expect((await call(emulator, 'DynamicFormService.ExecuteBillQuery', bill, { Cookie: cookie })).json).toEqual([
 			[SESSION_LOST],
 		]);
+	});
+});
+
+describe('ExecuteBillQuery IN lists', () => {
+	it('a list of constants matches exactly what the equivalent OR chain matches (text, numbers, numeric text)', () => {
+		const store = new KingdeeStore(['100']);
+		const table = store.table('BD_Customer')!;
+		const values: unknown[] = ['A', 'a', '5', '5.0', ' 5', 5, 7, '007', 'x y', 12.5, '12.50', null];
+		values.forEach((value, index) => {
+			const id = table.allocateId();
+			table.put({ FCUSTID: id, FNumber: `N${index}`, FName: 'n', FCreateOrgId: '100', FUseOrgId: '100', FDescription: value });
+		});
+		const literals = ["'A'", '5', "'007'", "'12.5'", '7.0', "'x y'", "'zz'"];
+		const query = (filter: string) =>
+			billQuery(store, { FormId: 'BD_Customer', FieldKeys: 'FNumber', FilterString: filter, OrderString: 'FCUSTID ASC' }, false, {
+				maxQueryLimit: 2000,
+			}).rows;
+		const viaIn = query(`FDescription IN (${literals.join(',')})`);
+		const viaOr = query(literals.map((literal) => `FDescription = ${literal}`).join(' OR '));
+		expect(viaIn).toEqual(viaOr);
+		// '12.50' is text against the text '12.5' (no number in between), so it does not match.
+		expect(viaIn).toEqual([['N0'], ['N2'], ['N3'], ['N4'], ['N5'], ['N6'], ['N7'], ['N8'], ['N9']]);
+		expect(query(`FDescription NOT IN (${literals.join(',')})`)).toEqual([['N1'], ['N10'], ['N11']]);
 	});
 });
