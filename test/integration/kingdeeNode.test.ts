@@ -240,6 +240,21 @@ describe('Batch Save', () => {
 		expect(emulator.records('BD_Customer')).toHaveLength(5);
 	});
 
+	it('Model Field may be an expression that differs per item', async () => {
+		const { outputs } = await executeNode(new Kingdee(), {
+			parameters: batchSaveParameters({ modelSource: 'jsonField', modelField: '={{ $json.which }}' }),
+			// What n8n resolves the expression to for each item.
+			parametersForItem: (itemIndex) => ({ modelField: itemIndex === 0 ? 'first' : 'second' }),
+			items: [
+				{ json: { which: 'first', first: { FNumber: 'X1', FName: 'one', FCreateOrgId: '100' } } },
+				{ json: { which: 'second', second: { FNumber: 'X2', FName: 'two', FCreateOrgId: '100' } } },
+			],
+			credentials: credentialsFor(emulator),
+		});
+		expect(outputs[0].map((item) => [item.json.status, item.json.Number])).toEqual([['created', 'X1'], ['created', 'X2']]);
+		expect(emulator.records('BD_Customer').map((record) => record.FName)).toEqual(['one', 'two']);
+	});
+
 	it('refuses bad input before any request', async () => {
 		const cases: Array<{ parameters: INodeParameters; items: INodeExecutionData[]; message: RegExp }> = [
 			{ parameters: batchSaveParameters({ formId: { __rl: true, mode: 'id', value: '' } }), items: customers(2), message: /Form ID is missing/ },

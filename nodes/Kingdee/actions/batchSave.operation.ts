@@ -23,7 +23,7 @@ import {
 	readTransportOptions,
 	saveOptionsCollection,
 } from '../helpers/descriptions';
-import { applyBaseDataFields, readModel } from '../helpers/models';
+import { applyBaseDataFields, modelReader } from '../helpers/models';
 import { getFormId, type KingdeeRun } from '../helpers/run';
 
 const show = { operation: ['batchSave'] };
@@ -164,8 +164,9 @@ export async function execute(
 	// Everything about the input is checked before the first request.
 	const output: Array<INodeExecutionData | undefined> = new Array(items.length);
 	const entries: Array<{ itemIndex: number; model: Record<string, unknown> }> = [];
+	const readModel = modelReader(this, items);
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const model = readModel(this, items, itemIndex);
+		const model = readModel(itemIndex);
 		if (model instanceof NodeOperationError) {
 			if (!run.continueOnFail) throw model;
 			output[itemIndex] = errorItem(itemIndex, model.message, { field: '', number: null, msgCode: null, formId });

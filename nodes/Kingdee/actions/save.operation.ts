@@ -4,7 +4,7 @@ import { primaryKeyFieldFor } from '../protocol/forms';
 import { hasPrimaryKey } from '../protocol/model';
 import { statusError } from '../protocol/responses';
 import { buildSaveData, modelSourceProperties, optionsCollection, saveOptionsCollection } from '../helpers/descriptions';
-import { applyBaseDataFields, readModel } from '../helpers/models';
+import { applyBaseDataFields, modelReader } from '../helpers/models';
 import { runPerItem } from '../helpers/perItem';
 import { getFormId, type KingdeeRun } from '../helpers/run';
 
@@ -35,8 +35,9 @@ export async function execute(
 	const saveData = buildSaveData(this.getNodeParameter('saveOptions', 0, {}) as IDataObject);
 	const models = new Map<number, Record<string, unknown>>();
 	const valid: Array<{ itemIndex: number; model: Record<string, unknown> }> = [];
+	const readModel = modelReader(this, items);
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const model = readModel(this, items, itemIndex);
+		const model = readModel(itemIndex);
 		if (!(model instanceof NodeOperationError)) valid.push({ itemIndex, model });
 	}
 	for (const entry of applyBaseDataFields(this, valid)) models.set(entry.itemIndex, entry.model);
@@ -46,7 +47,7 @@ export async function execute(
 		run,
 		'Save',
 		(itemIndex) => {
-			const model = models.get(itemIndex) ?? readModel(this, items, itemIndex);
+			const model = models.get(itemIndex) ?? readModel(itemIndex);
 			if (model instanceof NodeOperationError) throw model;
 			return model;
 		},

@@ -7,17 +7,41 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * A parameter read per item only when it is an expression: resolving a parameter costs n8n far more
+ * than our own per-item work, and Model Source / Model Field are almost always fixed.
+ */
+function perItemParameter(context: IExecuteFunctions, name: string, fallback: string): (itemIndex: number) => string {
+	const raw = context.getNode().parameters[name];
+	if (typeof raw === 'string' && raw.startsWith('=')) {
+		return (itemIndex) => String(context.getNodeParameter(name, itemIndex, fallback));
+	}
+	const fixed = String(context.getNodeParameter(name, 0, fallback));
+	return () => fixed;
+}
+
+/** Reads the Model package of each item; see readModel. */
+export function modelReader(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+): (itemIndex: number) => Record<string, unknown> | NodeOperationError {
+	const source = perItemParameter(context, 'modelSource', 'itemJson');
+	const modelField = perItemParameter(context, 'modelField', 'Model');
+	return (itemIndex) => readModel(context, items, itemIndex, source(itemIndex), modelField(itemIndex));
+}
+
 /** The Model package of item `itemIndex` (a deep copy), or a NodeOperationError saying what is wrong. */
-export function readModel(
+function readModel(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
 	itemIndex: number,
+	source: string,
+	modelField: string,
 ): Record<string, unknown> | NodeOperationError {
-	const source = context.getNodeParameter('modelSource', itemIndex, 'itemJson') as string;
 	let value: unknown = items[itemIndex].json;
 	let where = 'the input item';
 	if (source === 'jsonField') {
-		const field = String(context.getNodeParameter('modelField', itemIndex, 'Model')).trim() || 'Model';
+		const field = modelField.trim() || 'Model';
 		where = `field "${field}"`;
 		value = items[itemIndex].json[field];
 		if (typeof value === 'string') {
