@@ -113,6 +113,8 @@ export type StoredRecord = Record<string, unknown>;
 /** One form's records plus the extra field names clients saved (so queries may ask for them). */
 export class FormTable {
 	private readonly byId = new Map<number, StoredRecord>();
+	private readonly idByNumber = new Map<string, number>();
+	private readonly numberById = new Map<number, string>();
 	private readonly canonicalByLower = new Map<string, string>();
 	private nextId = 100001;
 
@@ -142,16 +144,34 @@ export class FormTable {
 	}
 
 	put(record: StoredRecord): void {
-		this.byId.set(record[this.definition.pkField] as number, record);
+		const id = record[this.definition.pkField] as number;
+		this.byId.set(id, record);
+		this.indexNumber(id, record.FNumber);
 	}
 
 	remove(id: number): void {
 		this.byId.delete(id);
+		this.indexNumber(id, undefined);
 	}
 
+	/**
+	 * By number through an index (100,000-record benchmarks would otherwise scan per package). Every
+	 * change of a record's FNumber goes through put(), which keeps the index.
+	 */
 	findByNumber(number: string): StoredRecord | undefined {
-		for (const record of this.byId.values()) if (record.FNumber === number) return record;
-		return undefined;
+		const id = this.idByNumber.get(number);
+		return id === undefined ? undefined : this.byId.get(id);
+	}
+
+	private indexNumber(id: number, number: unknown): void {
+		const previous = this.numberById.get(id);
+		if (previous !== undefined && this.idByNumber.get(previous) === id) this.idByNumber.delete(previous);
+		if (number === undefined || number === null) {
+			this.numberById.delete(id);
+			return;
+		}
+		this.numberById.set(id, String(number));
+		this.idByNumber.set(String(number), id);
 	}
 
 	idOf(record: StoredRecord): number {
@@ -165,6 +185,8 @@ export class FormTable {
 
 	clear(): void {
 		this.byId.clear();
+		this.idByNumber.clear();
+		this.numberById.clear();
 		this.nextId = 100001;
 		this.canonicalByLower.clear();
 		for (const field of this.definition.fields) this.canonicalByLower.set(field.toLowerCase(), field);
