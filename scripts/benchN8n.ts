@@ -188,6 +188,19 @@ function readProc(pid: number | 'self'): ProcReading | undefined {
 	}
 }
 
+/** Busy CPU ticks of the whole machine (all cores) from /proc/stat: everything but idle and iowait. */
+function machineBusyTicks(): number {
+	try {
+		const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+		const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
+		void idle;
+		void iowait;
+		return user + nice + system + irq + softirq + (steal ?? 0);
+	} catch {
+		return 0;
+	}
+}
+
 function childPids(pid: number): number[] {
 	const pids: number[] = [];
 	try {
@@ -571,7 +584,7 @@ interface RunResult {
 	scenario: ScenarioId | 'empty';
 	label: string;
 	settings: string;
-	status: 'ok' | 'failed' | 'skipped';
+	status: 'ok' | 'failed' | 'skipped' | 'interrupted';
 	note: string;
 	exitCode: number | null;
 	exitSignal: string | null;
@@ -602,6 +615,8 @@ interface RunResult {
 	cpuUsPerRecordVsEmpty?: number;
 	cpuUsPerRecordApiWindow?: number;
 	emulatorCpuS: number;
+	/** CPU the rest of the machine used meanwhile (other people's processes): high values mean a disturbed run. */
+	otherCpuS: number;
 	stderrTail?: string;
 }
 
@@ -634,6 +649,7 @@ function emptyRunResult(records: number, scenario: ScenarioId | 'empty', setting
 		afterLastCallMs: 0,
 		phases: { read: undefined, between: undefined, save: undefined },
 		emulatorCpuS: 0,
+		otherCpuS: 0,
 	};
 }
 
@@ -652,6 +668,7 @@ async function measuredExecute(
 	);
 	const childCpuBefore = readProc('self')?.childCpuTicks ?? 0;
 	const harnessCpuBefore = process.cpuUsage();
+	const busyBefore = machineBusyTicks();
 	monitor.start();
 	const started = Date.now();
 	// Log level warn: `n8n execute` still builds the execution JSON, but does not print it (it prints at info).
@@ -665,6 +682,7 @@ async function measuredExecute(
 	result.wallMs = ended - started;
 	result.cpuTreeS = ((readProc('self')?.childCpuTicks ?? 0) - childCpuBefore) / CLOCK_TICKS;
 	result.emulatorCpuS = (harnessCpu.user + harnessCpu.system) / 1e6;
+	result.otherCpuS = Math.max(0, (machineBusyTicks() - busyBefore) / CLOCK_TICKS - result.cpuTreeS - result.emulatorCpuS);
 	const processes = [...monitor.processes.values()];
 	const runners = processes.filter((p) => p.role === 'runner');
 	result.mainPeakRssMb = Math.max(0, ...processes.filter((p) => p.role === 'main').map((p) => p.hwmKb)) / 1024;
@@ -769,153 +787,49 @@ async function timerCalibration(): Promise<Record<string, number>> {
 	return { '2': await measure(2, 200), '50': await measure(50, 10), '150': await measure(150, 5) };
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+interface ReportContext {
+	options: BenchN8nOptions;
+	machine: ReturnType<typeof machineInfo>;
+	runtime: { cacheRoot: string };
+	calibration: Record<string, number>;
+	nodeDefaults: NodeDefaults;
+	startedAt: number;
+	startupMs: number;
+	startupCpuS: number;
+	emptyRuns: RunResult[];
+	emptySummary: RunResult;
+	results: RunResult[];
+	interrupted?: string;
+}
 
-const log = (line: string) => console.error(line);
-
-export async function runBenchN8n(argv: string[]): Promise<number> {
-	const options = parseBenchN8nArguments(argv);
-	const machine = machineInfo();
-	const startedAt = Date.now();
-	salesChannelCache.enabled = options.emulatorCache;
-	installSalesChannelCache();
-
-	log(`[bench:n8n] sizes ${options.sizes.join(', ')}; workflows ${options.scenarios.join(', ')}`);
-	const runtime = await ensureN8n({ log });
-	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jk-bench-n8n-'));
-	if (options.build) {
-		log('[bench:n8n] npm run build (the package as it is in the working tree) …');
-		const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-		if (build.status !== 0) throw new Error(`npm run build failed (exit ${build.status}):\n${build.stdout}\n${build.stderr}`);
-	}
-	const tarball = packPackage(workDir, log);
-	const nodeDefaults = await readNodeDefaults();
-	const instance = createN8nInstance({ runtime, userFolder: path.join(workDir, 'n8n-user'), tarball, log, extraEnv: PRODUCTION_ENV });
-
-	// Fixed ports, so the credentials and the stock workflow imported once stay valid across emulator restarts.
-	const jikeyunPort = await freePort();
-	const kingdeePort = await freePort();
-	const emulators: Emulators = { jikeyun: await startJikeyun(jikeyunPort, 10), kingdee: await startKingdee(kingdeePort) };
-
-	const sample = readWorkflow(SYNC_WORKFLOW_FILE);
-	const sampleSettings = packageSettings(sample, nodeDefaults);
-	const tuned = tunedWorkflow(sample);
-	const tunedSettings = packageSettings(tuned, nodeDefaults);
-	const stock = stockWorkflow(sample, emulators);
-	const refs = credentialReferences(sample);
-	await importCredentials(instance, [
-		...(refs.jikeyunApi ? [{ ...refs.jikeyunApi, type: 'jikeyunApi', data: jikeyunCredentialData(emulators.jikeyun) }] : []),
-		...(refs.kingdeeApi ? [{ ...refs.kingdeeApi, type: 'kingdeeApi', data: kingdeeCredentialData(emulators.kingdee, 'password') }] : []),
-	]);
-	await importWorkflow(instance, SYNC_WORKFLOW_FILE);
-	await importWorkflow(instance, tuned);
-	await importWorkflow(instance, stock.workflow);
-	await importWorkflow(instance, EMPTY_WORKFLOW);
-	await emulators.jikeyun.close();
-	await emulators.kingdee.close();
-
-	const calibration = await timerCalibration();
-	const results: RunResult[] = [];
-	let failures = 0;
-
-	// n8n start-up: the empty workflow, a few times; the median is subtracted from every run.
-	const emptyRuns: RunResult[] = [];
-	for (let i = 0; i < EMPTY_RUNS; i++) {
-		const run = emptyRunResult(0, 'empty', 'manual trigger only');
-		await measuredExecute(instance, EMPTY_WORKFLOW.id, undefined, 5 * 60_000, run);
-		run.status = run.exitCode === 0 ? 'ok' : 'failed';
-		log(`[bench:n8n] empty workflow run ${i + 1}: ${(run.wallMs / 1000).toFixed(2)} s, exit ${run.exitCode ?? run.exitSignal}`);
-		emptyRuns.push(run);
-	}
-	const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-	const startupMs = median(emptyRuns.map((r) => r.wallMs));
-	const startupCpuS = median(emptyRuns.map((r) => r.cpuTreeS));
-	const emptySummary = { ...emptyRuns[0], wallMs: startupMs, cpuTreeS: startupCpuS, mainPeakRssMb: median(emptyRuns.map((r) => r.mainPeakRssMb)), runnerPeakRssMb: median(emptyRuns.map((r) => r.runnerPeakRssMb)), note: `median of ${EMPTY_RUNS}: ${emptyRuns.map((r) => (r.wallMs / 1000).toFixed(2)).join(', ')} s` };
-	results.push(emptySummary);
-
-	for (const records of options.sizes) {
-		const timeoutMs = (options.timeoutMinutes ?? 30 + (records * 0.04) / 60) * 60_000;
-		log(`\n[bench:n8n] ${records.toLocaleString('en-US')} records: seeding the Jikeyun emulator …`);
-		const running: Emulators = { jikeyun: await startJikeyun(jikeyunPort, records), kingdee: await startKingdee(kingdeePort) };
-		const settingsOf: Record<ScenarioId, string> = {
-			sample: sampleSettings.text,
-			rerun: sampleSettings.text,
-			renamed: sampleSettings.text,
-			tuned: tunedSettings.text,
-			stock: stock.settings.text,
-		};
-		const rpsOf: Record<ScenarioId, number | undefined> = {
-			sample: sampleSettings.requestsPerSecond,
-			rerun: sampleSettings.requestsPerSecond,
-			renamed: sampleSettings.requestsPerSecond,
-			tuned: tunedSettings.requestsPerSecond,
-			stock: 0,
-		};
-		const workflowOf: Record<ScenarioId, string> = {
-			sample: sample.id,
-			rerun: sample.id,
-			renamed: sample.id,
-			tuned: tuned.id,
-			stock: stock.workflow.id,
-		};
-		try {
-			for (const scenario of options.scenarios) {
-				const result = emptyRunResult(records, scenario, settingsOf[scenario]);
-				results.push(result);
-				if (scenario === 'stock' && options.skipStockAbove !== undefined && records > options.skipStockAbove) {
-					result.note = `skipped: --skip-stock-above ${options.skipStockAbove} (the stock workflow loops in batches of 20 through n8n's engine and is slow at this size)`;
-					log(`[bench:n8n] ${result.label}: ${result.note}`);
-					continue;
-				}
-				if (scenario === 'tuned' || scenario === 'stock') {
-					// A fresh, empty Kingdee for every first sync.
-					await running.kingdee.close();
-					running.kingdee = await startKingdee(kingdeePort);
-				}
-				if (scenario === 'renamed') {
-					const shops = running.jikeyun.listShops();
-					const step = Math.round(1 / RENAMED_SHARE);
-					const renamed = shops.filter((_, index) => index % step === 0).map((shop) => shop.channelCode);
-					running.jikeyun.modifyShops(renamed, (shop) => ({ channelName: `${shop.channelName} (renamed)` }));
-					salesChannelCache.version++;
-					result.note = `${renamed.length} shops renamed before the run`;
-				}
-				log(`[bench:n8n] ${records} × ${result.label} (${result.settings}) …`);
-				result.floor = { jikeyunMs: 0, kingdeeMs: 0, totalMs: 0, pages: 0, kingdeeCalls: 0, rowsSaved: 0, sessions: 0, requestsPerSecond: rpsOf[scenario] ?? 0 };
-				await measuredExecute(instance, workflowOf[scenario], running, timeoutMs, result);
-				const verified = verifyCustomers(running, records);
-				result.verified = { mirrored: verified.mirrored, customers: verified.customers, problems: verified.problems };
-				result.status = verified.ok ? 'ok' : 'failed';
-				if (!verified.ok) failures++;
-				result.netMs = result.wallMs - startupMs;
-				if (result.floor && result.floor.totalMs > 0) result.netOverFloor = result.netMs / result.floor.totalMs;
-				result.recordsPerSecond = result.netMs > 0 ? (records * 1000) / result.netMs : undefined;
-				result.cpuUsPerRecordVsEmpty = ((result.cpuTreeS - startupCpuS) * 1e6) / records;
-				result.cpuUsPerRecordApiWindow = (result.cpuApiWindowS * 1e6) / records;
-				const exitText = result.exitCode === 0 ? '' : `n8n exit ${result.exitCode ?? '-'}${result.exitSignal ? ` (${result.exitSignal})` : ''}`;
-				const dataText = verified.ok ? '' : `saved ${verified.mirrored} of ${records} correctly, ${verified.customers} customers: ${verified.problems.join('; ')}`;
-				// The emulators run in this process: when they burn CPU (their own O(N) scans at big sizes) they answer late.
-				const busyText =
-					result.emulatorCpuS * 1000 > 0.1 * Math.max(result.netMs, 1)
-						? `emulators busy ${result.emulatorCpuS.toFixed(1)} s CPU (their own scans): time figures are upper bounds`
-						: '';
-				result.note = [result.note, exitText, dataText, busyText, rpsOf[scenario] === undefined ? 'pacing default unknown: floor assumes none' : '']
-					.filter(Boolean)
-					.join('; ');
-				log(
-					`[bench:n8n]   ${result.status}: wall ${(result.wallMs / 1000).toFixed(1)} s, net ${(result.netMs / 1000).toFixed(1)} s, floor ${((result.floor?.totalMs ?? 0) / 1000).toFixed(1)} s` +
-						`${result.note ? ` — ${result.note}` : ''}`,
-				);
-				if (result.stderrTail && result.status !== 'ok') log(result.stderrTail);
-			}
-		} finally {
-			await Promise.allSettled([running.jikeyun.close(), running.kingdee.close()]);
+/** CPU per extra record between two sizes: constant costs (start-up, loading node code, the first calls) cancel. */
+function marginalCpu(runs: RunResult[]) {
+	const nodeCpuS = (r: RunResult) => (r.phases.read?.cpuS ?? 0) + (r.phases.save?.cpuS ?? 0);
+	const marginal: Array<{ scenario: ScenarioId; from: number; to: number; nodeUs: number; betweenUs: number; apiWindowUs: number; wholeCommandUs: number }> = [];
+	for (const scenario of ['sample', 'rerun', 'tuned', 'stock'] as const) {
+		const ok = runs.filter((r) => r.scenario === scenario && r.status === 'ok').sort((a, b) => a.records - b.records);
+		for (let i = 1; i < ok.length; i++) {
+			const [a, b] = [ok[i - 1], ok[i]];
+			if (b.records === a.records) continue;
+			const per = (x: number, y: number) => ((y - x) * 1e6) / (b.records - a.records);
+			marginal.push({
+				scenario,
+				from: a.records,
+				to: b.records,
+				nodeUs: per(nodeCpuS(a), nodeCpuS(b)),
+				betweenUs: per(a.phases.between?.cpuS ?? 0, b.phases.between?.cpuS ?? 0),
+				apiWindowUs: per(a.cpuApiWindowS, b.cpuApiWindowS),
+				wholeCommandUs: per(a.cpuTreeS, b.cpuTreeS),
+			});
 		}
 	}
-	await stopAllN8nProcesses();
-	const totalMs = Date.now() - startedAt;
+	return marginal;
+}
 
-	// ---- Report -----------------------------------------------------------------------------------------------
+function printReport(context: ReportContext): void {
+	const { options, machine, runtime, calibration, startupMs, emptySummary, results } = context;
+	const totalMs = Date.now() - context.startedAt;
+	if (context.interrupted) console.log(`\nINTERRUPTED (${context.interrupted}): the report covers the runs that finished.`);
 	console.log(
 		`\nMachine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, harness Node ${machine.node}, ${machine.platform}; ` +
 			`n8n 2.40.7 under Node 24 from ${runtime.cacheRoot}`,
@@ -941,7 +855,7 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 		const run = runs.find((r) => r.scenario === scenario);
 		if (run) console.log(`  ${SCENARIO_LABELS[scenario].padEnd(30)} ${run.settings}`);
 	}
-	const done = (r: RunResult) => r.status !== 'skipped';
+	const done = (r: RunResult) => r.status === 'ok' || r.status === 'failed';
 	const phaseMs = (r: RunResult, name: 'read' | 'between' | 'save') => (r.phases[name] ? fixed(r.phases[name].ms / 1000) : '-');
 	const phaseUs = (r: RunResult, name: 'read' | 'between' | 'save') =>
 		r.phases[name] ? fixed((r.phases[name].cpuS * 1e6) / r.records, 0) : '-';
@@ -968,7 +882,7 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 	);
 	printTable(
 		'Memory (MB peak RSS: VmHWM, and the highest RSS sampled while the APIs were called) and CPU of n8n main + task runner (µs per record)',
-		['records', 'workflow', 'main', 'main in API window', 'task runner', 'CPU s', 'µs/rec vs empty', 'µs/rec API window', 'read', 'between', 'save', 'emulators CPU s'],
+		['records', 'workflow', 'main', 'main in API window', 'task runner', 'CPU s', 'µs/rec vs empty', 'µs/rec API window', 'read', 'between', 'save', 'emulators CPU s', 'others CPU s'],
 		[emptySummary, ...runs].map((r) => {
 			const measured = done(r) && r.scenario !== 'empty';
 			return [
@@ -984,6 +898,7 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 				measured ? phaseUs(r, 'between') : '-',
 				measured ? phaseUs(r, 'save') : '-',
 				done(r) ? fixed(r.emulatorCpuS, 1) : '-',
+				done(r) ? fixed(r.otherCpuS, 1) : '-',
 			];
 		}),
 	);
@@ -1053,25 +968,7 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 			run.records >= 10_000 ? us <= 50 : 'info',
 		);
 	}
-	// CPU per extra record between two sizes: constant costs (start-up, loading node code, the first calls) cancel.
-	const marginal: Array<{ scenario: ScenarioId; from: number; to: number; nodeUs: number; betweenUs: number; apiWindowUs: number; wholeCommandUs: number }> = [];
-	for (const scenario of ['sample', 'rerun', 'tuned', 'stock'] as const) {
-		const ok = runs.filter((r) => r.scenario === scenario && r.status === 'ok').sort((a, b) => a.records - b.records);
-		for (let i = 1; i < ok.length; i++) {
-			const [a, b] = [ok[i - 1], ok[i]];
-			if (b.records === a.records) continue;
-			const per = (x: number, y: number) => ((y - x) * 1e6) / (b.records - a.records);
-			marginal.push({
-				scenario,
-				from: a.records,
-				to: b.records,
-				nodeUs: per(nodeCpuS(a), nodeCpuS(b)),
-				betweenUs: per(a.phases.between?.cpuS ?? 0, b.phases.between?.cpuS ?? 0),
-				apiWindowUs: per(a.cpuApiWindowS, b.cpuApiWindowS),
-				wholeCommandUs: per(a.cpuTreeS, b.cpuTreeS),
-			});
-		}
-	}
+	const marginal = marginalCpu(runs);
 	for (const m of marginal) {
 		const text = `node CPU ≤ 50 µs/record, marginal ${grouped(m.from)} → ${grouped(m.to)} (${SCENARIO_LABELS[m.scenario]})`;
 		const measured =
@@ -1081,8 +978,16 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 	}
 	console.log(`\nTotal benchmark time: ${(totalMs / 60_000).toFixed(1)} min`);
 
+}
+
+function writeJsonReport(context: ReportContext, partial: boolean): void {
+	const { options, machine, runtime, calibration, startupMs, startupCpuS, emptyRuns, nodeDefaults, results } = context;
+	const totalMs = Date.now() - context.startedAt;
+	const marginal = marginalCpu(results.filter((r) => r.scenario !== 'empty'));
 	if (options.jsonFile) {
 		const report = {
+			partial,
+			interrupted: context.interrupted,
 			machine,
 			n8n: { version: '2.40.7', env: PRODUCTION_ENV, runtime: runtime.cacheRoot },
 			latencyModel: N8N_LATENCY_MODEL,
@@ -1097,8 +1002,186 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 			results,
 		};
 		fs.writeFileSync(path.resolve(options.jsonFile), `${JSON.stringify(report, null, 2)}\n`);
-		console.log(`Results written to ${path.resolve(options.jsonFile)}`);
+		if (!partial) console.log(`Results written to ${path.resolve(options.jsonFile)}`);
 	}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const log = (line: string) => console.error(line);
+
+export async function runBenchN8n(argv: string[]): Promise<number> {
+	const options = parseBenchN8nArguments(argv);
+	const machine = machineInfo();
+	const startedAt = Date.now();
+	salesChannelCache.enabled = options.emulatorCache;
+	installSalesChannelCache();
+
+	log(`[bench:n8n] sizes ${options.sizes.join(', ')}; workflows ${options.scenarios.join(', ')}`);
+	const runtime = await ensureN8n({ log });
+	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jk-bench-n8n-'));
+	if (options.build) {
+		log('[bench:n8n] npm run build (the package as it is in the working tree) …');
+		const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+		if (build.status !== 0) throw new Error(`npm run build failed (exit ${build.status}):\n${build.stdout}\n${build.stderr}`);
+	}
+	const tarball = packPackage(workDir, log);
+	const nodeDefaults = await readNodeDefaults();
+	const instance = createN8nInstance({ runtime, userFolder: path.join(workDir, 'n8n-user'), tarball, log, extraEnv: PRODUCTION_ENV });
+
+	// Fixed ports, so the credentials and the stock workflow imported once stay valid across emulator restarts.
+	const jikeyunPort = await freePort();
+	const kingdeePort = await freePort();
+	const emulators: Emulators = { jikeyun: await startJikeyun(jikeyunPort, 10), kingdee: await startKingdee(kingdeePort) };
+
+	const sample = readWorkflow(SYNC_WORKFLOW_FILE);
+	const sampleSettings = packageSettings(sample, nodeDefaults);
+	const tuned = tunedWorkflow(sample);
+	const tunedSettings = packageSettings(tuned, nodeDefaults);
+	const stock = stockWorkflow(sample, emulators);
+	const refs = credentialReferences(sample);
+	await importCredentials(instance, [
+		...(refs.jikeyunApi ? [{ ...refs.jikeyunApi, type: 'jikeyunApi', data: jikeyunCredentialData(emulators.jikeyun) }] : []),
+		...(refs.kingdeeApi ? [{ ...refs.kingdeeApi, type: 'kingdeeApi', data: kingdeeCredentialData(emulators.kingdee, 'password') }] : []),
+	]);
+	await importWorkflow(instance, SYNC_WORKFLOW_FILE);
+	await importWorkflow(instance, tuned);
+	await importWorkflow(instance, stock.workflow);
+	await importWorkflow(instance, EMPTY_WORKFLOW);
+	await emulators.jikeyun.close();
+	await emulators.kingdee.close();
+
+	const calibration = await timerCalibration();
+	const results: RunResult[] = [];
+	let failures = 0;
+	// Filled in as the run goes, so a signal can report what finished.
+	const state: { current?: Emulators; context?: ReportContext } = {};
+	// Ctrl-C or a kill: stop n8n, report what finished (and write the JSON), then exit.
+	const onSignal = (signal: NodeJS.Signals) => {
+		void (async () => {
+			log(`\n[bench:n8n] ${signal}: stopping n8n and the emulators; reporting the runs that finished`);
+			await stopAllN8nProcesses(2000);
+			await Promise.allSettled([state.current?.jikeyun.close(), state.current?.kingdee.close()]);
+			if (state.context) {
+				state.context.interrupted = signal;
+				printReport(state.context);
+				writeJsonReport(state.context, true);
+			}
+			process.exit(signal === 'SIGINT' ? 130 : 143);
+		})();
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+
+	// n8n start-up: the empty workflow, a few times; the median is subtracted from every run.
+	const emptyRuns: RunResult[] = [];
+	for (let i = 0; i < EMPTY_RUNS; i++) {
+		const run = emptyRunResult(0, 'empty', 'manual trigger only');
+		await measuredExecute(instance, EMPTY_WORKFLOW.id, undefined, 5 * 60_000, run);
+		run.status = run.exitCode === 0 ? 'ok' : 'failed';
+		log(`[bench:n8n] empty workflow run ${i + 1}: ${(run.wallMs / 1000).toFixed(2)} s, exit ${run.exitCode ?? run.exitSignal}`);
+		emptyRuns.push(run);
+	}
+	const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+	const startupMs = median(emptyRuns.map((r) => r.wallMs));
+	const startupCpuS = median(emptyRuns.map((r) => r.cpuTreeS));
+	const emptySummary = { ...emptyRuns[0], wallMs: startupMs, cpuTreeS: startupCpuS, mainPeakRssMb: median(emptyRuns.map((r) => r.mainPeakRssMb)), runnerPeakRssMb: median(emptyRuns.map((r) => r.runnerPeakRssMb)), note: `median of ${EMPTY_RUNS}: ${emptyRuns.map((r) => (r.wallMs / 1000).toFixed(2)).join(', ')} s` };
+	results.push(emptySummary);
+	const context: ReportContext = { options, machine, runtime, calibration, nodeDefaults, startedAt, startupMs, startupCpuS, emptyRuns, emptySummary, results };
+	state.context = context;
+
+	for (const records of options.sizes) {
+		const timeoutMs = (options.timeoutMinutes ?? 30 + (records * 0.04) / 60) * 60_000;
+		log(`\n[bench:n8n] ${records.toLocaleString('en-US')} records: seeding the Jikeyun emulator …`);
+		const running: Emulators = { jikeyun: await startJikeyun(jikeyunPort, records), kingdee: await startKingdee(kingdeePort) };
+		state.current = running;
+		const settingsOf: Record<ScenarioId, string> = {
+			sample: sampleSettings.text,
+			rerun: sampleSettings.text,
+			renamed: sampleSettings.text,
+			tuned: tunedSettings.text,
+			stock: stock.settings.text,
+		};
+		const rpsOf: Record<ScenarioId, number | undefined> = {
+			sample: sampleSettings.requestsPerSecond,
+			rerun: sampleSettings.requestsPerSecond,
+			renamed: sampleSettings.requestsPerSecond,
+			tuned: tunedSettings.requestsPerSecond,
+			stock: 0,
+		};
+		const workflowOf: Record<ScenarioId, string> = {
+			sample: sample.id,
+			rerun: sample.id,
+			renamed: sample.id,
+			tuned: tuned.id,
+			stock: stock.workflow.id,
+		};
+		try {
+			for (const scenario of options.scenarios) {
+				const result = emptyRunResult(records, scenario, settingsOf[scenario]);
+				results.push(result);
+				if (scenario === 'stock' && options.skipStockAbove !== undefined && records > options.skipStockAbove) {
+					result.note = `skipped: --skip-stock-above ${options.skipStockAbove} (the stock workflow loops in batches of 20 through n8n's engine and is slow at this size)`;
+					log(`[bench:n8n] ${result.label}: ${result.note}`);
+					continue;
+				}
+				if (scenario === 'tuned' || scenario === 'stock') {
+					// A fresh, empty Kingdee for every first sync.
+					await running.kingdee.close();
+					running.kingdee = await startKingdee(kingdeePort);
+				}
+				if (scenario === 'renamed') {
+					const shops = running.jikeyun.listShops();
+					const step = Math.round(1 / RENAMED_SHARE);
+					const renamed = shops.filter((_, index) => index % step === 0).map((shop) => shop.channelCode);
+					running.jikeyun.modifyShops(renamed, (shop) => ({ channelName: `${shop.channelName} (renamed)` }));
+					salesChannelCache.version++;
+					result.note = `${renamed.length} shops renamed before the run`;
+				}
+				log(`[bench:n8n] ${records} × ${result.label} (${result.settings}) …`);
+				result.status = 'interrupted'; // until it finishes
+				result.floor = { jikeyunMs: 0, kingdeeMs: 0, totalMs: 0, pages: 0, kingdeeCalls: 0, rowsSaved: 0, sessions: 0, requestsPerSecond: rpsOf[scenario] ?? 0 };
+				await measuredExecute(instance, workflowOf[scenario], running, timeoutMs, result);
+				const verified = verifyCustomers(running, records);
+				result.verified = { mirrored: verified.mirrored, customers: verified.customers, problems: verified.problems };
+				result.status = verified.ok ? 'ok' : 'failed';
+				if (!verified.ok) failures++;
+				result.netMs = result.wallMs - startupMs;
+				if (result.floor && result.floor.totalMs > 0) result.netOverFloor = result.netMs / result.floor.totalMs;
+				result.recordsPerSecond = result.netMs > 0 ? (records * 1000) / result.netMs : undefined;
+				result.cpuUsPerRecordVsEmpty = ((result.cpuTreeS - startupCpuS) * 1e6) / records;
+				result.cpuUsPerRecordApiWindow = (result.cpuApiWindowS * 1e6) / records;
+				const exitText = result.exitCode === 0 ? '' : `n8n exit ${result.exitCode ?? '-'}${result.exitSignal ? ` (${result.exitSignal})` : ''}`;
+				const dataText = verified.ok ? '' : `saved ${verified.mirrored} of ${records} correctly, ${verified.customers} customers: ${verified.problems.join('; ')}`;
+				// The emulators run in this process: when they burn CPU (their own O(N) scans at big sizes) they answer late.
+				const busyText =
+					result.emulatorCpuS > 2 && result.emulatorCpuS * 1000 > 0.1 * Math.max(result.netMs, 1)
+						? `emulators busy ${result.emulatorCpuS.toFixed(1)} s CPU (their own scans): time figures are upper bounds`
+						: '';
+				const otherText =
+					result.otherCpuS > Math.max(2, 0.05 * (result.wallMs / 1000) * os.cpus().length)
+						? `other processes on this machine used ${result.otherCpuS.toFixed(1)} s CPU during the run: disturbed`
+						: '';
+				result.note = [result.note, exitText, dataText, busyText, otherText, rpsOf[scenario] === undefined ? 'pacing default unknown: floor assumes none' : '']
+					.filter(Boolean)
+					.join('; ');
+				log(
+					`[bench:n8n]   ${result.status}: wall ${(result.wallMs / 1000).toFixed(1)} s, net ${(result.netMs / 1000).toFixed(1)} s, floor ${((result.floor?.totalMs ?? 0) / 1000).toFixed(1)} s` +
+						`${result.note ? ` — ${result.note}` : ''}`,
+				);
+				if (result.stderrTail && result.status !== 'ok') log(result.stderrTail);
+				writeJsonReport(context, true);
+			}
+		} finally {
+			await Promise.allSettled([running.jikeyun.close(), running.kingdee.close()]);
+		}
+	}
+	await stopAllN8nProcesses();
+	process.off('SIGINT', onSignal);
+	process.off('SIGTERM', onSignal);
+
+	printReport(context);
+	writeJsonReport(context, false);
 	if (options.keep) console.log(`n8n user folder kept: ${instance.userFolder}`);
 	else fs.rmSync(workDir, { recursive: true, force: true });
 	return failures > 0 ? 1 : 0;
