@@ -30,7 +30,7 @@ export function modelReader(
 	return (itemIndex) => readModel(context, items, itemIndex, source(itemIndex), modelField(itemIndex));
 }
 
-/** The Model package of item `itemIndex` (a deep copy), or a NodeOperationError saying what is wrong. */
+/** The Model package of item `itemIndex` (a copy), or a NodeOperationError saying what is wrong. */
 function readModel(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -70,7 +70,8 @@ function readModel(
 	if (Object.keys(value).length === 0) {
 		return new NodeOperationError(context.getNode(), `Item ${itemIndex}: the Model from ${where} is empty`, { itemIndex });
 	}
-	return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+	// A shallow copy: the save pipeline adds keys (the internal id) but never changes nested values.
+	return { ...value };
 }
 
 /**
