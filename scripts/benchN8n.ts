@@ -864,8 +864,8 @@ function printReport(context: ReportContext): void {
 	const phaseUs = (r: RunResult, name: 'read' | 'between' | 'save') =>
 		r.phases[name] ? fixed((r.phases[name].cpuS * 1e6) / r.records, 0) : '-';
 	printTable(
-		'Time (s) and API calls. read = first to last Jikeyun call; between = no API calls (Set node, nodes preparing and emitting items); save = Kingdee calls after the read',
-		['records', 'workflow', 'status', 'wall', 'net', 'floor', 'net/floor', 'records/s', 'read', 'floor', 'between', 'save', 'floor', 'Jikeyun', 'Kingdee calls'],
+		'Time (s) and API calls. to 1st call = n8n start-up; read = first to last Jikeyun call; between = no API calls (Set node, nodes preparing and emitting items); save = Kingdee calls after the read; after last call = until `n8n execute` exits',
+		['records', 'workflow', 'status', 'wall', 'net', 'floor', 'net/floor', 'records/s', 'to 1st call', 'read', 'floor', 'between', 'save', 'floor', 'after last call', 'Jikeyun', 'Kingdee calls'],
 		runs.map((r) => [
 			grouped(r.records),
 			r.label,
@@ -875,11 +875,13 @@ function printReport(context: ReportContext): void {
 			done(r) && r.floor ? fixed(r.floor.totalMs / 1000) : '-',
 			r.netOverFloor !== undefined ? fixed(r.netOverFloor, 2) : '-',
 			grouped(r.recordsPerSecond),
+			done(r) ? fixed(r.toFirstCallMs / 1000) : '-',
 			phaseMs(r, 'read'),
 			done(r) && r.floor ? fixed(r.floor.jikeyunMs / 1000) : '-',
 			phaseMs(r, 'between'),
 			phaseMs(r, 'save'),
 			done(r) && r.floor ? fixed(r.floor.kingdeeMs / 1000) : '-',
+			done(r) ? fixed(r.afterLastCallMs / 1000) : '-',
 			done(r) ? String(r.jikeyunCalls) : '-',
 			done(r) ? `${r.kingdeeCalls.total} (${callsText(r.kingdeeCalls)}; ${r.floor?.sessions ?? 0} session(s))` : '-',
 		]),
@@ -1024,6 +1026,25 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 	log(`[bench:n8n] sizes ${options.sizes.join(', ')}; workflows ${options.scenarios.join(', ')}`);
 	const runtime = await ensureN8n({ log });
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jk-bench-n8n-'));
+	// Filled in as the run goes, so a signal can report what finished.
+	const state: { current?: Emulators; context?: ReportContext } = {};
+	// Ctrl-C or a kill: stop n8n, report what finished (and write the JSON), then exit.
+	const onSignal = (signal: NodeJS.Signals) => {
+		void (async () => {
+			log(`\n[bench:n8n] ${signal}: stopping n8n and the emulators; reporting the runs that finished`);
+			await stopAllN8nProcesses(2000);
+			await Promise.allSettled([state.current?.jikeyun.close(), state.current?.kingdee.close()]);
+			if (state.context) {
+				state.context.interrupted = signal;
+				printReport(state.context);
+				writeJsonReport(state.context, true);
+			}
+			if (!options.keep) fs.rmSync(workDir, { recursive: true, force: true });
+			process.exit(signal === 'SIGINT' ? 130 : 143);
+		})();
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
 	if (options.build) {
 		log('[bench:n8n] npm run build (the package as it is in the working tree) …');
 		const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -1058,24 +1079,6 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 	const calibration = await timerCalibration();
 	const results: RunResult[] = [];
 	let failures = 0;
-	// Filled in as the run goes, so a signal can report what finished.
-	const state: { current?: Emulators; context?: ReportContext } = {};
-	// Ctrl-C or a kill: stop n8n, report what finished (and write the JSON), then exit.
-	const onSignal = (signal: NodeJS.Signals) => {
-		void (async () => {
-			log(`\n[bench:n8n] ${signal}: stopping n8n and the emulators; reporting the runs that finished`);
-			await stopAllN8nProcesses(2000);
-			await Promise.allSettled([state.current?.jikeyun.close(), state.current?.kingdee.close()]);
-			if (state.context) {
-				state.context.interrupted = signal;
-				printReport(state.context);
-				writeJsonReport(state.context, true);
-			}
-			process.exit(signal === 'SIGINT' ? 130 : 143);
-		})();
-	};
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
 
 	// n8n start-up: the empty workflow, a few times; the median is subtracted from every run.
 	const emptyRuns: RunResult[] = [];
