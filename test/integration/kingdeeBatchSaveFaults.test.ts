@@ -255,6 +255,14 @@ describe('lost answers of BatchSave (an update of audited A1 and a create of N1 
 		expect(held('A1')).toMatchObject({ FName: 'Old one', FDocumentStatus: 'C' });
 	});
 
+	it('without upsert, creates whose answer was lost are read back (by content) and not sent twice', async () => {
+		emulator.setFaults({ writeFaults: [{ service: 'BatchSave', fault: 'truncatedAfterCommit' }] });
+		const rows = await run([shop('P1', 'Plain one'), shop('P2', 'Plain two')], upsertParameters({ upsertByNumber: false }));
+		expect(rows.map((row) => row.status)).toEqual(['created', 'created']);
+		expect(writes()).toEqual(['BatchSave:P1,P2']);
+		expect(emulator.records('BD_Customer').map((record) => record.FName)).toEqual(['Plain one', 'Plain two']);
+	});
+
 	it('a lost answer that cannot be settled within Max Tries is reported unknown, never saved', async () => {
 		await seedAudited();
 		emulator.setFaults({ writeFaults: [{ service: 'BatchSave', fault: 'dropBeforeServer' }, { service: 'BatchSave', fault: 'dropBeforeServer' }] });

@@ -213,7 +213,8 @@ describe('runBatchSave with a scripted server', () => {
 		let queries = 0;
 		const server = fakeServer((_, service) => {
 			if (service === 'login') return loginOk('S');
-			if (service.endsWith('ExecuteBillQuery')) return { body: queries++ === 0 ? [] : [[11, 'A', 'A'], [13, 'C', 'A']] };
+			// Rows in FieldKeys order: FCUSTID, FNumber, FDocumentStatus, FName.
+			if (service.endsWith('ExecuteBillQuery')) return { body: queries++ === 0 ? [] : [[11, 'A', 'A', 'A'], [13, 'C', 'A', 'C']] };
 			saves++;
 			if (saves === 1) return timeout();
 			return { body: status({ SuccessEntitys: [{ Id: 12, Number: 'B', DIndex: 0 }] }) };
@@ -224,6 +225,8 @@ describe('runBatchSave with a scripted server', () => {
 		expect(bodyOf(saveRequests[1]).Model).toEqual([{ FNumber: 'B', FName: 'B' }]);
 		const lookups = server.requests.filter((r) => r.service.endsWith('ExecuteBillQuery')).map((r) => bodyOf(r, 0));
 		expect(lookups.map((query) => query.FilterString)).toEqual(["FNumber IN ('A','B','C')", "FNumber IN ('A','B','C')"]);
+		// Without upsert the read-back still reads the fields sent, to prove content rather than existence.
+		expect(lookups[1].FieldKeys).toBe('FCUSTID,FNumber,FDocumentStatus,FName');
 	});
 
 	it('upsert: one lookup reading the sent fields, only the audited record that changes is un-audited, unchanged ones are not sent', async () => {

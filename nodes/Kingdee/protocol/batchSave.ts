@@ -444,9 +444,14 @@ export async function runBatchSave(
 	const candidates = models.map((_, index) => index).filter((index) => outcomes[index] === undefined);
 
 	// Plan.
-	const { keys: readKeys, overLimit } = settings.upsertByNumber
-		? readKeysForPackages(candidates.map((index) => models[index]), settings.primaryKeyField, settings.numberField, 3)
-		: { keys: [], overLimit: new Set<string>() };
+	// Read in every mode: without upsert the values are not compared in the plan, but a read-back after an
+	// unclear answer must still prove content, not just that the number exists.
+	const { keys: readKeys, overLimit } = readKeysForPackages(
+		candidates.map((index) => models[index]),
+		settings.primaryKeyField,
+		settings.numberField,
+		3,
+	);
 	const lookupNumbers = candidates.map((index) => numbers[index]).filter((number): number is string => number !== undefined);
 	const unreadable = new Map<string, string>();
 	for (const key of overLimit) unreadable.set(key, 'more fields than one query may read (30 columns); not compared');
