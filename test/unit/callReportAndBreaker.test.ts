@@ -1,0 +1,84 @@
+import { CallReport, type CallRecord } from '../../nodes/common/callReport';
+import { CircuitBreaker, isUnreachableError } from '../../nodes/common/circuitBreaker';
+
+const call = (overrides: Partial<CallRecord>): CallRecord => ({
+	system: 'jikeyun',
+	call: 'erp.sales.get',
+	attempt: 1,
+	startedAt: 1_000,
+	durationMs: 100,
+	outcome: 'ok',
+	...overrides,
+});
+
+describe('CallReport', () => {
+	test('counts calls, retries, throttles, re-logins and time from first start to last end', () => {
+		const seen: CallRecord[] = [];
+		const report = new CallReport({ keepCalls: false, onCall: (entry) => seen.push(entry) });
+		report.record(call({ part: 'page 1' }));
+		report.record(call({ part: 'page 2', attempt: 1, outcome: 'throttled', startedAt: 1_200, code: '0859999999' }));
+		report.record(call({ part: 'page 2', attempt: 2, startedAt: 1_500, durationMs: 300 }));
+		report.record(call({ system: 'kingdee', call: 'Login', relogin: true, startedAt: 1_900, durationMs: 50 }));
+		const summary = report.summary();
+		expect(summary).toEqual({
+			calls: 4,
+			retries: 1,
+			throttled: 1,
+			failed: 0,
+			unknown: 0,
+			skipped: 0,
+			relogins: 1,
+			callTimeMs: 550,
+			wallTimeMs: 950,
+			byCall: { 'erp.sales.get': 3, Login: 1 },
+		});
+		expect(seen).toHaveLength(4);
+		expect(report.calls()).toEqual({ calls: [], omitted: 0 });
+		expect(report.summaryLine('Jikeyun')).toBe('Jikeyun: 4 API calls (1 retry, 1 throttled, 1 re-login), 0.9 s from first to last');
+	});
+
+	test('keeps entries up to the bound and counts the rest as omitted', () => {
+		const report = new CallReport({ keepCalls: true, maxCalls: 2 });
+		for (let i = 0; i < 5; i++) report.record(call({ part: `page ${i + 1}`, outcome: i === 4 ? 'unknown' : 'ok' }));
+		const { calls, omitted } = report.calls();
+		expect(calls.map((entry) => entry.part)).toEqual(['page 1', 'page 2']);
+		expect(omitted).toBe(3);
+		expect(report.summary().unknown).toBe(1);
+	});
+
+	test('an empty report says zero calls', () => {
+		const report = new CallReport();
+		expect(report.summary().wallTimeMs).toBe(0);
+		expect(report.summaryLine('Kingdee')).toBe('Kingdee: 0 API calls, 0.0 s from first to last');
+	});
+});
+
+describe('CircuitBreaker', () => {
+	test('stays closed until opened, then rethrows the first cause unchanged', () => {
+		const breaker = new CircuitBreaker();
+		expect(() => breaker.throwIfOpen()).not.toThrow();
+		const first = new Error('connection refused');
+		breaker.open(first, 'unreachable');
+		breaker.open(new Error('later'), 'later');
+		expect(breaker.isOpen).toBe(true);
+		expect(breaker.openedBy?.reason).toBe('unreachable');
+		let thrown: unknown;
+		try {
+			breaker.throwIfOpen();
+		} catch (error) {
+			thrown = error;
+		}
+		expect(thrown).toBe(first);
+	});
+
+	test.each([
+		[Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), true],
+		[new Error('getaddrinfo ENOTFOUND kingdee.invalid'), true],
+		[Object.assign(new Error('wrapped'), { cause: { code: 'EAI_AGAIN' } }), true],
+		[Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), false],
+		[new Error('timeout of 60000ms exceeded'), false],
+		['ECONNREFUSED as a plain string', false],
+	])('isUnreachableError(%p) is %p', (error, expected) => {
+		expect(isUnreachableError(error)).toBe(expected);
+	});
+});
