@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions */
 /**
  * What a user installs: every node has a codex file (categories, English and Chinese aliases, documentation links
  * that resolve to README sections), and the tarball carries the sample workflows and the changelog.
