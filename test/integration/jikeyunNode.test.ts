@@ -58,8 +58,8 @@ describe('Jikeyun node against the gateway emulator', () => {
 			expect(record.channelId).toBe(byCode.get(record.channelCode as string));
 		}
 		expect(outputs[0].every((item) => JSON.stringify(item.pairedItem) === '{"item":0}')).toBe(true);
-		// 1,234 rows at 200 per page: 7 requests, the last one short.
-		expect(emulator.stats().byMethod['erp.sales.get']).toBe(7);
+		// 1,234 rows at 200 per page: 7 requests, the last one short, then the same 7 again to confirm the list held still.
+		expect(emulator.stats().byMethod['erp.sales.get']).toBe(14);
 	});
 
 	it('Limit 75 returns exactly 75', async () => {
@@ -105,9 +105,9 @@ describe('Jikeyun node against the gateway emulator', () => {
 		const stats = emulator.stats();
 		expect(stats.injectedFailures).toBe(2);
 		expect(stats.throttled).toBeGreaterThan(0);
-		// The data pages plus one repeat per refused call.
+		// The data pages twice (read and confirmation) plus one repeat per refused call.
 		const pages = Math.floor(visible.length / 100) + 1;
-		expect(harness.requests.length).toBe(pages + stats.injectedFailures + stats.throttled);
+		expect(harness.requests.length).toBe(2 * pages + stats.injectedFailures + stats.throttled);
 	});
 
 	it('fails fast on a bad secret with the gateway\'s message and no retry', async () => {
@@ -183,7 +183,7 @@ describe('Jikeyun node against the gateway emulator', () => {
 				items: [{ json: {} }, { json: {} }],
 				credentials: credentialsFor(emulator),
 			}),
-		).rejects.toThrow(/bizcontent\) is not valid JSON/);
+		).rejects.toThrow(/bizcontent\) of item 0 is not valid JSON/);
 		await expect(
 			executeNode(node, {
 				parameters: { resource: 'salesChannel', operation: 'getAll', filters: { gmtModifiedStart: 'last tuesday' }, options: fast },
