@@ -251,3 +251,45 @@ describe('Jikeyun request bytes (nock)', () => {
 		expect(sign).toBe(signJikeyunRequest(signed, secret));
 	});
 });
+
+describe('Jikeyun node call report', () => {
+	let emulator: JikeyunEmulator;
+	beforeAll(async () => {
+		emulator = await startJikeyunEmulator({ shopCount: 130, seed: 31 });
+	});
+	afterAll(async () => {
+		await emulator.close();
+	});
+
+	it('counts calls, retries and throttles in the hint; the optional report item lists every call without the secret', async () => {
+		emulator.setFaults({ throttleAbovePerSecond: 3, failNextCalls: 1 });
+		try {
+			const { outputs, harness } = await executeNode(new Jikeyun(), {
+				parameters: {
+					resource: 'salesChannel',
+					operation: 'getAll',
+					returnAll: true,
+					options: { requestsPerSecond: 0, maxRetryWaitSeconds: 1, maxTries: 20, pageSize: 50, includeCallReport: true },
+				},
+				items: [{ json: {} }, { json: {} }],
+				credentials: { jikeyunApi: jikeyunCredentialData(emulator) },
+			});
+			const stats = emulator.stats();
+			const reportItem = outputs[0][outputs[0].length - 1];
+			expect(reportItem.pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
+			const report = reportItem.json.callReport as { summary: { calls: number; retries: number; throttled: number }; calls: Array<Record<string, unknown>> };
+			expect(report.summary.calls).toBe(stats.calls);
+			expect(report.summary.throttled).toBe(stats.throttled);
+			expect(report.summary.retries).toBe(stats.throttled + stats.injectedFailures);
+			expect(report.calls).toHaveLength(stats.calls);
+			expect(report.calls[0]).toMatchObject({ system: 'jikeyun', call: 'erp.sales.get', part: 'page 0', attempt: 1 });
+			expect(harness.hints).toEqual([{ message: expect.stringContaining(`Jikeyun: ${stats.calls} API calls`), location: 'outputPane' }]);
+			expect(harness.hints[0].message).toContain(`${stats.throttled} throttled`);
+			expect(harness.debugLogs.filter((line) => line.startsWith('Jikeyun call erp.sales.get'))).toHaveLength(stats.calls);
+			const everything = JSON.stringify(outputs) + harness.hints[0].message + harness.debugLogs.join('\n');
+			expect(everything).not.toContain(DEFAULT_JIKEYUN_APP.appSecret);
+		} finally {
+			emulator.setFaults({});
+		}
+	});
+});

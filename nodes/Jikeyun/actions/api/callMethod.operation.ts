@@ -106,6 +106,7 @@ export async function execute(
 	if (!Number.isInteger(pageSize) || pageSize < 1) {
 		throw new NodeOperationError(this.getNode(), `Page Size must be a whole number of at least 1 (got ${pageSize})`, {
 			itemIndex,
+			description: `Item ${itemIndex}: set "Page Size" to the records per page the method allows (most allow 1 to 200).`,
 		});
 	}
 	const { records } = await fetchJikeyunList(client, {
