@@ -23,11 +23,16 @@ export function readBizContentParameter(
 		parsed = { text: JSON.stringify(raw ?? {}), value: raw ?? {} };
 	} else {
 		const text = raw.trim() === '' ? '{}' : raw;
+		let reason: string | undefined;
 		try {
 			parsed = { text, value: parseJsonLossless(text) };
 		} catch (error) {
+			reason = (error as Error).message;
+			parsed = { text, value: undefined };
+		}
+		if (reason !== undefined) {
 			throw new JikeyunSettingsError(
-				`${FIELD} of ${where} is not valid JSON (${(error as Error).message}): "${snippet(text)}"`,
+				`${FIELD} of ${where} is not valid JSON (${reason}): "${snippet(text)}"`,
 				`Write "${FIELD}" as JSON with quoted keys, e.g. {"pageIndex": 0, "pageSize": 50}.`,
 			);
 		}

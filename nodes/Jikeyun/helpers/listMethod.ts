@@ -72,6 +72,7 @@ export async function fetchJikeyunList(client: JikeyunClient, options: FetchList
 	const pageIndexParameter = options.pageIndexParameter || 'pageIndex';
 	const pageSizeParameter = options.pageSizeParameter || 'pageSize';
 	const idPath = (options.idPath ?? '').trim();
+	let failure: unknown;
 	try {
 		const result = await readCompleteList<unknown>({
 			pageSize,
@@ -91,10 +92,12 @@ export async function fetchJikeyunList(client: JikeyunClient, options: FetchList
 		});
 		return { records: result.records, pages: result.requests, complete: result.complete };
 	} catch (error) {
-		if (!(error instanceof PagingError)) throw error;
-		throw new JikeyunSettingsError(
-			`The ${options.method} list could not be read completely: ${error.message}`,
-			describePagingProblem(error, options, pageSize),
-		);
+		failure = error;
 	}
+	// Re-thrown outside the catch block, as in common/retry.ts; the node wraps every error.
+	if (!(failure instanceof PagingError)) throw failure;
+	throw new JikeyunSettingsError(
+		`The ${options.method} list could not be read completely: ${failure.message}`,
+		describePagingProblem(failure, options, pageSize),
+	);
 }

@@ -87,13 +87,14 @@ function parseDataText(text: string, context: AnswerContext | undefined): unknow
 	try {
 		return parseJsonLossless(text);
 	} catch {
-		throw new JikeyunApiError({
-			kind: 'permanent',
-			method: context?.method ?? 'the method',
-			part: context?.part,
-			msg: `result.data is text that is not valid JSON: ${excerpt(text)}`,
-		});
+		// Thrown below, outside the catch block (this module has no n8n imports; the node wraps errors).
 	}
+	throw new JikeyunApiError({
+		kind: 'permanent',
+		method: context?.method ?? 'the method',
+		part: context?.part,
+		msg: `result.data is text that is not valid JSON: ${excerpt(text)}`,
+	});
 }
 
 /**
