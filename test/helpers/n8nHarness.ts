@@ -71,6 +71,9 @@ export interface Harness {
 	node: INode;
 	/** Counts of preAuthentication calls per credential type. */
 	preAuthentications: Record<string, number>;
+	/** What the node passed to addExecutionHints, and its debug log lines. */
+	hints: Array<{ message: string; location?: string }>;
+	debugLogs: string[];
 }
 
 /** Reads `a.b.c` from nested parameters, as getNodeParameter does for collection fields. */
@@ -120,6 +123,8 @@ function buildContext(nodeType: INodeType, options: HarnessOptions) {
 		staticData: options.staticData ?? {},
 		node,
 		preAuthentications: {},
+		hints: [],
+		debugLogs: [],
 	};
 	const items = options.items ?? [{ json: {} }];
 	const credentials = options.credentials ?? {};
@@ -231,7 +236,8 @@ function buildContext(nodeType: INodeType, options: HarnessOptions) {
 		getTimezone: () => 'UTC',
 		getExecutionCancelSignal: () => undefined,
 		getWorkflow: () => ({ id: 'harnessWorkflow01', name: 'Harness', active: true }),
-		logger: { debug() {}, info() {}, warn() {}, error() {} },
+		logger: { debug: (message: string) => harness.debugLogs.push(message), info() {}, warn() {}, error() {} },
+		addExecutionHints: (...hints: Array<{ message: string; location?: string }>) => harness.hints.push(...hints),
 		helpers,
 	};
 	return { context, harness };
