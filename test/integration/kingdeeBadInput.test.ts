@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-hardcoded-secrets */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /**
  * Bad-input catalogue, Kingdee part (issue 8): each case runs the real node against the emulator (or, for server
  * replies the emulator never gives, a tiny loopback server) and asserts that the message names the item, the field

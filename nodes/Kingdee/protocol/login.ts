@@ -177,7 +177,7 @@ export function credentialProblem(credentials: Partial<KingdeeCredentialValues>)
 		return 'The Kingdee credential has no Server URL: enter the address of the Kingdee server with its virtual directory, e.g. https://erp.example.com/k3cloud/';
 	}
 	if (!/^https?:\/\//i.test(serverUrl)) {
-		return `The Kingdee credential's Server URL "${serverUrl}" does not start with http:// or https://: enter the full address, e.g. https://${serverUrl.replace(/^[a-z]*:?\/*/i, '')}`;
+		return `The Kingdee credential's Server URL "${serverUrl}" does not start with http:// or https://: enter the full address, e.g. https://${serverUrl.replace(/^[a-z][a-z0-9+.-]*:\/\/|^\/+/i, '')}`;
 	}
 	try {
 		new URL(serverUrl);
