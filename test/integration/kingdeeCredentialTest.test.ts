@@ -62,12 +62,12 @@ describe('the credential test requires a Kingdee answer', () => {
 
 describe('the credential test names an empty field or a Server URL without scheme, without sending anything', () => {
 	it.each([
-		['password', 'acctId', /no Account ID \(账套ID\)/],
-		['password', 'username', /no Username/],
-		['password', 'password', /no Password/],
-		['appSecret', 'appId', /no App ID/],
-		['sign', 'appSecret', /no App Secret/],
-		['signedHeaders', 'appSecret', /no App Secret/],
+		['password', 'acctId', /no Account ID \(账套ID\) \(authentication "password"\): enter the data-center id/],
+		['password', 'username', /no Username \(authentication "password"\): enter the Kingdee user/],
+		['password', 'password', /no Password \(authentication "password"\): enter the password/],
+		['appSecret', 'appId', /no App ID \(authentication "appSecret"\): copy it from 第三方系统登录授权/],
+		['sign', 'appSecret', /no App Secret \(authentication "sign"\): copy it from 第三方系统登录授权/],
+		['signedHeaders', 'appSecret', /no App Secret \(authentication "signedHeaders"\): copy it from 第三方系统登录授权/],
 	] as Array<[KingdeeAuthType, string, RegExp]>)('%s mode, empty %s', async (authType, field, expected) => {
 		const before = emulator.stats().calls;
 		const result = await testCredential('kingdeeApi', credential(authType, { [field]: '' }));
