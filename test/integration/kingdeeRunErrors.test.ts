@@ -11,6 +11,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
+import { errorText } from '../helpers/errorText';
 import { executeNode, type Harness } from '../helpers/n8nHarness';
 
 const account = DEFAULT_KINGDEE_ACCOUNT;
@@ -75,20 +76,6 @@ async function run(
 const errorsOf = (items: INodeExecutionData[]) => items.filter((item) => item.json.error !== undefined);
 /** The message without its "Item N: " prefix (which differs per row by design). */
 const withoutItem = (message: unknown) => String(message).replace(/^Item \d+: /, '');
-
-/** Everything a user could see of an error: message, description, context, cause and its whole JSON. */
-function errorText(error: unknown): string {
-	const seen = new WeakSet<object>();
-	const json = JSON.stringify(error, function (_key, value: unknown) {
-		if (value && typeof value === 'object') {
-			if (seen.has(value)) return undefined;
-			seen.add(value);
-		}
-		return value;
-	});
-	const e = error as { message?: string; description?: string; stack?: string; context?: unknown; cause?: unknown };
-	return [e?.message, e?.description, e?.stack, JSON.stringify(e?.context ?? {}), JSON.stringify(e?.cause ?? {}), json].join('\n');
-}
 
 describe('a failed login: every row "not sent: login failed (reason)", nothing written', () => {
 	it.each([
