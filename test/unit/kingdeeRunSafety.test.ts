@@ -2,6 +2,7 @@
  * The pure parts of issue 8 on the Kingdee side, with an injected `send` and clock: session-id redaction, the
  * credential check, login failures that are "not sent", the run's circuit breaker and the call-report sink.
  */
+import { DEFAULT_KINGDEE_ACCOUNT } from '../../emulators/kingdee/server';
 import type { CallRecord } from '../../nodes/common/callReport';
 import { CircuitBreaker } from '../../nodes/common/circuitBreaker';
 import { redactSessionIds } from '../../nodes/common/redact';
@@ -36,8 +37,8 @@ describe('credentialProblem', () => {
 		authType: 'password' as const,
 		username: 'webapi',
 		password: 'pw-1234',
-		appId: '204399_72epSbtEQMC92Vwt2d3LRa9LRqSc1tqJ',
-		appSecret: 'fb7d46647ac346dbb5fcd45b65512a45',
+		appId: DEFAULT_KINGDEE_ACCOUNT.appId,
+		appSecret: DEFAULT_KINGDEE_ACCOUNT.appSecret,
 	};
 	it('accepts a complete credential of every mode', () => {
 		for (const authType of ['password', 'appSecret', 'sign', 'signedHeaders'] as const) {
