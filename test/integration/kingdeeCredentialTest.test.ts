@@ -55,6 +55,11 @@ describe('the credential test requires a Kingdee answer', () => {
 		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(NOT_KINGDEE) });
 	});
 
+	it('a Kingdee login answer sent as text/plain still counts as Kingdee JSON (no false alarm)', async () => {
+		const serverUrl = await staticServer('text/plain; charset=utf-8', JSON.stringify({ LoginResultType: 1, Message: null, KDSVCSessionId: null }));
+		expect(await testCredential('kingdeeApi', credential('password', { serverUrl }))).toEqual({ status: 'OK', message: 'Connection successful!' });
+	});
+
 	it.each(MODES)('%s: the emulator (a Kingdee WebAPI) with good values is OK', async (authType) => {
 		expect(await testCredential('kingdeeApi', credential(authType))).toEqual({ status: 'OK', message: 'Connection successful!' });
 	});
