@@ -285,8 +285,8 @@ describe('Jikeyun node call report', () => {
 			expect(report.calls[0]).toMatchObject({ system: 'jikeyun', call: 'erp.sales.get', part: 'page 0', attempt: 1 });
 			expect(harness.hints).toEqual([{ message: expect.stringContaining(`Jikeyun: ${stats.calls} API calls`), location: 'outputPane' }]);
 			expect(harness.hints[0].message).toContain(`${stats.throttled} throttled`);
-			expect(harness.debugLogs.filter((line) => line.startsWith('Jikeyun call erp.sales.get'))).toHaveLength(stats.calls);
-			const everything = JSON.stringify(outputs) + harness.hints[0].message + harness.debugLogs.join('\n');
+			expect(harness.logs.filter((line) => line.startsWith('debug Jikeyun call erp.sales.get'))).toHaveLength(stats.calls);
+			const everything = JSON.stringify(outputs) + harness.hints[0].message + harness.logs.join('\n');
 			expect(everything).not.toContain(DEFAULT_JIKEYUN_APP.appSecret);
 		} finally {
 			emulator.setFaults({});
