@@ -98,7 +98,7 @@ export class JikeyunApi implements ICredentialType {
 		},
 		rules: [
 			// n8n's rules can only compare a key with a value, so "not the gateway" is "no subCode": the
-			// envelope always carries one ("" on success, reference jikeyun §3.1); an HTML page (HTTP 200)
+			// envelope always carries one ("" on success, docs/jikeyun-open-api.md#envelope-and-success-rule); an HTML page (HTTP 200)
 			// or any other JSON has none. get() of a missing key is undefined.
 			{
 				type: 'responseSuccessBody',

@@ -17,7 +17,7 @@ import {
 
 const APP_MODES = ['appSecret', 'sign', 'signedHeaders'];
 
-/** LoginResultType values that mean "not logged in" (reference §2.2), in words; -5 counts as allowed. */
+/** LoginResultType values that mean "not logged in" (docs/kingdee-webapi.md#login-result), in words; -5 counts as allowed. */
 const LOGIN_FAILURE_RULES: IAuthenticateRuleResponseSuccessBody[] = [
 	{ value: 0, message: 'Wrong username or password (用户或密码错误, LoginResultType 0). Check Username, Password and Account ID.' },
 	{

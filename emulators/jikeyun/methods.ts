@@ -18,13 +18,13 @@ export class BusinessError extends Error {
 
 /**
  * Sub-code for malformed business parameters. The real codes for these cases were never captured;
- * 0130020001 is the generic failure every official page shows (reference §4.2), so clients must
+ * 0130020001 is the generic failure every official page shows (docs/jikeyun-open-api.md#sub-codes), so clients must
  * treat it as "no diagnosis" anyway. Unconfirmed.
  */
 export const PARAMETER_ERROR_SUBCODE = '0130020001';
 /** Page size above 200 (observed live on erp-stock.stock.skulist; message text not captured, ours is made up). */
 export const PAGE_SIZE_TOO_LARGE_SUBCODE = '0130020327';
-/** wms.* business-parameter error (observed live, reference §4.2). */
+/** wms.* business-parameter error (observed live, docs/jikeyun-open-api.md#sub-codes). */
 export const WMS_PARAMETER_ERROR_SUBCODE = '0050030002';
 
 export const MAX_PAGE_SIZE = 200;
@@ -112,7 +112,7 @@ interface VisibilityFilter {
 
 /**
  * Deleted/blocked records are hidden unless asked for, by analogy with erp.warehouse.get
- * (reference §6.1, inferred); `includeDeleteAndBlockup: 1` is that sibling's documented switch.
+ * (docs/jikeyun-open-api.md#sales-channel-request, inferred); `includeDeleteAndBlockup: 1` is that sibling's documented switch.
  */
 function readVisibility(bizcontent: Record<string, unknown>): VisibilityFilter {
 	const includeAll = readFlag(bizcontent, 'includeDeleteAndBlockup') === 1;
@@ -202,7 +202,7 @@ const queryDeliveryOrders: MethodHandler = (bizcontent, data) => {
 	const rows = data.deliveryOrders.filter(
 		(o) => (from === undefined || o.modifiedAtMs >= from) && (to === undefined || o.modifiedAtMs <= to),
 	);
-	// This method returns the list itself as `data` (reference §3.2).
+	// This method returns the list itself as `data` (docs/jikeyun-open-api.md#data-shapes-and-long-ids).
 	return toJsonText(page(rows, paging).map((order) => ({ ...publicFields(order), orderId: new BareInteger(order.orderId) })));
 };
 
@@ -218,7 +218,8 @@ const getOnlineOrders: MethodHandler = (bizcontent, data) => {
 		TradeId: new BareInteger(trade.TradeId),
 		ShopId: new BareInteger(trade.ShopId),
 	}));
-	// omsapi-business.* put a JSON-encoded string in `data` that clients must parse again (reference §3.2).
+	// omsapi-business.* put a JSON-encoded string in `data` that clients must parse again
+	// (docs/jikeyun-open-api.md#data-shapes-and-long-ids).
 	return JSON.stringify(toJsonText({ Trades: trades }));
 };
 

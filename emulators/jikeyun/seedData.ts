@@ -2,9 +2,10 @@ import { formatBeijingTime } from '../../nodes/Jikeyun/protocol/timestamp';
 import { createRandom, deriveSeed, pick, randomInt, type Random } from './prng';
 
 /**
- * One sales channel (shop) as erp.sales.get returns it (reference §6.2), channelId kept as a string.
- * Every field beyond the contract's core is optional because tenants differ; the id-like numeric
- * fields are numbers on most records and strings on some ("string vs number 混用", reference §3.3).
+ * One sales channel (shop) as erp.sales.get returns it (docs/jikeyun-open-api.md#sales-channel-records),
+ * channelId kept as a string. Every field beyond the contract's core is optional because tenants differ;
+ * the id-like numeric fields are numbers on most records and strings on some ("string vs number 混用",
+ * docs/jikeyun-open-api.md#data-shapes-and-long-ids).
  */
 export interface JikeyunShop {
 	channelId: string;

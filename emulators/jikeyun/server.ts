@@ -19,9 +19,10 @@ import {
 export type { JikeyunShop } from './seedData';
 
 /**
- * Emulator of the Jikeyun (吉客云) Open API gateway `POST /open/openapi/do` (reference §10): signature,
- * timestamp and subscription checks with the real sub-codes, erp.sales.get with its filters and 0-based
- * paging, a few other methods with their differing `data` shapes, and switchable faults.
+ * Emulator of the Jikeyun (吉客云) Open API gateway `POST /open/openapi/do`
+ * (docs/jikeyun-open-api.md#emulator-choices): signature, timestamp and subscription checks with the real
+ * sub-codes, erp.sales.get with its filters and 0-based paging, a few other methods with their differing `data`
+ * shapes, and switchable faults.
  */
 
 export const DEFAULT_JIKEYUN_APP = { appKey: '10000001', appSecret: 'emulator-secret-0001' };
@@ -105,12 +106,12 @@ const SUBCODE_UNKNOWN_ERROR = '0130020001';
 const SUBCODE_NOT_SUBSCRIBED = '0130020310';
 const SUBCODE_BAD_SIGNATURE = '0858030801';
 /**
- * Timestamp problems: the real sub-code was never captured (reference §11), only that the message
+ * Timestamp problems: the real sub-code was never captured (docs/jikeyun-open-api.md#not-confirmed), only that the message
  * contains 时间戳. 0858030804 continues the gateway's auth family (0858030801–03). Unconfirmed.
  */
 const SUBCODE_BAD_TIMESTAMP = '0858030804';
 const SUBCODE_QUOTA = '0130000609';
-/** Single source, uncorroborated (reference §4.2); the contract fixes it. */
+/** Single source, uncorroborated (docs/jikeyun-open-api.md#sub-codes); the contract fixes it. */
 const SUBCODE_THROTTLED = '0859999999';
 
 const MSG_UNKNOWN_ERROR = '未知错误';
@@ -328,7 +329,7 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 
 		for (const name of REQUIRED_PARAMETERS) {
 			if ((parameters.get(name) ?? '') === '') {
-				// Real sub-code for a missing parameter unknown (reference §10.2); the generic one is used.
+				// Real sub-code for a missing parameter unknown (docs/jikeyun-open-api.md#emulator-choices); the generic one is used.
 				return failure(SUBCODE_UNKNOWN_ERROR, `缺少必填参数${name}`);
 			}
 		}

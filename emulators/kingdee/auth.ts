@@ -1,5 +1,6 @@
 /**
- * Logins, sessions and signed-header authentication of the Kingdee emulator (reference §2).
+ * Logins, sessions and signed-header authentication of the Kingdee emulator (docs/kingdee-webapi.md#logins,
+ * docs/kingdee-webapi.md#sessions).
  * Nothing here ever puts a password or secret into a reply.
  */
 import { randomBytes, randomUUID } from 'crypto';
@@ -267,7 +268,7 @@ export class SessionRegistry {
 	}
 
 	/**
-	 * Signed-header authentication (§2.5): a wrong acctId is reported apart (non-200 text); a wrong
+	 * Signed-header authentication (docs/kingdee-webapi.md#signed-headers): a wrong acctId is reported apart (non-200 text); a wrong
 	 * secret, user, app, lcid, or a wrong X-Api-Signature, yields the session-lost reply. The
 	 * timestamp is not checked (private servers accept ±24 h and repeated nonces).
 	 */

@@ -1,11 +1,12 @@
 /**
- * DynamicFormService write and read operations of the emulator (reference §3, §4, §5):
+ * DynamicFormService write and read operations of the emulator (docs/kingdee-webapi.md#batchsave-and-dindex,
+ * docs/kingdee-webapi.md#state-operations, docs/kingdee-webapi.md#other-operations):
  * Save, BatchSave, Submit, Audit, UnAudit, Delete, View, Allocate, CancelAllocate, ExcuteOperation.
  *
- * Choices where the reference leaves the product's behaviour open (documented here on purpose):
+ * Choices where the product's behaviour is unknown (also in docs/kingdee-webapi.md#emulator-choices):
  * - BatchSave commits every valid package and none of the failing ones (no all-or-nothing rollback);
  *   a mixed call answers IsSuccess false, ErrorCode 500, the first error's MsgCode, and lists the
- *   committed packages in SuccessEntitys. The real server's semantics are unconfirmed (§4.3, §9).
+ *   committed packages in SuccessEntitys. The real server's semantics are unconfirmed (docs/kingdee-webapi.md#partial-batches).
  * - Status flow as in the product: Submit A/D→B, Audit B→C only (an unsubmitted record must be
  *   submitted first), UnAudit C→D (重新审核), Delete only A/D (not B or C). Saving over an audited
  *   record (C) fails with MsgCode 12 until UnAudit; A, B and D records may be saved over.

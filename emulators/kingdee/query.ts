@@ -1,5 +1,5 @@
 /**
- * ExecuteBillQuery / BillQuery of the emulator (reference §3.5, §3.6): FieldKeys, a SQL-like
+ * ExecuteBillQuery / BillQuery of the emulator (docs/kingdee-webapi.md#queries): FieldKeys, a SQL-like
  * FilterString, OrderString, TopRowCount, StartRow and Limit (capped at maxQueryLimit).
  *
  * FilterString grammar supported: comparisons `= <> != > < >= <=` between a field and a literal

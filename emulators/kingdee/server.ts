@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-hardcoded-secrets */
 /**
  * A local emulator of the Kingdee Cloud Galaxy (金蝶云星空) WebAPI, faithful to
- * shared/reference/kingdee-webapi.md including its quirks: every login mode, cookie/header sessions
+ * docs/kingdee-webapi.md including its quirks: every login mode, cookie/header sessions
  * with sliding expiry, signed headers, per-session serialisation, BatchSave with DIndex semantics,
  * status flow, queries, and injectable faults. Only Node built-ins and the repo's signing module.
  *

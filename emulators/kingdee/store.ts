@@ -199,7 +199,7 @@ export class KingdeeStore {
 
 	constructor(orgNumbers: string[]) {
 		// The first org gets id 1 (the product's "100" main org); the others 100002, 100003, … as in
-		// the reference's Allocate example (TOrgIds "100002,100003").
+		// the Allocate example of docs/kingdee-webapi.md#other-operations (TOrgIds "100002,100003").
 		this.orgs = orgNumbers.map((number, index) => ({
 			id: index === 0 ? 1 : 100001 + index,
 			number,

@@ -1,6 +1,7 @@
 /**
  * Wire format of the Kingdee WebAPI as the emulator speaks it: service routing, the three request
- * body shapes (reference §1.3) and the response envelopes (§2.6, §4.1).
+ * body shapes (docs/kingdee-webapi.md#request-bodies) and the response envelopes
+ * (docs/kingdee-webapi.md#sessions, docs/kingdee-webapi.md#response-envelope).
  */
 import { getCaseInsensitive, isPlainObject } from './store';
 
@@ -156,7 +157,7 @@ export function failureBody(
 	};
 }
 
-/** The exact session-lost reply (reference §2.6). */
+/** The exact session-lost reply (docs/kingdee-webapi.md#sessions). */
 export const SESSION_LOST_MESSAGE = '会话信息已丢失，请重新登录';
 export function sessionLostBody(): Record<string, unknown> {
 	return failureBody(1, SESSION_LOST_MESSAGE);
@@ -167,7 +168,7 @@ export function wrapForService(serviceName: string, body: Record<string, unknown
 	return QUERY_SERVICES.has(serviceName) ? [[body]] : body;
 }
 
-/** The server-exception envelope (`response_error:` + JSON), reference §1.2. */
+/** The server-exception envelope (`response_error:` + JSON), docs/kingdee-webapi.md#http-status-and-exceptions. */
 export function responseErrorText(message: string): string {
 	return `response_error:${JSON.stringify({
 		Message: message,

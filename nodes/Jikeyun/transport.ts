@@ -16,12 +16,12 @@ export interface JikeyunCallOptions {
 }
 
 export const DEFAULT_JIKEYUN_CALL_OPTIONS: JikeyunCallOptions = {
-	// A ceiling, not a guess at the limit: reference §8 documents no official rate limit (the only hint
-	// is one client's comment "官方限 1 次/秒"; production clients pace 0.3–1.2 s apart), and §4.2/§4.3 and
-	// §1.2 name the throttle signals (0859999999 上游限流, 限流/频繁 in the message, HTTP 429), which the
-	// client answers by halving its rate. So the default can be fast where the gateway allows it (a
-	// sequential pager with 100–300 ms of latency rarely reaches 10 req/s anyway) and still settles
-	// near a 1 req/s limit after about four throttled (and retried) calls, log2(10 / 1) + 1.
+	// A ceiling, not a guess at the limit: no official rate limit is known (docs/jikeyun-open-api.md#rate-limits; the
+	// only hint is one client's comment "官方限 1 次/秒"; production clients pace 0.3–1.2 s apart), and the throttle
+	// signals (0859999999 上游限流, 限流/频繁 in the message, HTTP 429; docs/jikeyun-open-api.md#failure-classification) make
+	// the client halve its rate. So the default can be fast where the gateway allows it (a sequential pager with
+	// 100–300 ms of latency rarely reaches 10 req/s anyway) and still settles near a 1 req/s limit after about four
+	// throttled (and retried) calls, log2(10 / 1) + 1.
 	requestsPerSecond: 10,
 	maxTries: DEFAULT_RETRY_POLICY.maxTries,
 	maxRetryWaitSeconds: 60,

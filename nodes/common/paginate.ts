@@ -125,16 +125,16 @@ function sameKeys(a: string[], b: string[]): boolean {
 }
 
 /**
- * Reads an offset-paged list without a total count or a documented order (reference jikeyun §5,
- * §6.3) so that every record present for the whole read is returned, even when records are added,
- * removed or reordered between page requests (offsets then shift and a record can fall between two
- * pages). A list that fits on one page is one request, atomic by nature. Otherwise the pages are read
- * again (a few at a time) and the key sequences compared; the read is repeated until two consecutive
- * reads agree, and the agreeing read is returned (latest content; records that vanished during the
- * read are not). Cost when nothing changes: one extra read of the same pages. After `maxPasses` reads
- * without agreement it throws rather than return a list that may have a gap. Paging settings that
- * cannot be right (a page larger than asked for, a repeated page, a lower page that holds other
- * records) throw a PagingError instead of returning partial data.
+ * Reads an offset-paged list without a total count or a documented order (docs/jikeyun-open-api.md#paging,
+ * docs/jikeyun-open-api.md#sales-channel-records) so that every record present for the whole read is returned,
+ * even when records are added, removed or reordered between page requests (offsets then shift and a record can
+ * fall between two pages). A list that fits on one page is one request, atomic by nature. Otherwise the pages are
+ * read again (a few at a time) and the key sequences compared; the read is repeated until two consecutive reads
+ * agree, and the agreeing read is returned (latest content; records that vanished during the read are not). Cost
+ * when nothing changes: one extra read of the same pages. After `maxPasses` reads without agreement it throws
+ * rather than return a list that may have a gap. Paging settings that cannot be right (a page larger than asked
+ * for, a repeated page, a lower page that holds other records) throw a PagingError instead of returning partial
+ * data.
  */
 export async function readCompleteList<T>(options: CompleteReadOptions<T>): Promise<CompleteReadResult<T>> {
 	const startIndex = options.startIndex ?? 0;

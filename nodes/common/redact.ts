@@ -11,7 +11,7 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
 /**
  * Session ids by pattern: the value after `kdservice-sessionid`, `KDSVCSessionId`, `ASP.NET_SessionId`, `SID` and any
  * `X-Kd-*` / `X-Api-Signature` header name, as cookies (`name=value`), headers (`name: value`) or JSON (`"name":"value"`)
- * write them (reference kingdee §2.5–2.6). An IIS/ASP.NET error page may echo them.
+ * write them (docs/kingdee-webapi.md#signed-headers, docs/kingdee-webapi.md#sessions). An IIS/ASP.NET error page may echo them.
  */
 const SESSION_VALUE_PATTERN =
 	/((?:kdservice-sessionid|KDSVCSessionId|ASP\.NET_SessionId|\bSID|X-Kd-[A-Za-z]+|X-Api-Signature)"?\s*[:=]\s*"?)([^\s";,<&]+)/gi;

@@ -1,9 +1,9 @@
 /**
- * Kingdee answers exactly as captured from real servers (../shared/reference/kingdee-webapi.md), shared by the
+ * Kingdee answers exactly as captured from real servers (docs/kingdee-webapi.md), shared by the
  * emulator's tests (it must send them) and the client's tests (it must understand them).
  */
 
-/** §2.6: the session-lost answer (HTTP 200, MsgCode 1); ExecuteBillQuery wraps it as `[[…]]`. */
+/** docs/kingdee-webapi.md#sessions: the session-lost answer (HTTP 200, MsgCode 1); ExecuteBillQuery wraps it as `[[…]]`. */
 export const KINGDEE_SESSION_LOST_BODY = {
 	Result: {
 		ResponseStatus: {

@@ -9,10 +9,10 @@ import {
 	type JikeyunShop,
 } from '../../emulators/jikeyun/server';
 
-/** The example of reference §2.2 (official signing documentation). */
+/** The example of docs/jikeyun-open-api.md#test-vector (official signing documentation). */
 const VECTOR_APP = { appKey: '187657', appSecret: 'f0d1483f1f2e49cea3dfd48c8d7e3c23', methods: ['erp.goods.skuimport'] };
 const VECTOR_BIZCONTENT = '{"brandName":"衣服","goodsNo":"H06-2"}';
-/** The request of reference §2.3, byte for byte. */
+/** The request of docs/jikeyun-open-api.md#wire-encoding, byte for byte. */
 const VECTOR_WIRE_BODY =
 	'appkey=187657&bizcontent=%7B%22brandName%22%3A%22%E8%A1%A3%E6%9C%8D%22%2C%22goodsNo%22%3A%22H06-2%22%7D&contenttype=json&method=erp.goods.skuimport&timestamp=2019-07-30+15%3A18%3A30&version=v1.0&sign=20cda156f86b919dd737a999041ac350';
 const WAREHOUSE_ONLY_APP = { appKey: '20000002', appSecret: 'warehouse-only-secret', methods: ['erp.warehouse.get'] };
@@ -116,7 +116,7 @@ describe('Jikeyun gateway emulator', () => {
 	afterAll(() => emulator.close());
 
 	describe('signature and public parameters', () => {
-		it('accepts the reference §2.2 example request with a fresh timestamp', async () => {
+		it('accepts the docs/jikeyun-open-api.md#test-vector request with a fresh timestamp', async () => {
 			const reply = await call(emulator, { app: VECTOR_APP, method: 'erp.goods.skuimport', bizcontent: VECTOR_BIZCONTENT });
 			expect(reply.status).toBe(200);
 			expect(reply.text).toMatch(/^\{"code":200,"msg":"","result":\{"data":\{\},"contextId":"\d{19}"\},"subCode":""\}$/);
@@ -145,7 +145,7 @@ describe('Jikeyun gateway emulator', () => {
 			expect(reply.envelope).toMatchObject({ code: 0, subCode: '0858030801' });
 		});
 
-		it('accepts the reference §2.3 wire body verbatim when the allowed skew reaches back to 2019', async () => {
+		it('accepts the docs/jikeyun-open-api.md#wire-encoding body verbatim when the allowed skew reaches back to 2019', async () => {
 			const lenient = await startJikeyunEmulator({ apps: [VECTOR_APP], timestampSkewSeconds: 60 * 365 * 86_400 });
 			try {
 				const accepted = await post(lenient.url, VECTOR_WIRE_BODY, 'application/x-www-form-urlencoded');

@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-explicit-any */
 /**
  * The Kingdee WebAPI emulator over real loopback HTTP, driven by a plain fetch client that builds
- * bodies and headers by hand (expected texts come from shared/reference/kingdee-webapi.md, not from
+ * bodies and headers by hand (expected texts come from docs/kingdee-webapi.md, not from
  * the emulator's code).
  */
 import { buildKingdeeSignedHeaders, signKingdeeLogin } from '../../nodes/Kingdee/protocol/signing';
@@ -155,7 +155,7 @@ describe('logins', () => {
 	});
 
 	it('LoginBySign accepts the documented SHA-256 example and SHA-1, and rejects a wrong sign', async () => {
-		// Digests from reference §2.4 for timestamp 1700000000.
+		// Digests of docs/kingdee-webapi.md#signed-login for timestamp 1700000000.
 		const sha256 = await call(emulator, 'AuthService.LoginBySign', {
 			parameters: [
 				ACCOUNT.acctId,

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- the reference test vector is public */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- docs/jikeyun-open-api.md#test-vector is public */
 import { createHash } from 'node:crypto';
 import { classifyJikeyunFailure, isJikeyunReadMethod, JikeyunApiError } from '../../nodes/Jikeyun/protocol/errors';
 import { buildJikeyunParameters, encodeJikeyunForm } from '../../nodes/Jikeyun/protocol/request';
@@ -7,7 +7,7 @@ import { jikeyunSignaturePreimage, signJikeyunRequest } from '../../nodes/Jikeyu
 import { formatBeijingTime, parseBeijingTime } from '../../nodes/Jikeyun/protocol/timestamp';
 import { toJikeyunDateTime } from '../../nodes/Jikeyun/helpers/salesChannels';
 
-// The worked example of reference §2.2 (inputs from the official signing page).
+// The worked example of docs/jikeyun-open-api.md#test-vector (inputs from the official signing page).
 const VECTOR = {
 	secret: 'f0d1483f1f2e49cea3dfd48c8d7e3c23',
 	params: {
@@ -24,7 +24,7 @@ const VECTOR = {
 };
 
 describe('Jikeyun signature', () => {
-	it('reproduces the reference vector (pre-image and MD5)', () => {
+	it('reproduces docs/jikeyun-open-api.md#test-vector (pre-image and MD5)', () => {
 		expect(jikeyunSignaturePreimage(VECTOR.params, VECTOR.secret)).toBe(VECTOR.preimage);
 		expect(signJikeyunRequest(VECTOR.params, VECTOR.secret)).toBe(VECTOR.sign);
 	});
@@ -40,7 +40,7 @@ describe('Jikeyun signature', () => {
 		expect(signJikeyunRequest(VECTOR.params, `${VECTOR.secret}0`)).not.toBe(VECTOR.sign);
 	});
 
-	it('form-encodes every value as the reference wire example shows', () => {
+	it('form-encodes every value as docs/jikeyun-open-api.md#wire-encoding shows', () => {
 		const parameters = buildJikeyunParameters(
 			{ method: VECTOR.params.method, bizcontent: VECTOR.params.bizcontent },
 			{ appKey: '187657', appSecret: VECTOR.secret, version: 'v1.0' },
@@ -186,7 +186,7 @@ describe('Jikeyun responses', () => {
 		expect(classifyJikeyunFailure('0123', 'something else')).toBe('permanent');
 	});
 
-	// Real method names (reference jikeyun §4, §7 and issue 8). Ambiguous actions count as writes: the safe side.
+	// Real method names (docs/jikeyun-open-api.md#other-methods and issue 8). Ambiguous actions count as writes: the safe side.
 	it.each([
 		['erp.sales.get', true],
 		['oms.trade.fullinfoget', true],

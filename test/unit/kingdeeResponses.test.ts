@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/require-node-api-error */
-/** Every response shape of reference §4.4 → value or KingdeeApiError. */
+/** Every response shape of docs/kingdee-webapi.md#parsing-order → value or KingdeeApiError. */
 import { KingdeeApiError } from '../../nodes/Kingdee/protocol/errors';
 import {
 	expectSuccess,

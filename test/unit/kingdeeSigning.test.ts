@@ -1,6 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets */
 /**
- * LoginBySign vector of reference §2.4 (both hashes) and the signed-header algorithm of §2.5,
+ * LoginBySign vector of docs/kingdee-webapi.md#signed-login (both hashes) and the signed-header algorithm of
+ * docs/kingdee-webapi.md#signed-headers,
  * recomputed here step by step with node:crypto.
  */
 import { createHash, createHmac } from 'node:crypto';
@@ -16,7 +17,7 @@ const sample = {
 	timestamp: '1700000000',
 };
 
-describe('LoginBySign (reference §2.4)', () => {
+describe('LoginBySign (docs/kingdee-webapi.md#signed-login)', () => {
 	it('matches the published SHA-256 and SHA-1 digests', () => {
 		expect(signKingdeeLogin(sample, 'sha256')).toBe('91020350abf9d30f0d7316b6db1c5a14eba2bde38b42cc8e8ca8b10aa0ef783d');
 		expect(signKingdeeLogin(sample, 'sha1')).toBe('214cce08d2fab9540dd2f3f0b725a9f3e091d73c');
@@ -44,10 +45,10 @@ describe('LoginBySign (reference §2.4)', () => {
 	});
 });
 
-describe('signed headers (reference §2.5)', () => {
+describe('signed headers (docs/kingdee-webapi.md#signed-headers)', () => {
 	const path = '/k3cloud/Kingdee.BOS.WebApi.ServicesStub.DynamicFormService.View.common.kdsvc';
 
-	/** The recipe of §2.5, written out independently of the implementation. */
+	/** The recipe of docs/kingdee-webapi.md#signed-headers, written out independently of the implementation. */
 	function expected(appSecret: string, timestamp: string) {
 		const encodedPart = sample.appId.split('_')[1];
 		const raw = Buffer.from(encodedPart, 'base64');

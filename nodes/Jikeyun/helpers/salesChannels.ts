@@ -4,11 +4,11 @@ import { formatBeijingTime, parseBeijingTime } from '../protocol/timestamp';
 
 export const SALES_CHANNEL_METHOD = 'erp.sales.get';
 export const SALES_CHANNEL_LIST_KEY = 'salesChannelInfo';
-/** A channel's identity (reference jikeyun §6.2); the complete read compares reads by it. */
+/** A channel's identity (docs/jikeyun-open-api.md#sales-channel-records); the complete read compares reads by it. */
 export const SALES_CHANNEL_ID_PATH = 'channelId';
 export const MAX_SALES_CHANNEL_PAGE_SIZE = 200;
 
-/** Filters of erp.sales.get as the node exposes them (reference §6.1). */
+/** Filters of erp.sales.get as the node exposes them (docs/jikeyun-open-api.md#sales-channel-request). */
 export interface SalesChannelFilters {
 	code?: string;
 	name?: string;

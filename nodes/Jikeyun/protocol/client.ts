@@ -41,7 +41,10 @@ export interface JikeyunCallSettings {
 	part?: string;
 }
 
-/** 0130020001 carries no diagnosis: reads get this many quick retries, not the full policy (reference §4.2/§4.3). */
+/**
+ * 0130020001 carries no diagnosis: reads get this many quick retries, not the full policy
+ * (docs/jikeyun-open-api.md#failure-classification).
+ */
 export const UNKNOWN_ERROR_RETRIES = 2;
 const UNKNOWN_ERROR_RETRY_WAIT_MS = 1_000;
 

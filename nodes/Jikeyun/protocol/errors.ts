@@ -3,7 +3,8 @@
  * - throttled: the gateway refused to run the call (rate limit): always safe to retry.
  * - transient: a hiccup (HTTP 5xx, non-JSON body, generic 未知错误, network error): retried for read methods only,
  *   since a write may have been executed before the failure was reported.
- * - unknownError: 0130020001 未知错误, no diagnosis: reads get at most two quick retries (reference §4.2/§4.3).
+ * - unknownError: 0130020001 未知错误, no diagnosis: reads get at most two quick retries
+ *   (docs/jikeyun-open-api.md#failure-classification).
  * - unreachable: the request never reached a server (refused, DNS, invalid URL): not retried, opens the breaker.
  * - notGateway: the URL answered, but not with the gateway's JSON envelope (e.g. an HTML page with HTTP 200).
  * - quota: 0130000609 — app not enabled / quota exhausted: stop the run.
@@ -105,7 +106,7 @@ export class JikeyunApiError extends Error {
 
 const THROTTLE_MARKERS = ['限流', '频繁', '稍后'];
 
-/** Classifies a gateway failure answer (code != 200) by sub-code and message markers (reference §4). */
+/** Classifies a gateway failure answer (code != 200) by sub-code and message markers (docs/jikeyun-open-api.md#sub-codes). */
 export function classifyJikeyunFailure(subCode: string | undefined, msg: string | undefined): JikeyunFailureKind {
 	const text = msg ?? '';
 	switch (subCode) {

@@ -6,7 +6,7 @@ const UNSIGNED_PARAMETERS = new Set(['sign', 'contextid', 'token']);
 /**
  * The string whose MD5 is the Jikeyun `sign`: every parameter but sign/contextid/token, sorted by
  * name in ordinal order, `name + value` without separators, the secret on both ends, all lower-cased.
- * Exposed separately so tests can check the pre-image of the reference's worked example.
+ * Exposed separately so tests can check the pre-image of the worked example (docs/jikeyun-open-api.md#test-vector).
  */
 export function jikeyunSignaturePreimage(
 	parameters: Record<string, string | undefined | null>,

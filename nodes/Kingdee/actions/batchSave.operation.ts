@@ -29,7 +29,10 @@ import { getFormId, type KingdeeRun } from '../helpers/run';
 
 const show = { operation: ['batchSave'] };
 
-/** The field's maxValue: larger BatchSave calls risk server timeouts (integration code uses 400, reference §6). */
+/**
+ * The field's maxValue: larger BatchSave calls risk server timeouts (integration code uses 400,
+ * docs/kingdee-webapi.md#batchsave-and-dindex).
+ */
 const MAX_BATCH_SIZE = 1000;
 
 export const description: INodeProperties[] = [

@@ -10,7 +10,7 @@ import { getFormId, type KingdeeRun } from '../helpers/run';
 
 const show = { operation: ['query'] };
 
-/** ExecuteBillQuery's upper Limit on current servers (reference §6). */
+/** ExecuteBillQuery's upper Limit on current servers (docs/kingdee-webapi.md#query-limits). */
 const MAX_PAGE_SIZE = 10000;
 
 /** FNumber, FCreateOrgId.FNumber, FEntity_FEntryId, FNumber AS x is not accepted: plain (dotted) identifiers only. */

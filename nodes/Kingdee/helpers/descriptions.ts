@@ -127,7 +127,7 @@ export function modelSourceProperties(operations: KingdeeOperation[]): INodeProp
 	];
 }
 
-/** Save / BatchSave options of reference §3.1–3.2, sent only when set. */
+/** Save / BatchSave options (docs/kingdee-webapi.md#save-options), sent only when set. */
 export function saveOptionsCollection(operations: KingdeeOperation[], withBatchCount: boolean): INodeProperties {
 	const fields: INodeProperties[] = [
 		{

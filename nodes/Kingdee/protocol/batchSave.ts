@@ -5,13 +5,13 @@
  *
  * - plan: one lookup of every input number (IN lists of 1,000) reads what Kingdee holds; each package
  *   is create, update (with the differing fields) or unchanged (savePlan.ts).
- * - un-audit: Kingdee refuses to modify audited records (reference §5); only records that really
+ * - un-audit: Kingdee refuses to modify audited records (docs/kingdee-webapi.md#status-flow); only records that really
  *   change are un-audited, in one call per 1,000.
  * - send: batches go to the sessions as a work queue; the reply is mapped to packages by DIndex or
- *   Number (§4.3).
+ *   Number (docs/kingdee-webapi.md#batchsave-and-dindex).
  * - verify: a package whose outcome the answer did not state is read back and counts as saved only
  *   when Kingdee holds the values sent; proven not applied → sent again (within the send limit).
- * - re-audit: records this run un-audited but did not save are submitted and audited again (§3.3).
+ * - re-audit: records this run un-audited but did not save are submitted and audited again (docs/kingdee-webapi.md#status-flow).
  */
 import {
 	KingdeeApiError,
@@ -107,7 +107,7 @@ interface ReplyMapping {
 
 /**
  * Which package each SuccessEntity and Error belongs to. Without BatchCount, DIndex is the package's
- * position. With BatchCount the server numbers per internal batch (reference §4.3), so successes are
+ * position. With BatchCount the server numbers per internal batch (docs/kingdee-webapi.md#batchsave-and-dindex), so successes are
  * matched by Number and errors only when their text names exactly one package number.
  */
 export function mapBatchSaveReply(
@@ -493,7 +493,8 @@ export async function runBatchSave(
 	for (const plan of plans) {
 		const number = plan.number ?? null;
 		if (!settings.upsertByNumber && plan.action === 'create' && plan.existing) {
-			// Without upsert Kingdee would refuse it as a duplicate (§5); say so before sending anything.
+			// Without upsert Kingdee would refuse it as a duplicate (docs/kingdee-webapi.md#upsert-by-number);
+			// say so before sending anything.
 			outcomes[plan.index] = {
 				status: 'failed',
 				message: `${settings.numberField} "${plan.number}" already belongs to record Id ${String(plan.existing.id)}; nothing was sent. Turn on Upsert by Number to update existing records`,

@@ -30,7 +30,7 @@ export interface KingdeeRowError {
 	dIndex: number | null;
 }
 
-/** MsgCode table of reference §4.2, English and the Chinese original. */
+/** MsgCode table of docs/kingdee-webapi.md#msgcodes, English and the Chinese original. */
 export const KINGDEE_MSG_CODES: Record<number, { meaning: string; kind: KingdeeErrorKind }> = {
 	0: { meaning: 'Other error (默认)', kind: 'server' },
 	1: { meaning: 'Session lost, log in again (上下文丢失)', kind: 'sessionLost' },
@@ -50,7 +50,7 @@ export const KINGDEE_MSG_CODES: Record<number, { meaning: string; kind: KingdeeE
 	15: { meaning: 'Administrator login forbidden (禁止管理员登录)', kind: 'auth' },
 };
 
-/** LoginResultType of reference §2.2. */
+/** LoginResultType of docs/kingdee-webapi.md#login-result. */
 export const KINGDEE_LOGIN_RESULT_TYPES: Record<number, string> = {
 	[-7]: 'Activation required (激活)',
 	[-6]: 'Cloud passport not bound to a Kingdee account (云通行证未绑定Cloud账号)',

@@ -1,6 +1,6 @@
 /**
  * Reading what Kingdee holds for many numbers in few calls: ExecuteBillQuery with large `IN` lists
- * (reference §3.5), each list paged at 2,000 rows, reading the internal id, the number, the status and
+ * (docs/kingdee-webapi.md#queries), each list paged at 2,000 rows, reading the internal id, the number, the status and
  * the fields a save would set. Fields the form does not have (MsgCode 9) are dropped and reported as
  * unreadable instead of failing the lookup. Pure: talks to Kingdee only through a KingdeeSession.
  */
@@ -9,9 +9,12 @@ import { inFilter, queryAllRows } from './query';
 import { numberKey, type ExistingRecord } from './savePlan';
 import type { KingdeeSession } from './session';
 
-/** Numbers per IN list: one call reads 1,000 records, within the 2,000-row page of every server version (§6). */
+/**
+ * Numbers per IN list: one call reads 1,000 records, within the 2,000-row page of every server version
+ * (docs/kingdee-webapi.md#query-limits).
+ */
 export const NUMBERS_PER_LOOKUP = 1000;
-/** And at most this much filter text, to keep each request moderate in size (§3.5). */
+/** And at most this much filter text, to keep each request moderate in size (docs/kingdee-webapi.md#query-limits). */
 export const MAX_FILTER_CHARS = 60_000;
 
 export interface LookupSettings {
@@ -46,7 +49,7 @@ export function lookupChunks(numbers: string[]): string[][] {
 	return chunks;
 }
 
-/** The field named by Kingdee's "field does not exist" error (reference §3.5: 元数据中标识为X的字段不存在). */
+/** The field named by Kingdee's "field does not exist" error (元数据中标识为X的字段不存在, docs/kingdee-webapi.md#queries). */
 export function missingFieldOf(error: unknown): string | undefined {
 	if (!isKingdeeApiError(error) || error.msgCode !== 9) return undefined;
 	const texts = [error.message, ...error.rowErrors.map((row) => row.message)];

@@ -55,7 +55,7 @@ function required(credentials: KingdeeCredentialValues, key: keyof KingdeeCreden
 }
 
 /**
- * The login call of a session mode (reference §2.2–2.4), body shape B. `timestampSeconds` is only
+ * The login call of a session mode (docs/kingdee-webapi.md#logins), body shape B. `timestampSeconds` is only
  * used by LoginBySign (Unix seconds).
  */
 export function buildKingdeeLoginRequest(

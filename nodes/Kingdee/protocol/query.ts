@@ -2,7 +2,7 @@
 import { collectPages } from '../../common/paginate';
 import type { KingdeeSession } from './session';
 
-/** 2,000 rows per call works on every server version (reference §6). */
+/** 2,000 rows per call works on every server version (docs/kingdee-webapi.md#query-limits). */
 export const KINGDEE_QUERY_PAGE_SIZE = 2000;
 
 /** A SQL string literal for FilterString: single quotes doubled. */

@@ -1,5 +1,5 @@
 /**
- * Turns a raw Kingdee HTTP answer into a value or a KingdeeApiError, in the order of reference §4.4.
+ * Turns a raw Kingdee HTTP answer into a value or a KingdeeApiError, in the order of docs/kingdee-webapi.md#parsing-order.
  * Pure: the caller passes `redact` so no secret survives into an error message.
  */
 import { parseJsonLossless } from '../../common/losslessJson';
@@ -90,7 +90,7 @@ export function bodyExcerpt(body: string, max = 300): string {
 }
 
 /**
- * Steps 1–3 of §4.4: HTTP status, `response_error:` envelope, JSON. Returns the parsed JSON.
+ * Steps 1–3 of docs/kingdee-webapi.md#parsing-order: HTTP status, `response_error:` envelope, JSON. Returns the parsed JSON.
  */
 export function parseKingdeeJson(service: string, raw: KingdeeRawResponse, redact: Redact = identity): unknown {
 	const body = raw.body ?? '';
@@ -121,7 +121,7 @@ export function parseKingdeeJson(service: string, raw: KingdeeRawResponse, redac
 	}
 	const trimmed = body.trim();
 	if (/^response_error:/i.test(trimmed)) {
-		// Server exception envelope (§1.2): parse from the first `{`, report Message.
+		// Server exception envelope (docs/kingdee-webapi.md#http-status-and-exceptions): parse from the first `{`, report Message.
 		let message = bodyExcerpt(redact(trimmed.slice('response_error:'.length)));
 		const start = trimmed.indexOf('{');
 		if (start >= 0) {
@@ -211,7 +211,7 @@ export function statusError(service: string, status: KingdeeResponseStatus, reda
 			msgCode,
 			rowErrors,
 			retryable: kind === 'transient' || msgCode === 6,
-			// MsgCode 6 (database failure) on a write: verify before resending (reference §4.2).
+			// MsgCode 6 (database failure) on a write: verify before resending (docs/kingdee-webapi.md#msgcodes).
 			ambiguous: msgCode === 6,
 		},
 	);
@@ -224,7 +224,7 @@ function isCallLevelFailure(status: KingdeeResponseStatus): boolean {
 }
 
 /**
- * Step 6 of §4.4 for DynamicFormService calls. Returns the reply even when IsSuccess is false
+ * Step 6 of docs/kingdee-webapi.md#parsing-order for DynamicFormService calls. Returns the reply even when IsSuccess is false
  * (BatchSave has per-row outcomes); throws for call-level failures (session lost, transient).
  */
 export function parseStatusResponse(service: string, raw: KingdeeRawResponse, redact: Redact = identity): KingdeeStatusReply {
@@ -271,7 +271,7 @@ function unwrapQueryError(json: unknown): JsonObject | undefined {
 }
 
 /**
- * ExecuteBillQuery (§3.5): a bare 2-D array of rows, or a status object wrapped in `[[…]]`
+ * ExecuteBillQuery (docs/kingdee-webapi.md#queries): a bare 2-D array of rows, or a status object wrapped in `[[…]]`
  * (also plain, on some versions) which always means failure here.
  */
 export function parseQueryResponse(service: string, raw: KingdeeRawResponse, redact: Redact = identity): unknown[][] {
@@ -298,7 +298,10 @@ export function parseQueryResponse(service: string, raw: KingdeeRawResponse, red
 	return json.map((row) => (Array.isArray(row) ? row : [row]));
 }
 
-/** Login answers are top-level objects (§2.2). Success: LoginResultType 1, or -5 which the manual allows. */
+/**
+ * Login answers are top-level objects (docs/kingdee-webapi.md#login-result). Success: LoginResultType 1,
+ * or -5 which the manual allows.
+ */
 export function parseLoginResponse(service: string, raw: KingdeeRawResponse, redact: Redact = identity): KingdeeLoginReply {
 	const json = parseKingdeeJson(service, raw, redact);
 	if (!isObject(json)) {

@@ -18,7 +18,7 @@
 
 import { hasPrimaryKey } from './model';
 
-/** Kingdee advises ≤ 30 columns per base-data query (reference §6). */
+/** Kingdee advises ≤ 30 columns per base-data query (docs/kingdee-webapi.md#query-limits). */
 export const MAX_QUERY_COLUMNS = 30;
 
 export interface ReadField {

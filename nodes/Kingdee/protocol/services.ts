@@ -1,4 +1,4 @@
-/** Kingdee WebAPI service names, URLs and request bodies (reference §1). Pure: no n8n imports. */
+/** Kingdee WebAPI service names, URLs and request bodies (docs/kingdee-webapi.md#services-and-urls). Pure: no n8n imports. */
 
 export const KINGDEE_SERVICE_PREFIX = 'Kingdee.BOS.WebApi.ServicesStub.';
 
@@ -79,7 +79,7 @@ export function urlPath(url: string): string {
 }
 
 /**
- * Shape B of reference §1.3, as the official Java/.NET SDKs send it: positional `parameters`
+ * Shape B of docs/kingdee-webapi.md#request-bodies, as the official Java/.NET SDKs send it: positional `parameters`
  * with the data object serialised to a JSON string.
  */
 export function formRequestBody(formId: string, data: Record<string, unknown>): string {

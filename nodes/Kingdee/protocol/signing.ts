@@ -63,7 +63,7 @@ export interface KingdeeSignedHeaderInput {
 	nonce?: string;
 }
 
-/** The SDK's stateless X-Api-* / X-Kd-* headers (reference §2.5, Python SDK variant). */
+/** The SDK's stateless X-Api-* / X-Kd-* headers (docs/kingdee-webapi.md#signed-headers, Python SDK variant). */
 export function buildKingdeeSignedHeaders(input: KingdeeSignedHeaderInput): Record<string, string> {
 	const { clientId, encodedPart } = splitKingdeeAppId(input.appId);
 	const clientSecret = decodeKingdeeClientSecret(encodedPart);
