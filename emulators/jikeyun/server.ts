@@ -5,7 +5,7 @@ import { parseJsonLossless } from '../../nodes/common/losslessJson';
 import { listenOnLoopback } from '../loopback';
 import { signJikeyunRequest } from '../../nodes/Jikeyun/protocol/sign';
 import { formatBeijingTime, parseBeijingTime } from '../../nodes/Jikeyun/protocol/timestamp';
-import { BusinessError, METHOD_HANDLERS, type EmulatorData } from './methods';
+import { BusinessError, filterSalesChannels, METHOD_HANDLERS, type EmulatorData } from './methods';
 import { createRandom, deriveSeed } from './prng';
 import {
 	generateDeliveryOrders,
@@ -39,6 +39,24 @@ export interface JikeyunFaults {
 	failNextCalls?: number;
 	/** Every authenticated call → 0130000609. */
 	quotaExhausted?: boolean;
+	/** The list changes between two page requests (offset paging then skips or repeats records). */
+	pageDrift?: JikeyunPageDrift;
+}
+
+/**
+ * Targets are taken from the active shops in list order before the drift: the first `stopFirst` are
+ * stopped, the next `renameFirst` renamed (so both effects are visible), then `addFirst` new shops are
+ * placed before all others.
+ */
+export interface JikeyunPageDrift {
+	/** Applied once, just before answering the first erp.sales.get call whose 0-based pageIndex equals this (default 1). */
+	beforePageIndex?: number;
+	/** Stop (isBlockup=1, hidden from default queries) this many active shops at the start of the current list order. */
+	stopFirst?: number;
+	/** Add this many new active shops placed at the start of the list order (so later offsets shift). */
+	addFirst?: number;
+	/** Rename this many active shops at the start of the list order (channelName + ' (renamed)'). */
+	renameFirst?: number;
 }
 
 export interface JikeyunEmulatorOptions {
@@ -206,7 +224,23 @@ function normalizeFaults(input: unknown): JikeyunFaults {
 		faults.throttleResponse = raw.throttleResponse;
 	}
 	if (raw.quotaExhausted !== undefined) faults.quotaExhausted = raw.quotaExhausted === true;
+	if (raw.pageDrift !== undefined && raw.pageDrift !== null) faults.pageDrift = normalizePageDrift(raw.pageDrift);
 	return faults;
+}
+
+function normalizePageDrift(input: unknown): JikeyunPageDrift {
+	if (typeof input !== 'object' || Array.isArray(input)) throw new TypeError('pageDrift must be an object');
+	const raw = input as Record<string, unknown>;
+	const drift: JikeyunPageDrift = {};
+	for (const name of ['beforePageIndex', 'stopFirst', 'addFirst', 'renameFirst'] as const) {
+		const value = raw[name];
+		if (value === undefined || value === null) continue;
+		if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+			throw new TypeError(`pageDrift.${name} must be a non-negative integer`);
+		}
+		drift[name] = value;
+	}
+	return drift;
 }
 
 export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {}): Promise<JikeyunEmulator> {
@@ -230,6 +264,7 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 
 	let faults: JikeyunFaults = normalizeFaults(options.faults ?? {});
 	let failNextRemaining = faults.failNextCalls ?? 0;
+	let pendingDrift = faults.pageDrift;
 	const failureRandom = createRandom(deriveSeed(seed, 'faults'));
 	const admittedAt: number[] = [];
 
@@ -343,6 +378,13 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 		if (bizcontent === null || typeof bizcontent !== 'object' || Array.isArray(bizcontent)) {
 			return failure(SUBCODE_UNKNOWN_ERROR, '业务参数bizcontent格式错误，应为JSON对象');
 		}
+		if (pendingDrift && method === 'erp.sales.get') {
+			const pageIndex = Number((bizcontent as Record<string, unknown>).pageIndex ?? 0);
+			if (pageIndex === (pendingDrift.beforePageIndex ?? 1)) {
+				applyPageDrift(pendingDrift);
+				pendingDrift = undefined;
+			}
+		}
 		let dataText: string;
 		try {
 			dataText = handler(bizcontent as Record<string, unknown>, data);
@@ -351,6 +393,35 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 			return failure(SUBCODE_UNKNOWN_ERROR, MSG_UNKNOWN_ERROR);
 		}
 		return jsonAnswer(envelope(200, '', dataText, nextContextId(), ''), 'ok');
+	}
+
+	function applyPageDrift(drift: JikeyunPageDrift): void {
+		const modifiedAtMs = nowToWholeSecond();
+		const active = filterSalesChannels({}, shops);
+		const stopCount = drift.stopFirst ?? 0;
+		for (const stored of active.slice(0, stopCount)) {
+			stored.shop = { ...stored.shop, isBlockup: 1 };
+			stored.modifiedAtMs = modifiedAtMs;
+		}
+		for (const stored of active.slice(stopCount, stopCount + (drift.renameFirst ?? 0))) {
+			stored.shop = { ...stored.shop, channelName: `${stored.shop.channelName} (renamed)` };
+			stored.modifiedAtMs = modifiedAtMs;
+		}
+		const addCount = drift.addFirst ?? 0;
+		if (addCount === 0) return;
+		// Ids below every existing one put the new shops first in the (ascending channelId) list order.
+		const lowestId = shops.reduce((lowest, { shop }) => {
+			const id = BigInt(shop.channelId);
+			return id < lowest ? id : lowest;
+		}, BigInt(shops[0]?.shop.channelId ?? '1900000000000000000'));
+		const added = generateShops(seed, nextShopIndex, addCount, modifiedAtMs);
+		nextShopIndex += addCount;
+		added.forEach((stored, i) => {
+			stored.shop.channelId = (lowestId - BigInt((addCount - i) * 7)).toString();
+			stored.shop.isBlockup = 0;
+			stored.shop.isDelete = 0;
+		});
+		shops.push(...added);
 	}
 
 	async function handleGateway(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -393,6 +464,7 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 		setFaults(next) {
 			faults = normalizeFaults(next);
 			failNextRemaining = faults.failNextCalls ?? 0;
+			pendingDrift = faults.pageDrift;
 			admittedAt.length = 0;
 		},
 		listShops: () => shops.map(({ shop }) => cloneShop(shop)),

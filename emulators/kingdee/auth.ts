@@ -97,6 +97,7 @@ export type SignedCheck =
 export class SessionRegistry {
 	private readonly sessions = new Map<string, Session>();
 	private readonly byAspNetId = new Map<string, Session>();
+	private readonly issued: string[] = [];
 
 	constructor(private readonly options: AuthOptions) {}
 
@@ -116,7 +117,13 @@ export class SessionRegistry {
 		};
 		this.sessions.set(session.kdsvcSessionId, session);
 		this.byAspNetId.set(session.aspNetSessionId, session);
+		this.issued.push(session.kdsvcSessionId, session.aspNetSessionId);
 		return session;
+	}
+
+	/** Every session id handed out so far (both kinds), kept after logout and clear() for secret scans. */
+	issuedIds(): string[] {
+		return [...this.issued];
 	}
 
 	remove(session: Session): void {

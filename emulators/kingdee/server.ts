@@ -12,6 +12,7 @@
 import * as http from 'http';
 import type { Socket } from 'net';
 import { listenOnLoopback } from '../loopback';
+import { createRandom, deriveSeed } from '../jikeyun/prng';
 
 import { type LoginSignAlgorithm } from '../../nodes/Kingdee/protocol/signing';
 import { presentedSessionIds, SessionRegistry, sessionCookies, type EmulatorUser, type Session } from './auth';
@@ -73,6 +74,18 @@ export interface KingdeeFaults {
 	 * `service` limits an entry to one service (e.g. 'BatchSave'); absent = any write service.
 	 */
 	writeFaults?: Array<{ service?: string; fault: KingdeeWriteFault }>;
+	/** The next N login calls (not Logout) get an IIS-style HTTP 502 HTML page; nothing is processed. */
+	loginHttp502NextCalls?: number;
+	/**
+	 * The next N authenticated (form) calls fail with an HTTP 500 HTML page that echoes the caller's session ids and
+	 * Cookie header, as a misconfigured IIS/ASP.NET error page does; nothing is processed.
+	 */
+	echoSessionIdNextCalls?: number;
+	/**
+	 * 0..1: seeded probability that an authenticated (form) call fails before processing with HTTP 503 or a
+	 * `response_error:` exception (nothing committed).
+	 */
+	transientFailureRate?: number;
 }
 
 /**
@@ -105,6 +118,8 @@ export interface KingdeeEmulatorOptions {
 	loginSignAlgorithms?: LoginSignAlgorithm[];
 	/** Clock for session expiry and record dates (tests inject one to expire sessions without waiting). */
 	now?: () => number;
+	/** Seed of the transientFailureRate draws (default 1): the same seed fails the same calls. */
+	seed?: number;
 }
 
 export interface KingdeeEmulatorStats {
@@ -134,11 +149,41 @@ export interface KingdeeEmulator {
 	dropAllSessions(): void;
 	stats(): KingdeeEmulatorStats;
 	resetStats(): void;
+	/**
+	 * true: close the listener so connections are refused (ECONNREFUSED) on the same port; false: listen again on it.
+	 * In-process only: the admin endpoints share the API port, so they are unreachable too while it is closed.
+	 */
+	setUnreachable(unreachable: boolean): Promise<void>;
+	/** Every session id issued so far (KDSVCSessionId / kdservice-sessionid and ASP.NET_SessionId), for secret scans. */
+	issuedSessionIds(): string[];
 }
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
+const HTML_TYPE = 'text/html; charset=utf-8';
+
+const BAD_GATEWAY_PAGE =
+	'<!DOCTYPE html>\r\n<html><head><title>502 - Web server received an invalid response while acting as a gateway or proxy server.</title></head>' +
+	'<body><h1>Server Error</h1><h2>502 - Web server received an invalid response while acting as a gateway or proxy server.</h2>' +
+	'<p>Kingdee emulator: injected HTTP 502 on login.</p></body></html>';
+
+const SERVICE_UNAVAILABLE_PAGE =
+	'<!DOCTYPE html>\r\n<html><head><title>Service Unavailable</title></head>' +
+	'<body><h1>Service Unavailable</h1><p>HTTP Error 503. The service is unavailable (Kingdee emulator: injected transient failure).</p></body></html>';
+
+/** An ASP.NET error page with request details, as a server with customErrors off shows them (session ids included). */
+function sessionEchoPage(req: http.IncomingMessage): string {
+	const lines = ['kdservice-sessionid', 'sid', 'cookie', 'x-kd-appdata', 'x-kd-signature']
+		.map((name) => [name, req.headers[name]] as const)
+		.filter(([, value]) => value !== undefined)
+		.map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : String(value)}`);
+	return (
+		'<!DOCTYPE html>\r\n<html><head><title>Runtime Error</title></head><body>' +
+		"<h1>Server Error in '/K3Cloud' Application.</h1><h2><i>Object reference not set to an instance of an object.</i></h2>" +
+		`<pre>Request headers:\r\n${lines.join('\r\n')}</pre></body></html>`
+	);
+}
 
 class EmulatorClosed extends Error {}
 
@@ -180,6 +225,7 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 		now,
 	});
 	let faults: KingdeeFaults = { ...(options.faults ?? {}) };
+	const transientRandom = createRandom(deriveSeed(options.seed ?? 1, 'kingdee-transient'));
 	let stats = emptyStats();
 	let closed = false;
 
@@ -240,7 +286,13 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 
 	/** Consumes one unit of a "next N calls" fault counter. */
 	function takeFault(
-		name: 'http500NextCalls' | 'msgCode14NextCalls' | 'responseErrorNextCalls' | 'commitThenTimeoutNextCalls',
+		name:
+			| 'http500NextCalls'
+			| 'msgCode14NextCalls'
+			| 'responseErrorNextCalls'
+			| 'commitThenTimeoutNextCalls'
+			| 'loginHttp502NextCalls'
+			| 'echoSessionIdNextCalls',
 	): boolean {
 		const remaining = faults[name] ?? 0;
 		if (remaining <= 0) return false;
@@ -280,7 +332,20 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 		stats.writeLog.push({ service: service.name, numbers, ids, ...(fault ? { fault } : {}) });
 	}
 
-	function injectedFailure(service: ServiceInfo): Reply | undefined {
+	function injectedFailure(service: ServiceInfo, req: http.IncomingMessage): Reply | undefined {
+		if (service.kind === 'auth' && service.name !== 'Logout' && takeFault('loginHttp502NextCalls'))
+			return { status: 502, body: BAD_GATEWAY_PAGE, contentType: HTML_TYPE };
+		if (service.kind === 'form' && takeFault('echoSessionIdNextCalls'))
+			return { status: 500, body: sessionEchoPage(req), contentType: HTML_TYPE };
+		const rate = faults.transientFailureRate ?? 0;
+		if (service.kind === 'form' && rate > 0 && transientRandom() < rate) {
+			if (transientRandom() < 0.5) return { status: 503, body: SERVICE_UNAVAILABLE_PAGE, contentType: HTML_TYPE };
+			return {
+				status: 200,
+				body: responseErrorText('服务器内部异常：模拟器注入的临时故障（请稍后重试）'),
+				contentType: TEXT_TYPE,
+			};
+		}
 		if (takeFault('http500NextCalls'))
 			return { status: 500, body: IIS_ERROR_PAGE, contentType: 'text/html; charset=utf-8' };
 		if (takeFault('responseErrorNextCalls')) {
@@ -368,7 +433,7 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 
 		if (service.kind === 'auth') {
 			await sleep(faults.latencyMs ?? 0);
-			const injected = injectedFailure(service);
+			const injected = injectedFailure(service, req);
 			if (injected) return injected;
 			if (service.name === 'Logout') {
 				const session = sessions.find(ids);
@@ -385,7 +450,7 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 		return serialised(known ? known.kdsvcSessionId : undefined, async () => {
 			if (closed) throw new EmulatorClosed();
 			await sleep(faults.latencyMs ?? 0);
-			const injected = injectedFailure(service);
+			const injected = injectedFailure(service, req);
 			if (injected) return injected;
 			const auth = authenticate(req, ids, pathname);
 			if ('reply' in auth) {
@@ -594,6 +659,20 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 	server.on('clientError', (_error, socket) => socket.destroy());
 
 	const port = await listenOnLoopback(server, options.port ?? 0);
+	let unreachable = false;
+
+	async function setUnreachable(next: boolean): Promise<void> {
+		if (closed || next === unreachable) return;
+		unreachable = next;
+		if (next) {
+			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+			for (const socket of sockets) socket.destroy();
+			sockets.clear();
+			await stopped;
+		} else {
+			await listenOnLoopback(server, port);
+		}
+	}
 
 	return {
 		serverUrl: `http://127.0.0.1:${port}/k3cloud/`,
@@ -607,12 +686,16 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 				entry.reject(new EmulatorClosed());
 			}
 			pendingSleeps.clear();
-			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+			const stopped = unreachable
+				? Promise.resolve()
+				: new Promise<void>((resolve) => server.close(() => resolve()));
 			for (const socket of sockets) socket.destroy();
 			sockets.clear();
 			await stopped;
 		},
 		setFaults,
+		setUnreachable,
+		issuedSessionIds: () => sessions.issuedIds(),
 		records,
 		seedRecords,
 		dropAllSessions: () => sessions.clear(),

@@ -470,6 +470,57 @@ describe('Jikeyun emulator data changes', () => {
 	});
 });
 
+describe('Jikeyun emulator pageDrift fault', () => {
+	let emulator: JikeyunEmulator;
+	beforeEach(async () => {
+		emulator = await startJikeyunEmulator({ shopCount: 40, seed: 5 });
+	});
+	afterEach(() => emulator.close());
+
+	const activeInOrder = () => emulator.listShops().filter(isListedByDefault).sort(byChannelId);
+	const recentWindow = () => ({ gmtModifiedStart: minutesFromNow(-5), gmtModifiedEnd: minutesFromNow(1) });
+
+	it('stops, renames and adds shops at the start of the list just before page 1, once', async () => {
+		const before = activeInOrder();
+		emulator.setFaults({ pageDrift: { stopFirst: 2, renameFirst: 3, addFirst: 4 } });
+		const page0 = await salesPage(emulator, { pageIndex: 0, pageSize: 10 });
+		expect(codesOf(page0)).toEqual(codesOf(before.slice(0, 10)));
+		expect(emulator.listShops().filter(isListedByDefault)).toHaveLength(before.length);
+
+		const page1 = await salesPage(emulator, { pageIndex: 1, pageSize: 10 });
+		const after = activeInOrder();
+		expect(after).toHaveLength(before.length - 2 + 4);
+		const stopped = emulator.listShops().filter((shop) => before.slice(0, 2).some((b) => b.channelCode === shop.channelCode));
+		expect(stopped.map((shop) => shop.isBlockup)).toEqual([1, 1]);
+		const added = after.slice(0, 4);
+		expect(added.every((shop) => !before.some((b) => b.channelCode === shop.channelCode))).toBe(true);
+		expect(added.every((shop) => shop.channelId.length === 19)).toBe(true);
+		expect(after.slice(4, 7).map((shop) => shop.channelName)).toEqual(
+			before.slice(2, 5).map((shop) => `${shop.channelName} (renamed)`),
+		);
+		// Page 1 is answered from the changed list: offsets shifted by +4 −2.
+		expect(page1.map((shop) => shop.channelCode)).toEqual(after.slice(10, 20).map((shop) => shop.channelCode));
+		// The changed and added shops carry a fresh modification time; a second page-1 call changes nothing.
+		expect(codesOf(await scanAll(emulator, 50, recentWindow()))).toEqual(codesOf(after.slice(0, 7)));
+		await salesPage(emulator, { pageIndex: 1, pageSize: 10 });
+		expect(activeInOrder()).toHaveLength(after.length);
+	});
+
+	it('honours beforePageIndex, and is accepted by POST /__admin/faults (bad values → 400)', async () => {
+		const admin = emulator.url.replace('/open/openapi/do', '/__admin');
+		const postFaults = async (value: unknown) =>
+			(await fetch(`${admin}/faults`, { method: 'POST', body: JSON.stringify(value) })).status;
+		expect(await postFaults({ pageDrift: { beforePageIndex: -1 } })).toBe(400);
+		expect(await postFaults({ pageDrift: { addFirst: 1.5 } })).toBe(400);
+		expect(await postFaults({ pageDrift: { beforePageIndex: 2, addFirst: 1 } })).toBe(200);
+		const count = activeInOrder().length;
+		await salesPage(emulator, { pageIndex: 1, pageSize: 10 });
+		expect(activeInOrder()).toHaveLength(count);
+		await salesPage(emulator, { pageIndex: 2, pageSize: 10 });
+		expect(activeInOrder()).toHaveLength(count + 1);
+	});
+});
+
 describe('Jikeyun emulator faults and stats', () => {
 	let emulator: JikeyunEmulator;
 	beforeEach(async () => {

@@ -56,6 +56,52 @@ describe('Jikeyun Trigger against the gateway emulator', () => {
 		},
 	);
 
+	describe('changes made while a poll pages through the list (window mode)', () => {
+		const active = () => emulator.listShops().filter((shop) => !shop.isDelete && !shop.isBlockup);
+		const nameOf = (result: Awaited<ReturnType<typeof poll>>['result'], code: string) =>
+			(result?.[0] ?? []).find((item) => item.json.channelCode === code)?.json.channelName;
+
+		it.each([0, 5])(
+			'(overlap %i min) a shop renamed during a poll on a page already read is emitted by that poll or the next, with its new name',
+			async (overlapMinutes) => {
+				const parameters = { changeDetection: 'window', overlapMinutes, options: { pageSize: 10, requestsPerSecond: 0, maxTries: 1 } };
+				const staticData: IDataObject = {};
+				await poll(staticData, parameters);
+				const visible = active();
+				const inWindow = visible.slice(30, 55).map((shop) => shop.channelCode);
+				emulator.modifyShops(inWindow, { memo: 'changed before the poll' });
+				emulator.setFaults({ pageDrift: { beforePageIndex: 1, renameFirst: 2 } });
+				const during = await poll(staticData, parameters);
+				emulator.setFaults({});
+				const after = await poll(staticData, parameters);
+				const renamed = visible.slice(0, 2);
+				const emittedCodes = new Set([...codesOf(during.result), ...codesOf(after.result)]);
+				for (const code of [...inWindow, ...renamed.map((shop) => shop.channelCode)]) expect(emittedCodes).toContain(code);
+				for (const shop of renamed) {
+					expect(nameOf(after.result, shop.channelCode) ?? nameOf(during.result, shop.channelCode)).toBe(
+						`${shop.channelName} (renamed)`,
+					);
+				}
+			},
+		);
+
+		it.each([0, 5])(
+			'(overlap %i min) shops stopped during a poll do not hide the changed shops behind them',
+			async (overlapMinutes) => {
+				const parameters = { changeDetection: 'window', overlapMinutes, options: { pageSize: 10, requestsPerSecond: 0, maxTries: 1 } };
+				const staticData: IDataObject = {};
+				await poll(staticData, parameters);
+				const visible = active();
+				const inWindow = visible.slice(0, 25).map((shop) => shop.channelCode);
+				emulator.modifyShops(inWindow, { memo: 'changed before the poll' });
+				emulator.setFaults({ pageDrift: { beforePageIndex: 1, stopFirst: 3 } });
+				const during = await poll(staticData, parameters);
+				emulator.setFaults({});
+				expect(codesOf(during.result)).toEqual(expect.arrayContaining(inWindow.slice(3)));
+			},
+		);
+	});
+
 	it('a failed poll leaves the watermark and the seen records untouched', async () => {
 		const staticData: IDataObject = {};
 		await poll(staticData);

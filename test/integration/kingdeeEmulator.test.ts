@@ -962,3 +962,121 @@ describe('ExecuteBillQuery IN lists', () => {
 		expect(query(`FDescription NOT IN (${literals.join(',')})`)).toEqual([['N1'], ['N10'], ['N11']]);
 	});
 });
+
+describe('issue-8 faults: unreachable, login 502, session-id echo, transient failures', () => {
+	let emulator: KingdeeEmulator;
+	beforeEach(async () => {
+		emulator = await start();
+	});
+	afterEach(() => emulator.close());
+	const bill = query({ FieldKeys: 'FNumber' });
+	const admin = (path: string, body: unknown) =>
+		fetch(`http://127.0.0.1:${emulator.port}/__admin/${path}`, { method: 'POST', body: JSON.stringify(body) }).then(
+			(r) => r.json() as Promise<any>,
+		);
+
+	it('setUnreachable(true) refuses connections on the same port; false listens there again with state kept', async () => {
+		const { cookie } = await login(emulator);
+		await emulator.setUnreachable(true);
+		const refused = await call(emulator, 'DynamicFormService.ExecuteBillQuery', bill, { Cookie: cookie }).then(
+			() => undefined,
+			(error: any) => error,
+		);
+		expect(refused.cause?.code).toBe('ECONNREFUSED');
+		await emulator.setUnreachable(false);
+		const after = await call(emulator, 'DynamicFormService.ExecuteBillQuery', bill, { Cookie: cookie });
+		expect(after.status).toBe(200);
+		expect(after.json).toEqual([]);
+	});
+
+	it('close() works while unreachable', async () => {
+		await emulator.setUnreachable(true);
+		await expect(emulator.close()).resolves.toBeUndefined();
+	});
+
+	it('issuedSessionIds lists the KDSVCSessionId and ASP.NET_SessionId of every login, also after logout', async () => {
+		const first = await call(emulator, 'AuthService.ValidateUser', {
+			acctID: emulator.acctId,
+			username: ACCOUNT.username,
+			password: ACCOUNT.password,
+			lcid: 2052,
+		});
+		const second = await login(emulator);
+		await call(emulator, 'AuthService.Logout', {}, { Cookie: second.cookie });
+		const cookieValue = (name: string) =>
+			first.cookies.map((c) => c.split(';')[0]).find((c) => c.startsWith(`${name}=`))!.split('=')[1];
+		expect(emulator.issuedSessionIds()).toEqual([
+			first.json.KDSVCSessionId,
+			cookieValue('ASP.NET_SessionId'),
+			second.sessionId,
+			expect.stringMatching(/^[a-z0-5]{24}$/),
+		]);
+		expect(cookieValue('kdservice-sessionid')).toBe(first.json.KDSVCSessionId);
+	});
+
+	it('loginHttp502NextCalls answers the next N logins with an HTML 502 page and creates no session', async () => {
+		await admin('faults', { loginHttp502NextCalls: 2 });
+		const body = { acctID: emulator.acctId, username: ACCOUNT.username, password: ACCOUNT.password, lcid: 2052 };
+		for (let i = 0; i < 2; i++) {
+			const answer = await call(emulator, 'AuthService.ValidateUser', body);
+			expect(answer.status).toBe(502);
+			expect(answer.text).toMatch(/<html/i);
+			expect(answer.cookies).toEqual([]);
+		}
+		expect(emulator.issuedSessionIds()).toEqual([]);
+		expect(emulator.stats().logins).toBe(0);
+		const third = await call(emulator, 'AuthService.ValidateUser', body);
+		expect(third.json.LoginResultType).toBe(1);
+	});
+
+	it('echoSessionIdNextCalls fails the next form call with HTTP 500 HTML echoing the session id and Cookie, writing nothing', async () => {
+		const { cookie, sessionId } = await login(emulator);
+		await admin('faults', { echoSessionIdNextCalls: 1 });
+		const answer = await call(
+			emulator,
+			'DynamicFormService.BatchSave',
+			batchSaveBody([customer('E1')]),
+			{ Cookie: cookie, 'kdservice-sessionid': sessionId },
+		);
+		expect(answer.status).toBe(500);
+		expect(answer.text).toMatch(/<html/i);
+		expect(answer.text).toContain(sessionId);
+		expect(answer.text).toContain(cookie);
+		expect(emulator.records('BD_Customer')).toEqual([]);
+		expect(emulator.stats().writeLog).toEqual([]);
+		const next = await call(emulator, 'DynamicFormService.BatchSave', batchSaveBody([customer('E1')]), { Cookie: cookie });
+		expect(next.json.Result.ResponseStatus.IsSuccess).toBe(true);
+	});
+
+	it('transientFailureRate fails about that share of form calls with 503 or response_error, the same calls for the same seed, committing nothing', async () => {
+		const outcomes = async (seed: number) => {
+			const e = await start({ seed, faults: { transientFailureRate: 0.3 } });
+			const { cookie } = await login(e);
+			const seen: string[] = [];
+			for (let i = 0; i < 100; i++) {
+				const answer = await call(e, 'DynamicFormService.BatchSave', batchSaveBody([customer(`T${i}`)]), {
+					Cookie: cookie,
+				});
+				if (answer.status === 503) seen.push('503');
+				else if (answer.text.startsWith('response_error:')) seen.push('response_error');
+				else {
+					expect(answer.json.Result.ResponseStatus.IsSuccess).toBe(true);
+					seen.push('ok');
+				}
+			}
+			const saved = e.records('BD_Customer').map((r) => r.FNumber);
+			expect(saved).toEqual(seen.flatMap((outcome, i) => (outcome === 'ok' ? [`T${i}`] : [])));
+			expect(e.stats().writeLog.map((w) => w.numbers[0])).toEqual(saved);
+			await e.close();
+			return seen;
+		};
+		const first = await outcomes(7);
+		const failures = first.filter((o) => o !== 'ok').length;
+		expect(failures).toBeGreaterThanOrEqual(15);
+		expect(failures).toBeLessThanOrEqual(45);
+		expect(first).toContain('503');
+		expect(first).toContain('response_error');
+		expect(await outcomes(7)).toEqual(first);
+		expect(await outcomes(8)).not.toEqual(first);
+	});
+});
