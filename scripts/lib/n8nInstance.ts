@@ -443,11 +443,17 @@ export interface ExecuteResult extends CommandResult {
  * alone on their lines) through its logger, so log lines can come before and after it.
  */
 export function parseExecutionOutput(stdout: string): ExecutionRun | undefined {
-	const lines = stdout.split('\n');
+	// At log level debug the logger colours every line and appends the log metadata to the last ("} { "file": … }").
+	// eslint-disable-next-line no-control-regex
+	const lines = stdout.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+	const isClosing = (line: string) => /^\}( \{.*\})?$/.test(line.trimEnd());
 	for (let first = 0; first < lines.length; first++) {
-		if (lines[first].trimEnd() !== '{') continue;
+		// At debug level the first line carries the log prefix ("06:31:12.516   info    {").
+		if (!/^(\d\d:\d\d:\d\d\.\d+\s+\w+\s+)?\{$/.test(lines[first].trimEnd())) continue;
+		lines[first] = '{';
 		for (let last = first + 1; last < lines.length; last++) {
-			if (lines[last].trimEnd() !== '}') continue;
+			if (!isClosing(lines[last])) continue;
+			lines[last] = '}';
 			try {
 				const parsed = JSON.parse(lines.slice(first, last + 1).join('\n')) as ExecutionRun;
 				if (parsed?.data?.resultData?.runData) return parsed;
