@@ -643,6 +643,15 @@ export async function waitForNewExecution(
 	}
 }
 
+/** Waits until no execution of the workflow is still running. */
+export async function waitForNoRunningExecution(rest: N8nRestSession, workflowId: string, timeoutMs = 180_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while ((await listExecutions(rest, workflowId)).some((execution) => !FINISHED_STATUSES.has(execution.status))) {
+		if (Date.now() > deadline) throw new Error(`an execution of workflow ${workflowId} still runs after ${timeoutMs / 1000}s`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
 /**
  * One stored execution with its run data, as the editor loads it (`GET /rest/executions/:id`; the run data comes
  * flatted-encoded and is decoded with the flatted that n8n ships). The text n8n sent goes into the transcript.

@@ -190,14 +190,14 @@ export function syncCountsFromRun(workflow: WorkflowJson, result: ExecuteResult)
 	const getMany = nodeNameOfType(workflow, 'jikeyun');
 	const batchSave = nodeNameOfType(workflow, 'kingdee');
 	const saved = nodeOutputItems(result.run, batchSave, 0);
-	const failedItems = nodeOutputItems(result.run, batchSave, 1);
+	const failedItems = failedRowsOf(workflow, result.run);
 	return {
 		shopsRead: nodeOutputItems(result.run, getMany, 0).length,
 		created: saved.filter((item) => item.json.status === 'created').length,
 		updated: saved.filter((item) => item.json.status === 'updated').length,
 		unchanged: saved.filter((item) => item.json.status === 'unchanged').length,
 		failed: failedItems.length,
-		failures: failedItems.map((item) => String(item.json.error ?? JSON.stringify(item.json))),
+		failures: failedItems.map((row) => String(row.error ?? JSON.stringify(row))),
 	};
 }
 
