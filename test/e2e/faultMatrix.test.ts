@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-hardcoded-secrets -- throw-away test accounts */
 /**
  * The fault matrix (issue 8) in a real n8n 2.40.7, through the shipped sample workflow and both of its entry points:
  * the manual full resync (`n8n execute`, one user folder for every case) and the published workflow's Jikeyun Trigger

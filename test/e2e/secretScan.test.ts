@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- planted secrets for the self-check */
 /**
  * The secret scan, run last in the e2e suite (see secretScanLastSequencer.js): everything n8n produced in this run —
  * the output of every n8n process the suite started, every execution it exported, the n8n log files — is searched
