@@ -97,6 +97,18 @@ export class JikeyunApi implements ICredentialType {
 			body: { method: 'erp.sales.get', bizcontent: '{"pageIndex":0,"pageSize":1}' },
 		},
 		rules: [
+			// n8n's rules can only compare a key with a value, so "not the gateway" is "no subCode": the
+			// envelope always carries one ("" on success, reference jikeyun §3.1); an HTML page (HTTP 200)
+			// or any other JSON has none. get() of a missing key is undefined.
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'subCode',
+					value: undefined,
+					message:
+						'This URL does not look like a Jikeyun gateway: it did not answer with the gateway\'s JSON envelope (code/subCode). Check "Gateway URL" (normally https://open.jackyun.com/open/openapi/do).',
+				},
+			},
 			{
 				type: 'responseSuccessBody',
 				properties: {

@@ -209,6 +209,17 @@ export class KingdeeApi implements ICredentialType {
 		// on answers); the declared type wants one kind per list, hence the cast. Kingdee's reply to a wrong
 		// Account ID in Signed Headers mode is only known to be "not 200", so both likely codes are named.
 		rules: [
+			{
+				// n8n's tester reads the rules with lodash.get on the parsed answer: a body that is not JSON (an HTML page,
+				// a login portal, plain text) stays a string, whose constructor is String. Kingdee answers JSON.
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'constructor.name',
+					value: 'String',
+					message:
+						'This URL does not look like a Kingdee WebAPI (…/k3cloud/): it answered with a page or text instead of Kingdee\'s JSON. Enter the address of the Kingdee server with its virtual directory, e.g. https://erp.example.com/k3cloud/.',
+				},
+			},
 			...LOGIN_FAILURE_RULES,
 			{
 				type: 'responseSuccessBody',

@@ -38,7 +38,7 @@ export class Jikeyun implements INodeType {
 			},
 			...salesChannel.description,
 			...api.description,
-			optionsCollection({ '/resource': ['salesChannel'] }),
+			optionsCollection({ '/resource': ['salesChannel'] }, { callReportOption: true }),
 		],
 	};
 

@@ -7,7 +7,6 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { parseJsonLossless } from '../common/losslessJson';
 import { listPagingFields, optionsCollection, readCallOptions } from './actions/common.description';
 import { toJikeyunNodeError } from './helpers/errors';
 import {
@@ -21,11 +20,12 @@ import {
 	selectChanged,
 	splitWindow,
 } from './helpers/incrementalSync';
-import { fetchJikeyunList, type FetchListResult } from './helpers/listMethod';
-import { fetchSalesChannels } from './helpers/salesChannels';
+import { readBizContentParameter } from './helpers/bizContent';
+import { fetchJikeyunList, idFrom, type FetchListResult } from './helpers/listMethod';
+import { fetchSalesChannels, SALES_CHANNEL_ID_PATH } from './helpers/salesChannels';
 import type { JikeyunClient } from './protocol/client';
 import { formatBeijingTime } from './protocol/timestamp';
-import { createJikeyunClient } from './transport';
+import { startJikeyunRun } from './transport';
 
 const HOUR_MS = 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
@@ -40,20 +40,6 @@ interface RecordSource {
 	fetchAll(limit?: number): Promise<FetchListResult>;
 	fetchWindow(startMs: number, endMs: number, shouldStop: () => boolean): Promise<FetchListResult>;
 	idOf(record: unknown): string | undefined;
-}
-
-function readPath(record: unknown, path: string): unknown {
-	let current = record;
-	for (const key of path.split('.')) {
-		if (current === null || typeof current !== 'object') return undefined;
-		current = (current as Record<string, unknown>)[key];
-	}
-	return current;
-}
-
-function idFrom(record: unknown, path: string): string | undefined {
-	const value = readPath(record, path);
-	return value === undefined || value === null || value === '' ? undefined : String(value);
 }
 
 export class JikeyunTrigger implements INodeType {
@@ -236,12 +222,14 @@ export class JikeyunTrigger implements INodeType {
 		const event = this.getNodeParameter('event', 'salesChannelChanged') as string;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const pageSize = Number(options.pageSize ?? 50);
-		const client = createJikeyunClient(this, readCallOptions(options));
-		const source = event === 'methodWindow' ? methodSource(this, client, pageSize) : salesSource(client, pageSize);
+		const run = await startJikeyunRun(this, readCallOptions(options));
 		const toItems = (records: unknown[]): INodeExecutionData[][] | null =>
 			records.length ? [records.map((record) => ({ json: record as IDataObject }))] : null;
 
 		try {
+			if (run.credentialProblem) throw run.credentialProblem;
+			const client = run.client;
+			const source = event === 'methodWindow' ? methodSource(this, client, pageSize) : salesSource(client, pageSize);
 			// "Fetch Test Event": a small sample, and the watermark is left alone.
 			if (this.getMode() === 'manual') {
 				return toItems((await source.fetchAll(MANUAL_SAMPLE_SIZE)).records);
@@ -301,7 +289,10 @@ export class JikeyunTrigger implements INodeType {
 			staticData[STATE_KEY] = next as unknown as IDataObject;
 			return toItems(emitted);
 		} catch (error) {
-			throw toJikeyunNodeError(this.getNode(), error, 0);
+			throw toJikeyunNodeError(this.getNode(), error, 0, 'Poll');
+		} finally {
+			// Execution hints are not available to poll functions: the summary goes to the debug log.
+			this.logger.debug(run.report.summaryLine('Jikeyun Trigger'));
 		}
 	}
 }
@@ -342,7 +333,7 @@ function salesSource(client: JikeyunClient, pageSize: number): RecordSource {
 				},
 				{ pageSize, shouldStop },
 			),
-		idOf: (record) => idFrom(record, 'channelId') ?? idFrom(record, 'channelCode'),
+		idOf: (record) => idFrom(record, SALES_CHANNEL_ID_PATH) ?? idFrom(record, 'channelCode'),
 	};
 }
 
@@ -353,18 +344,7 @@ function methodSource(context: IPollFunctions, client: JikeyunClient, pageSize: 
 			description: 'Give the Jikeyun method to poll, e.g. erp.warehouse.get.',
 		});
 	}
-	const rawBizContent = context.getNodeParameter('bizContent', '{}') as unknown;
-	let fixed: unknown = rawBizContent;
-	if (typeof rawBizContent === 'string') {
-		try {
-			fixed = parseJsonLossless(rawBizContent.trim() || '{}');
-		} catch (error) {
-			throw new NodeOperationError(context.getNode(), `Business Parameters (bizcontent) is not valid JSON: ${(error as Error).message}`);
-		}
-	}
-	if (fixed === null || typeof fixed !== 'object' || Array.isArray(fixed)) {
-		throw new NodeOperationError(context.getNode(), 'Business Parameters (bizcontent) must be a JSON object for polling');
-	}
+	const fixed = readBizContentParameter(context.getNodeParameter('bizContent', '{}'), 'the poll', { requireObject: true }).value;
 	const startParameter = String(context.getNodeParameter('windowStartParameter', 'gmtModifiedStart'));
 	const endParameter = String(context.getNodeParameter('windowEndParameter', 'gmtModifiedEnd'));
 	const epochMs = context.getNodeParameter('windowTimeFormat', 'beijing') === 'epochMs';
@@ -373,6 +353,7 @@ function methodSource(context: IPollFunctions, client: JikeyunClient, pageSize: 
 	const common = {
 		method,
 		pageSize,
+		idPath: idField,
 		listPath: String(context.getNodeParameter('listPath', '')),
 		startIndex: Number(context.getNodeParameter('firstPageIndex', 0)),
 		pageIndexParameter: String(context.getNodeParameter('pageIndexParameter', 'pageIndex')),

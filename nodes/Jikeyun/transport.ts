@@ -1,7 +1,12 @@
 import type { IExecuteFunctions, IHttpRequestOptions, IPollFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
+import { CallReport, type CallRecord } from '../common/callReport';
+import { CircuitBreaker } from '../common/circuitBreaker';
+import { redactSecrets } from '../common/redact';
 import { DEFAULT_RETRY_POLICY } from '../common/retry';
 import { JikeyunClient, type JikeyunSend } from './protocol/client';
+import type { JikeyunSettingsError } from './protocol/errors';
+import { findJikeyunCredentialProblem } from './protocol/request';
 
 export interface JikeyunCallOptions {
 	requestsPerSecond: number;
@@ -50,12 +55,38 @@ function createSend(context: JikeyunContext, timeoutSeconds: number): JikeyunSen
 	};
 }
 
+export interface JikeyunRun {
+	client: JikeyunClient;
+	report: CallReport;
+	/** Set when the credential cannot work; every item then fails with it before any request. */
+	credentialProblem?: JikeyunSettingsError;
+}
+
+/** One line per call for n8n's debug log. */
+export function describeCall(entry: CallRecord): string {
+	const parts = [`Jikeyun call ${entry.call}`];
+	if (entry.part) parts.push(entry.part);
+	parts.push(`attempt ${entry.attempt}`, entry.outcome, `${entry.durationMs} ms`);
+	if (entry.code) parts.push(`subCode ${entry.code}`);
+	if (entry.contextId) parts.push(`contextId ${entry.contextId}`);
+	if (entry.detail) parts.push(entry.detail);
+	return parts.join(', ');
+}
+
 /**
- * One client per execution (or poll): its rate limit is shared by every call made through it, and what
- * it learned from throttling lasts for that execution only.
+ * One client, call report and circuit breaker per execution (or poll): the rate limit is shared by
+ * every call of the run, what it learned from throttling lasts for the run only, and after a failure
+ * nothing can get past (gateway unreachable, quota, subscription, signature) the rest fails at once.
  */
-export function createJikeyunClient(context: JikeyunContext, options: JikeyunCallOptions): JikeyunClient {
-	return new JikeyunClient({
+export async function startJikeyunRun(
+	context: JikeyunContext,
+	options: JikeyunCallOptions,
+	{ keepCalls = false } = {},
+): Promise<JikeyunRun> {
+	const credentials = await context.getCredentials('jikeyunApi');
+	const secret = String(credentials.appSecret ?? '');
+	const report = new CallReport({ keepCalls, onCall: (entry) => context.logger.debug(describeCall(entry)) });
+	const client = new JikeyunClient({
 		send: createSend(context, options.timeoutSeconds),
 		sleep,
 		requestsPerSecond: options.requestsPerSecond,
@@ -64,5 +95,9 @@ export function createJikeyunClient(context: JikeyunContext, options: JikeyunCal
 			baseDelayMs: DEFAULT_RETRY_POLICY.baseDelayMs,
 			maxDelayMs: Math.max(1, options.maxRetryWaitSeconds) * 1000,
 		},
+		breaker: new CircuitBreaker(),
+		onCall: (entry) =>
+			report.record(entry.detail === undefined ? entry : { ...entry, detail: redactSecrets(entry.detail, [secret]) }),
 	});
+	return { client, report, credentialProblem: findJikeyunCredentialProblem(credentials) };
 }

@@ -6,10 +6,17 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import type { CallReport } from '../common/callReport';
+import { CircuitBreaker } from '../common/circuitBreaker';
 import { DEFAULT_RETRY_POLICY } from '../common/retry';
-import { redactSecrets } from '../common/redact';
+import { redactSecrets, redactSessionIds } from '../common/redact';
 import { KingdeeApiError } from './protocol/errors';
-import { KINGDEE_LOGIN_MARKER_HEADER, type KingdeeAuthType } from './protocol/login';
+import {
+	credentialProblem,
+	KINGDEE_LOGIN_MARKER_HEADER,
+	type KingdeeAuthType,
+	type KingdeeCredentialValues,
+} from './protocol/login';
 import type { KingdeeRawResponse } from './protocol/responses';
 import {
 	KingdeeSession,
@@ -40,10 +47,23 @@ interface KingdeeConnection {
 	redactionList: string[];
 }
 
-/** Reads the non-secret connection settings (and the values to redact). Makes no HTTP call, as lint requires. */
+/** The credential cannot work as filled in (empty field, Server URL without http(s)://): nothing was sent. */
+export class KingdeeCredentialProblem extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'KingdeeCredentialProblem';
+	}
+}
+
+/**
+ * Reads the non-secret connection settings (and the values to redact) and checks that every field the mode needs
+ * is filled in. Makes no HTTP call, as lint requires.
+ */
 async function readConnection(context: IExecuteFunctions): Promise<KingdeeConnection> {
 	const credentials = await context.getCredentials('kingdeeApi');
 	const authType = String(credentials.authType ?? 'password') as KingdeeAuthType;
+	const problem = credentialProblem(credentials as unknown as Partial<KingdeeCredentialValues>);
+	if (problem) throw new KingdeeCredentialProblem(problem);
 	return {
 		serverUrl: String(credentials.serverUrl ?? ''),
 		mode: authType === 'signedHeaders' ? 'signedHeaders' : 'login',
@@ -64,6 +84,14 @@ function errorCode(error: unknown): string {
 	];
 	const found = candidates.find((value) => typeof value === 'string' && value !== '');
 	return typeof found === 'string' ? found : 'UNKNOWN';
+}
+
+function hostOf(url: string): string {
+	try {
+		return new URL(url).host;
+	} catch {
+		return 'the Server URL';
+	}
 }
 
 function createSend(context: IExecuteFunctions, redact: (text: string) => string): KingdeeSend {
@@ -95,11 +123,12 @@ function createSend(context: IExecuteFunctions, redact: (text: string) => string
 			const code = errorCode(failure);
 			const notSent = NOT_SENT_CODES.has(code);
 			const message = redact(failure instanceof Error ? failure.message : String(failure));
-			throw new KingdeeApiError(`No answer from Kingdee (${code}: ${message})`, {
-				kind: 'transient',
-				retryable: true,
-				ambiguous: !notSent,
-			});
+			throw new KingdeeApiError(
+				notSent
+					? `Kingdee cannot be reached at ${hostOf(request.url)} (${code}: ${message}); nothing was sent. Check the Server URL in the credential and that the server is running`
+					: `No answer from Kingdee (${code}: ${message})`,
+				{ kind: 'transient', retryable: true, ambiguous: !notSent, notSent, code },
+			);
 		}
 		const body =
 			typeof response.body === 'string'
@@ -115,14 +144,20 @@ function createSend(context: IExecuteFunctions, redact: (text: string) => string
 	};
 }
 
-/** A pool of sessions for one execution; call `close()` (logs out) when the execution ends. */
+/**
+ * A pool of sessions for one execution; call `close()` (logs out) when the execution ends. One circuit breaker per
+ * run; every call goes to `report`; `redact` removes the secrets and every session id the run has seen.
+ */
 export async function createKingdeeSessionPool(
 	context: IExecuteFunctions,
 	options: KingdeeTransportOptions,
+	report?: CallReport,
 ): Promise<{ pool: KingdeeSessionPool; redact: (text: string) => string }> {
 	const connection = await readConnection(context);
-	const redact = (text: string) => redactSecrets(text, connection.redactionList);
+	const sessionIds = new Set<string>();
+	const redact = (text: string) => redactSessionIds(redactSecrets(text, connection.redactionList), sessionIds);
 	const send = createSend(context, redact);
+	const breaker = new CircuitBreaker();
 	const size = Math.max(1, Math.min(KINGDEE_MAX_PARALLEL_SESSIONS, Math.floor(options.parallelRequests) || 1));
 	const pool = new KingdeeSessionPool(
 		size,
@@ -133,6 +168,9 @@ export async function createKingdeeSessionPool(
 				send,
 				sleep,
 				redact,
+				breaker,
+				sessionIds,
+				onCall: report ? (entry) => report.record(entry) : undefined,
 				timeoutMs: Math.max(1, options.timeoutSeconds) * 1000,
 				retryPolicy: {
 					maxTries: Math.max(1, Math.floor(options.maxTries)),

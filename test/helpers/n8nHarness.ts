@@ -71,6 +71,20 @@ export interface Harness {
 	node: INode;
 	/** Counts of preAuthentication calls per credential type. */
 	preAuthentications: Record<string, number>;
+	/** What the node passed to addExecutionHints. */
+	hints: Array<{ message: string; location?: string }>;
+	/** Every logger line the node wrote (level, message and metadata as JSON). */
+	logs: string[];
+}
+
+/** lodash.get as n8n's credentials tester applies it: properties of primitives count too (a text's constructor is String). */
+function lodashGet(source: unknown, dotted: string): unknown {
+	let current: unknown = source;
+	for (const key of dotted.split('.')) {
+		if (current === null || current === undefined) return undefined;
+		current = (Object(current) as Record<string, unknown>)[key];
+	}
+	return current;
 }
 
 /** Reads `a.b.c` from nested parameters, as getNodeParameter does for collection fields. */
@@ -120,7 +134,13 @@ function buildContext(nodeType: INodeType, options: HarnessOptions) {
 		staticData: options.staticData ?? {},
 		node,
 		preAuthentications: {},
+		hints: [],
+		logs: [],
 	};
+	const log =
+		(level: string) =>
+		(message: string, meta?: unknown) =>
+			harness.logs.push(`${level} ${message}${meta === undefined ? '' : ` ${JSON.stringify(meta)}`}`);
 	const items = options.items ?? [{ json: {} }];
 	const credentials = options.credentials ?? {};
 	const baseParameters = resolvedParameters(nodeType, node, options.parameters);
@@ -231,7 +251,8 @@ function buildContext(nodeType: INodeType, options: HarnessOptions) {
 		getTimezone: () => 'UTC',
 		getExecutionCancelSignal: () => undefined,
 		getWorkflow: () => ({ id: 'harnessWorkflow01', name: 'Harness', active: true }),
-		logger: { debug() {}, info() {}, warn() {}, error() {} },
+		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+		addExecutionHints: (...hints: Array<{ message: string; location?: string }>) => harness.hints.push(...hints),
 		helpers,
 	};
 	return { context, harness };
@@ -311,7 +332,7 @@ export async function testCredential(
 	}
 	const body = Array.isArray(response.body) ? response.body[0] : response.body;
 	for (const rule of rules) {
-		if (rule.type === 'responseSuccessBody' && getPath(body, rule.properties.key) === rule.properties.value) {
+		if (rule.type === 'responseSuccessBody' && lodashGet(body, rule.properties.key) === rule.properties.value) {
 			return { status: 'Error', message: rule.properties.message };
 		}
 	}

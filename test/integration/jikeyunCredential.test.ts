@@ -1,3 +1,6 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- a tiny non-gateway HTTP server for the test */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DEFAULT_JIKEYUN_APP, startJikeyunEmulator, type JikeyunEmulator } from '../../emulators/jikeyun/server';
 import { testCredential } from '../helpers/n8nHarness';
 import { jikeyunCredentialData } from '../../emulators/credentials';
@@ -53,5 +56,39 @@ describe('Jikeyun credential test', () => {
 		} finally {
 			emulator.setFaults({});
 		}
+	});
+
+	describe('a URL that is not a Jikeyun gateway', () => {
+		let server: Server;
+		let answer: { contentType: string; body: string };
+		let requests = 0;
+		beforeAll(async () => {
+			server = createServer((_request, response) => {
+				requests++;
+				response.writeHead(200, { 'Content-Type': answer.contentType });
+				response.end(answer.body);
+			});
+			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		});
+		afterAll(async () => {
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		});
+		const url = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/open/openapi/do`;
+
+		it.each([
+			['an HTML page with HTTP 200', 'text/html', '<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>'],
+			['other JSON with HTTP 200', 'application/json', '{"status":"ok","message":"hello"}'],
+			['JSON with a code but no subCode', 'application/json', '{"code":404,"message":"no route"}'],
+		])('%s → "does not look like a Jikeyun gateway"', async (_label, contentType, body) => {
+			answer = { contentType, body };
+			const before = requests;
+			const result = await testCredential('jikeyunApi', data({ gatewayUrl: url() }));
+			expect(result).toEqual({ status: 'Error', message: expect.stringContaining('does not look like a Jikeyun gateway') });
+			expect(requests).toBe(before + 1);
+		});
+
+		it('the emulator (the real envelope) still passes', async () => {
+			await expect(testCredential('jikeyunApi', data({}))).resolves.toMatchObject({ status: 'OK' });
+		});
 	});
 });

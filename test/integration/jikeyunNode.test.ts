@@ -58,8 +58,8 @@ describe('Jikeyun node against the gateway emulator', () => {
 			expect(record.channelId).toBe(byCode.get(record.channelCode as string));
 		}
 		expect(outputs[0].every((item) => JSON.stringify(item.pairedItem) === '{"item":0}')).toBe(true);
-		// 1,234 rows at 200 per page: 7 requests, the last one short.
-		expect(emulator.stats().byMethod['erp.sales.get']).toBe(7);
+		// 1,234 rows at 200 per page: 7 requests, the last one short, then the same 7 again to confirm the list held still.
+		expect(emulator.stats().byMethod['erp.sales.get']).toBe(14);
 	});
 
 	it('Limit 75 returns exactly 75', async () => {
@@ -105,9 +105,9 @@ describe('Jikeyun node against the gateway emulator', () => {
 		const stats = emulator.stats();
 		expect(stats.injectedFailures).toBe(2);
 		expect(stats.throttled).toBeGreaterThan(0);
-		// The data pages plus one repeat per refused call.
+		// The data pages twice (read and confirmation) plus one repeat per refused call.
 		const pages = Math.floor(visible.length / 100) + 1;
-		expect(harness.requests.length).toBe(pages + stats.injectedFailures + stats.throttled);
+		expect(harness.requests.length).toBe(2 * pages + stats.injectedFailures + stats.throttled);
 	});
 
 	it('fails fast on a bad secret with the gateway\'s message and no retry', async () => {
@@ -183,7 +183,7 @@ describe('Jikeyun node against the gateway emulator', () => {
 				items: [{ json: {} }, { json: {} }],
 				credentials: credentialsFor(emulator),
 			}),
-		).rejects.toThrow(/bizcontent\) is not valid JSON/);
+		).rejects.toThrow(/bizcontent\) of item 0 is not valid JSON/);
 		await expect(
 			executeNode(node, {
 				parameters: { resource: 'salesChannel', operation: 'getAll', filters: { gmtModifiedStart: 'last tuesday' }, options: fast },
@@ -249,5 +249,47 @@ describe('Jikeyun request bytes (nock)', () => {
 		expect(params.timestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 		const { sign, ...signed } = params;
 		expect(sign).toBe(signJikeyunRequest(signed, secret));
+	});
+});
+
+describe('Jikeyun node call report', () => {
+	let emulator: JikeyunEmulator;
+	beforeAll(async () => {
+		emulator = await startJikeyunEmulator({ shopCount: 130, seed: 31 });
+	});
+	afterAll(async () => {
+		await emulator.close();
+	});
+
+	it('counts calls, retries and throttles in the hint; the optional report item lists every call without the secret', async () => {
+		emulator.setFaults({ throttleAbovePerSecond: 3, failNextCalls: 1 });
+		try {
+			const { outputs, harness } = await executeNode(new Jikeyun(), {
+				parameters: {
+					resource: 'salesChannel',
+					operation: 'getAll',
+					returnAll: true,
+					options: { requestsPerSecond: 0, maxRetryWaitSeconds: 1, maxTries: 20, pageSize: 50, includeCallReport: true },
+				},
+				items: [{ json: {} }, { json: {} }],
+				credentials: { jikeyunApi: jikeyunCredentialData(emulator) },
+			});
+			const stats = emulator.stats();
+			const reportItem = outputs[0][outputs[0].length - 1];
+			expect(reportItem.pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
+			const report = reportItem.json.callReport as { summary: { calls: number; retries: number; throttled: number }; calls: Array<Record<string, unknown>> };
+			expect(report.summary.calls).toBe(stats.calls);
+			expect(report.summary.throttled).toBe(stats.throttled);
+			expect(report.summary.retries).toBe(stats.throttled + stats.injectedFailures);
+			expect(report.calls).toHaveLength(stats.calls);
+			expect(report.calls[0]).toMatchObject({ system: 'jikeyun', call: 'erp.sales.get', part: 'page 0', attempt: 1 });
+			expect(harness.hints).toEqual([{ message: expect.stringContaining(`Jikeyun: ${stats.calls} API calls`), location: 'outputPane' }]);
+			expect(harness.hints[0].message).toContain(`${stats.throttled} throttled`);
+			expect(harness.logs.filter((line) => line.startsWith('debug Jikeyun call erp.sales.get'))).toHaveLength(stats.calls);
+			const everything = JSON.stringify(outputs) + harness.hints[0].message + harness.logs.join('\n');
+			expect(everything).not.toContain(DEFAULT_JIKEYUN_APP.appSecret);
+		} finally {
+			emulator.setFaults({});
+		}
 	});
 });

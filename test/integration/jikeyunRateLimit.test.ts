@@ -68,7 +68,8 @@ describe('Jikeyun adaptive rate limit against a throttling gateway emulator', ()
 			const gateway = emulator.stats();
 			expect(gateway.throttled).toBeGreaterThan(0);
 			const pages = Math.floor(visible.length / PAGE_SIZE) + 1;
-			expect(harness.requests).toHaveLength(pages + gateway.throttled);
+			// Every page twice: the read and its confirmation.
+			expect(harness.requests).toHaveLength(2 * pages + gateway.throttled);
 
 			// One limiter for the whole run, slowed down by the throttles to below what the gateway allows.
 			const limiters = new Set(grants.map((grant) => grant.limiter));

@@ -9,6 +9,7 @@ import type { ICredentialDataDecryptedObject, INodeExecutionData, INodeParameter
 
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
+import { errorText } from '../helpers/errorText';
 import { executeNode, testCredential } from '../helpers/n8nHarness';
 import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
 
@@ -25,20 +26,6 @@ const queryParameters: INodeParameters = {
 	fieldKeys: 'FCUSTID,FNumber,FName',
 	returnAll: true,
 };
-
-/** Everything a user could see of an error: message, description, context, and its JSON. */
-function errorText(error: unknown): string {
-	const seen = new WeakSet<object>();
-	const json = JSON.stringify(error, function (key, value: unknown) {
-		if (value && typeof value === 'object') {
-			if (seen.has(value)) return undefined;
-			seen.add(value);
-		}
-		return value;
-	});
-	const e = error as { message?: string; description?: string; stack?: string; context?: unknown; messages?: string[] };
-	return [e?.message, e?.description, e?.stack, JSON.stringify(e?.context ?? {}), (e?.messages ?? []).join('\n'), json].join('\n');
-}
 
 describe('login modes', () => {
 	let emulator: KingdeeEmulator;

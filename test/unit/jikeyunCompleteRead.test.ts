@@ -1,3 +1,4 @@
+import { sleep } from 'n8n-workflow';
 import { collectPages, PagingError, readCompleteList, type PageRequest } from '../../nodes/common/paginate';
 
 /**
@@ -140,7 +141,7 @@ describe('readCompleteList: every record present for the whole read', () => {
 				calls++;
 				inFlight++;
 				peak = Math.max(peak, inFlight);
-				await new Promise((resolve) => setTimeout(resolve, 2));
+				await sleep(2);
 				inFlight--;
 				return rows.slice(pageIndex * pageSize, (pageIndex + 1) * pageSize);
 			},

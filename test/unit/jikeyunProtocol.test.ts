@@ -161,7 +161,12 @@ describe('Jikeyun responses', () => {
 		const cases: Array<[number, string, string]> = [
 			[503, '<html>Service Unavailable</html>', 'transient'],
 			[429, 'Too Many Requests', 'throttled'],
-			[200, '<html>gateway hiccup</html>', 'transient'],
+			// An HTML page with HTTP 200 is not the gateway (wrong URL); an empty or cut-off envelope was lost on the way.
+			[200, '<html>gateway hiccup</html>', 'notGateway'],
+			[200, '{"other":"json"}', 'notGateway'],
+			[404, '<html>Not Found</html>', 'notGateway'],
+			[200, '', 'transient'],
+			[200, '{"code":200,"msg":"","result":{"data":{"salesCha', 'transient'],
 		];
 		for (const [statusCode, body, kind] of cases) {
 			expect(() => parseJikeyunResponse('erp.sales.get', { statusCode, body })).toThrow(
@@ -175,18 +180,41 @@ describe('Jikeyun responses', () => {
 		expect(classifyJikeyunFailure(undefined, '调用太频繁，请稍后再试')).toBe('throttled');
 		expect(classifyJikeyunFailure('0130000609', '')).toBe('quota');
 		expect(classifyJikeyunFailure('0130020310', 'appKey=1,method=x,未查询到应用或应用未订阅此API')).toBe('subscription');
-		expect(classifyJikeyunFailure('0130020001', '未知错误')).toBe('transient');
+		expect(classifyJikeyunFailure('0130020001', '未知错误')).toBe('unknownError');
 		expect(classifyJikeyunFailure('0999999999', '时间戳已过期')).toBe('timestamp');
 		expect(classifyJikeyunFailure('0130020327', '')).toBe('badRequest');
 		expect(classifyJikeyunFailure('0123', 'something else')).toBe('permanent');
 	});
 
-	it('tells read methods from writes', () => {
-		expect(isJikeyunReadMethod('erp.sales.get')).toBe(true);
-		expect(isJikeyunReadMethod('oms.trade.fullinfoget')).toBe(true);
-		expect(isJikeyunReadMethod('wms.order.query-info.page')).toBe(true);
-		expect(isJikeyunReadMethod('oms.trade.ordercreate')).toBe(false);
-		expect(isJikeyunReadMethod('erp.goods.skuimport')).toBe(false);
+	// Real method names (reference jikeyun §4, §7 and issue 8). Ambiguous actions count as writes: the safe side.
+	it.each([
+		['erp.sales.get', true],
+		['oms.trade.fullinfoget', true],
+		['wms.order.query-info.page', true],
+		['erp.storage.goodslist', true],
+		['erp-stock.stock.skulist', true],
+		['crm.customer.list', true],
+		['erp.user.search', true],
+		['erp.company.query', true],
+		['erp.warehouse.get', true],
+		['erp-goods.goods.sku.search', true],
+		['oms.trade.orderloglist', true],
+		['omsapi-business.refund.listrefund', true],
+		['jackyun.tradenotsensitiveinfos.list.get', true],
+		['erp.customer.addresslist', true],
+		['oms.trade.updateinfo', false],
+		['erp.finance.setbudget', false],
+		['erp.order.detailupdate', false],
+		['oms.trade.ordercreate', false],
+		['erp.goods.skuimport', false],
+		['erp.goods.skuimportbatch', false],
+		['erp.storage.stockoutcreate', false],
+		['erp.finance.budget', false],
+		// Ambiguous: no read verb at the start or end of the action → treated as writes (not re-sent after an ambiguous failure).
+		['erp.storage.goodsdocout.v2', false],
+		['birc.report.salesGoodsSummary', false],
+	] as const)('%s is a %s', (method, read) => {
+		expect(isJikeyunReadMethod(method)).toBe(read);
 	});
 
 	it('normalises every result.data variety', () => {

@@ -128,7 +128,19 @@ export function listPagingFields(show: Show): INodeProperties[] {
  * The `options` collection: Page Size, then pacing and retries. `pageSizeShow` limits where Page Size
  * appears (the node shows it for sales channels only; Call Method has its own page size).
  */
-export function optionsCollection(pageSizeShow?: Show): INodeProperties {
+export function optionsCollection(pageSizeShow?: Show, { callReportOption = false } = {}): INodeProperties {
+	const callReport: INodeProperties[] = callReportOption
+		? [
+				{
+					displayName: 'Include Call Report',
+					name: 'includeCallReport',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to add one item at the end of the output with every gateway call of this run (method, page or item, attempt, duration, outcome, subCode, contextId). A one-line summary is always shown as an execution hint.',
+				},
+			]
+		: [];
 	return {
 		displayName: 'Options',
 		name: 'options',
@@ -146,6 +158,7 @@ export function optionsCollection(pageSizeShow?: Show): INodeProperties {
 				description: 'Records per request (the gateway allows at most 200)',
 			},
 			...callOptionFields,
+			...callReport,
 		],
 	};
 }

@@ -6,7 +6,7 @@ import {
 } from 'n8n-workflow';
 import { toJikeyunNodeError } from '../helpers/errors';
 import type { JikeyunClient } from '../protocol/client';
-import { createJikeyunClient } from '../transport';
+import { startJikeyunRun } from '../transport';
 import * as api from './api';
 import { readCallOptions } from './common.description';
 import * as salesChannel from './salesChannel';
@@ -27,19 +27,33 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
 	}
-	const client = createJikeyunClient(this, readCallOptions(this.getNodeParameter('options', 0, {}) as IDataObject));
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const includeCallReport = options.includeCallReport === true;
+	const run = await startJikeyunRun(this, readCallOptions(options), { keepCalls: includeCallReport });
 	const returnData: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			returnData.push(...(await operation.call(this, itemIndex, client)));
-		} catch (error) {
-			const nodeError = toJikeyunNodeError(this.getNode(), error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
-			returnData.push({
-				json: { error: nodeError.message, details: { description: nodeError.description ?? null } },
-				pairedItem: { item: itemIndex },
-			});
+	try {
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				if (run.credentialProblem) throw run.credentialProblem;
+				returnData.push(...(await operation.call(this, itemIndex, run.client)));
+			} catch (error) {
+				const nodeError = toJikeyunNodeError(this.getNode(), error, itemIndex);
+				if (!this.continueOnFail()) throw nodeError;
+				returnData.push({
+					json: { error: nodeError.message, details: { description: nodeError.description ?? null } },
+					pairedItem: { item: itemIndex },
+				});
+			}
 		}
+	} finally {
+		this.addExecutionHints({ message: run.report.summaryLine('Jikeyun'), location: 'outputPane' });
+	}
+	if (includeCallReport) {
+		const { calls, omitted } = run.report.calls();
+		returnData.push({
+			json: { callReport: { summary: run.report.summary(), calls, omitted } } as unknown as IDataObject,
+			pairedItem: items.map((_, item) => ({ item })),
+		});
 	}
 	return [returnData];
 }

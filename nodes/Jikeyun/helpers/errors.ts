@@ -1,12 +1,23 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
-import { JikeyunApiError } from '../protocol/errors';
+import { JikeyunApiError, JikeyunSettingsError } from '../protocol/errors';
 
-/** Wraps any failure of a Jikeyun call as the n8n error for item `itemIndex`, keeping the gateway's diagnosis. */
-export function toJikeyunNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+/**
+ * Wraps any failure of a Jikeyun call as the n8n error for item `itemIndex`, keeping the gateway's
+ * diagnosis; the description starts with `where` (default "Item N") and says what to do.
+ */
+export function toJikeyunNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	where = `Item ${itemIndex}`,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		// The n8n constructors return such errors unchanged, so set the item index on the object itself.
 		error.context = { ...(error.context ?? {}), itemIndex };
 		return error;
+	}
+	if (error instanceof JikeyunSettingsError) {
+		return new NodeOperationError(node, error.message, { itemIndex, description: `${where}: ${error.fix}` });
 	}
 	if (error instanceof JikeyunApiError) {
 		return new NodeApiError(
@@ -21,7 +32,7 @@ export function toJikeyunNodeError(node: INode, error: unknown, itemIndex: numbe
 			{
 				itemIndex,
 				message: error.message,
-				description: error.hint,
+				description: `${where}: ${error.hint}`,
 				httpCode: error.httpStatus && error.httpStatus !== 200 ? String(error.httpStatus) : undefined,
 			},
 		);

@@ -1,5 +1,6 @@
-import { iteratePages } from '../../common/paginate';
+import { PagingError, readCompleteList } from '../../common/paginate';
 import type { JikeyunClient } from '../protocol/client';
+import { JikeyunSettingsError } from '../protocol/errors';
 import { extractJikeyunRecords } from '../protocol/response';
 
 export interface FetchListOptions {
@@ -13,44 +14,90 @@ export interface FetchListOptions {
 	pageIndexParameter?: string;
 	pageSizeParameter?: string;
 	listPath?: string;
+	/** Dot path of the field that identifies a record; records without it are identified by their JSON. */
+	idPath?: string;
+	/** Retry temporary failures even when the method does not read as a read (Call Method's Retry Write Methods). */
+	retryWrites?: boolean;
 	/** Stop before starting another page once this returns true (the trigger's poll budget). */
 	shouldStop?: () => boolean;
 }
 
 export interface FetchListResult {
 	records: unknown[];
+	/** Page requests, confirmation reads included. */
 	pages: number;
 	complete: boolean;
 }
 
+export function readPath(record: unknown, path: string): unknown {
+	let current = record;
+	for (const key of path.split('.')) {
+		if (current === null || typeof current !== 'object') return undefined;
+		current = (current as Record<string, unknown>)[key];
+	}
+	return current;
+}
+
+/** The value at `path` as text, or undefined when it is missing or empty. */
+export function idFrom(record: unknown, path: string): string | undefined {
+	const value = readPath(record, path);
+	return value === undefined || value === null || value === '' ? undefined : String(value);
+}
+
+/** The settings a paging problem points at (display names of the node parameters). */
+function describePagingProblem(error: PagingError, options: FetchListOptions, pageSize: number): string {
+	const pageIndexParameter = options.pageIndexParameter || 'pageIndex';
+	const pageSizeParameter = options.pageSizeParameter || 'pageSize';
+	switch (error.problem) {
+		case 'pageTooLarge':
+			return `The method does not take the page size from "${pageSizeParameter}": set "Page Size Parameter" to the method's page-size key, or "Page Size" to the size the method returns (asked for ${pageSize}).`;
+		case 'repeatedPage':
+			return `Either the method ignores "${pageIndexParameter}" (set "Page Index Parameter" to the method's page-number key) or its pages start at 1 (set "First Page Index" to One).`;
+		case 'firstPageIndex':
+			return 'The method\'s pages start at 0: set "First Page Index" to Zero.';
+		case 'tooManyPages':
+			return `Narrow the query (filters or a shorter window), or check "Page Index Parameter" ("${pageIndexParameter}").`;
+		case 'keptChanging':
+			return 'Records were added or removed faster than the list could be read consistently; retry later (nothing was returned rather than a list with gaps).';
+	}
+}
+
 /**
- * Pages through any list method: never more rows than `limit`, never forever (short, empty or
- * repeated page ends it), and reports whether it reached the end.
+ * Pages through any list method and returns every record present for the whole read (see
+ * readCompleteList): a multi-page list is read again to confirm it, never more rows than `limit`,
+ * and wrong paging settings fail with the setting to fix instead of returning partial data.
  */
 export async function fetchJikeyunList(client: JikeyunClient, options: FetchListOptions): Promise<FetchListResult> {
 	const pageSize = options.limit !== undefined ? Math.max(1, Math.min(options.pageSize, options.limit)) : options.pageSize;
 	const pageIndexParameter = options.pageIndexParameter || 'pageIndex';
 	const pageSizeParameter = options.pageSizeParameter || 'pageSize';
-	const records: unknown[] = [];
-	let pages = 0;
-	const iterator = iteratePages<unknown>({
-		pageSize,
-		startIndex: options.startIndex ?? 0,
-		limit: options.limit,
-		fetchPage: async ({ pageIndex }) => {
-			const result = await client.call(options.method, {
-				...options.query,
-				[pageIndexParameter]: pageIndex,
-				[pageSizeParameter]: pageSize,
-			});
-			return extractJikeyunRecords(result.data, options.listPath);
-		},
-	});
-	for (;;) {
-		if (options.shouldStop?.()) return { records, pages, complete: false };
-		const next = await iterator.next();
-		if (next.done) return { records, pages, complete: true };
-		pages++;
-		records.push(...next.value);
+	const idPath = (options.idPath ?? '').trim();
+	let failure: unknown;
+	try {
+		const result = await readCompleteList<unknown>({
+			pageSize,
+			startIndex: options.startIndex ?? 0,
+			limit: options.limit,
+			shouldStop: options.shouldStop,
+			keyOf: (record) => (idPath ? idFrom(record, idPath) : undefined) ?? JSON.stringify(record),
+			fetchPage: async ({ pageIndex }) => {
+				const part = `page ${pageIndex}`;
+				const result = await client.call(
+					options.method,
+					{ ...options.query, [pageIndexParameter]: pageIndex, [pageSizeParameter]: pageSize },
+					{ part, retryWrites: options.retryWrites },
+				);
+				return extractJikeyunRecords(result.data, options.listPath, { method: options.method, part });
+			},
+		});
+		return { records: result.records, pages: result.requests, complete: result.complete };
+	} catch (error) {
+		failure = error;
 	}
+	// Re-thrown outside the catch block, as in common/retry.ts; the node wraps every error.
+	if (!(failure instanceof PagingError)) throw failure;
+	throw new JikeyunSettingsError(
+		`The ${options.method} list could not be read completely: ${failure.message}`,
+		describePagingProblem(failure, options, pageSize),
+	);
 }

@@ -4,6 +4,8 @@ import { formatBeijingTime, parseBeijingTime } from '../protocol/timestamp';
 
 export const SALES_CHANNEL_METHOD = 'erp.sales.get';
 export const SALES_CHANNEL_LIST_KEY = 'salesChannelInfo';
+/** A channel's identity (reference jikeyun §6.2); the complete read compares reads by it. */
+export const SALES_CHANNEL_ID_PATH = 'channelId';
 export const MAX_SALES_CHANNEL_PAGE_SIZE = 200;
 
 /** Filters of erp.sales.get as the node exposes them (reference §6.1). */
@@ -63,6 +65,7 @@ export async function fetchSalesChannels(
 		pageSize: Math.min(options.pageSize, MAX_SALES_CHANNEL_PAGE_SIZE),
 		limit: options.limit,
 		listPath: SALES_CHANNEL_LIST_KEY,
+		idPath: SALES_CHANNEL_ID_PATH,
 		shouldStop: options.shouldStop,
 	});
 }

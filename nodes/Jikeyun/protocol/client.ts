@@ -1,6 +1,8 @@
+import type { CallOutcome, CallRecord } from '../../common/callReport';
+import { CircuitBreaker, isUnreachableError } from '../../common/circuitBreaker';
 import { AdaptiveRateLimiter, type RateLimiterStats } from '../../common/rateLimiter';
 import { type RetryPolicy, withRetry } from '../../common/retry';
-import { isJikeyunReadMethod, JikeyunApiError } from './errors';
+import { isJikeyunReadMethod, JikeyunApiError, type JikeyunFailureKind } from './errors';
 import { parseJikeyunResponse, type JikeyunSuccess, type RawHttpResponse } from './response';
 import { serializeBizContent } from './request';
 
@@ -18,6 +20,10 @@ export interface JikeyunClientOptions {
 	 */
 	requestsPerSecond: number;
 	random?: () => number;
+	/** Receives one entry per attempt (the run's call report). */
+	onCall?: (entry: CallRecord) => void;
+	/** The run's breaker: after a failure no retry can fix, every later call fails at once with it. */
+	breaker?: CircuitBreaker;
 }
 
 export interface JikeyunClientStats {
@@ -28,21 +34,42 @@ export interface JikeyunClientStats {
 	transientFailures: number;
 }
 
+export interface JikeyunCallSettings {
+	/** Retry temporary failures even when the method is not a read. */
+	retryWrites?: boolean;
+	/** What part of the work this call is (`page 3`, `item 2`), for the report and error messages. */
+	part?: string;
+}
+
+/** 0130020001 carries no diagnosis: reads get this many quick retries, not the full policy (reference §4.2/§4.3). */
+export const UNKNOWN_ERROR_RETRIES = 2;
+const UNKNOWN_ERROR_RETRY_WAIT_MS = 1_000;
+
+/** Failures that no retry and no other item of the run can get past: they open the breaker. */
+const RUN_STOPPING_KINDS = new Set<JikeyunFailureKind>(['unreachable', 'quota', 'subscription', 'signature']);
+
+function outcomeOf(error: unknown): CallOutcome {
+	if (!(error instanceof JikeyunApiError)) return 'unknown';
+	if (error.kind === 'throttled') return 'throttled';
+	if (error.kind === 'transient') return 'unknown';
+	return 'failed';
+}
+
 /**
  * Signed calls with a shared, adaptive rate limit and retries: throttling slows the client down and is
- * always retried, transient failures only for read methods (a write may already have run), everything
- * else fails at once.
+ * always retried, transient failures only for read methods (a write may already have run), 未知错误
+ * twice for reads, everything else fails at once.
  */
 export class JikeyunClient {
 	readonly stats: JikeyunClientStats = { requests: 0, retries: 0, throttled: 0, transientFailures: 0 };
 
 	private readonly limiter: AdaptiveRateLimiter;
 
+	private readonly now: () => number;
+
 	constructor(private readonly options: JikeyunClientOptions) {
-		this.limiter = new AdaptiveRateLimiter(
-			{ ceiling: options.requestsPerSecond },
-			{ now: options.now ?? (() => Date.now()), sleep: options.sleep },
-		);
+		this.now = options.now ?? (() => Date.now());
+		this.limiter = new AdaptiveRateLimiter({ ceiling: options.requestsPerSecond }, { now: this.now, sleep: options.sleep });
 	}
 
 	/** Where the adaptive rate limit stands: ceiling, current rate, lowest rate and decreases. */
@@ -50,28 +77,69 @@ export class JikeyunClient {
 		return this.limiter.stats;
 	}
 
-	async call(method: string, bizContent: unknown, { retryWrites = false } = {}): Promise<JikeyunSuccess> {
+	async call(method: string, bizContent: unknown, settings: JikeyunCallSettings = {}): Promise<JikeyunSuccess> {
 		const bizcontent = serializeBizContent(bizContent);
-		const readMethod = retryWrites || isJikeyunReadMethod(method);
+		const readMethod = settings.retryWrites === true || isJikeyunReadMethod(method);
+		const { part } = settings;
+		let unknownErrors = 0;
 		return await withRetry(
-			async () => {
+			async (attempt) => {
+				const breaker = this.options.breaker;
+				if (breaker?.isOpen) {
+					this.options.onCall?.({
+						system: 'jikeyun',
+						call: method,
+						part,
+						attempt,
+						startedAt: this.now(),
+						durationMs: 0,
+						outcome: 'skipped',
+						detail: breaker.openedBy?.reason,
+					});
+					breaker.throwIfOpen();
+				}
 				const permit = await this.limiter.acquire();
 				this.stats.requests++;
+				const startedAt = this.now();
 				let failure: unknown;
 				try {
-					return parseJikeyunResponse(method, await this.sendOnce(method, bizcontent));
+					const success = parseJikeyunResponse(method, await this.sendOnce(method, bizcontent, part), part);
+					this.record({ method, part, attempt, startedAt, outcome: 'ok', contextId: success.contextId, httpStatus: 200 });
+					return success;
 				} catch (error) {
 					failure = error;
 				}
+				const apiError = failure instanceof JikeyunApiError ? failure : undefined;
+				this.record({
+					method,
+					part,
+					attempt,
+					startedAt,
+					outcome: outcomeOf(failure),
+					httpStatus: apiError?.httpStatus,
+					code: apiError?.subCode,
+					contextId: apiError?.contextId,
+					detail: apiError ? (apiError.gatewayMessage ?? apiError.kind) : String(failure),
+				});
+				if (apiError?.kind === 'unknownError') unknownErrors++;
+				if (apiError && RUN_STOPPING_KINDS.has(apiError.kind)) breaker?.open(apiError, apiError.kind);
 				// Slows down every later call of this client, also when this call has no tries left.
-				if (failure instanceof JikeyunApiError && failure.kind === 'throttled') this.limiter.onThrottle(permit);
+				if (apiError?.kind === 'throttled') this.limiter.onThrottle(permit);
 				throw failure;
 			},
 			{
 				policy: this.options.retryPolicy,
 				sleep: this.options.sleep,
 				random: this.options.random,
-				isRetryable: (error) => error instanceof JikeyunApiError && error.isRetryable(readMethod),
+				isRetryable: (error) => {
+					if (!(error instanceof JikeyunApiError)) return false;
+					if (error.kind === 'unknownError') return readMethod && unknownErrors <= UNKNOWN_ERROR_RETRIES;
+					return error.isRetryable(readMethod);
+				},
+				delayFor: (error, computed) =>
+					error instanceof JikeyunApiError && error.kind === 'unknownError'
+						? Math.min(computed, UNKNOWN_ERROR_RETRY_WAIT_MS * unknownErrors)
+						: computed,
 				onRetry: ({ error }) => {
 					this.stats.retries++;
 					if (error instanceof JikeyunApiError && error.kind === 'throttled') this.stats.throttled++;
@@ -81,8 +149,36 @@ export class JikeyunClient {
 		);
 	}
 
-	/** Network errors and timeouts become transient JikeyunApiErrors. */
-	private async sendOnce(method: string, bizcontent: string): Promise<RawHttpResponse> {
+	private record(entry: {
+		method: string;
+		part?: string;
+		attempt: number;
+		startedAt: number;
+		outcome: CallOutcome;
+		httpStatus?: number;
+		code?: string;
+		contextId?: string;
+		detail?: string;
+	}): void {
+		if (!this.options.onCall) return;
+		const detail = entry.detail === undefined ? undefined : entry.detail.length > 160 ? `${entry.detail.slice(0, 160)}…` : entry.detail;
+		this.options.onCall({
+			system: 'jikeyun',
+			call: entry.method,
+			part: entry.part,
+			attempt: entry.attempt,
+			startedAt: entry.startedAt,
+			durationMs: Math.max(0, this.now() - entry.startedAt),
+			outcome: entry.outcome,
+			httpStatus: entry.httpStatus,
+			code: entry.code || undefined,
+			contextId: entry.contextId,
+			detail: entry.outcome === 'ok' ? undefined : detail,
+		});
+	}
+
+	/** Network errors and timeouts become JikeyunApiErrors: unreachable (certainly not sent) or transient. */
+	private async sendOnce(method: string, bizcontent: string, part: string | undefined): Promise<RawHttpResponse> {
 		let failure: unknown;
 		try {
 			return await this.options.send({ method, bizcontent });
@@ -90,6 +186,10 @@ export class JikeyunClient {
 			failure = error;
 		}
 		const reason = failure instanceof Error ? failure.message : String(failure);
-		throw new JikeyunApiError({ kind: 'transient', method, msg: `request failed: ${reason}` });
+		const unreachable = isUnreachableError(failure);
+		throw new JikeyunApiError(
+			{ kind: unreachable ? 'unreachable' : 'transient', method, part, msg: `request failed: ${reason}` },
+			{ cause: failure },
+		);
 	}
 }

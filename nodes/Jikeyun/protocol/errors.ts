@@ -3,12 +3,18 @@
  * - throttled: the gateway refused to run the call (rate limit): always safe to retry.
  * - transient: a hiccup (HTTP 5xx, non-JSON body, generic 未知错误, network error): retried for read methods only,
  *   since a write may have been executed before the failure was reported.
+ * - unknownError: 0130020001 未知错误, no diagnosis: reads get at most two quick retries (reference §4.2/§4.3).
+ * - unreachable: the request never reached a server (refused, DNS, invalid URL): not retried, opens the breaker.
+ * - notGateway: the URL answered, but not with the gateway's JSON envelope (e.g. an HTML page with HTTP 200).
  * - quota: 0130000609 — app not enabled / quota exhausted: stop the run.
  * - signature, timestamp, subscription, badRequest, permanent: configuration or input problems, never retried.
  */
 export type JikeyunFailureKind =
 	| 'throttled'
 	| 'transient'
+	| 'unknownError'
+	| 'unreachable'
+	| 'notGateway'
 	| 'quota'
 	| 'signature'
 	| 'timestamp'
@@ -19,6 +25,8 @@ export type JikeyunFailureKind =
 export interface JikeyunFailure {
 	kind: JikeyunFailureKind;
 	method: string;
+	/** Part of the work, e.g. `page 3`. */
+	part?: string;
 	code?: number | string;
 	subCode?: string;
 	msg?: string;
@@ -29,6 +37,12 @@ export interface JikeyunFailure {
 const HINTS: Record<JikeyunFailureKind, string> = {
 	throttled: 'The gateway is throttling this app; lower "Max Requests per Second" or retry later.',
 	transient: 'A temporary gateway or network problem; it was retried where that is safe.',
+	unknownError:
+		'未知错误 (0130020001) carries no diagnosis. It is often a bad business parameter: check the field names and values in the bizcontent (reads were retried twice).',
+	unreachable:
+		'Not sent: no gateway answered at this URL (connection refused, unknown host or invalid URL). Check "Gateway URL" in the Jikeyun credential and the network; nothing was executed.',
+	notGateway:
+		'This URL does not look like a Jikeyun gateway: it did not answer with the JSON envelope (code/subCode). Check "Gateway URL" in the Jikeyun credential (normally https://open.jackyun.com/open/openapi/do).',
 	quota:
 		'The app is not enabled for the open platform or its call quota is exhausted (0130000609); contact your Jikeyun account manager.',
 	signature:
@@ -59,16 +73,19 @@ export class JikeyunApiError extends Error {
 
 	readonly hint: string;
 
-	constructor(failure: JikeyunFailure) {
-		const parts = [`Jikeyun ${failure.method} failed`];
+	readonly part?: string;
+
+	constructor(failure: JikeyunFailure, options?: { cause?: unknown }) {
+		const parts = [`Jikeyun ${failure.method}${failure.part ? ` (${failure.part})` : ''} failed`];
 		if (failure.httpStatus !== undefined && failure.httpStatus !== 200) parts.push(`HTTP ${failure.httpStatus}`);
 		if (failure.code !== undefined) parts.push(`code ${failure.code}`);
 		if (failure.subCode) parts.push(`subCode ${failure.subCode}`);
 		let message = parts.join(', ');
 		if (failure.msg) message += `: ${failure.msg}`;
 		if (failure.contextId) message += ` (contextId ${failure.contextId})`;
-		super(message);
+		super(message, options);
 		this.name = 'JikeyunApiError';
+		this.part = failure.part;
 		this.kind = failure.kind;
 		this.method = failure.method;
 		this.code = failure.code;
@@ -108,7 +125,7 @@ export function classifyJikeyunFailure(subCode: string | undefined, msg: string 
 		case '0250019301':
 			return 'badRequest';
 		case '0130020001':
-			return 'transient';
+			return 'unknownError';
 		default:
 			break;
 	}
@@ -120,8 +137,54 @@ export function classifyJikeyunFailure(subCode: string | undefined, msg: string 
 	return 'permanent';
 }
 
-/** Read methods can be repeated safely; writes (create/update/…) must not be retried after an ambiguous failure. */
+/**
+ * A setting of the node that cannot be right (paging, List Path, credential fields): `message` says
+ * what was seen, `fix` names the setting and what to change. Never retried.
+ */
+export class JikeyunSettingsError extends Error {
+	constructor(
+		message: string,
+		readonly fix: string,
+	) {
+		super(message);
+		this.name = 'JikeyunSettingsError';
+	}
+}
+
+const READ_VERBS = ['get', 'list', 'query', 'search', 'find', 'count', 'page', 'fetch', 'select'];
+/** Write verbs seen in method names (skuimport, stockoutcreate, updateinfo, detailupdate …), matched anywhere in a word. */
+const WRITE_VERBS = ['create', 'update', 'insert', 'delete', 'import', 'modify', 'cancel', 'upload', 'submit', 'save', 'remove', 'audit'];
+/** Short write verbs, matched only at the start of a word (setbudget, addgoods), except in these nouns. */
+const SHORT_WRITE_VERBS = ['add', 'set', 'del', 'push', 'send', 'sync', 'bind', 'close', 'confirm'];
+const NOUNS_STARTING_LIKE_WRITES = ['address', 'settle', 'setting'];
+/** Nouns that end like a read verb but are not one. */
+const NOUNS_ENDING_LIKE_READS = ['budget', 'target', 'widget', 'gadget'];
+
+/**
+ * Read methods can be repeated safely; everything else is a write, never re-sent after an ambiguous
+ * failure unless the user allows it. Decided by the action, the last dotted segment (a version
+ * segment such as `v2` skipped; hyphen, underscore and camel-case words split): a read when it starts
+ * with a read verb (get, list, query, search, find, count, page, …: `listrefund`, `query-info` →
+ * `page`), or is `<noun><read verb>` (`fullinfoget`, `goodslist`, `skulist`) and names no write verb
+ * (`updateinfo`, `setbudget`, `detailupdate`, `skuimportbatch` are writes). Anything else
+ * (`goodsdocout`, `salesGoodsSummary`) counts as a write: the safe side.
+ */
 export function isJikeyunReadMethod(method: string): boolean {
-	const action = method.split('.').pop() ?? method;
-	return /(get|list|query|search|page|info|count|detail|report|summary)/i.test(action);
+	const segments = method.split('.').filter((segment) => segment !== '' && !/^v\d+$/i.test(segment));
+	const action = segments[segments.length - 1] ?? '';
+	const words = action
+		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+		.toLowerCase()
+		.split(/[\s_-]+/)
+		.filter((word) => word !== '');
+	const flat = words.join('');
+	if (READ_VERBS.some((verb) => flat.startsWith(verb))) return true;
+	const namesWrite = words.some(
+		(word) =>
+			WRITE_VERBS.some((verb) => word.includes(verb)) ||
+			(SHORT_WRITE_VERBS.some((verb) => word.startsWith(verb)) &&
+				!NOUNS_STARTING_LIKE_WRITES.some((noun) => word.startsWith(noun))),
+	);
+	if (namesWrite) return false;
+	return READ_VERBS.some((verb) => flat.endsWith(verb)) && !NOUNS_ENDING_LIKE_READS.some((noun) => flat.endsWith(noun));
 }

@@ -1,3 +1,4 @@
+import { JikeyunSettingsError } from './errors';
 import { signJikeyunRequest } from './sign';
 import { formatBeijingTime } from './timestamp';
 
@@ -46,4 +47,42 @@ export const JIKEYUN_FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;char
 export function serializeBizContent(bizContent: unknown): string {
 	if (typeof bizContent === 'string') return bizContent;
 	return JSON.stringify(bizContent ?? {});
+}
+
+/**
+ * Checks the credential before the first request: a missing App Key or App Secret, or a Gateway URL
+ * that is not an absolute http(s) URL, can only fail (and would look like a network problem).
+ */
+export function findJikeyunCredentialProblem(values: {
+	gatewayUrl?: unknown;
+	appKey?: unknown;
+	appSecret?: unknown;
+}): JikeyunSettingsError | undefined {
+	const fixIn = 'Edit the Jikeyun credential';
+	if (String(values.appKey ?? '').trim() === '') {
+		return new JikeyunSettingsError('The Jikeyun credential has no App Key', `${fixIn}: fill in "App Key" (应用编号, from the open platform console).`);
+	}
+	if (String(values.appSecret ?? '') === '') {
+		return new JikeyunSettingsError('The Jikeyun credential has no App Secret', `${fixIn}: fill in "App Secret" (应用密钥).`);
+	}
+	const url = String(values.gatewayUrl ?? '').trim();
+	if (url === '') {
+		return new JikeyunSettingsError('The Jikeyun credential has no Gateway URL', `${fixIn}: set "Gateway URL" to https://open.jackyun.com/open/openapi/do.`);
+	}
+	if (!/^https?:\/\//i.test(url)) {
+		return new JikeyunSettingsError(
+			`The Gateway URL "${url}" does not start with http:// or https://`,
+			`${fixIn}: write the full URL, e.g. https://${url.replace(/^[a-z]+:\/*/i, '')}.`,
+		);
+	}
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(url);
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || parsed.hostname === '') {
+		return new JikeyunSettingsError(`The Gateway URL "${url}" is not a valid URL`, `${fixIn}: set "Gateway URL" to https://open.jackyun.com/open/openapi/do.`);
+	}
+	return undefined;
 }

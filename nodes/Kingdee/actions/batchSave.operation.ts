@@ -15,6 +15,7 @@ import {
 	type UnsavedOutcome,
 } from '../protocol/batchSave';
 import { primaryKeyFieldFor } from '../protocol/forms';
+import { packageNumber } from '../protocol/model';
 import { describeCallFailure, errorItem, nodeApiError, toNodeError, whatToDo } from '../helpers/errors';
 import {
 	buildSaveData,
@@ -27,6 +28,9 @@ import { applyBaseDataFields, modelReader } from '../helpers/models';
 import { getFormId, type KingdeeRun } from '../helpers/run';
 
 const show = { operation: ['batchSave'] };
+
+/** The field's maxValue: larger BatchSave calls risk server timeouts (integration code uses 400, reference §6). */
+const MAX_BATCH_SIZE = 1000;
 
 export const description: INodeProperties[] = [
 	...modelSourceProperties(['batchSave']),
@@ -140,10 +144,12 @@ export async function execute(
 	const node = this.getNode();
 	const formId = getFormId(this, 0);
 	const batchSize = Number(this.getNodeParameter('batchSize', 0, 100));
-	if (!Number.isInteger(batchSize) || batchSize < 1) {
-		throw new NodeOperationError(node, `Batch Size must be a whole number of at least 1, got ${batchSize}`, {
-			itemIndex: 0,
-		});
+	if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+		throw new NodeOperationError(
+			node,
+			`Item 0: Batch Size must be a whole number from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}: set Batch Size to e.g. 100`,
+			{ itemIndex: 0, description: 'Batch Size applies to the whole run. Nothing was sent to Kingdee.' },
+		);
 	}
 	const numberField = String(this.getNodeParameter('numberField', 0, 'FNumber')).trim() || 'FNumber';
 	const upsertByNumber = this.getNodeParameter('upsertByNumber', 0, false) as boolean;
@@ -166,7 +172,16 @@ export async function execute(
 	const entries: Array<{ itemIndex: number; model: Record<string, unknown> }> = [];
 	const readModel = modelReader(this, items);
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const model = readModel(itemIndex);
+		let model = readModel(itemIndex);
+		if (!(model instanceof NodeOperationError) && upsertByNumber && packageNumber(model, numberField) === undefined) {
+			// Upsert finds the record by its number; without one the package could only be created blindly.
+			const value = model[numberField];
+			model = new NodeOperationError(
+				node,
+				`Item ${itemIndex}: the Model has ${value === undefined ? 'no' : `no usable (${JSON.stringify(value)})`} ${numberField} (Number Field), which Upsert by Number needs to find the record: map the number into ${numberField}, or set Number Field to the field that holds it`,
+				{ itemIndex, description: 'Nothing was sent to Kingdee for this item.' },
+			);
+		}
 		if (model instanceof NodeOperationError) {
 			if (!run.continueOnFail) throw model;
 			output[itemIndex] = errorItem(itemIndex, model.message, { field: '', number: null, msgCode: null, formId });

@@ -45,6 +45,16 @@ export const transportOptionFields: INodeProperties[] = [
 	},
 ];
 
+/** One description for every operation: the full per-call list as one extra output item. */
+export const includeCallReportField: INodeProperties = {
+	displayName: 'Include Call Report',
+	name: 'includeCallReport',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to add one item at the end of the output with every Kingdee API call of this run: service and form, batch or page, attempt, start, duration, outcome, MsgCode or LoginResultType and a short reason (secrets and session IDs removed). A one-line summary is always shown as an execution hint.',
+};
+
 /** The `options` collection of an operation: transport settings plus operation-specific extras. */
 export function optionsCollection(operations: KingdeeOperation[], extra: INodeProperties[] = []): INodeProperties {
 	return {
@@ -54,7 +64,7 @@ export function optionsCollection(operations: KingdeeOperation[], extra: INodePr
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { operation: operations } },
-		options: [...extra, ...transportOptionFields].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...extra, ...transportOptionFields, includeCallReportField].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 

@@ -47,11 +47,12 @@ export function describeCallFailure(error: unknown, itemIndex: number, what: str
 	if (isKingdeeApiError(error)) {
 		const field = error.rowErrors.find((row) => row.fieldName)?.fieldName ?? '';
 		return {
-			message: `Item ${itemIndex}: ${what} failed — ${error.message}. ${whatToDo(error.kind)}`,
+			message: `Item ${itemIndex}: ${what} ${error.notSent ? 'not sent:' : 'failed —'} ${error.message}. ${whatToDo(error.kind)}`,
 			details: {
 				field,
 				msgCode: error.msgCode ?? null,
 				kind: error.kind,
+				...(error.notSent ? { notSent: true } : {}),
 				kingdeeErrors: error.rowErrors.map((row) => ({ field: row.fieldName, message: row.message })),
 			},
 		};
@@ -73,7 +74,8 @@ export function nodeApiError(node: INode, message: string, itemIndex: number | u
 export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (isKingdeeApiError(error)) {
-		return nodeApiError(node, `${error.message}. ${whatToDo(error.kind)}`, itemIndex, {
+		const prefix = error.notSent ? `${itemIndex !== undefined ? `Item ${itemIndex}: ` : ''}not sent: ` : '';
+		return nodeApiError(node, `${prefix}${error.message}. ${whatToDo(error.kind)}`, itemIndex, {
 			msgCode: error.msgCode ?? null,
 			kind: error.kind,
 		});

@@ -52,23 +52,29 @@ function readModel(
 				parsed = undefined;
 			}
 			if (parsed === undefined) {
-				return new NodeOperationError(context.getNode(), `Item ${itemIndex}: ${where} is not valid JSON`, {
-					itemIndex,
-					description: 'Put the Model object (or its JSON text) into this field, e.g. {"FNumber":"C001","FName":"…"}.',
-				});
+				return new NodeOperationError(
+					context.getNode(),
+					`Item ${itemIndex}: ${where} is not valid JSON (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}): put the Model object or its JSON text into this field, e.g. {"FNumber":"C001","FName":"…"}`,
+					{ itemIndex, description: 'Nothing was sent to Kingdee.' },
+				);
 			}
 			value = parsed;
 		}
 	}
 	if (!isPlainObject(value)) {
 		const kind = Array.isArray(value) ? 'an array' : value === undefined ? 'missing' : `a ${typeof value}`;
-		return new NodeOperationError(context.getNode(), `Item ${itemIndex}: the Model from ${where} is ${kind}, not an object`, {
-			itemIndex,
-			description: 'Each item must give one Model package as a JSON object, e.g. {"FNumber":"C001","FName":"…"}.',
-		});
+		return new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: the Model from ${where} is ${kind}, not an object: give one Model package per item as a JSON object, e.g. {"FNumber":"C001","FName":"…"}${source === 'jsonField' ? ', or choose the field that holds it in Model Field' : ''}`,
+			{ itemIndex, description: 'Nothing was sent to Kingdee.' },
+		);
 	}
 	if (Object.keys(value).length === 0) {
-		return new NodeOperationError(context.getNode(), `Item ${itemIndex}: the Model from ${where} is empty`, { itemIndex });
+		return new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: the Model from ${where} is empty ({}): map at least the number and name fields into it`,
+			{ itemIndex, description: 'Nothing was sent to Kingdee.' },
+		);
 	}
 	// A shallow copy: the save pipeline adds keys (the internal id) but never changes nested values.
 	return { ...value };

@@ -20,10 +20,11 @@ export function getFormId(context: IExecuteFunctions, itemIndex: number): string
 	const value = context.getNodeParameter('formId', itemIndex, '', { extractValue: true }) as unknown;
 	const formId = typeof value === 'string' ? value.trim() : '';
 	if (!formId) {
-		throw new NodeOperationError(context.getNode(), 'Form ID is missing', {
-			itemIndex,
-			description: 'Choose a form from the list (e.g. BD_Customer) or enter its Form ID (业务对象标识).',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: Form ID is missing: choose a form from the list (e.g. BD_Customer) or enter its Form ID (业务对象标识)`,
+			{ itemIndex, description: 'Nothing was sent to Kingdee.' },
+		);
 	}
 	return formId;
 }
@@ -46,7 +47,11 @@ export function jsonParameter(
 		}
 	}
 	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-		throw new NodeOperationError(context.getNode(), `The parameter "${name}" must be a JSON object`, { itemIndex });
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: the parameter "${name}" must be a JSON object, e.g. {"UseOrgId": 1}: fix its JSON text (or its expression)`,
+			{ itemIndex, description: 'Nothing was sent to Kingdee.' },
+		);
 	}
 	return value as IDataObject;
 }

@@ -172,7 +172,7 @@ function failedFromError(error: unknown, number: string | null, prefix = ''): Un
 	const apiError = asApiError(error);
 	return {
 		status: 'failed',
-		message: `${prefix}${apiError.message}`,
+		message: `${prefix}${apiError.notSent ? 'not sent: ' : ''}${apiError.message}`,
 		rowErrors: apiError.rowErrors,
 		msgCode: apiError.msgCode,
 		kind: apiError.kind,
@@ -196,14 +196,17 @@ export async function sendBatch(
 	session: KingdeeSession,
 	packages: PlannedPackage[],
 	settings: Pick<BatchSaveSettings, 'formId' | 'saveData'>,
+	part?: string,
 ): Promise<SendResult[]> {
 	let reply: KingdeeStatusReply | undefined;
 	let failure: unknown;
 	try {
-		reply = await session.formCall('DynamicFormService.BatchSave', settings.formId, {
-			...settings.saveData,
-			Model: packages.map((item) => item.model),
-		});
+		reply = await session.formCall(
+			'DynamicFormService.BatchSave',
+			settings.formId,
+			{ ...settings.saveData, Model: packages.map((item) => item.model) },
+			part,
+		);
 	} catch (error) {
 		failure = error;
 	}
@@ -312,13 +315,14 @@ export async function verifyPackages(
 	settings: Pick<BatchSaveSettings, 'formId' | 'numberField' | 'primaryKeyField'>,
 	readKeys: string[],
 	unreadable: ReadonlyMap<string, string>,
+	part = 'read-back',
 ): Promise<Verification[]> {
 	const numbers = packages.map((item) => item.number).filter((number): number is string => number !== undefined);
 	let found: Map<string, ExistingRecord> | undefined;
 	let failure: unknown;
 	try {
 		const keys = readKeys.filter((key) => !unreadable.has(key.toLowerCase()));
-		found = (await lookupExisting(session, settings, numbers, keys)).found;
+		found = (await lookupExisting(session, settings, numbers, keys, undefined, part)).found;
 	} catch (error) {
 		failure = error;
 	}
@@ -342,7 +346,7 @@ async function readStatuses(
 	plans: PlannedPackage[],
 ): Promise<Map<number, string | null>> {
 	const numbers = plans.map((plan) => plan.number).filter((number): number is string => number !== undefined);
-	const { found } = await lookupExisting(session, settings, numbers, []);
+	const { found } = await lookupExisting(session, settings, numbers, [], undefined, 'status read-back');
 	const statuses = new Map<number, string | null>();
 	for (const plan of plans) {
 		const record = plan.number === undefined ? undefined : found.get(numberKey(plan.number));
@@ -371,7 +375,12 @@ export async function changeState(
 		let reply: KingdeeStatusReply | undefined;
 		let failure: unknown;
 		try {
-			reply = await session.formCall(service, formId, { Ids: chunk.join(',') });
+			reply = await session.formCall(
+				service,
+				formId,
+				{ Ids: chunk.join(',') },
+				`ids ${start + 1}–${start + chunk.length}`,
+			);
 		} catch (error) {
 			failure = error;
 		}
@@ -532,8 +541,10 @@ export async function runBatchSave(
 	for (let start = 0; start < sendable.length; start += size) batches.push(sendable.slice(start, start + size));
 	let failure: { error: unknown } | undefined;
 	try {
-		await pool.forEach(batches, async (batch, session) => {
-			await saveOneBatch(session, batch, settings, readKeys, unreadable, outcomes);
+		await pool.forEach(batches, async (batch, session, batchIndex) => {
+			const first = batchIndex * size + 1;
+			const part = `batch ${batchIndex + 1} (rows ${first}–${first + batch.length - 1})`;
+			await saveOneBatch(session, batch, settings, readKeys, unreadable, outcomes, part);
 			if (settings.stopAtFirstFailure && batch.some((plan) => outcomes[plan.index] && isUnsaved(outcomes[plan.index]!))) throw STOP;
 		});
 	} catch (error) {
@@ -582,10 +593,11 @@ async function saveOneBatch(
 	readKeys: string[],
 	unreadable: ReadonlyMap<string, string>,
 	outcomes: Array<PackageOutcome | undefined>,
+	part?: string,
 ): Promise<void> {
 	let pending = batch;
 	for (let send = 1; pending.length > 0; send++) {
-		const results = await sendBatch(session, pending, settings);
+		const results = await sendBatch(session, pending, settings, send > 1 && part ? `${part}, resend ${send - 1}` : part);
 		const unclear: Array<{ plan: PlannedPackage; result: Extract<SendResult, { kind: 'unclear' }> }> = [];
 		pending.forEach((plan, position) => {
 			const result = results[position];
@@ -605,7 +617,14 @@ async function saveOneBatch(
 			}
 		});
 		if (unclear.length === 0) return;
-		const verifications = await verifyPackages(session, unclear.map((entry) => entry.plan), settings, readKeys, unreadable);
+		const verifications = await verifyPackages(
+			session,
+			unclear.map((entry) => entry.plan),
+			settings,
+			readKeys,
+			unreadable,
+			part ? `read-back of ${part}` : undefined,
+		);
 		const resend: PlannedPackage[] = [];
 		unclear.forEach(({ plan, result }, position) => {
 			const verification = verifications[position];

@@ -79,6 +79,12 @@ export interface KingdeeApiErrorInit {
 	retryable?: boolean;
 	/** The request may have been processed although no success came back (timeout, gateway error). */
 	ambiguous?: boolean;
+	/** Surely not processed: the login failed or no connection was made (rows say "not sent"). */
+	notSent?: boolean;
+	/** The failure is the login's (session modes), so nothing of the call was sent. */
+	loginFailed?: boolean;
+	/** Network error code when no connection was made (ECONNREFUSED, ENOTFOUND, …). */
+	code?: string;
 }
 
 /**
@@ -95,6 +101,9 @@ export class KingdeeApiError extends Error {
 	readonly loginResultType?: number;
 	readonly retryable: boolean;
 	readonly ambiguous: boolean;
+	readonly notSent: boolean;
+	readonly loginFailed: boolean;
+	readonly code?: string;
 
 	constructor(message: string, init: KingdeeApiErrorInit) {
 		super(message);
@@ -108,6 +117,9 @@ export class KingdeeApiError extends Error {
 		this.loginResultType = init.loginResultType;
 		this.retryable = init.retryable ?? false;
 		this.ambiguous = init.ambiguous ?? false;
+		this.notSent = init.notSent ?? init.loginFailed ?? false;
+		this.loginFailed = init.loginFailed ?? false;
+		this.code = init.code;
 	}
 }
 

@@ -104,6 +104,8 @@ export async function lookupExisting(
 	numbers: string[],
 	readKeys: string[],
 	runnerForRest: (first: { numbers: string[]; result: LookupResult }) => ChunkRunner = () => sequentially(session),
+	/** Names the queries in messages and the call report: `lookup 1`, `lookup 2`, … */
+	partPrefix = 'lookup',
 ): Promise<LookupResult> {
 	const result: LookupResult = { found: new Map(), unreadable: new Map() };
 	const unique = [...new Map(numbers.map((number) => [number, number])).values()];
@@ -114,6 +116,7 @@ export async function lookupExisting(
 
 	const queryChunk = async (chunk: string[], via: KingdeeSession) => {
 		const rows = await queryAllRows(via, {
+			part: `${partPrefix} ${chunks.indexOf(chunk) + 1}`,
 			formId: settings.formId,
 			fieldKeys: keys,
 			filterString: inFilter(settings.numberField, chunk),

@@ -128,6 +128,9 @@ export function authenticateKingdeeRequest(
 	request: KingdeeOutgoingRequest,
 	nowSeconds: number,
 ): KingdeeOutgoingRequest {
+	// The credential test goes through here too: name the empty field instead of sending a request that cannot work.
+	const problem = credentialProblem(credentials);
+	if (problem) throw new Error(problem);
 	const headers = { ...request.headers };
 	let { url, body } = request;
 	const marker = headerKey(headers, KINGDEE_LOGIN_MARKER_HEADER);
@@ -160,4 +163,42 @@ export function authenticateKingdeeRequest(
 		);
 	}
 	return { url, headers, body };
+}
+
+/**
+ * What is wrong with the credential before any request is sent, as one sentence naming the field and the fix;
+ * undefined when every field the mode needs is filled in. Empty fields and a Server URL without http(s):// can
+ * never work, so the node reports them instead of retrying a request that cannot succeed.
+ */
+export function credentialProblem(credentials: Partial<KingdeeCredentialValues>): string | undefined {
+	const empty = (value: unknown) => value === undefined || value === null || String(value).trim() === '';
+	const serverUrl = String(credentials.serverUrl ?? '').trim();
+	if (serverUrl === '') {
+		return 'The Kingdee credential has no Server URL: enter the address of the Kingdee server with its virtual directory, e.g. https://erp.example.com/k3cloud/';
+	}
+	if (!/^https?:\/\//i.test(serverUrl)) {
+		return `The Kingdee credential's Server URL "${serverUrl}" does not start with http:// or https://: enter the full address, e.g. https://${serverUrl.replace(/^[a-z][a-z0-9+.-]*:\/\/|^\/+/i, '')}`;
+	}
+	try {
+		new URL(serverUrl);
+	} catch {
+		return `The Kingdee credential's Server URL "${serverUrl}" is not a valid address: enter it as https://host/k3cloud/`;
+	}
+	const authType = credentials.authType ?? 'password';
+	const fields: Array<[keyof KingdeeCredentialValues, string, string]> = [
+		['acctId', 'Account ID (账套ID)', 'enter the data-center id shown in the Kingdee management center, e.g. 5db25ac8d2b819'],
+		['username', 'Username', 'enter the Kingdee user (for App ID modes the integration user of the third-party authorisation)'],
+	];
+	if (authType === 'password') fields.push(['password', 'Password', 'enter the password of the Kingdee user']);
+	else {
+		fields.push(['appId', 'App ID', 'copy it from 第三方系统登录授权 in Kingdee (of the form <number>_<32 characters>)']);
+		fields.push(['appSecret', 'App Secret', 'copy it from 第三方系统登录授权 in Kingdee, next to the App ID']);
+	}
+	for (const [key, label, fix] of fields) {
+		if (empty(credentials[key])) return `The Kingdee credential has no ${label} (authentication "${authType}"): ${fix}`;
+	}
+	if (authType === 'signedHeaders' && String(credentials.appId).trim().split('_').length !== 2) {
+		return 'The Kingdee credential\'s App ID must have the form <number>_<32 characters> for Signed Headers: copy it unchanged from 第三方系统登录授权';
+	}
+	return undefined;
 }

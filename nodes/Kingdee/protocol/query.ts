@@ -33,6 +33,8 @@ export interface BillQueryInput {
 	/** Stop after this many rows (undefined = all). */
 	limit?: number;
 	pageSize?: number;
+	/** What the query is for, in messages and the call report (`lookup 2`); pages after the first add `page N`. */
+	part?: string;
 }
 
 /** Pages ExecuteBillQuery with StartRow/Limit until a short page; rows as objects. */
@@ -51,7 +53,7 @@ export async function queryAllRows(session: KingdeeSession, input: BillQueryInpu
 				TopRowCount: 0,
 				StartRow: pageIndex * size,
 				Limit: size,
-			}),
+			}, [input.part, `page ${pageIndex + 1}`].filter(Boolean).join(', ')),
 	});
 	return records.map((row) => rowToObject(input.fieldKeys, row));
 }

@@ -95,7 +95,7 @@ export function bodyExcerpt(body: string, max = 300): string {
 export function parseKingdeeJson(service: string, raw: KingdeeRawResponse, redact: Redact = identity): unknown {
 	const body = raw.body ?? '';
 	if (raw.statusCode !== 200 && raw.statusCode !== 206) {
-		const excerpt = redact(bodyExcerpt(body));
+		const excerpt = bodyExcerpt(redact(body));
 		if (/Fail to verify thirty passport/i.test(body)) {
 			throw new KingdeeApiError(
 				`Kingdee ${service} refused the signed request (HTTP ${raw.statusCode}, "Fail to verify thirty passport"): the Account ID (账套) is probably wrong`,
@@ -122,7 +122,7 @@ export function parseKingdeeJson(service: string, raw: KingdeeRawResponse, redac
 	const trimmed = body.trim();
 	if (/^response_error:/i.test(trimmed)) {
 		// Server exception envelope (§1.2): parse from the first `{`, report Message.
-		let message = bodyExcerpt(trimmed.slice('response_error:'.length));
+		let message = bodyExcerpt(redact(trimmed.slice('response_error:'.length)));
 		const start = trimmed.indexOf('{');
 		if (start >= 0) {
 			try {
@@ -156,7 +156,7 @@ export function parseKingdeeJson(service: string, raw: KingdeeRawResponse, redac
 	// HTML or cut-off JSON with HTTP 200: a proxy page, a wrong URL, or an answer lost after a commit.
 	// Not retried; a write is verified before anything is re-sent.
 	throw new KingdeeApiError(
-		`Kingdee ${service} answered with something that is not JSON (check the Server URL): ${redact(bodyExcerpt(trimmed))}`,
+		`Kingdee ${service} answered with something that is not JSON (check the Server URL): ${bodyExcerpt(redact(trimmed))}`,
 		{ kind: 'transport', service, ambiguous: true },
 	);
 }
@@ -236,7 +236,7 @@ export function parseStatusResponse(service: string, raw: KingdeeRawResponse, re
 	const status = result ? parseResponseStatus(pick(result, 'ResponseStatus')) : undefined;
 	if (!result || !status) {
 		throw new KingdeeApiError(
-			`Kingdee ${service} answered without Result.ResponseStatus: ${redact(bodyExcerpt(raw.body))}`,
+			`Kingdee ${service} answered without Result.ResponseStatus: ${bodyExcerpt(redact(raw.body))}`,
 			{ kind: 'transport', service },
 		);
 	}
@@ -284,13 +284,13 @@ export function parseQueryResponse(service: string, raw: KingdeeRawResponse, red
 			if (status.isSuccess) return [];
 			throw statusError(service, status, redact);
 		}
-		throw new KingdeeApiError(`Kingdee ${service} answered with an unexpected object: ${redact(bodyExcerpt(raw.body))}`, {
+		throw new KingdeeApiError(`Kingdee ${service} answered with an unexpected object: ${bodyExcerpt(redact(raw.body))}`, {
 			kind: 'transport',
 			service,
 		});
 	}
 	if (!Array.isArray(json)) {
-		throw new KingdeeApiError(`Kingdee ${service} answered with something that is not a row list`, {
+		throw new KingdeeApiError(`Kingdee ${service} answered with something that is not a row list: ${bodyExcerpt(redact(raw.body))}`, {
 			kind: 'transport',
 			service,
 		});
@@ -302,7 +302,10 @@ export function parseQueryResponse(service: string, raw: KingdeeRawResponse, red
 export function parseLoginResponse(service: string, raw: KingdeeRawResponse, redact: Redact = identity): KingdeeLoginReply {
 	const json = parseKingdeeJson(service, raw, redact);
 	if (!isObject(json)) {
-		throw new KingdeeApiError(`Kingdee ${service} answered with an unexpected login reply`, { kind: 'transport', service });
+		throw new KingdeeApiError(`Kingdee ${service} answered with an unexpected login reply: ${bodyExcerpt(redact(raw.body))}`, {
+			kind: 'transport',
+			service,
+		});
 	}
 	const loginResultType = toNumberOrUndefined(pick(json, 'LoginResultType'));
 	if (loginResultType === undefined) {
@@ -317,7 +320,7 @@ export function parseLoginResponse(service: string, raw: KingdeeRawResponse, red
 				rowErrors: error.rowErrors,
 			});
 		}
-		throw new KingdeeApiError(`Kingdee ${service} answered without LoginResultType: ${redact(bodyExcerpt(raw.body))}`, {
+		throw new KingdeeApiError(`Kingdee ${service} answered without LoginResultType: ${bodyExcerpt(redact(raw.body))}`, {
 			kind: 'transport',
 			service,
 		});

@@ -2,6 +2,9 @@
  * One Kingdee session: lazy login, session reuse, recovery from session loss, retries of transient
  * faults, and no blind retry of writes whose outcome is unknown. Pure: HTTP comes in as `send`.
  */
+import type { CallOutcome, CallRecord } from '../../common/callReport';
+import { isUnreachableError, type CircuitBreaker } from '../../common/circuitBreaker';
+import { redactSessionIds } from '../../common/redact';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from '../../common/retry';
 import { KingdeeApiError, isKingdeeApiError } from './errors';
 import {
@@ -9,6 +12,7 @@ import {
 	parseQueryResponse,
 	parseStatusResponse,
 	type KingdeeRawResponse,
+	type KingdeeLoginReply,
 	type KingdeeStatusReply,
 	type Redact,
 } from './responses';
@@ -54,9 +58,56 @@ export interface KingdeeSessionOptions {
 	retryPolicy?: RetryPolicy;
 	/** Per-request timeout; default 120 s like the official SDKs. */
 	timeoutMs?: number;
-	/** Removes secrets from any text that ends up in an error. */
+	/** Removes secrets from any text that ends up in an error (session ids are removed in addition). */
 	redact?: Redact;
 	random?: () => number;
+	/** One per node run: after an unreachable server or a login retrying cannot fix, every later call fails at once. */
+	breaker?: CircuitBreaker;
+	/** Receives one entry per HTTP call (and per call not sent because the breaker is open), for the call report. */
+	onCall?: (entry: CallRecord) => void;
+	/** Session ids seen so far (shared by the sessions of a run); every error text is scrubbed of them. */
+	sessionIds?: Set<string>;
+	/** Clock for the call report (ms since epoch). */
+	now?: () => number;
+}
+
+/** What a call is about, for messages and the call report: the form and which part of the work (`batch 2 (rows 201–400)`). */
+export interface KingdeeCallContext {
+	formId?: string;
+	part?: string;
+}
+
+const SERVICE_PREFIXES = /^(DynamicFormService|AuthService)\./;
+
+/** `BatchSave BD_Customer`: the service without its stub class, and the form. */
+export function callName(service: string, formId?: string): string {
+	const short = service.replace(SERVICE_PREFIXES, '');
+	return formId ? `${short} ${formId}` : short;
+}
+
+/** `BatchSave BD_Customer, batch 2 (rows 201–400)`: where a failure happened, for messages. */
+function callWhere(service: string, context: KingdeeCallContext): string {
+	return [callName(service, context.formId), context.part].filter(Boolean).join(', ');
+}
+
+/** The call report's reading of a failure. */
+function outcomeOf(error: unknown): { outcome: CallOutcome; code?: string } {
+	if (!isKingdeeApiError(error)) return { outcome: 'failed' };
+	const code =
+		error.msgCode !== undefined
+			? String(error.msgCode)
+			: error.loginResultType !== undefined
+				? `LoginResultType ${error.loginResultType}`
+				: error.code;
+	if (error.msgCode === 13 || error.msgCode === 14 || error.httpStatus === 429) return { outcome: 'throttled', code };
+	if (error.ambiguous && !error.notSent) return { outcome: 'unknown', code };
+	return { outcome: 'failed', code };
+}
+
+const DETAIL_MAX = 200;
+
+function shortDetail(text: string): string {
+	return text.length > DETAIL_MAX ? `${text.slice(0, DETAIL_MAX)}…` : text;
 }
 
 export const KINGDEE_DEFAULT_TIMEOUT_MS = 120_000;
@@ -71,10 +122,41 @@ function setCookieValues(headers: KingdeeRawResponse['headers']): string[] {
 	return typeof value === 'string' ? [value] : [];
 }
 
+/** Failures no retry can fix: no server at the address, or a login refused for its credentials. */
+function opensBreaker(error: unknown): boolean {
+	if (isUnreachableError(error)) return true;
+	return isKingdeeApiError(error) && error.kind === 'auth';
+}
+
+function breakerReason(error: unknown): string {
+	const message = error instanceof Error ? error.message : String(error);
+	return `not sent: an earlier call of this run failed — ${shortDetail(message)}`;
+}
+
+/** Any login failure as "login failed (reason)", marked as not sent; retryable only when the cause was temporary. */
+function loginFailure(error: unknown): KingdeeApiError {
+	if (isKingdeeApiError(error) && error.loginFailed) return error;
+	const reason = error instanceof Error ? error.message : String(error);
+	const api = isKingdeeApiError(error) ? error : undefined;
+	const unreachable = isUnreachableError(error);
+	return new KingdeeApiError(`login failed (${reason})`, {
+		kind: api?.kind === 'auth' ? 'auth' : unreachable ? 'transient' : (api?.kind ?? 'transport'),
+		service: api?.service,
+		msgCode: api?.msgCode,
+		httpStatus: api?.httpStatus,
+		loginResultType: api?.loginResultType,
+		rowErrors: api?.rowErrors,
+		retryable: api?.kind !== 'auth' && (api?.retryable ?? false),
+		loginFailed: true,
+		code: api?.code,
+	});
+}
+
 export class KingdeeSession {
 	private readonly serverUrl: string;
 	private readonly options: KingdeeSessionOptions;
 	private readonly redact: Redact;
+	private readonly sessionIds: Set<string>;
 	private cookies = new Map<string, string>();
 	private kdsvcSessionId: string | null = null;
 	private loggedIn = false;
@@ -88,7 +170,17 @@ export class KingdeeSession {
 	constructor(options: KingdeeSessionOptions) {
 		this.options = options;
 		this.serverUrl = normalizeServerUrl(options.serverUrl);
-		this.redact = options.redact ?? ((text) => text);
+		this.sessionIds = options.sessionIds ?? new Set<string>();
+		const redactSecrets = options.redact ?? ((text: string) => text);
+		this.redact = (text) => redactSessionIds(redactSecrets(text), this.sessionIds);
+	}
+
+	private get now(): number {
+		return (this.options.now ?? Date.now)();
+	}
+
+	private report(entry: Omit<CallRecord, 'system'>): void {
+		this.options.onCall?.({ system: 'kingdee', ...entry, ...(entry.detail ? { detail: shortDetail(this.redact(entry.detail)) } : {}) });
 	}
 
 	get mode(): KingdeeSessionMode {
@@ -96,41 +188,71 @@ export class KingdeeSession {
 	}
 
 	/** DynamicFormService call with `[formId, data]`; per-row failures come back in the reply. */
-	async formCall(service: KingdeeFormService, formId: string, data: Record<string, unknown>): Promise<KingdeeStatusReply> {
-		return await this.call(service, formRequestBody(formId, data), (raw) =>
-			parseStatusResponse(service, raw, this.redact),
+	async formCall(
+		service: KingdeeFormService,
+		formId: string,
+		data: Record<string, unknown>,
+		part?: string,
+	): Promise<KingdeeStatusReply> {
+		const context = { formId, part };
+		return await this.call(
+			service,
+			formRequestBody(formId, data),
+			(raw) => parseStatusResponse(callWhere(service, context), raw, this.redact),
+			context,
 		);
 	}
 
 	/** ExcuteOperation `[formId, opNumber, data]`. */
-	async executeOperation(formId: string, opNumber: string, data: Record<string, unknown>): Promise<KingdeeStatusReply> {
+	async executeOperation(
+		formId: string,
+		opNumber: string,
+		data: Record<string, unknown>,
+		part?: string,
+	): Promise<KingdeeStatusReply> {
 		const service = 'DynamicFormService.ExcuteOperation';
-		return await this.call(service, executeOperationRequestBody(formId, opNumber, data), (raw) =>
-			parseStatusResponse(service, raw, this.redact),
+		const context = { formId, part };
+		return await this.call(
+			service,
+			executeOperationRequestBody(formId, opNumber, data),
+			(raw) => parseStatusResponse(callWhere(service, context), raw, this.redact),
+			context,
 		);
 	}
 
 	/** ExecuteBillQuery: one page of rows in FieldKeys order. */
-	async executeBillQuery(data: Record<string, unknown>): Promise<unknown[][]> {
+	async executeBillQuery(data: Record<string, unknown>, part?: string): Promise<unknown[][]> {
 		const service = 'DynamicFormService.ExecuteBillQuery';
-		return await this.call(service, queryRequestBody(data), (raw) => parseQueryResponse(service, raw, this.redact));
+		const formId = typeof data.FormId === 'string' ? data.FormId : undefined;
+		const context = { formId, part };
+		return await this.call(
+			service,
+			queryRequestBody(data),
+			(raw) => parseQueryResponse(callWhere(service, context), raw, this.redact),
+			context,
+		);
 	}
 
 	/** AuthService.Logout, if this session ever logged in. Never throws: a failed logout only leaves an idle session. */
 	async logout(): Promise<void> {
 		if (this.options.mode !== 'login' || !this.loggedIn) return;
 		this.loggedIn = false;
+		const startedAt = this.now;
+		let outcome: { outcome: CallOutcome; httpStatus?: number; detail?: string } = { outcome: 'ok' };
 		try {
-			await this.options.send({
+			const raw = await this.options.send({
 				url: kingdeeServiceUrl(this.serverUrl, 'AuthService.Logout'),
 				body: JSON.stringify({ parameters: [] }),
 				headers: this.sessionHeaders(),
 				login: false,
 				timeoutMs: Math.min(this.timeoutMs, 15_000),
 			});
-		} catch {
+			outcome = { outcome: raw.statusCode === 200 ? 'ok' : 'failed', httpStatus: raw.statusCode };
+		} catch (error) {
 			// The server drops idle sessions after 20 minutes anyway.
+			outcome = { outcome: 'unknown', detail: error instanceof Error ? error.message : String(error) };
 		}
+		this.report({ call: 'Logout', part: 'logout', attempt: 1, startedAt, durationMs: this.now - startedAt, ...outcome });
 		this.cookies.clear();
 		this.kdsvcSessionId = null;
 	}
@@ -142,52 +264,95 @@ export class KingdeeSession {
 	/**
 	 * Runs one service call with retries. A write whose request may have reached the server without
 	 * an answer (timeout, gateway error, server exception) is NOT retried: it fails with kind
-	 * 'outcomeUnknown' so the caller can verify what was saved.
+	 * 'outcomeUnknown' so the caller can verify what was saved. A failed login is never "unknown":
+	 * nothing of the call was sent. With the run's breaker open, nothing is sent and the error that
+	 * opened it is thrown again.
 	 */
-	async call<T>(service: KingdeeService, body: string, parse: (raw: KingdeeRawResponse) => T): Promise<T> {
+	async call<T>(
+		service: KingdeeService,
+		body: string,
+		parse: (raw: KingdeeRawResponse) => T,
+		context: KingdeeCallContext = {},
+	): Promise<T> {
 		const write = isWriteService(service);
-		return await withRetry(
-			async () => {
-				let result: { value: T } | undefined;
-				let failure: unknown;
-				try {
-					result = { value: await this.callOnce(service, body, parse) };
-				} catch (error) {
-					failure = error;
-				}
-				if (result) return result.value;
-				if (write && isKingdeeApiError(failure) && failure.ambiguous) {
-					throw new KingdeeApiError(
-						`${failure.message} — the outcome of this write is unknown (it may have been saved)`,
-						{ kind: 'outcomeUnknown', service, msgCode: failure.msgCode, httpStatus: failure.httpStatus, rowErrors: failure.rowErrors },
-					);
-				}
-				throw failure;
-			},
-			{
-				policy: this.options.retryPolicy ?? DEFAULT_RETRY_POLICY,
-				isRetryable: (error) => isKingdeeApiError(error) && error.retryable,
-				sleep: this.options.sleep,
-				random: this.options.random,
-			},
-		);
+		const breaker = this.options.breaker;
+		let result: { value: T } | undefined;
+		let failure: unknown;
+		try {
+			result = {
+				value: await withRetry(
+					async (attempt) => {
+						this.skipIfBreakerOpen(service, context, attempt);
+						let done: { value: T } | undefined;
+						let error: unknown;
+						try {
+							done = { value: await this.callOnce(service, body, parse, context, attempt) };
+						} catch (caught) {
+							error = caught;
+						}
+						if (done) return done.value;
+						if (breaker && opensBreaker(error)) breaker.open(error, breakerReason(error));
+						if (write && isKingdeeApiError(error) && error.ambiguous && !error.notSent) {
+							throw new KingdeeApiError(
+								`${error.message} — the outcome of this write is unknown (it may have been saved)`,
+								{ kind: 'outcomeUnknown', service, msgCode: error.msgCode, httpStatus: error.httpStatus, rowErrors: error.rowErrors },
+							);
+						}
+						throw error;
+					},
+					{
+						policy: this.options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+						isRetryable: (error) => !breaker?.isOpen && isKingdeeApiError(error) && error.retryable,
+						sleep: this.options.sleep,
+						random: this.options.random,
+					},
+				),
+			};
+		} catch (error) {
+			failure = error;
+		}
+		if (result) return result.value;
+		// A login that still fails after its retries stops the run: every later call needs that login.
+		if (breaker && isKingdeeApiError(failure) && failure.loginFailed) breaker.open(failure, breakerReason(failure));
+		throw failure;
+	}
+
+	private skipIfBreakerOpen(service: KingdeeService, context: KingdeeCallContext, attempt: number): void {
+		const opened = this.options.breaker?.openedBy;
+		if (!opened) return;
+		this.report({
+			call: callName(service, context.formId),
+			part: context.part,
+			attempt,
+			startedAt: this.now,
+			durationMs: 0,
+			outcome: 'skipped',
+			detail: opened.reason,
+		});
+		this.options.breaker!.throwIfOpen();
 	}
 
 	/** One attempt, including one re-login and repeat when the session was lost (MsgCode 1). */
-	private async callOnce<T>(service: KingdeeService, body: string, parse: (raw: KingdeeRawResponse) => T): Promise<T> {
-		await this.ensureLoggedIn();
-		const first = await this.attempt(service, body, parse);
+	private async callOnce<T>(
+		service: KingdeeService,
+		body: string,
+		parse: (raw: KingdeeRawResponse) => T,
+		context: KingdeeCallContext,
+		attempt: number,
+	): Promise<T> {
+		await this.ensureLoggedIn(attempt, false);
+		const first = await this.attempt(service, body, parse, context, attempt);
 		if (!('lost' in first)) return first.value;
 		// Session lost: the request was refused before it ran, so repeating it (even a write) is safe.
 		if (this.options.mode === 'login') {
 			this.invalidate();
-			await this.ensureLoggedIn();
+			await this.ensureLoggedIn(attempt, true);
 		} else {
 			// Signed headers: drop a possibly stale session cookie and let the headers authenticate anew.
 			this.cookies.clear();
 		}
 		this.sessionRecoveries++;
-		const second = await this.attempt(service, body, parse);
+		const second = await this.attempt(service, body, parse, context, attempt);
 		if (!('lost' in second)) return second.value;
 		throw new KingdeeApiError(
 			this.options.mode === 'signedHeaders'
@@ -201,52 +366,106 @@ export class KingdeeSession {
 		service: KingdeeService,
 		body: string,
 		parse: (raw: KingdeeRawResponse) => T,
+		context: KingdeeCallContext,
+		attempt: number,
 	): Promise<{ value: T } | { lost: KingdeeApiError }> {
-		const raw = await this.options.send({
-			url: kingdeeServiceUrl(this.serverUrl, service),
-			body,
-			headers: this.sessionHeaders(),
-			login: false,
-			timeoutMs: this.timeoutMs,
-		});
-		this.rememberCookies(raw);
+		const startedAt = this.now;
+		const entry = { call: callName(service, context.formId), part: context.part, attempt, startedAt };
+		let raw: KingdeeRawResponse | undefined;
 		let value: { value: T } | undefined;
 		let failure: unknown;
 		try {
+			raw = await this.options.send({
+				url: kingdeeServiceUrl(this.serverUrl, service),
+				body,
+				headers: this.sessionHeaders(),
+				login: false,
+				timeoutMs: this.timeoutMs,
+			});
+			this.rememberCookies(raw);
 			value = { value: parse(raw) };
 		} catch (error) {
 			failure = error;
 		}
-		if (value) return value;
+		const durationMs = this.now - startedAt;
+		if (value) {
+			const status = (value.value as { status?: { isSuccess?: boolean; msgCode?: number } } | undefined)?.status;
+			const rejected = status !== undefined && status.isSuccess === false;
+			this.report({
+				...entry,
+				durationMs,
+				outcome: rejected ? 'failed' : 'ok',
+				httpStatus: raw?.statusCode,
+				...(status?.msgCode !== undefined ? { code: String(status.msgCode) } : {}),
+				...(rejected ? { detail: 'Kingdee reported row errors' } : {}),
+			});
+			return value;
+		}
+		this.report({
+			...entry,
+			durationMs,
+			...outcomeOf(failure),
+			httpStatus: raw?.statusCode,
+			detail: failure instanceof Error ? failure.message : String(failure),
+		});
 		if (isKingdeeApiError(failure) && failure.kind === 'sessionLost') return { lost: failure };
 		throw failure;
 	}
 
-	private async ensureLoggedIn(): Promise<void> {
+	private async ensureLoggedIn(attempt: number, relogin: boolean): Promise<void> {
 		if (this.options.mode !== 'login' || this.loggedIn) return;
 		// Concurrent callers share one login instead of creating one server context each.
-		this.loginInFlight ??= this.login().finally(() => {
+		this.loginInFlight ??= this.login(attempt, relogin).finally(() => {
 			this.loginInFlight = undefined;
 		});
 		await this.loginInFlight;
 	}
 
-	private async login(): Promise<void> {
+	/**
+	 * Logs in. Any failure becomes a "login failed (reason)" error that says nothing was sent: a login
+	 * changes no data, so a 5xx is retried like a read, and wrong credentials are never "outcome unknown".
+	 */
+	private async login(attempt: number, relogin: boolean): Promise<void> {
 		this.cookies.clear();
 		this.kdsvcSessionId = null;
 		this.loginCount++;
-		const raw = await this.options.send({
-			// The credential's authenticate() picks the mode's login service and writes the body.
-			url: kingdeeServiceUrl(this.serverUrl, 'AuthService.ValidateUser'),
-			body: '',
-			headers: { 'Content-Type': 'application/json' },
-			login: true,
-			timeoutMs: this.timeoutMs,
-		});
-		const reply = parseLoginResponse('AuthService login', raw, this.redact);
-		this.rememberCookies(raw);
-		this.kdsvcSessionId = reply.kdsvcSessionId;
-		this.loggedIn = true;
+		const startedAt = this.now;
+		let raw: KingdeeRawResponse | undefined;
+		let reply: KingdeeLoginReply | undefined;
+		let failure: unknown;
+		try {
+			raw = await this.options.send({
+				// The credential's authenticate() picks the mode's login service and writes the body.
+				url: kingdeeServiceUrl(this.serverUrl, 'AuthService.ValidateUser'),
+				body: '',
+				headers: { 'Content-Type': 'application/json' },
+				login: true,
+				timeoutMs: this.timeoutMs,
+			});
+			this.rememberCookies(raw);
+			reply = parseLoginResponse('AuthService login', raw, this.redact);
+		} catch (error) {
+			failure = error;
+		}
+		const entry = {
+			call: 'Login',
+			part: 'login',
+			attempt,
+			startedAt,
+			durationMs: this.now - startedAt,
+			httpStatus: raw?.statusCode,
+			...(relogin ? { relogin: true } : {}),
+		};
+		if (reply) {
+			if (reply.kdsvcSessionId) this.sessionIds.add(reply.kdsvcSessionId);
+			this.report({ ...entry, outcome: 'ok', code: `LoginResultType ${reply.loginResultType}` });
+			this.kdsvcSessionId = reply.kdsvcSessionId;
+			this.loggedIn = true;
+			return;
+		}
+		const error = loginFailure(failure);
+		this.report({ ...entry, ...outcomeOf(error), outcome: 'failed', detail: error.message });
+		throw error;
 	}
 
 	private invalidate(): void {
@@ -264,6 +483,7 @@ export class KingdeeSession {
 			const value = pair.slice(eq + 1).trim();
 			if (value === '') this.cookies.delete(name);
 			else this.cookies.set(name, value);
+			if (value !== '' && SESSION_COOKIES.some((cookie) => cookie.toLowerCase() === name.toLowerCase())) this.sessionIds.add(value);
 		}
 	}
 

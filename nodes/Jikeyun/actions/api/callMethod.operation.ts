@@ -5,9 +5,9 @@ import {
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
-import { parseJsonLossless } from '../../../common/losslessJson';
 import type { JikeyunClient } from '../../protocol/client';
 import { listPagingFields, returnAllAndLimit } from '../common.description';
+import { readBizContentParameter } from '../../helpers/bizContent';
 import { fetchJikeyunList } from '../../helpers/listMethod';
 
 const show = { resource: ['api'], operation: ['callMethod'] };
@@ -45,6 +45,16 @@ export const description: INodeProperties[] = [
 	...returnAllAndLimit(showPaged, true),
 	...listPagingFields(showPaged),
 	{
+		displayName: 'Record ID Field',
+		name: 'idField',
+		type: 'string',
+		displayOptions: { show: showPaged },
+		default: '',
+		placeholder: 'warehouseId',
+		description:
+			'Dot path of the field that identifies a record. Used to check that a multi-page list did not change while it was read. Empty: records are compared by their whole content.',
+	},
+	{
 		displayName: 'Page Size',
 		name: 'pageSize',
 		type: 'number',
@@ -64,21 +74,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Parses the bizcontent parameter; the text is kept so it can be sent unchanged. */
-function readBizContent(this: IExecuteFunctions, itemIndex: number): { text: string; value: unknown } {
-	const raw = this.getNodeParameter('bizContent', itemIndex, '{}') as unknown;
-	if (typeof raw !== 'string') return { text: JSON.stringify(raw ?? {}), value: raw ?? {} };
-	const text = raw.trim() === '' ? '{}' : raw;
-	try {
-		return { text, value: parseJsonLossless(text) };
-	} catch (error) {
-		throw new NodeOperationError(this.getNode(), `Business Parameters (bizcontent) is not valid JSON: ${(error as Error).message}`, {
-			itemIndex,
-			description: `Item ${itemIndex}: write the parameters as JSON, e.g. {"pageIndex": 0, "pageSize": 50}.`,
-		});
-	}
-}
-
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -91,30 +86,27 @@ export async function execute(
 			description: `Item ${itemIndex}: give a dotted method name such as erp.warehouse.get.`,
 		});
 	}
-	const bizContent = readBizContent.call(this, itemIndex);
+	const bizContent = readBizContentParameter(this.getNodeParameter('bizContent', itemIndex, '{}'), `item ${itemIndex}`, {
+		requireObject: this.getNodeParameter('paginate', itemIndex, false) as boolean,
+	});
 	const retryWrites = this.getNodeParameter('retryWrites', itemIndex, false) as boolean;
 	const paginate = this.getNodeParameter('paginate', itemIndex, false) as boolean;
 
 	if (!paginate) {
-		const result = await client.call(method, bizContent.text, { retryWrites });
+		const result = await client.call(method, bizContent.text, { retryWrites, part: `item ${itemIndex}` });
 		const data = result.data;
 		const json: IDataObject =
 			data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject) : { data: data as IDataObject[] };
 		return [{ json, pairedItem: { item: itemIndex } }];
 	}
 
-	if (bizContent.value === null || typeof bizContent.value !== 'object' || Array.isArray(bizContent.value)) {
-		throw new NodeOperationError(this.getNode(), 'Pagination needs the business parameters to be a JSON object', {
-			itemIndex,
-			description: `Item ${itemIndex}: the page keys are added to the bizcontent object; turn Paginate off for array payloads.`,
-		});
-	}
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, true) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
 	const pageSize = this.getNodeParameter('pageSize', itemIndex, 50) as number;
 	if (!Number.isInteger(pageSize) || pageSize < 1) {
 		throw new NodeOperationError(this.getNode(), `Page Size must be a whole number of at least 1 (got ${pageSize})`, {
 			itemIndex,
+			description: `Item ${itemIndex}: set "Page Size" to the records per page the method allows (most allow 1 to 200).`,
 		});
 	}
 	const { records } = await fetchJikeyunList(client, {
@@ -126,6 +118,8 @@ export async function execute(
 		pageIndexParameter: String(this.getNodeParameter('pageIndexParameter', itemIndex, 'pageIndex')),
 		pageSizeParameter: String(this.getNodeParameter('pageSizeParameter', itemIndex, 'pageSize')),
 		listPath: String(this.getNodeParameter('listPath', itemIndex, '')),
+		idPath: String(this.getNodeParameter('idField', itemIndex, '')),
+		retryWrites,
 	});
 	return records.map((record) => ({
 		json: record !== null && typeof record === 'object' && !Array.isArray(record) ? (record as IDataObject) : { value: record as string },

@@ -130,6 +130,7 @@ export async function execute(
 	if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
 		throw new NodeOperationError(this.getNode(), `Limit must be a whole number of at least 1 (got ${limit})`, {
 			itemIndex,
+			description: `Item ${itemIndex}: set "Limit" to 1 or more, or turn on "Return All".`,
 		});
 	}
 	if (filters.includeDeleteAndBlockup !== undefined) {
