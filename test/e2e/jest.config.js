@@ -11,6 +11,7 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
 	globalSetup: '<rootDir>/test/e2e/transcriptSetup.js',
+	globalTeardown: '<rootDir>/test/e2e/transcriptTeardown.js',
 	testSequencer: '<rootDir>/test/e2e/secretScanLastSequencer.js',
 	testTimeout: 30 * 60 * 1000,
 	maxWorkers: 1,
