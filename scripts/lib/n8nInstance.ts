@@ -31,6 +31,63 @@ export async function freePort(): Promise<number> {
 	});
 }
 
+/**
+ * The transcript of a test run: every text n8n produced (process output, exported executions, log files) and every
+ * secret the run used, collected so one test can scan all of it for secrets at the end (test/e2e/secretScan.test.ts).
+ * Jest loads each test file in its own module registry, so the transcript lives in a directory named by an environment
+ * variable (set by the e2e global setup) rather than in a module variable. Without that variable nothing is recorded.
+ */
+export const TRANSCRIPT_DIR_ENV = 'JIKEYUN_KINGDEE_E2E_TRANSCRIPT_DIR';
+let transcriptEntries = 0;
+
+function transcriptDir(): string | undefined {
+	const dir = process.env[TRANSCRIPT_DIR_ENV];
+	if (!dir) return undefined;
+	fs.mkdirSync(dir, { recursive: true });
+	return dir;
+}
+
+/** A new transcript file for `source` (a short label); undefined when no transcript is kept. */
+function transcriptFile(source: string, kind: 'text' | 'secrets'): string | undefined {
+	const dir = transcriptDir();
+	if (!dir) return undefined;
+	const label = source.replace(/[^\w.-]+/g, '_').slice(0, 80);
+	return path.join(dir, `${kind}-${process.pid}-${Date.now()}-${++transcriptEntries}-${label}.txt`);
+}
+
+/** Records one text (an execution, a log, a process's output) in the transcript. */
+export function recordTranscript(source: string, text: string): void {
+	const file = transcriptFile(source, 'text');
+	if (file) fs.writeFileSync(file, text);
+}
+
+/** Records secrets the run used (passwords, app secrets, session ids): the scan looks for each of them. */
+export function recordSecrets(source: string, secrets: Iterable<string>): void {
+	const file = transcriptFile(source, 'secrets');
+	const list = [...secrets].filter((secret) => secret.length > 0);
+	if (file && list.length > 0) fs.writeFileSync(file, JSON.stringify(list));
+}
+
+export interface Transcript {
+	texts: Array<{ source: string; text: string }>;
+	/** Each distinct secret once, with the label of the first record that named it. */
+	secrets: Array<{ source: string; secret: string }>;
+}
+
+/** Everything recorded so far in this run's transcript directory. */
+export function readTranscript(dir = process.env[TRANSCRIPT_DIR_ENV]): Transcript {
+	const transcript: Transcript = { texts: [], secrets: [] };
+	if (!dir || !fs.existsSync(dir)) return transcript;
+	const secrets = new Map<string, string>();
+	for (const name of fs.readdirSync(dir).sort()) {
+		const text = fs.readFileSync(path.join(dir, name), 'utf8');
+		if (!name.startsWith('secrets-')) transcript.texts.push({ source: name, text });
+		else for (const secret of JSON.parse(text) as string[]) if (!secrets.has(secret)) secrets.set(secret, name);
+	}
+	transcript.secrets = [...secrets].map(([secret, source]) => ({ source, secret }));
+	return transcript;
+}
+
 /** Environment for npm children: no project-level settings injected by `npm run` / `npm test`. */
 function cleanNpmEnv(): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
@@ -138,10 +195,28 @@ export function createN8nInstance(options: CreateInstanceOptions): N8nInstance {
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_LOG_LEVEL: options.logLevel ?? 'warn',
+		// Also to <user folder>/.n8n/logs/n8n.log, so the log files can be scanned like the console output.
+		N8N_LOG_OUTPUT: 'console,file',
 		DB_TYPE: 'sqlite',
 		...options.extraEnv,
 	};
+	instanceUserFolders.add(userFolder);
 	return { runtime: options.runtime, userFolder, env, log };
+}
+
+/** User folders of the instances created by this process: their log files go into the transcript when n8n stops. */
+const instanceUserFolders = new Set<string>();
+
+/** Records every `*.log` file under the user folders of this process's instances (once each, when all n8n stopped). */
+function recordInstanceLogFiles(): void {
+	for (const userFolder of instanceUserFolders) {
+		const logsDir = path.join(userFolder, '.n8n', 'logs');
+		if (!fs.existsSync(logsDir)) continue;
+		for (const name of fs.readdirSync(logsDir)) {
+			if (name.includes('.log')) recordTranscript(`n8n-log-file-${path.basename(userFolder)}-${name}`, fs.readFileSync(path.join(logsDir, name), 'utf8'));
+		}
+	}
+	instanceUserFolders.clear();
 }
 
 export interface CommandResult {
@@ -167,10 +242,14 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	}
 }
 
-/** Stops every n8n process this module started that is still running (SIGTERM, then SIGKILL after `graceMs`). */
+/**
+ * Stops every n8n process this module started that is still running (SIGTERM, then SIGKILL after `graceMs`), then
+ * records the instances' log files in the transcript (call it before deleting the user folders).
+ */
 export async function stopAllN8nProcesses(graceMs = 10_000): Promise<void> {
 	const running = [...liveProcesses];
 	await Promise.all(running.map(async (child) => await stopProcess(child, graceMs)));
+	recordInstanceLogFiles();
 }
 
 async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
@@ -227,7 +306,11 @@ export async function runN8nCommand(
 			child.once('exit', (c, s) => resolve([c, s]));
 		});
 		clearTimeout(timer);
-		return { code, signal, stdout: fs.readFileSync(stdoutFile, 'utf8'), stderr: fs.readFileSync(stderrFile, 'utf8') };
+		const stdout = fs.readFileSync(stdoutFile, 'utf8');
+		const stderr = fs.readFileSync(stderrFile, 'utf8');
+		recordTranscript(`n8n-${args[0]}-stdout`, stdout);
+		recordTranscript(`n8n-${args[0]}-stderr`, stderr);
+		return { code, signal, stdout, stderr };
 	} finally {
 		fs.closeSync(stdoutFd);
 		fs.closeSync(stderrFd);
@@ -360,11 +443,17 @@ export interface ExecuteResult extends CommandResult {
  * alone on their lines) through its logger, so log lines can come before and after it.
  */
 export function parseExecutionOutput(stdout: string): ExecutionRun | undefined {
-	const lines = stdout.split('\n');
+	// At log level debug the logger colours every line and appends the log metadata to the last ("} { "file": … }").
+	// eslint-disable-next-line no-control-regex
+	const lines = stdout.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+	const isClosing = (line: string) => /^\}( \{.*\})?$/.test(line.trimEnd());
 	for (let first = 0; first < lines.length; first++) {
-		if (lines[first].trimEnd() !== '{') continue;
+		// At debug level the first line carries the log prefix ("06:31:12.516   info    {").
+		if (!/^(\d\d:\d\d:\d\d\.\d+\s+\w+\s+)?\{$/.test(lines[first].trimEnd())) continue;
+		lines[first] = '{';
 		for (let last = first + 1; last < lines.length; last++) {
-			if (lines[last].trimEnd() !== '}') continue;
+			if (!isClosing(lines[last])) continue;
+			lines[last] = '}';
 			try {
 				const parsed = JSON.parse(lines.slice(first, last + 1).join('\n')) as ExecutionRun;
 				if (parsed?.data?.resultData?.runData) return parsed;
@@ -382,7 +471,7 @@ export async function executeWorkflow(instance: N8nInstance, id: string, timeout
 	// The CLI prints the execution through its logger at level info, so a quieter level would swallow it.
 	const result = await runN8nCommand(instance, ['execute', `--id=${id}`, '--rawOutput'], {
 		timeoutMs,
-		env: { N8N_LOG_LEVEL: 'info' },
+		env: { N8N_LOG_LEVEL: instance.env.N8N_LOG_LEVEL === 'debug' ? 'debug' : 'info' },
 	});
 	return { ...result, run: parseExecutionOutput(result.stdout) };
 }
@@ -415,8 +504,10 @@ export async function startN8nServer(
 	};
 	const child = spawnN8n(instance, ['start'], env);
 	let output = '';
+	const transcript = transcriptFile('n8n-start-output', 'text');
 	const collect = (chunk: string) => {
 		output = (output + chunk).slice(-20_000);
+		if (transcript) fs.appendFileSync(transcript, chunk);
 		options.onOutput?.(chunk);
 	};
 	child.stdout?.setEncoding('utf8').on('data', collect);
@@ -500,4 +591,79 @@ export async function loginToN8n(serverUrl: string, owner: Pick<N8nOwner, 'email
 	await request('POST', 'login', { emailOrLdapLoginId: owner.email, password: owner.password });
 	if (!cookie) throw new Error(`n8n login at ${serverUrl} set no n8n-auth cookie`);
 	return { request };
+}
+
+/** Publishes (activates) or unpublishes a workflow through the running server; publishing runs its poll triggers once. */
+export async function setWorkflowPublished(rest: N8nRestSession, workflowId: string, published: boolean): Promise<void> {
+	if (!published) {
+		await rest.request('POST', `workflows/${workflowId}/deactivate`, {});
+		return;
+	}
+	const stored = await rest.request<{ versionId: string }>('GET', `workflows/${workflowId}`);
+	await rest.request('POST', `workflows/${workflowId}/activate`, { versionId: stored.versionId });
+}
+
+/** An execution as n8n's execution list shows it. */
+export interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	mode: string;
+	status: string;
+	stoppedAt?: string | null;
+}
+
+/** The stored executions (newest first), optionally of one workflow. Throws rather than return a partial list. */
+export async function listExecutions(rest: N8nRestSession, workflowId?: string): Promise<ExecutionSummary[]> {
+	const filter = workflowId ? `&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}` : '';
+	const page = await rest.request<{ count: number; results: ExecutionSummary[] }>('GET', `executions?limit=100${filter}`);
+	if (page.count > page.results.length) {
+		throw new Error(`n8n holds ${page.count} executions but listed ${page.results.length}; list them page by page`);
+	}
+	return page.results.map((execution) => ({ ...execution, id: String(execution.id) }));
+}
+
+const FINISHED_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
+
+/** Waits until an execution of the workflow that is not in `known` has finished; returns its summary. */
+export async function waitForNewExecution(
+	rest: N8nRestSession,
+	workflowId: string,
+	known: Set<string>,
+	timeoutMs = 180_000,
+): Promise<ExecutionSummary> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const fresh = (await listExecutions(rest, workflowId)).filter((execution) => !known.has(execution.id));
+		const finished = fresh.find((execution) => FINISHED_STATUSES.has(execution.status));
+		if (finished) return finished;
+		if (Date.now() > deadline) {
+			throw new Error(`no new execution of workflow ${workflowId} finished within ${timeoutMs / 1000}s (${fresh.length} started)`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
+/** Waits until no execution of the workflow is still running. */
+export async function waitForNoRunningExecution(rest: N8nRestSession, workflowId: string, timeoutMs = 180_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while ((await listExecutions(rest, workflowId)).some((execution) => !FINISHED_STATUSES.has(execution.status))) {
+		if (Date.now() > deadline) throw new Error(`an execution of workflow ${workflowId} still runs after ${timeoutMs / 1000}s`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
+/**
+ * One stored execution with its run data, as the editor loads it (`GET /rest/executions/:id`; the run data comes
+ * flatted-encoded and is decoded with the flatted that n8n ships). The text n8n sent goes into the transcript.
+ */
+export async function fetchExecution(
+	runtime: N8nRuntime,
+	rest: N8nRestSession,
+	id: string,
+): Promise<ExecutionSummary & { run: ExecutionRun }> {
+	const stored = await rest.request<ExecutionSummary & { data: string }>('GET', `executions/${id}`);
+	recordTranscript(`n8n-execution-${id}`, JSON.stringify(stored));
+	const flatted = createRequire(runtime.n8nBin)('flatted') as { parse(text: string): unknown };
+	const data = flatted.parse(stored.data) as ExecutionRun['data'];
+	return { ...stored, id: String(stored.id), run: { status: stored.status, data } };
 }

@@ -5,13 +5,25 @@
  */
 import * as path from 'node:path';
 import { jikeyunCredentialData, kingdeeCredentialData } from '../../emulators/credentials';
-import { startJikeyunEmulator, type JikeyunEmulator, type JikeyunEmulatorOptions } from '../../emulators/jikeyun/server';
-import { startKingdeeEmulator, type KingdeeEmulator, type KingdeeEmulatorOptions } from '../../emulators/kingdee/server';
+import {
+	DEFAULT_JIKEYUN_APP,
+	startJikeyunEmulator,
+	type JikeyunEmulator,
+	type JikeyunEmulatorOptions,
+} from '../../emulators/jikeyun/server';
+import {
+	DEFAULT_KINGDEE_ACCOUNT,
+	startKingdeeEmulator,
+	type KingdeeEmulator,
+	type KingdeeEmulatorOptions,
+} from '../../emulators/kingdee/server';
 import {
 	REPO_ROOT,
 	credentialReferences,
 	executeWorkflow,
 	nodeOutputItems,
+	recordSecrets,
+	type ExecutionRun,
 	type CredentialToImport,
 	type ExecuteResult,
 	type N8nInstance,
@@ -50,6 +62,31 @@ export async function startEmulatorPair(options: {
 			await Promise.allSettled([jikeyun.close(), kingdee.close()]);
 		},
 	};
+}
+
+/**
+ * Records the secrets the pair has handed out or accepted (account password and app secrets, every Kingdee session id
+ * it issued) in the run's transcript, for the secret scan. Call it before the pair is closed.
+ */
+export function recordEmulatorSecrets(pair: EmulatorPair): void {
+	recordSecrets('emulator-accounts', [DEFAULT_JIKEYUN_APP.appSecret, DEFAULT_KINGDEE_ACCOUNT.password, DEFAULT_KINGDEE_ACCOUNT.appSecret]);
+	recordSecrets('kingdee-session-ids', pair.kingdee.issuedSessionIds());
+}
+
+/**
+ * Closes the pair and starts fresh emulators on the same ports (so credentials that name those URLs still work):
+ * the seeded shops again, no customers, no faults, no sessions. Records the old pair's secrets first.
+ */
+export async function restartEmulatorPair(
+	pair: EmulatorPair,
+	options: { jikeyun?: JikeyunEmulatorOptions; kingdee?: KingdeeEmulatorOptions },
+): Promise<EmulatorPair> {
+	recordEmulatorSecrets(pair);
+	await pair.close();
+	return await startEmulatorPair({
+		jikeyun: { ...options.jikeyun, port: pair.jikeyun.port },
+		kingdee: { ...options.kingdee, port: pair.kingdee.port },
+	});
 }
 
 type Shop = ReturnType<JikeyunEmulator['listShops']>[number];
@@ -99,6 +136,45 @@ export function nodeNameOfType(workflow: WorkflowJson, type: string, predicate?:
 	return node.name;
 }
 
+/**
+ * What keeps Kingdee from mirroring the shops: every active shop (by channel code) must be exactly one audited customer
+ * in org 100 with the mapped name (the sample trims it); no other customer may exist, except those whose numbers are
+ * in `allowExtra` (e.g. shops stopped while the run read them). Empty when Kingdee mirrors the shops.
+ */
+export function customerMirrorProblems(pair: EmulatorPair, options: { allowExtra?: Iterable<string> } = {}): string[] {
+	const shops = activeShops(pair);
+	const byNumber = new Map<string, Array<Record<string, unknown>>>();
+	for (const record of pair.kingdee.records('BD_Customer')) {
+		const number = String(record.FNumber);
+		byNumber.set(number, [...(byNumber.get(number) ?? []), record]);
+	}
+	const problems: string[] = [];
+	for (const shop of shops) {
+		const matches = byNumber.get(shop.channelCode) ?? [];
+		byNumber.delete(shop.channelCode);
+		if (matches.length !== 1) {
+			problems.push(`${shop.channelCode}: ${matches.length} customers`);
+			continue;
+		}
+		const [customer] = matches;
+		const expectedName = shop.channelName.trim();
+		if (customer.FName !== expectedName) problems.push(`${shop.channelCode}: FName ${JSON.stringify(customer.FName)} ≠ ${JSON.stringify(expectedName)}`);
+		if (customer.FDocumentStatus !== 'C') problems.push(`${shop.channelCode}: FDocumentStatus ${String(customer.FDocumentStatus)}`);
+		if (String(customer.FCreateOrgId) !== '100') problems.push(`${shop.channelCode}: FCreateOrgId ${String(customer.FCreateOrgId)}`);
+		if (String(customer.FUseOrgId) !== '100') problems.push(`${shop.channelCode}: FUseOrgId ${String(customer.FUseOrgId)}`);
+	}
+	const allowed = new Set(options.allowExtra ?? []);
+	for (const [number, records] of byNumber) {
+		if (!allowed.has(number) || records.length > 1) problems.push(`${number}: ${records.length} customer(s) without an active shop`);
+	}
+	return problems;
+}
+
+/** The items on the sample workflow's failed-rows path (Batch Save's error output), as the run recorded them. */
+export function failedRowsOf(workflow: WorkflowJson, run: ExecutionRun): Array<Record<string, unknown>> {
+	return nodeOutputItems(run, nodeNameOfType(workflow, 'kingdee'), 1).map((item) => item.json);
+}
+
 export interface SyncCounts {
 	shopsRead: number;
 	created: number;
@@ -114,14 +190,14 @@ export function syncCountsFromRun(workflow: WorkflowJson, result: ExecuteResult)
 	const getMany = nodeNameOfType(workflow, 'jikeyun');
 	const batchSave = nodeNameOfType(workflow, 'kingdee');
 	const saved = nodeOutputItems(result.run, batchSave, 0);
-	const failedItems = nodeOutputItems(result.run, batchSave, 1);
+	const failedItems = failedRowsOf(workflow, result.run);
 	return {
 		shopsRead: nodeOutputItems(result.run, getMany, 0).length,
 		created: saved.filter((item) => item.json.status === 'created').length,
 		updated: saved.filter((item) => item.json.status === 'updated').length,
 		unchanged: saved.filter((item) => item.json.status === 'unchanged').length,
 		failed: failedItems.length,
-		failures: failedItems.map((item) => String(item.json.error ?? JSON.stringify(item.json))),
+		failures: failedItems.map((row) => String(row.error ?? JSON.stringify(row))),
 	};
 }
 

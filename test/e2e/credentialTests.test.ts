@@ -18,18 +18,22 @@ import {
 	loginToN8n,
 	ownerManagedByEnv,
 	packPackage,
+	recordSecrets,
 	startN8nServer,
 	stopAllN8nProcesses,
 	type N8nRestSession,
 	type N8nServer,
 } from '../../scripts/lib/n8nInstance';
-import { startEmulatorPair, type EmulatorPair } from '../../scripts/lib/sampleSync';
+import { recordEmulatorSecrets, startEmulatorPair, type EmulatorPair } from '../../scripts/lib/sampleSync';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 const OWNER = { email: 'credential-tests@example.com', password: 'Cred-Test-n8n-2024', firstName: 'Credential', lastName: 'Tests' };
 /** A 32-hex secret of the right shape that the emulator does not know. */
 const WRONG_APP_SECRET = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6';
+const WRONG_JIKEYUN_SECRET = 'not-the-emulator-secret';
+const WRONG_KINGDEE_PASSWORD = 'Not-The-Password-1';
+const UNREACHABLE_SERVER_PASSWORD = 'Some-Pass-1';
 
 interface TestResult {
 	status: 'OK' | 'Error';
@@ -60,6 +64,8 @@ describe('credential tests in a real n8n', () => {
 	afterAll(async () => {
 		await server?.stop();
 		await stopAllN8nProcesses();
+		recordSecrets('credential-tests', [OWNER.password, WRONG_APP_SECRET, WRONG_JIKEYUN_SECRET, WRONG_KINGDEE_PASSWORD, UNREACHABLE_SERVER_PASSWORD]);
+		if (pair) recordEmulatorSecrets(pair);
 		await pair?.close();
 		if (workDir && !process.env.KEEP_E2E_DIR) fs.rmSync(workDir, { recursive: true, force: true });
 		else if (workDir) log(`[e2e-cred] kept ${workDir}`);
@@ -101,7 +107,7 @@ describe('credential tests in a real n8n', () => {
 		});
 
 		test('wrong App Secret: the signature error in words', async () => {
-			const result = await saveAndTest('jikeyunApi', jikeyun({ appSecret: 'not-the-emulator-secret' }), 'Jikeyun wrong secret');
+			const result = await saveAndTest('jikeyunApi', jikeyun({ appSecret: WRONG_JIKEYUN_SECRET }), 'Jikeyun wrong secret');
 			expect(result.status).toBe('Error');
 			expect(result.message).toContain('签名错误');
 		});
@@ -134,7 +140,7 @@ describe('credential tests in a real n8n', () => {
 		});
 
 		test('username and password: wrong password → "Wrong username or password"', async () => {
-			const result = await saveAndTest('kingdeeApi', kingdee('password', { password: 'Not-The-Password-1' }), 'Kingdee wrong password');
+			const result = await saveAndTest('kingdeeApi', kingdee('password', { password: WRONG_KINGDEE_PASSWORD }), 'Kingdee wrong password');
 			expect(result.status).toBe('Error');
 			expect(result.message).toMatch(/^Wrong username or password \(用户或密码错误, LoginResultType 0\)/);
 		});
@@ -184,7 +190,7 @@ describe('credential tests in a real n8n', () => {
 		const closedPort = await freePort();
 		const result = await saveAndTest(
 			'kingdeeApi',
-			{ serverUrl: `http://127.0.0.1:${closedPort}/k3cloud/`, acctId: pair.kingdee.acctId, authType: 'password', username: 'u', password: 'Some-Pass-1' },
+			{ serverUrl: `http://127.0.0.1:${closedPort}/k3cloud/`, acctId: pair.kingdee.acctId, authType: 'password', username: 'u', password: UNREACHABLE_SERVER_PASSWORD },
 			'Kingdee unreachable',
 		);
 		expect(result).toEqual({ status: 'Error', message: 'ECONNREFUSED' });
