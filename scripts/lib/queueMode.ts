@@ -228,7 +228,7 @@ export function executionsEnqueuedBy(output: string): string[] {
 /** One HTTP call that passed the proxy, attributed to the process that opened the connection. */
 export interface TracedCall {
 	atMs: number;
-	/** Label of the process (see `processes`), or `pid <n>` / `unknown` for anything else. */
+	/** Label of the process (see `folders`), `other process` for one outside them, `unknown` if the socket was gone. */
 	caller: string;
 	method: string;
 	path: string;
@@ -266,7 +266,7 @@ function clientSocketInode(clientPort: number, serverPort: number): string | und
 	return undefined;
 }
 
-function processHoldsSocket(pid: number, inode: string): boolean {
+function holdsSocket(pid: string, wanted: string): boolean {
 	const fdDir = `/proc/${pid}/fd`;
 	let fds: string[];
 	try {
@@ -274,7 +274,6 @@ function processHoldsSocket(pid: number, inode: string): boolean {
 	} catch {
 		return false;
 	}
-	const wanted = `socket:[${inode}]`;
 	for (const fd of fds) {
 		try {
 			if (fs.readlinkSync(path.join(fdDir, fd)) === wanted) return true;
@@ -285,17 +284,32 @@ function processHoldsSocket(pid: number, inode: string): boolean {
 	return false;
 }
 
+/** Label of the process holding the socket: the one whose working directory is one of `folders` (n8n runs in its user folder). */
+function socketOwner(inode: string, folders: Map<string, string>): string {
+	const wanted = `socket:[${inode}]`;
+	for (const pid of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+		let cwd: string;
+		try {
+			cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+		} catch {
+			continue;
+		}
+		const label = folders.get(cwd);
+		if (label !== undefined && holdsSocket(pid, wanted)) return label;
+	}
+	return 'other process';
+}
+
 /**
  * An HTTP proxy on loopback that forwards every request to `targetOrigin` unchanged and records it, with the process
- * that opened the connection: the client socket is looked up in /proc/net/tcp and in the open files of each process
- * `processes()` lists (Linux only; the n8n processes run as the same user as the test). This is how the test knows
- * which n8n process made an API call without changing n8n or the emulators.
+ * that opened the connection: the client socket is looked up in /proc/net/tcp, then among the open files of the
+ * processes running in one of `folders` (folder → label; every n8n process runs in its user folder). Linux only; the
+ * n8n processes run as the same user as the test. This is how the test knows which n8n process made an API call
+ * without changing n8n or the emulators.
  */
-export async function startCallerTracingProxy(
-	targetOrigin: string,
-	processes: () => Array<{ label: string; pid: number }>,
-): Promise<CallerTracingProxy> {
+export async function startCallerTracingProxy(targetOrigin: string, folders: Record<string, string>): Promise<CallerTracingProxy> {
 	const target = new URL(targetOrigin);
+	const labels = new Map(Object.entries(folders).map(([folder, label]) => [path.resolve(folder), label]));
 	const callers = new WeakMap<object, string>();
 	const proxy: CallerTracingProxy = { url: '', port: 0, calls: [], close: async () => undefined };
 	const server = http.createServer((req, res) => {
@@ -338,8 +352,7 @@ export async function startCallerTracingProxy(
 	server.on('connection', (socket) => {
 		// Looked up at once, while the connection is surely open; one lookup per connection (keep-alive reuses it).
 		const inode = socket.remotePort ? clientSocketInode(socket.remotePort, proxy.port) : undefined;
-		const owner = inode ? processes().find((p) => processHoldsSocket(p.pid, inode)) : undefined;
-		callers.set(socket, owner?.label ?? (inode ? 'other process' : 'unknown'));
+		callers.set(socket, inode ? socketOwner(inode, labels) : 'unknown');
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const address = server.address();

@@ -8,7 +8,9 @@
  * process that made it (scripts/lib/queueMode.ts, startCallerTracingProxy). That, the execution records in Postgres and
  * the workers' own logs are the evidence.
  *
- * One main and two workers are shared by the cases, which run in order. The published workflow is a copy of the
+ * One main and two workers are shared by the cases, which run in order (a killed worker is restarted; the last case
+ * restarts all three with the durable-cursor settings). Worker concurrency is 2, so four runs started at once land on
+ * both workers. The published workflow is a copy of the
  * shipped sample whose only changes are the trigger's poll interval (every minute instead of every 5: the "later
  * polls" points need polls within the test) and the full re-emit period (0.03 h instead of 1 h: after a worker is
  * killed, the re-emit is what brings the lost change across). The shipped file itself is imported unchanged and run
@@ -62,14 +64,13 @@ const DURABLE_WORKFLOW_ID = 'jkyQueueDurable1';
 const OWNER = { email: 'owner@queue-mode.test', password: 'Queue-Mode-Test-1', firstName: 'Queue', lastName: 'Owner' };
 
 /**
- * Faster crash handling than n8n's defaults (lock 60 s, stall check 30 s, queue recovery every 180 min), so that a
- * killed worker's execution is marked crashed within the test: the mechanism is the same, only the timers shorter.
+ * A dead worker's job is noticed when its Bull lock expires and the stall check runs (n8n defaults: lock 60 s, check
+ * every 30 s). Shorter timers here, same mechanism, so the killed execution is settled within the test.
  */
-const FAST_CRASH_DETECTION_ENV: NodeJS.ProcessEnv = {
+const FAST_STALL_DETECTION_ENV: NodeJS.ProcessEnv = {
 	QUEUE_WORKER_LOCK_DURATION: '10000',
 	QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
 	QUEUE_WORKER_STALLED_INTERVAL: '5000',
-	N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1',
 };
 
 type CustomerRecord = Record<string, unknown>;
@@ -119,7 +120,8 @@ function kingdeeSessions(calls: TracedCall[]): Map<string, SessionUse> {
 			if (id) sessions.set(id, { loginBy: call.caller, usedBy: new Set(), loggedOutBy: [] });
 			continue;
 		}
-		for (const id of presentedSessionIds(call.requestHeaders)) {
+		// A request can present the same id twice (header and cookie).
+		for (const id of new Set(presentedSessionIds(call.requestHeaders))) {
 			const session = sessions.get(id);
 			if (!session) continue;
 			if (service === 'AuthService.Logout') session.loggedOutBy.push(call.caller);
@@ -129,18 +131,19 @@ function kingdeeSessions(calls: TracedCall[]): Map<string, SessionUse> {
 	return sessions;
 }
 
-/** Calls of the trigger's polls: erp.sales.get made by `caller`, grouped into polls (a gap of 20 s or more). */
-function pollsOf(calls: TracedCall[]): Array<{ atMs: number; calls: number; callers: string[] }> {
-	const polls: Array<{ atMs: number; calls: number; callers: string[] }> = [];
-	let lastMs = -Infinity;
-	for (const call of calls) {
-		if (call.atMs - lastMs >= 20_000) polls.push({ atMs: call.atMs, calls: 0, callers: [] });
-		const poll = polls[polls.length - 1];
-		poll.calls++;
-		if (!poll.callers.includes(call.caller)) poll.callers.push(call.caller);
-		lastMs = call.atMs;
-	}
-	return polls;
+function timesOf(calls: TracedCall[]): string {
+	return calls.map((c) => `${new Date(c.atMs).toISOString().slice(11, 19)} by ${c.caller}`).join(', ');
+}
+
+/**
+ * The trigger's polls (erp.sales.get calls; page size 200 > shops, so one call per poll): all made by main, and after
+ * the poll n8n makes when it activates the workflow, one per minute. Three pollers (main and both workers, or main
+ * polling once per process) would show calls from workers or several calls per minute.
+ */
+function expectOnePollPerInterval(salesCalls: TracedCall[]): void {
+	expect(salesCalls.filter((c) => c.caller !== 'main')).toEqual([]);
+	const gapsAfterActivation = salesCalls.slice(2).map((c, i) => c.atMs - salesCalls[i + 1].atMs);
+	expect(gapsAfterActivation.filter((gap) => gap < 50_000)).toEqual([]);
 }
 
 describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
@@ -230,30 +233,30 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		];
 	}
 
+	/** Labels are the user folders' names: a restarted process keeps its label (its log says which run it was). */
 	async function startWorkers(env: NodeJS.ProcessEnv = {}, labels = ['worker-1', 'worker-2']): Promise<void> {
 		// Started one after another: two n8n start-ups at once on a 2-core machine only make both slower.
 		for (const [i, label] of labels.entries()) {
-			const worker = await startWorker(instances.workers[i], { label, concurrency: WORKER_CONCURRENCY, env: { ...FAST_CRASH_DETECTION_ENV, ...env } });
+			const worker = await startWorker(instances.workers[i], { label, concurrency: WORKER_CONCURRENCY, env: { ...FAST_STALL_DETECTION_ENV, ...env } });
 			workers[i] = worker;
 			everyProcess.push(worker);
 		}
 	}
 
-	async function startMainProcess(env: NodeJS.ProcessEnv = {}, label = 'main'): Promise<void> {
-		main = await startMain(instances.main, { label, env: { ...ownerManagedByEnv(runtime, OWNER), ...FAST_CRASH_DETECTION_ENV, ...env } });
+	async function startMainProcess(env: NodeJS.ProcessEnv = {}): Promise<void> {
+		main = await startMain(instances.main, { label: 'main', env: { ...ownerManagedByEnv(runtime, OWNER), ...FAST_STALL_DETECTION_ENV, ...env } });
 		everyProcess.push(main);
 		rest = await loginToN8n(main.server.url, OWNER);
 	}
-
-	const processesForAttribution = () =>
-		everyProcess.filter((p) => p.child.exitCode === null && p.child.signalCode === null).map((p) => ({ label: p.label, pid: p.pid }));
 
 	beforeAll(async () => {
 		runtime = await ensureN8n({ log });
 		workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jk-queue-e2e-'));
 		pair = await startEmulatorPair({ jikeyun: { shopCount: SHOP_COUNT, seed: 20240610 } });
-		jikeyunProxy = await startCallerTracingProxy(new URL(pair.jikeyun.url).origin, processesForAttribution);
-		kingdeeProxy = await startCallerTracingProxy(new URL(pair.kingdee.serverUrl).origin, processesForAttribution);
+		// createQueueModeInstances puts each process's user folder (its working directory) at <workDir>/<label>.
+		const folders = Object.fromEntries(['main', 'worker-1', 'worker-2'].map((label) => [path.join(workDir, label), label]));
+		jikeyunProxy = await startCallerTracingProxy(new URL(pair.jikeyun.url).origin, folders);
+		kingdeeProxy = await startCallerTracingProxy(new URL(pair.kingdee.serverUrl).origin, folders);
 		log(`[queue-e2e] emulators: Jikeyun ${pair.jikeyun.url} via ${jikeyunProxy.url}, Kingdee ${pair.kingdee.serverUrl} via ${kingdeeProxy.url}`);
 
 		redis = await startRedis({ log });
@@ -301,7 +304,7 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		expect(jikeyunProxy.calls.filter((c) => c.caller !== 'main')).toEqual([]);
 	});
 
-	test('renamed and new shops arrive through later polls; the trigger polls once per interval in total', async () => {
+	test('renamed and new shops arrive through later polls', async () => {
 		const renamed = activeShops(pair).slice(5, 10);
 		pair.jikeyun.modifyShops(
 			renamed.map((shop) => shop.channelCode),
@@ -316,20 +319,11 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		}
 		expect(added.length).toBe(4);
 
-		// Every erp.sales.get so far: all made by main, one call per poll (page size 200 > shops, so one page per
-		// poll), polls at least ~a minute apart. Three pollers (main + two workers) would show three calls per poll.
-		const salesCalls = jikeyunProxy.calls.filter((c) => gatewayMethod(c) === 'erp.sales.get');
-		const polls = pollsOf(salesCalls);
-		log(`[queue-e2e] polls so far: ${polls.map((p) => `${new Date(p.atMs).toISOString().slice(11, 19)}×${p.calls} by ${p.callers.join('+')}`).join(', ')}`);
-		expect(polls.length).toBeGreaterThanOrEqual(2);
-		expect(polls.map((p) => [p.calls, p.callers])).toEqual(polls.map(() => [1, ['main']]));
-		const gaps = polls.slice(1).map((p, i) => p.atMs - polls[i].atMs);
-		expect(gaps.filter((gap) => gap < 50_000)).toEqual([]);
-		const spanMs = salesCalls[salesCalls.length - 1].atMs - salesCalls[0].atMs;
-		expect(polls.length).toBeLessThanOrEqual(Math.floor(spanMs / 60_000) + 2);
+		// The polls that brought them: made by main only (the whole-run count is checked below).
+		expect(jikeyunProxy.calls.filter((c) => c.caller !== 'main')).toEqual([]);
 	});
 
-	test('a worker SIGKILLed in the middle of a Batch Save: n8n marks the execution crashed, the sync converges, nothing is duplicated', async () => {
+	test('a worker SIGKILLed in the middle of a Batch Save: n8n fails the execution as stalled, the sync converges, nothing is duplicated', async () => {
 		await waitFor('no unfinished execution', () => unfinished().length === 0, 120_000);
 		// Slow Kingdee down so the Batch Save is surely in flight when the kill comes.
 		pair.kingdee.setFaults({ latencyMs: 1500 });
@@ -355,24 +349,28 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		await victim.kill();
 		log(`[queue-e2e] SIGKILLed ${victim.label} (pid ${victim.pid}) during the Batch Save of execution ${victimExecution}`);
 		pair.kingdee.setFaults({});
-		const restartedLabel = `${victim.label}-restarted`;
 		const replacement = await startWorker(instances.workers[victimIndex], {
-			label: restartedLabel,
+			label: victim.label,
 			concurrency: WORKER_CONCURRENCY,
-			env: FAST_CRASH_DETECTION_ENV,
+			env: FAST_STALL_DETECTION_ENV,
 		});
 		workers[victimIndex] = replacement;
 		everyProcess.push(replacement);
 
-		// What the user sees: the execution is marked crashed (by main's queue recovery once the job's lock expired).
-		await waitFor(`execution ${victimExecution} marked crashed`, () => executionRecords().find((e) => e.id === victimExecution)?.status === 'crashed', 180_000);
+		// What the user sees (n8n 2.40.7 runs Bull with maxStalledCount 0): once the job's lock expires, main fails the
+		// execution, status "error", "This execution failed to be processed too many times and will no longer retry".
+		// It is not run again anywhere.
+		await waitFor(`execution ${victimExecution} failed as stalled`, () => executionRecords().find((e) => e.id === victimExecution)?.status === 'error', 180_000);
+		expect(main.output()).toContain(`job stalled more than maxStalledCount (execution ${victimExecution})`);
+		expect(main.output()).toContain(`This execution failed to be processed too many times and will no longer retry`);
 		// The trigger's watermark moved when it emitted, so the full re-emit is what brings the lost rows across.
 		await waitFor('converged after the crash', mirrored, 300_000);
 		await waitFor('no unfinished execution', () => unfinished().length === 0, 60_000);
 		expect(mirrorProblems()).toEqual([]);
 		const numbers = customers().map((c) => String(c.FNumber));
 		expect(numbers.length).toBe(new Set(numbers).size);
-		expect(executionRecords().filter((e) => e.status !== 'success').map((e) => [e.id, e.status])).toEqual([[victimExecution, 'crashed']]);
+		expect(executionRecords().filter((e) => e.status !== 'success').map((e) => [e.id, e.status])).toEqual([[victimExecution, 'error']]);
+		expect(executionHosts().get(victimExecution)).toEqual([victim.label]);
 	});
 
 	test('Kingdee sessions are per execution on each worker, never shared across processes, and every worker logs out', async () => {
@@ -430,6 +428,13 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		}
 	});
 
+	test('over the whole run the Jikeyun Trigger polled once per interval in total, always on main', () => {
+		const salesCalls = jikeyunProxy.calls.filter((c) => gatewayMethod(c) === 'erp.sales.get');
+		log(`[queue-e2e] polls: ${timesOf(salesCalls)}`);
+		expect(salesCalls.length).toBeGreaterThanOrEqual(4);
+		expectOnePollPerInterval(salesCalls);
+	});
+
 	test('durable poll cursors (N8N_POLLER_DURABLE_CURSORS_ENABLED + what it requires): the trigger part again, same outcomes', async () => {
 		await Promise.all([main.stop(), ...workers.map(async (w) => await w.stop())]);
 		// A fresh start: Kingdee empty, a new copy of the trigger workflow (new cursor), the first copy unpublished.
@@ -444,8 +449,9 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		const firstKingdeeCall = kingdeeProxy.calls.length;
 		const before = new Set(executionRecords().map((e) => e.id));
 
-		await startWorkers(DURABLE_POLL_CURSOR_ENV, ['worker-1-durable', 'worker-2-durable']);
-		await startMainProcess(DURABLE_POLL_CURSOR_ENV, 'main-durable');
+		const durableProcessesFrom = everyProcess.length;
+		await startWorkers(DURABLE_POLL_CURSOR_ENV);
+		await startMainProcess(DURABLE_POLL_CURSOR_ENV);
 		expect(main.output()).not.toMatch(/durable poll cursors stay disabled/);
 
 		await waitFor('initial sync mirrored (durable cursors)', mirrored, 240_000);
@@ -468,13 +474,19 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		const records = executionRecords().filter((e) => !before.has(e.id));
 		expect(records.length).toBeGreaterThanOrEqual(2);
 		expect(records.map((e) => [e.workflowId, e.mode, e.status])).toEqual(records.map(() => [DURABLE_WORKFLOW_ID, 'trigger', 'success']));
-		const hosts = executionHosts();
-		expect(records.map((e) => hosts.get(e.id))).toEqual(records.map(() => [expect.stringMatching(/^worker-\d-durable$/)]));
+		// Started by the workers of this phase (with the durable settings), each by one.
+		const hosts = new Map<string, string[]>();
+		for (const process of everyProcess.slice(durableProcessesFrom)) {
+			for (const id of executionsStartedBy(process.output())) hosts.set(id, [...(hosts.get(id) ?? []), process.label]);
+		}
+		expect(records.map((e) => hosts.get(e.id))).toEqual(records.map(() => [expect.stringMatching(/^worker-\d$/)]));
 
-		const polls = pollsOf(jikeyunProxy.calls.slice(firstJikeyunCall).filter((c) => gatewayMethod(c) === 'erp.sales.get'));
-		log(`[queue-e2e] durable polls: ${polls.map((p) => `${new Date(p.atMs).toISOString().slice(11, 19)}×${p.calls} by ${p.callers.join('+')}`).join(', ')}`);
-		expect(polls.map((p) => [p.calls, p.callers])).toEqual(polls.map(() => [1, ['main-durable']]));
-		expect(kingdeeProxy.calls.slice(firstKingdeeCall).filter((c) => !/^worker-\d-durable$/.test(c.caller))).toEqual([]);
+		// Polls: the activation poll and at least two scheduled ones, to see a whole interval.
+		const durableSalesCalls = () => jikeyunProxy.calls.slice(firstJikeyunCall).filter((c) => gatewayMethod(c) === 'erp.sales.get');
+		await waitFor('three polls (durable cursors)', () => durableSalesCalls().length >= 3, 150_000);
+		log(`[queue-e2e] durable polls: ${timesOf(durableSalesCalls())}`);
+		expectOnePollPerInterval(durableSalesCalls());
+		expect(kingdeeProxy.calls.slice(firstKingdeeCall).filter((c) => !/^worker-\d$/.test(c.caller))).toEqual([]);
 		const numbers = customers().map((c) => String(c.FNumber));
 		expect(numbers.length).toBe(new Set(numbers).size);
 	});
