@@ -18,7 +18,7 @@ import {
 	type N8nServer,
 } from './n8nInstance';
 import type { N8nRuntime } from './n8nRuntime';
-import type { PostgresService, RedisService } from './services';
+import { killGroupOnExit, stopProcessGroup, type PostgresService, type RedisService } from './services';
 
 type Log = (line: string) => void;
 
@@ -112,30 +112,6 @@ function outputRecorder(logFile: string): { collect: (chunk: string) => void; ou
 	};
 }
 
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		// already gone
-	}
-}
-
-async function endProcess(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	signalGroup(child, signal);
-	const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
-	await exited;
-	clearTimeout(timer);
-	signalGroup(child, 'SIGKILL'); // a task runner that outlived its n8n
-}
-
-const liveWorkers = new Set<ChildProcess>();
-process.once('exit', () => {
-	for (const child of liveWorkers) signalGroup(child, 'SIGKILL');
-});
-
 /**
  * `n8n worker --concurrency=N`; resolves when its health endpoint says it is connected to Postgres and Redis
  * (QUEUE_HEALTH_CHECK_ACTIVE, /healthz/readiness on a port picked here).
@@ -159,8 +135,7 @@ export async function startWorker(
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	liveWorkers.add(child);
-	child.once('exit', () => liveWorkers.delete(child));
+	killGroupOnExit(child);
 	child.stdout?.setEncoding('utf8').on('data', recorder.collect);
 	child.stderr?.setEncoding('utf8').on('data', recorder.collect);
 	const deadline = Date.now() + (options.timeoutMs ?? 180_000);
@@ -175,7 +150,7 @@ export async function startWorker(
 			// not listening yet
 		}
 		if (Date.now() > deadline) {
-			await endProcess(child, 'SIGKILL', 1000);
+			await stopProcessGroup(child, 'SIGKILL', 1000);
 			throw new Error(`n8n worker ${options.label} was not ready after ${(options.timeoutMs ?? 180_000) / 1000}s:\n${recorder.output().slice(-5000)}`);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -186,8 +161,8 @@ export async function startWorker(
 		pid: child.pid!,
 		child,
 		output: recorder.output,
-		stop: async () => await endProcess(child, 'SIGTERM', 30_000),
-		kill: async () => await endProcess(child, 'SIGKILL', 1000),
+		stop: async () => await stopProcessGroup(child, 'SIGTERM', 30_000),
+		kill: async () => await stopProcessGroup(child, 'SIGKILL', 1000),
 	};
 }
 
@@ -207,7 +182,7 @@ export async function startMain(
 		server,
 		output: recorder.output,
 		stop: async () => await server.stop(),
-		kill: async () => await endProcess(server.child, 'SIGKILL', 1000),
+		kill: async () => await stopProcessGroup(server.child, 'SIGKILL', 1000),
 	};
 }
 

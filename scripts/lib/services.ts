@@ -104,18 +104,24 @@ function spawnService(command: string, args: string[], options: { cwd: string; u
 	};
 	child.stdout?.setEncoding('utf8').on('data', collect);
 	child.stderr?.setEncoding('utf8').on('data', collect);
-	liveServices.add(child);
-	child.once('exit', () => liveServices.delete(child));
+	killGroupOnExit(child);
 	return { child, output: () => output };
 }
 
-const liveServices = new Set<ChildProcess>();
+const groupsToKillOnExit = new Set<ChildProcess>();
 process.once('exit', () => {
-	for (const child of liveServices) signalGroup(child, 'SIGKILL');
+	for (const child of groupsToKillOnExit) signalProcessGroup(child, 'SIGKILL');
 });
 
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+/** A detached child whose process group must not outlive us, whatever way we exit. */
+export function killGroupOnExit(child: ChildProcess): void {
+	groupsToKillOnExit.add(child);
+	child.once('exit', () => groupsToKillOnExit.delete(child));
+}
+
+/** Signals a detached child's whole process group (the child and everything it forked). */
+export function signalProcessGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+	if (child.pid === undefined) return;
 	try {
 		process.kill(-child.pid, signal);
 	} catch {
@@ -123,13 +129,16 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	}
 }
 
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	signalGroup(child, signal);
-	const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
-	await exited;
-	clearTimeout(timer);
+/** `signal` to the group, SIGKILL after `graceMs`; once the child exited, SIGKILL to whatever of its group is left. */
+export async function stopProcessGroup(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+	if (child.exitCode === null && child.signalCode === null) {
+		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+		signalProcessGroup(child, signal);
+		const timer = setTimeout(() => signalProcessGroup(child, 'SIGKILL'), graceMs);
+		await exited;
+		clearTimeout(timer);
+	}
+	signalProcessGroup(child, 'SIGKILL');
 }
 
 async function canConnect(host: string, port: number): Promise<boolean> {
@@ -157,7 +166,7 @@ async function waitUntil(
 		}
 		if (await ready()) return;
 		if (Date.now() > deadline) {
-			signalGroup(child, 'SIGKILL');
+			signalProcessGroup(child, 'SIGKILL');
 			throw new Error(`${what} was not ready after ${timeoutMs / 1000}s:\n${tail(output())}`);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 200));
@@ -183,7 +192,7 @@ export async function startRedis(options: { log?: Log } = {}): Promise<RedisServ
 		child,
 		output,
 		stop: async () => {
-			await stopChild(child, 'SIGTERM', 5000);
+			await stopProcessGroup(child, 'SIGTERM', 5000);
 			fs.rmSync(dir, { recursive: true, force: true });
 		},
 	};
@@ -306,7 +315,7 @@ export async function startPostgres(options: { log?: Log; database?: string } = 
 		query: (sql) => query(sql),
 		stop: async () => {
 			// SIGINT = Postgres "fast" shutdown: disconnect clients, stop cleanly.
-			await stopChild(child, 'SIGINT', 10_000);
+			await stopProcessGroup(child, 'SIGINT', 10_000);
 			fs.rmSync(root, { recursive: true, force: true });
 		},
 	};
