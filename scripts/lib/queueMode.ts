@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions */
 /**
  * n8n in queue mode on one machine: a main instance (`n8n start`, owns triggers, editor and REST API) and `n8n worker`
  * processes, with Redis (Bull) between them and Postgres as the shared database (scripts/lib/services.ts). Each process

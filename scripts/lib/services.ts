@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions */
 /**
  * Throw-away Redis and Postgres on loopback ports picked here, for n8n's queue mode (scripts/lib/queueMode.ts).
  * Both come from the Debian packages (`redis-server`, `postgresql`; .ci/run installs them when missing). Postgres gets
@@ -23,7 +23,7 @@ export interface RunningService {
 	stop(): Promise<void>;
 }
 
-export interface RedisService extends RunningService {}
+export type RedisService = RunningService;
 
 export interface PostgresService extends RunningService {
 	database: string;
@@ -249,7 +249,6 @@ export async function startPostgres(options: { log?: Log; database?: string } = 
 	const psql = requireBinary('psql', 'postgresql', binDirs);
 	const account = postgresAccount(log);
 	const user = 'n8n';
-	const password = 'n8n-queue-mode-test';
 	const database = options.database ?? 'n8n';
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jk-pg-'));
 	const dataDir = path.join(root, 'data');
@@ -292,7 +291,6 @@ export async function startPostgres(options: { log?: Log; database?: string } = 
 	const query = (sql: string, db = database): string[][] => {
 		const result = spawnSync(psql, ['-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', db, '-At', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
 			encoding: 'utf8',
-			env: { ...process.env, PGPASSWORD: password },
 		});
 		if (result.status !== 0) throw new Error(`psql failed (exit ${result.status}) on: ${sql}\n${result.stderr}`);
 		return result.stdout
@@ -310,7 +308,8 @@ export async function startPostgres(options: { log?: Log; database?: string } = 
 		output,
 		database,
 		user,
-		password,
+		// Trust authentication on loopback: no password.
+		password: '',
 		dataDir,
 		query: (sql) => query(sql),
 		stop: async () => {

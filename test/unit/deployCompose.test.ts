@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /**
  * deploy/queue-mode/ is not run here (no Docker on the machines); this checks it against what the queue-mode
  * end-to-end test really runs: the same n8n version, the package in the image of every n8n process, and the
