@@ -1151,7 +1151,11 @@ async function measureQueueMode(options: {
 			{ ...refs.kingdeeApi, type: 'kingdeeApi', data: kingdeeCredentialData(running.kingdee, 'password') },
 		]);
 		const workflows = Array.from({ length: executions }, (_, i) => queueModeWorkflow(sample, i + 1));
-		for (const workflow of workflows) await importWorkflow(instances.main, workflow);
+		// One `n8n import:workflow` of all copies (it takes an array): each CLI call costs n8n's start-up.
+		const workflowsFile = path.join(instances.main.userFolder, 'queue-mode-workflows.json');
+		fs.writeFileSync(workflowsFile, JSON.stringify(workflows));
+		const imported = await runN8nCommand(instances.main, ['import:workflow', `--input=${workflowsFile}`]);
+		if (imported.code !== 0) throw new Error(`n8n import:workflow failed (exit ${imported.code}):\n${imported.stdout}\n${imported.stderr}`);
 		for (const [i, instance] of instances.workers.entries()) {
 			processes.push(await startWorker(instance, { label: `worker-${i + 1}`, concurrency }));
 		}
