@@ -41,6 +41,8 @@ import {
 	credentialReferences,
 	freePort,
 	importCredentials,
+	loginToN8n,
+	ownerManagedByEnv,
 	importWorkflow,
 	packPackage,
 	readWorkflow,
@@ -50,7 +52,9 @@ import {
 	type WorkflowJson,
 	type WorkflowNodeJson,
 } from './lib/n8nInstance';
-import { ensureN8n } from './lib/n8nRuntime';
+import { ensureN8n, type N8nRuntime } from './lib/n8nRuntime';
+import { createQueueModeInstances, executionsStartedBy, startMain, startWorker, type QueueModeProcess } from './lib/queueMode';
+import { startPostgres, startRedis } from './lib/services';
 import { NODE_TYPE_PREFIX, SYNC_WORKFLOW_FILE } from './lib/sampleSync';
 
 export const N8N_LATENCY_MODEL = { jikeyunPerCallMs: 50, kingdeePerCallMs: 150, kingdeePerRowMs: 2 };
@@ -98,11 +102,13 @@ interface BenchN8nOptions {
 	timeoutMinutes?: number;
 	/** Runs of every workflow at every size; tables show the median run (by net time) and the range. */
 	repeat: number;
+	/** Also the queue-mode row: QUEUE_MODE_BENCH.executions concurrent executions of the first size over two workers. */
+	queueMode: boolean;
 }
 
 const USAGE = `Usage: npm run bench -- --n8n [--sizes 2000,10000,100000] [--only sample,rerun,renamed,tuned,stock]
                             [--skip-stock-above N] [--json <file>] [--no-build] [--no-emulator-cache] [--keep]
-                            [--repeat N] [--timeout-min M]
+                            [--repeat N] [--timeout-min M] [--queue-mode]
   --sizes             record counts to run (default ${DEFAULT_SIZES.join(',')})
   --only              workflows to run (default all; rerun and renamed need sample)
   --skip-stock-above  do not run the stock workflow above N records (it is slow; the reason is printed)
@@ -111,12 +117,14 @@ const USAGE = `Usage: npm run bench -- --n8n [--sizes 2000,10000,100000] [--only
   --no-emulator-cache let the Jikeyun emulator re-filter all shops on every page (its own O(N) per call)
   --keep              keep the n8n user folder (path printed)
   --repeat N          run everything N times (fresh emulators each time); tables show the median run and the range
-  --timeout-min M     kill a workflow run after M minutes (default 30 + 0.04 s per record)`;
+  --timeout-min M     kill a workflow run after M minutes (default 30 + 0.04 s per record)
+  --queue-mode        also run n8n in queue mode (main + 2 workers, Redis, Postgres): 10 concurrent executions of the
+                      first size each, spread over the workers (needs redis-server and postgresql, see .ci/run)`;
 
 class UsageError extends Error {}
 
 export function parseBenchN8nArguments(argv: string[]): BenchN8nOptions {
-	const options: BenchN8nOptions = { sizes: DEFAULT_SIZES, scenarios: SCENARIOS, build: true, emulatorCache: true, keep: false, repeat: 1 };
+	const options: BenchN8nOptions = { sizes: DEFAULT_SIZES, scenarios: SCENARIOS, build: true, emulatorCache: true, keep: false, repeat: 1, queueMode: false };
 	const value = (flag: string, text: string | undefined) => {
 		if (text === undefined || text.startsWith('--')) throw new UsageError(`${flag} needs a value`);
 		return text;
@@ -142,6 +150,7 @@ export function parseBenchN8nArguments(argv: string[]): BenchN8nOptions {
 		else if (flag === '--no-build') options.build = false;
 		else if (flag === '--no-emulator-cache') options.emulatorCache = false;
 		else if (flag === '--keep') options.keep = true;
+		else if (flag === '--queue-mode') options.queueMode = true;
 		else if (flag === '--timeout-min') {
 			const minutes = Number(next());
 			if (!(minutes > 0)) throw new UsageError('--timeout-min needs a positive number');
@@ -811,6 +820,7 @@ interface ReportContext {
 	emptyRuns: RunResult[];
 	emptySummary: RunResult;
 	results: RunResult[];
+	queueMode?: QueueModeResult;
 	interrupted?: string;
 }
 
@@ -1015,6 +1025,7 @@ function printReport(context: ReportContext): void {
 			`whole API window ${fixed(m.apiWindowUs, 1)}; whole command ${fixed(m.wholeCommandUs, 1)}`;
 		target(text, measured, m.scenario === 'stock' ? 'info' : m.nodeUs <= 50);
 	}
+	if (context.queueMode) printQueueModeReport(context.queueMode, runs);
 	console.log(`\nTotal benchmark time: ${(totalMs / 60_000).toFixed(1)} min`);
 
 }
@@ -1039,10 +1050,230 @@ function writeJsonReport(context: ReportContext, partial: boolean): void {
 			options,
 			totalMs,
 			results,
+			queueMode: context.queueMode,
 		};
 		fs.writeFileSync(path.resolve(options.jsonFile), `${JSON.stringify(report, null, 2)}\n`);
 		if (!partial) console.log(`Results written to ${path.resolve(options.jsonFile)}`);
 	}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Queue mode: the same sample workflow, many executions at once, spread over n8n workers
+
+export const QUEUE_MODE_BENCH = { executions: 10, workers: 2, concurrency: 5 };
+
+interface QueueModeResult {
+	/** Records per execution (the first --sizes value). */
+	records: number;
+	executions: number;
+	workers: number;
+	concurrency: number;
+	status: 'ok' | 'failed';
+	note: string;
+	/** From the first run request to the last "Worker finished execution": n8n's start-up is not in it. */
+	wallMs: number;
+	totalRecords: number;
+	recordsPerSecond: number;
+	executionsPerWorker: Record<string, number>;
+	/** VmHWM of each worker process (its task runner apart), and of main. */
+	workerPeakRssMb: Record<string, number>;
+	workerRunnerPeakRssMb: Record<string, number>;
+	mainPeakRssMb: number;
+	kingdeeLogins: number;
+	kingdeeCalls: number;
+	sessionsLost: number;
+	verified: { mirrored: number; customers: number; problems: string[] };
+}
+
+/**
+ * Copy k of the sample: same nodes and settings, but the customer number gets the suffix "-Q<k>", so the executions
+ * write different customers (ten syncs of the same shops into one Kingdee would be racing upserts of one record).
+ */
+function queueModeWorkflow(sample: WorkflowJson, k: number): WorkflowJson {
+	const copy = JSON.parse(JSON.stringify(sample)) as WorkflowJson;
+	const set = copy.nodes.find((node) => node.type === 'n8n-nodes-base.set');
+	const assignments = (set?.parameters.assignments as { assignments?: Array<{ name: string; value: string }> } | undefined)?.assignments;
+	const number = assignments?.find((assignment) => assignment.name === 'FNumber');
+	if (!number) throw new Error('the sample workflow has no Set node assigning FNumber');
+	number.value = `={{ $json.channelCode.trim() }}-Q${k}`;
+	return { ...copy, id: `jkyQueueBench${String(k).padStart(3, '0')}`, name: `${sample.name} (queue-mode bench ${k})` };
+}
+
+async function measureQueueMode(options: {
+	runtime: N8nRuntime;
+	tarball: string;
+	workDir: string;
+	records: number;
+	jikeyunPort: number;
+	kingdeePort: number;
+	state: { current?: Emulators };
+}): Promise<QueueModeResult> {
+	const { records } = options;
+	const { executions, workers: workerCount, concurrency } = QUEUE_MODE_BENCH;
+	const result: QueueModeResult = {
+		records,
+		executions,
+		workers: workerCount,
+		concurrency,
+		status: 'failed',
+		note: '',
+		wallMs: 0,
+		totalRecords: records * executions,
+		recordsPerSecond: 0,
+		executionsPerWorker: {},
+		workerPeakRssMb: {},
+		workerRunnerPeakRssMb: {},
+		mainPeakRssMb: 0,
+		kingdeeLogins: 0,
+		kingdeeCalls: 0,
+		sessionsLost: 0,
+		verified: { mirrored: 0, customers: 0, problems: [] },
+	};
+	const redis = await startRedis({ log });
+	const postgres = await startPostgres({ log });
+	const running: Emulators = { jikeyun: await startJikeyun(options.jikeyunPort, records), kingdee: await startKingdee(options.kingdeePort) };
+	options.state.current = running;
+	const processes: QueueModeProcess[] = [];
+	try {
+		const instances = createQueueModeInstances({
+			runtime: options.runtime,
+			tarball: options.tarball,
+			workDir: path.join(options.workDir, 'queue-mode'),
+			services: { redis, postgres },
+			workerCount,
+			extraEnv: PRODUCTION_ENV,
+			log,
+		});
+		const sample = readWorkflow(SYNC_WORKFLOW_FILE);
+		const refs = credentialReferences(sample);
+		await importCredentials(instances.main, [
+			{ ...refs.jikeyunApi, type: 'jikeyunApi', data: jikeyunCredentialData(running.jikeyun) },
+			{ ...refs.kingdeeApi, type: 'kingdeeApi', data: kingdeeCredentialData(running.kingdee, 'password') },
+		]);
+		const workflows = Array.from({ length: executions }, (_, i) => queueModeWorkflow(sample, i + 1));
+		// One `n8n import:workflow` of all copies (it takes an array): each CLI call costs n8n's start-up.
+		const workflowsFile = path.join(instances.main.userFolder, 'queue-mode-workflows.json');
+		fs.writeFileSync(workflowsFile, JSON.stringify(workflows));
+		const imported = await runN8nCommand(instances.main, ['import:workflow', `--input=${workflowsFile}`]);
+		if (imported.code !== 0) throw new Error(`n8n import:workflow failed (exit ${imported.code}):\n${imported.stdout}\n${imported.stderr}`);
+		for (const [i, instance] of instances.workers.entries()) {
+			processes.push(await startWorker(instance, { label: `worker-${i + 1}`, concurrency }));
+		}
+		const owner = { email: 'bench@queue-mode.test', password: 'Queue-Bench-1', firstName: 'Bench', lastName: 'Owner' };
+		const main = await startMain(instances.main, { env: ownerManagedByEnv(options.runtime, owner) });
+		processes.push(main);
+		const rest = await loginToN8n(main.server.url, owner);
+
+		// Peak memory: VmHWM of each process, sampled while the executions run (a process that exits keeps its last value).
+		const peakKb = new Map<string, number>();
+		const sampleMemory = () => {
+			for (const process of processes) {
+				const own = readProc(process.pid);
+				if (own) peakKb.set(process.label, Math.max(peakKb.get(process.label) ?? 0, own.hwmKb));
+				for (const child of childPids(process.pid)) {
+					const runner = readProc(child);
+					if (runner) peakKb.set(`${process.label} runner`, Math.max(peakKb.get(`${process.label} runner`) ?? 0, runner.hwmKb));
+				}
+			}
+		};
+		const memoryTimer = setInterval(sampleMemory, 200);
+		running.jikeyun.resetStats();
+		running.kingdee.resetStats();
+		const finishedBy = (process: QueueModeProcess) => [...process.output().matchAll(/Worker finished execution (\d+) \(job/g)].map((m) => m[1]);
+		const started = Date.now();
+		let ids: string[] = [];
+		try {
+			const answers = await Promise.all(
+				workflows.map(async (workflow) =>
+					await rest.request<{ executionId: string }>('POST', `workflows/${workflow.id}/run`, {
+						triggerToStartFrom: { name: sample.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger')!.name },
+					}),
+				),
+			);
+			ids = answers.map((answer) => String(answer.executionId));
+			const deadline = started + (30 + (records * executions * 0.04) / 60) * 60_000;
+			for (;;) {
+				const finished = new Set(processes.flatMap(finishedBy));
+				if (ids.every((id) => finished.has(id))) break;
+				if (Date.now() > deadline) throw new Error(`queue mode: executions ${ids.filter((id) => !finished.has(id)).join(', ')} did not finish in time`);
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+		} finally {
+			clearInterval(memoryTimer);
+		}
+		result.wallMs = Date.now() - started;
+		sampleMemory();
+		result.recordsPerSecond = (result.totalRecords * 1000) / result.wallMs;
+		for (const worker of processes.filter((p) => p.label.startsWith('worker-'))) {
+			result.executionsPerWorker[worker.label] = executionsStartedBy(worker.output()).filter((id) => ids.includes(id)).length;
+			result.workerPeakRssMb[worker.label] = (peakKb.get(worker.label) ?? 0) / 1024;
+			result.workerRunnerPeakRssMb[worker.label] = (peakKb.get(`${worker.label} runner`) ?? 0) / 1024;
+		}
+		result.mainPeakRssMb = (peakKb.get('main') ?? 0) / 1024;
+		const kingdeeStats = running.kingdee.stats();
+		result.kingdeeLogins = kingdeeStats.logins;
+		result.kingdeeCalls = kingdeeStats.calls;
+		result.sessionsLost = kingdeeStats.sessionsLost;
+
+		// Every shop is one audited customer per execution ("<code>-Q<k>") with the trimmed name; nothing else.
+		const shops = running.jikeyun.listShops();
+		const customers = running.kingdee.records('BD_Customer');
+		const byNumber = new Map<string, Array<Record<string, unknown>>>();
+		for (const customer of customers) byNumber.set(String(customer.FNumber), [...(byNumber.get(String(customer.FNumber)) ?? []), customer]);
+		let mirrored = 0;
+		const problems: string[] = [];
+		for (let k = 1; k <= executions; k++) {
+			for (const shop of shops) {
+				const matches = byNumber.get(`${shop.channelCode.trim()}-Q${k}`) ?? [];
+				if (matches.length === 1 && matches[0].FName === shop.channelName.trim() && matches[0].FDocumentStatus === 'C') mirrored++;
+				else if (problems.length < 5) problems.push(`${shop.channelCode}-Q${k}: ${matches.length} customers`);
+			}
+		}
+		if (customers.length !== result.totalRecords) problems.push(`${customers.length} customers, expected ${result.totalRecords}`);
+		result.verified = { mirrored, customers: customers.length, problems };
+		result.status = problems.length === 0 ? 'ok' : 'failed';
+		result.note = problems.join('; ');
+		log(
+			`[bench:n8n]   queue mode ${result.status}: ${result.totalRecords} records in ${(result.wallMs / 1000).toFixed(1)} s = ${result.recordsPerSecond.toFixed(0)} records/s; ` +
+				`executions per worker ${JSON.stringify(result.executionsPerWorker)}; peak RSS ${JSON.stringify(result.workerPeakRssMb)} MB`,
+		);
+	} catch (error) {
+		result.note = (error as Error).message.slice(0, 2000);
+		log(`[bench:n8n]   queue mode failed: ${result.note}`);
+	} finally {
+		await Promise.allSettled(processes.map(async (p) => await p.stop()));
+		await Promise.allSettled([running.jikeyun.close(), running.kingdee.close(), redis.stop(), postgres.stop()]);
+		options.state.current = undefined;
+	}
+	return result;
+}
+
+function printQueueModeReport(queue: QueueModeResult, runs: RunResult[]): void {
+	const single = runs.find((r) => r.scenario === 'sample' && r.records === queue.records && r.status === 'ok');
+	const mb = (value: number) => fixed(value, 0);
+	const rows: string[][] = [];
+	if (single) {
+		rows.push(['single process: 1 sample run (`n8n execute`, net)', '1', grouped(single.records), fixed(single.netMs / 1000, 1), grouped(single.recordsPerSecond), `main ${mb(single.mainPeakRssMb)}`]);
+	}
+	const workers = Object.keys(queue.workerPeakRssMb).sort();
+	rows.push([
+		`queue mode: ${queue.executions} runs at once over ${queue.workers} workers (concurrency ${queue.concurrency})`,
+		String(queue.executions),
+		grouped(queue.totalRecords),
+		fixed(queue.wallMs / 1000, 1),
+		queue.status === 'ok' ? grouped(queue.recordsPerSecond) : 'FAILED',
+		workers.map((w) => `${w} ${mb(queue.workerPeakRssMb[w])} (${queue.executionsPerWorker[w]} runs; runner ${mb(queue.workerRunnerPeakRssMb[w])})`).join(', ') + `; main ${mb(queue.mainPeakRssMb)}`,
+	]);
+	printTable(
+		`Queue mode (n8n main + ${queue.workers} workers, Redis, Postgres; ${PRODUCTION_ENV.EXECUTIONS_DATA_SAVE_ON_SUCCESS === 'none' ? 'same production settings' : ''}): ${grouped(queue.records)} records per run`,
+		['setup', 'runs', 'records', 'seconds', 'records/s', 'peak RSS MB'],
+		rows,
+	);
+	console.log(
+		`Queue-mode seconds: first run request to the last "Worker finished execution" (processes already up); Kingdee: ${queue.kingdeeLogins} logins, ${grouped(queue.kingdeeCalls)} calls, ${queue.sessionsLost} sessions lost.` +
+			`${single ? ` Throughput ×${fixed(queue.recordsPerSecond / (single.recordsPerSecond ?? 1), 1)} of the single process.` : ' (no single-process sample run at this size in this invocation: add --only sample)'}` +
+			`${queue.note ? ` Note: ${queue.note}` : ''}`,
+	);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1218,6 +1449,13 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 		} finally {
 			await Promise.allSettled([running.jikeyun.close(), running.kingdee.close()]);
 		}
+	}
+	if (options.queueMode) {
+		const records = options.sizes[0];
+		log(`\n[bench:n8n] queue mode: ${QUEUE_MODE_BENCH.executions} concurrent executions × ${records.toLocaleString('en-US')} records over ${QUEUE_MODE_BENCH.workers} workers …`);
+		context.queueMode = await measureQueueMode({ runtime, tarball, workDir, records, jikeyunPort, kingdeePort, state });
+		if (context.queueMode.status !== 'ok') failures++;
+		writeJsonReport(context, true);
 	}
 	await stopAllN8nProcesses();
 	process.off('SIGINT', onSignal);
