@@ -25,9 +25,17 @@ export class JikeyunApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:jikeyun.svg', dark: 'file:jikeyun.dark.svg' };
 
-	documentationUrl = 'https://open.jackyun.com/developer/document.html';
+	documentationUrl =
+		'https://github.com/n8n-nodes-jikeyun-kingdee/n8n-nodes-jikeyun-kingdee#jikeyun-api-credential-app-key-and-app-secret';
 
 	properties: INodeProperties[] = [
+		{
+			displayName:
+				'You need a self-built app (自研应用) on the Jikeyun open platform (https://open.jackyun.com/developer/) with the method erp.sales.get subscribed (订阅) for it, plus every method you call with Call Method. Its AppKey and AppSecret go below. The README section linked above walks through it.',
+			name: 'setupNotice',
+			type: 'notice',
+			default: '',
+		},
 		{
 			displayName: 'Gateway URL',
 			name: 'gatewayUrl',
@@ -42,7 +50,8 @@ export class JikeyunApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'From the Jikeyun open platform console (开放平台 → 应用管理)',
+			description:
+				"The app's number (应用编号, e.g. 16242933) on its page in the Jikeyun open platform console (usually 开放平台 → 应用管理)",
 		},
 		{
 			displayName: 'App Secret (AppSecret / 应用密钥)',
@@ -51,6 +60,8 @@ export class JikeyunApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description:
+				"The app's secret (应用密钥, 32 characters) from the same page. It signs every request and is never sent; if it was rotated in the console, paste the new one here.",
 		},
 		{
 			displayName: 'API Version',

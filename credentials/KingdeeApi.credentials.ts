@@ -53,7 +53,8 @@ export class KingdeeApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:kingdee.svg', dark: 'file:kingdee.dark.svg' };
 
-	documentationUrl = 'https://openapi.open.kingdee.com/ApiDoc';
+	documentationUrl =
+		'https://github.com/n8n-nodes-jikeyun-kingdee/n8n-nodes-jikeyun-kingdee#kingdee-cloud-galaxy-api-credential-server-account-integration-user';
 
 	properties: INodeProperties[] = [
 		{

@@ -18,6 +18,7 @@ export class Jikeyun implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		documentationUrl: 'https://github.com/n8n-nodes-jikeyun-kingdee/n8n-nodes-jikeyun-kingdee#node-jikeyun',
 		description: 'Read sales channels (shops) and call any method of the Jikeyun (吉客云) Open API',
 		defaults: { name: 'Jikeyun' },
 		usableAsTool: true,

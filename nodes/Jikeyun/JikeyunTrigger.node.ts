@@ -50,6 +50,7 @@ export class JikeyunTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
+		documentationUrl: 'https://github.com/n8n-nodes-jikeyun-kingdee/n8n-nodes-jikeyun-kingdee#trigger-jikeyun-trigger',
 		description:
 			'Emits new and changed Jikeyun (吉客云) sales channels, or records of any method with a modified-time window, without missing any',
 		defaults: { name: 'Jikeyun Trigger' },

@@ -67,6 +67,11 @@ describe.each(manifest.n8n.nodes)('codex of %s', (distPath) => {
 		}
 	});
 
+	test("the node's documentationUrl points at a README section that exists", () => {
+		const anchor = new URL(String(description.documentationUrl)).hash.slice(1);
+		expect({ anchor, exists: readmeAnchors.has(decodeURIComponent(anchor)) }).toEqual({ anchor, exists: true });
+	});
+
 	test('is copied next to the compiled node', () => {
 		expect(fs.existsSync(path.join(ROOT, distPath.replace(/\.js$/, '.json')))).toBe(true);
 	});
@@ -85,4 +90,13 @@ test('the npm tarball carries the compiled nodes, their codex files, the sample 
 	];
 	expect(files).toEqual(expect.arrayContaining(expected));
 	expect(files.filter((file) => /^(test|emulators|scripts)\//.test(file))).toEqual([]);
+});
+
+test.each(['JikeyunApi', 'KingdeeApi'])('credential %s links to a README section that exists', (name) => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const exported = require(path.join(ROOT, 'credentials', `${name}.credentials.ts`)) as Record<string, new () => { documentationUrl?: string }>;
+	const url = new exported[name]().documentationUrl ?? '';
+	expect(url.startsWith('https://github.com/n8n-nodes-jikeyun-kingdee/n8n-nodes-jikeyun-kingdee#')).toBe(true);
+	const anchor = new URL(url).hash.slice(1);
+	expect({ anchor, exists: readmeAnchors.has(decodeURIComponent(anchor)) }).toEqual({ anchor, exists: true });
 });
