@@ -1,7 +1,10 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type ResourceMapperValue } from 'n8n-workflow';
 
 import { parseJsonLossless } from '../../common/losslessJson';
-import { findBaseDataShapeConflict, parseFieldList, wrapBaseDataFields } from '../protocol/model';
+import { isKingdeeApiError } from '../protocol/errors';
+import { baseDataFieldKeys } from '../protocol/formMetadata';
+import { findBaseDataShapeConflict, mapperModel, parseFieldList, wrapBaseDataFields } from '../protocol/model';
+import type { KingdeeRun } from './run';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -40,7 +43,11 @@ function readModel(
 ): Record<string, unknown> | NodeOperationError {
 	let value: unknown = items[itemIndex].json;
 	let where = 'the input item';
-	if (source === 'jsonField') {
+	if (source === 'mapper') {
+		where = 'Fields (Map Fields Below)';
+		const mapping = context.getNodeParameter('fields', itemIndex, {}) as Partial<ResourceMapperValue>;
+		value = mapperModel(mapping, items[itemIndex].json);
+	} else if (source === 'jsonField') {
 		const field = modelField.trim() || 'Model';
 		where = `field "${field}"`;
 		value = items[itemIndex].json[field];
@@ -81,15 +88,43 @@ function readModel(
 }
 
 /**
- * Wraps base-data fields of all models; refuses (before any request) a field that is an object in one
- * item and a plain value in another.
+ * The base-data fields of the run: the typed list, else the head fields of the form's metadata that point at another
+ * form (one QueryBusinessInfo per run and form). A login failure stops the run as itself; any other failure to
+ * read the metadata says so and how to go on without it.
  */
-export function applyBaseDataFields(
+async function baseDataFieldsOf(context: IExecuteFunctions, run: KingdeeRun, formId: string, itemIndex: number): Promise<string[]> {
+	const typed = parseFieldList(context.getNodeParameter('baseDataFields', itemIndex, '') as string);
+	if (typed.length > 0) return typed;
+	let failure: unknown;
+	try {
+		return baseDataFieldKeys(await run.formMetadata(formId));
+	} catch (error) {
+		failure = error;
+	}
+	if (isKingdeeApiError(failure) && (failure.loginFailed || failure.kind === 'auth')) throw failure;
+	const reason = failure instanceof Error ? failure.message : String(failure);
+	throw new NodeOperationError(
+		context.getNode(),
+		`Item ${itemIndex}: the base-data fields of form ${formId} could not be detected: its metadata could not be read (QueryBusinessInfo: ${reason}). List them in Base-Data Fields, e.g. FCreateOrgId, FUseOrgId, to skip the detection`,
+		{
+			itemIndex,
+			description: 'The integration user needs the right to view the form; Base-Data Fields, when filled in, is used instead of the metadata. Nothing was saved.',
+		},
+	);
+}
+
+/**
+ * Wraps base-data fields of all models; refuses (before any request but the metadata read) a field that is an
+ * object in one item and a plain value in another.
+ */
+export async function applyBaseDataFields(
 	context: IExecuteFunctions,
 	models: Array<{ itemIndex: number; model: Record<string, unknown> }>,
-): Array<{ itemIndex: number; model: Record<string, unknown> }> {
+	run: KingdeeRun,
+	formId: string,
+): Promise<Array<{ itemIndex: number; model: Record<string, unknown> }>> {
 	if (models.length === 0) return models;
-	const fields = parseFieldList(context.getNodeParameter('baseDataFields', models[0].itemIndex, '') as string);
+	const fields = await baseDataFieldsOf(context, run, formId, models[0].itemIndex);
 	if (fields.length === 0) return models;
 	const conflict = findBaseDataShapeConflict(
 		models.map((entry) => entry.model),

@@ -12,6 +12,9 @@ import {
 
 export type KingdeeAuthType = 'password' | 'appSecret' | 'sign' | 'signedHeaders';
 
+/** The credential's default (Signed Login: the App Secret never leaves n8n), also for values saved without a mode. */
+export const KINGDEE_DEFAULT_AUTH_TYPE: KingdeeAuthType = 'sign';
+
 export interface KingdeeCredentialValues {
 	serverUrl: string;
 	acctId: string;
@@ -184,7 +187,7 @@ export function credentialProblem(credentials: Partial<KingdeeCredentialValues>)
 	} catch {
 		return `The Kingdee credential's Server URL "${serverUrl}" is not a valid address: enter it as https://host/k3cloud/`;
 	}
-	const authType = credentials.authType ?? 'password';
+	const authType = credentials.authType ?? KINGDEE_DEFAULT_AUTH_TYPE;
 	const fields: Array<[keyof KingdeeCredentialValues, string, string]> = [
 		['acctId', 'Account ID (账套ID)', 'enter the data-center id shown in the Kingdee management center, e.g. 5db25ac8d2b819'],
 		['username', 'Username', 'enter the Kingdee user (for App ID modes the integration user of the third-party authorisation)'],
