@@ -127,10 +127,12 @@ function headerKey(headers: Record<string, string>, name: string): string | unde
  *   (which includes the server's virtual directory, e.g. `/k3cloud/…`).
  */
 export function authenticateKingdeeRequest(
-	credentials: KingdeeCredentialValues,
+	values: KingdeeCredentialValues,
 	request: KingdeeOutgoingRequest,
 	nowSeconds: number,
 ): KingdeeOutgoingRequest {
+	// Values saved without a mode (e.g. created through the API) get the credential's default, as in the editor.
+	const credentials: KingdeeCredentialValues = { ...values, authType: values.authType ?? KINGDEE_DEFAULT_AUTH_TYPE };
 	// The credential test goes through here too: name the empty field instead of sending a request that cannot work.
 	const problem = credentialProblem(credentials);
 	if (problem) throw new Error(problem);
