@@ -81,7 +81,9 @@ const FIELD_META: Record<string, FieldMeta> = {
 	foldnumber: { zh: '旧物料编码', en: 'Old number', type: TEXT },
 };
 
-const REQUIRED = new Set(['fnumber', 'fname', 'fcreateorgid']);
+/** What the emulator's Save refuses to miss; forms it does not save require only number and name. */
+const REQUIRED_SAVED = new Set(['fnumber', 'fname', 'fcreateorgid']);
+const REQUIRED_DESCRIBED = new Set(['fnumber', 'fname']);
 
 /** The caption pair of docs/kingdee-webapi.md#other-operations (`Name:[{"Key":2052,"Value":"…"}]`). */
 function captions(zh: string, en: string): Array<{ Key: number; Value: string }> {
@@ -130,7 +132,7 @@ const CUSTOMER_BANK_ENTRY = {
 };
 
 function describe(definition: FormDefinition): Record<string, unknown> {
-	const required = definition.formId === ORG_FORM_DEFINITION.formId || definition === CURRENCY_FORM ? new Set(['fnumber', 'fname']) : REQUIRED;
+	const required = FORM_DEFINITIONS.includes(definition) ? REQUIRED_SAVED : REQUIRED_DESCRIBED;
 	const entrys: Array<Record<string, unknown>> = [
 		{
 			Key: 'FBillHead',

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-explicit-any */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-hardcoded-secrets, @typescript-eslint/no-explicit-any */
 /**
  * The editor that knows Kingdee, against the emulator over loopback HTTP: QueryBusinessInfo and ORG_Organizations in
  * the emulator, Describe Form, Batch Save's base-data fields from the metadata, Map Fields Below, the organisation
