@@ -1,9 +1,9 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type ResourceMapperValue } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { parseJsonLossless } from '../../common/losslessJson';
 import { isKingdeeApiError } from '../protocol/errors';
 import { baseDataFieldKeys } from '../protocol/formMetadata';
-import { findBaseDataShapeConflict, mapperModel, parseFieldList, wrapBaseDataFields } from '../protocol/model';
+import { findBaseDataShapeConflict, mapperModel, parseFieldList, wrapBaseDataFields, type MapperValue } from '../protocol/model';
 import type { KingdeeRun } from './run';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -33,6 +33,27 @@ export function modelReader(
 	return (itemIndex) => readModel(context, items, itemIndex, source(itemIndex), modelField(itemIndex));
 }
 
+/**
+ * The mapper's value of one item. Read by its parts, as n8n's own nodes do: n8n then checks `fields.value` against the
+ * schema (dropdown values, required fields of Save), and its complaint is returned naming the item.
+ */
+function readMapping(context: IExecuteFunctions, itemIndex: number): MapperValue | NodeOperationError {
+	try {
+		const mappingMode = context.getNodeParameter('fields.mappingMode', itemIndex, 'defineBelow') as string;
+		return {
+			mappingMode,
+			value: mappingMode === 'autoMapInputData' ? null : (context.getNodeParameter('fields.value', itemIndex, {}) as Record<string, unknown> | null),
+			schema: context.getNodeParameter('fields.schema', itemIndex, []) as MapperValue['schema'],
+		};
+	} catch (error) {
+		return new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: Fields (Map Fields Below): n8n refused a mapped value: ${error instanceof Error ? error.message : String(error)}`,
+			{ itemIndex, description: 'Fix the mapped value (or choose it from the dropdown). Nothing was sent to Kingdee.' },
+		);
+	}
+}
+
 /** The Model package of item `itemIndex` (a copy), or a NodeOperationError saying what is wrong. */
 function readModel(
 	context: IExecuteFunctions,
@@ -45,7 +66,8 @@ function readModel(
 	let where = 'the input item';
 	if (source === 'mapper') {
 		where = 'Fields (Map Fields Below)';
-		const mapping = context.getNodeParameter('fields', itemIndex, {}) as Partial<ResourceMapperValue>;
+		const mapping = readMapping(context, itemIndex);
+		if (mapping instanceof NodeOperationError) return mapping;
 		value = mapperModel(mapping, items[itemIndex].json);
 	} else if (source === 'jsonField') {
 		const field = modelField.trim() || 'Model';
