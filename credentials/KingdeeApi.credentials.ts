@@ -58,6 +58,13 @@ export class KingdeeApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'Recommended: Signed Login with a dedicated integration user. Register the app once in Kingdee under 第三方系统登录授权 → 新增 → 获取应用ID; it gives the App ID and App Secret. The user needs 查看, 新增, 修改, 提交, 审核 and 反审核 (view, add, edit, submit, audit, unaudit) on 客户 (BD_Customer) in every organisation the sync writes to.',
+			name: 'setupNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Server URL',
 			name: 'serverUrl',
 			type: 'string',
@@ -75,13 +82,16 @@ export class KingdeeApi implements ICredentialType {
 			required: true,
 			placeholder: '5db25ac8d2b819',
 			description:
-				'ID of the data center (数据中心 / 账套), e.g. 5db25ac8d2b819. Shown in the Kingdee management center (管理中心) data-center list, or in the third-party authorisation (第三方系统登录授权) record.',
+				'ID of the data center (数据中心 / 账套), e.g. 5db25ac8d2b819, not its name. Find it on the WebAPI page of the Kingdee client (select any business object: the address bar shows it), on the 第三方系统登录授权 record of your app, or in the management center (管理中心) data-center list if you can open it.',
 		},
 		{
 			displayName: 'Authentication',
 			name: 'authType',
 			type: 'options',
-			default: 'password',
+			// KINGDEE_DEFAULT_AUTH_TYPE (lint wants a literal here).
+			default: 'sign',
+			description:
+				'Signed Login is recommended: the App Secret never leaves n8n and the sync does not depend on a person\'s password. Username and Password suits a first test with an existing user.',
 			options: [
 				{
 					name: 'Username and Password (ValidateUser)',
@@ -96,7 +106,7 @@ export class KingdeeApi implements ICredentialType {
 				{
 					name: 'Signed Login (LoginBySign)',
 					value: 'sign',
-					description: 'Like App Secret, but the secret is never sent: the login carries a signature. Recommended by Kingdee.',
+					description: 'Recommended. Like App Secret, but the secret is never sent: the login carries a signature (Kingdee\'s recommendation).',
 				},
 				{
 					name: 'Signed Headers (Stateless, SDK Style)',
@@ -111,7 +121,8 @@ export class KingdeeApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'Kingdee user name; for App ID modes the integration user of the third-party authorisation',
+			description:
+				'Kingdee user name; for App ID modes the integration user (集成用户) chosen on the 第三方系统登录授权 record. Use a dedicated user, not an administrator (Kingdee may forbid administrator WebAPI logins) and give it view, add, edit, submit, audit and unaudit on the forms it writes (客户 / BD_Customer for the sample) in every organisation.',
 		},
 		{
 			displayName: 'Password (密码)',
@@ -128,7 +139,7 @@ export class KingdeeApi implements ICredentialType {
 			default: '',
 			placeholder: '204399_72epSbtEQMC92Vwt2d3LRa9LRqSc1tqJ',
 			description:
-				'From 第三方系统登录授权 (Third-party System Login Authorisation) in Kingdee: the App ID of the registered application, of the form <number>_<32 characters>',
+				'From 第三方系统登录授权 (Third-party System Login Authorisation) in Kingdee: 新增 → 获取应用ID (register the app on open.kingdee.com and paste its answer back) → choose the integration user → 保存. The record then shows the App ID, of the form <number>_<32 characters>.',
 			displayOptions: { show: { authType: APP_MODES } },
 		},
 		{
@@ -137,7 +148,8 @@ export class KingdeeApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'From 第三方系统登录授权: the App Secret shown next to the App ID',
+			description:
+				'From the same 第三方系统登录授权 record: the App Secret (应用密钥, 32 characters) shown next to the App ID. Signed Login and Signed Headers never send it; App Secret mode does.',
 			displayOptions: { show: { authType: APP_MODES } },
 		},
 		{

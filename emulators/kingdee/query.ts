@@ -1,6 +1,7 @@
 /**
  * ExecuteBillQuery / BillQuery of the emulator (docs/kingdee-webapi.md#queries): FieldKeys, a SQL-like
- * FilterString, OrderString, TopRowCount, StartRow and Limit (capped at maxQueryLimit).
+ * FilterString, OrderString, TopRowCount, StartRow and Limit (capped at maxQueryLimit). ORG_Organizations is
+ * queryable too (FOrgID, FNumber, FName, FDocumentStatus, FForbidStatus), read-only.
  *
  * FilterString grammar supported: comparisons `= <> != > < >= <=` between a field and a literal
  * (or another field), `[NOT] IN (…)`, `[NOT] LIKE '…'` (% and _ wildcards), `IS [NOT] NULL`, `AND`,
@@ -349,7 +350,7 @@ export function billQuery(
 	const data = rawData;
 	const formId = scalarText(getCaseInsensitive(data, 'FormId'))?.trim() ?? '';
 	if (!formId) return { failure: failureBody(8, 'data 数据包中的参数 FormId 的值不能为空') };
-	const table = store.table(formId);
+	const table = store.queryTable(formId);
 	if (!table) return { failure: failureBody(4, unknownFormMessage(formId)) };
 
 	const keys = (scalarText(getCaseInsensitive(data, 'FieldKeys')) ?? '')

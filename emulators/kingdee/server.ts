@@ -3,7 +3,7 @@
  * A local emulator of the Kingdee Cloud Galaxy (金蝶云星空) WebAPI, faithful to
  * docs/kingdee-webapi.md including its quirks: every login mode, cookie/header sessions
  * with sliding expiry, signed headers, per-session serialisation, BatchSave with DIndex semantics,
- * status flow, queries, and injectable faults. Only Node built-ins and the repo's signing module.
+ * status flow, queries, form metadata (QueryBusinessInfo), and injectable faults. Only Node built-ins and the repo's signing module.
  *
  * Order of a DynamicFormService call: wait for the session's queue → latency → injected HTTP 500 /
  * response_error / MsgCode 14 → authentication (session or signed headers) → operation →
@@ -28,6 +28,7 @@ import {
 	view,
 	type OperationContext,
 } from './operations';
+import { queryBusinessInfo } from './metadata';
 import { billQuery } from './query';
 import {
 	formatKingdeeDateTime,
@@ -392,6 +393,8 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 			case 'ExcuteOperation':
 			case 'ExecuteOperation':
 				return executeOperation(ctx, args.formid, args.opnumber, args.data);
+			case 'QueryBusinessInfo':
+				return queryBusinessInfo(args.data);
 			default: {
 				const result = billQuery(store, args.data, service.name === 'BillQuery', { maxQueryLimit });
 				return result.rows ?? [[result.failure]];

@@ -94,6 +94,18 @@ export const FORM_DEFINITIONS: FormDefinition[] = [
 	},
 ];
 
+/**
+ * Organisations as a form: read-only (ExecuteBillQuery and QueryBusinessInfo answer for it; the write services do
+ * not know it). Its records are the store's organisations.
+ */
+export const ORG_FORM_DEFINITION: FormDefinition = {
+	formId: 'ORG_Organizations',
+	caption: '组织机构',
+	pkField: 'FORGID',
+	seedNumberPrefix: 'ORG',
+	fields: ['FORGID', 'FNumber', 'FName', 'FDocumentStatus', 'FForbidStatus', 'FDescription'],
+};
+
 /** Fields a Save package may not set: the emulator (like the product) maintains them itself. */
 export const SYSTEM_FIELDS = new Set(
 	['FMasterId', 'FDocumentStatus', 'FForbidStatus', 'FCreateDate', 'FModifyDate', 'FAuditDate', 'allocatedOrgs'].map(
@@ -196,6 +208,7 @@ export class FormTable {
 export class KingdeeStore {
 	readonly orgs: OrgInfo[];
 	private readonly tables = new Map<string, FormTable>();
+	private readonly orgTable = new FormTable(ORG_FORM_DEFINITION);
 
 	constructor(orgNumbers: string[]) {
 		// The first org gets id 1 (the product's "100" main org); the others 100002, 100003, … as in
@@ -207,11 +220,19 @@ export class KingdeeStore {
 		}));
 		for (const definition of FORM_DEFINITIONS)
 			this.tables.set(definition.formId.toLowerCase(), new FormTable(definition));
+		for (const org of this.orgs) {
+			this.orgTable.put({ FORGID: org.id, FNumber: org.number, FName: org.name, FDocumentStatus: 'C', FForbidStatus: 'A' });
+		}
 	}
 
 	/** Form ids are matched case-insensitively. */
 	table(formId: string): FormTable | undefined {
 		return this.tables.get(formId.toLowerCase());
+	}
+
+	/** What queries may read: the forms, and the organisations as ORG_Organizations. */
+	queryTable(formId: string): FormTable | undefined {
+		return formId.toLowerCase() === ORG_FORM_DEFINITION.formId.toLowerCase() ? this.orgTable : this.table(formId);
 	}
 
 	orgByNumber(number: string): OrgInfo | undefined {

@@ -35,6 +35,7 @@ const SERVICES: ServiceInfo[] = [
 	{ kind: 'form', name: 'ExecuteOperation', params: ['formid', 'opnumber', 'data'] },
 	{ kind: 'form', name: 'ExecuteBillQuery', params: ['data'] },
 	{ kind: 'form', name: 'BillQuery', params: ['data'] },
+	{ kind: 'form', name: 'QueryBusinessInfo', params: ['data'] },
 ];
 
 /** Services that change data: the ones `commitThenTimeoutNextCalls` applies to. */

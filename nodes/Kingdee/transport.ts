@@ -3,7 +3,7 @@
  * live in ./protocol (pure); this file adapts them to httpRequestWithAuthentication, where the
  * credential's `authenticate` fills in logins and signs requests.
  */
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { CallReport } from '../common/callReport';
@@ -13,6 +13,7 @@ import { redactSecrets, redactSessionIds } from '../common/redact';
 import { KingdeeApiError } from './protocol/errors';
 import {
 	credentialProblem,
+	KINGDEE_DEFAULT_AUTH_TYPE,
 	KINGDEE_LOGIN_MARKER_HEADER,
 	type KingdeeAuthType,
 	type KingdeeCredentialValues,
@@ -40,9 +41,14 @@ export const DEFAULT_KINGDEE_TRANSPORT_OPTIONS: KingdeeTransportOptions = {
 	timeoutSeconds: 120,
 };
 
+/** Runs (execute) and the editor's lookups (loadOptions, listSearch, resource mapper) talk to Kingdee alike. */
+export type KingdeeContext = IExecuteFunctions | ILoadOptionsFunctions;
+
 interface KingdeeConnection {
 	serverUrl: string;
 	mode: KingdeeSessionMode;
+	/** Language of captions and messages (the credential's LCID). */
+	lcid: number;
 	/** Secret values, used only to scrub them from any error text (never sent from here). */
 	redactionList: string[];
 }
@@ -59,14 +65,15 @@ export class KingdeeCredentialProblem extends Error {
  * Reads the non-secret connection settings (and the values to redact) and checks that every field the mode needs
  * is filled in. Makes no HTTP call, as lint requires.
  */
-async function readConnection(context: IExecuteFunctions): Promise<KingdeeConnection> {
+async function readConnection(context: KingdeeContext): Promise<KingdeeConnection> {
 	const credentials = await context.getCredentials('kingdeeApi');
-	const authType = String(credentials.authType ?? 'password') as KingdeeAuthType;
+	const authType = String(credentials.authType ?? KINGDEE_DEFAULT_AUTH_TYPE) as KingdeeAuthType;
 	const problem = credentialProblem(credentials as unknown as Partial<KingdeeCredentialValues>);
 	if (problem) throw new KingdeeCredentialProblem(problem);
 	return {
 		serverUrl: String(credentials.serverUrl ?? ''),
 		mode: authType === 'signedHeaders' ? 'signedHeaders' : 'login',
+		lcid: Number(credentials.lcid) || 2052,
 		redactionList: [credentials.password, credentials.appSecret].filter(
 			(value): value is string => typeof value === 'string' && value !== '',
 		),
@@ -94,7 +101,7 @@ function hostOf(url: string): string {
 	}
 }
 
-function createSend(context: IExecuteFunctions, redact: (text: string) => string): KingdeeSend {
+function createSend(context: KingdeeContext, redact: (text: string) => string): KingdeeSend {
 	return async (request) => {
 		const headers: Record<string, string> = { ...request.headers };
 		if (request.login) headers[KINGDEE_LOGIN_MARKER_HEADER] = '1';
@@ -149,10 +156,10 @@ function createSend(context: IExecuteFunctions, redact: (text: string) => string
  * run; every call goes to `report`; `redact` removes the secrets and every session id the run has seen.
  */
 export async function createKingdeeSessionPool(
-	context: IExecuteFunctions,
+	context: KingdeeContext,
 	options: KingdeeTransportOptions,
 	report?: CallReport,
-): Promise<{ pool: KingdeeSessionPool; redact: (text: string) => string }> {
+): Promise<{ pool: KingdeeSessionPool; redact: (text: string) => string; lcid: number }> {
 	const connection = await readConnection(context);
 	const sessionIds = new Set<string>();
 	const redact = (text: string) => redactSessionIds(redactSecrets(text, connection.redactionList), sessionIds);
@@ -179,5 +186,21 @@ export async function createKingdeeSessionPool(
 				},
 			}),
 	);
-	return { pool, redact };
+	return { pool, redact, lcid: connection.lcid };
+}
+
+/**
+ * One session for an editor lookup (dropdowns, form search, the field mapper), logged out afterwards. The editor
+ * waits for the answer, so it tries twice and waits 30 seconds at most.
+ */
+export async function withKingdeeSession<T>(
+	context: ILoadOptionsFunctions,
+	work: (session: KingdeeSession, lcid: number) => Promise<T>,
+): Promise<T> {
+	const { pool, lcid } = await createKingdeeSessionPool(context, { parallelRequests: 1, maxTries: 2, timeoutSeconds: 30 });
+	try {
+		return await work(pool.session(0), lcid);
+	} finally {
+		await pool.close();
+	}
 }

@@ -18,6 +18,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
 	type INode,
 	type INodeExecutionData,
 	type INodeParameters,
@@ -267,6 +268,12 @@ export async function executeNode(
 	if (!nodeType.execute) throw new Error('Harness: node has no execute()');
 	const outputs = (await nodeType.execute.call(context as unknown as IExecuteFunctions)) as INodeExecutionData[][];
 	return { outputs, harness };
+}
+
+/** The same context for the editor's lookups of a node (loadOptions, listSearch, resourceMapping methods). */
+export function loadOptionsContext(nodeType: INodeType, options: HarnessOptions): { context: ILoadOptionsFunctions; harness: Harness } {
+	const { context, harness } = buildContext(nodeType, options);
+	return { context: context as unknown as ILoadOptionsFunctions, harness };
 }
 
 /** Runs a polling trigger's poll() once; keep passing the same staticData object between polls. */

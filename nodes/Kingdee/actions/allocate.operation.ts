@@ -25,13 +25,15 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	{
-		displayName: 'Target Organisation IDs (TOrgIds)',
+		displayName: 'Target Organisation Names or IDs (TOrgIds)',
 		name: 'targetOrgIds',
-		type: 'string',
-		default: '',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getOrganizations' },
+		default: [],
 		required: true,
-		placeholder: '100002, 100003',
-		description: 'Comma-separated internal IDs of the organisations to distribute to (分配组织)',
+		description:
+			'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'The organisations to distribute to (分配组织), loaded from Kingdee. An expression may give internal IDs as a list or as text such as 100002, 100003.',
 		displayOptions: { show },
 	},
 	{

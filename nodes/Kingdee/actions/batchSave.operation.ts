@@ -36,7 +36,7 @@ const show = { operation: ['batchSave'] };
 const MAX_BATCH_SIZE = 1000;
 
 export const description: INodeProperties[] = [
-	...modelSourceProperties(['batchSave']),
+	...modelSourceProperties(['batchSave'], 'upsert'),
 	{
 		displayName: 'Batch Size',
 		name: 'batchSize',
@@ -71,7 +71,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: 'FNumber',
 		description: 'Field holding the business number: FNumber for base data, FBillNo for bills',
-		displayOptions: { show },
+		// With Map Fields Below the mapper's match column is the number field.
+		displayOptions: { show, hide: { modelSource: ['mapper'] } },
 	},
 	{
 		displayName: 'Primary Key Field',
@@ -95,6 +96,15 @@ export const description: INodeProperties[] = [
 		},
 	]),
 ];
+
+/** Number Field, or with Map Fields Below the mapper's match column. */
+function readNumberField(context: IExecuteFunctions): string {
+	if (context.getNodeParameter('modelSource', 0, 'itemJson') === 'mapper') {
+		const matching = context.getNodeParameter('fields.matchingColumns', 0, []) as string[];
+		return (Array.isArray(matching) ? String(matching[0] ?? '') : '').trim() || 'FNumber';
+	}
+	return String(context.getNodeParameter('numberField', 0, 'FNumber')).trim() || 'FNumber';
+}
 
 /** The error-output item / node error text for a package that was not saved (or whose fate is unknown). */
 export function describeOutcomeFailure(
@@ -154,7 +164,7 @@ export async function execute(
 			{ itemIndex: 0, description: 'Batch Size applies to the whole run. Nothing was sent to Kingdee.' },
 		);
 	}
-	const numberField = String(this.getNodeParameter('numberField', 0, 'FNumber')).trim() || 'FNumber';
+	const numberField = readNumberField(this);
 	const upsertByNumber = this.getNodeParameter('upsertByNumber', 0, false) as boolean;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const settings: BatchSaveSettings = {
@@ -192,7 +202,7 @@ export async function execute(
 		}
 		entries.push({ itemIndex, model });
 	}
-	const prepared = applyBaseDataFields(this, entries);
+	const prepared = await applyBaseDataFields(this, entries, run, formId);
 
 	let outcomes: Array<PackageOutcome | undefined> = [];
 	let failure: unknown;

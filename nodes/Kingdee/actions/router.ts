@@ -6,6 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import { CallReport, type CallRecord } from '../../common/callReport';
+import { fetchFormMetadata, FormMetadataCache } from '../protocol/formMetadata';
 import { createKingdeeSessionPool, KingdeeCredentialProblem } from '../transport';
 import { readTransportOptions, type KingdeeOperation } from '../helpers/descriptions';
 import { errorItem, toNodeError } from '../helpers/errors';
@@ -14,6 +15,7 @@ import * as allocate from './allocate.operation';
 import * as audit from './audit.operation';
 import * as batchSave from './batchSave.operation';
 import * as deleteOperation from './delete.operation';
+import * as describeForm from './describeForm.operation';
 import * as executeOperation from './executeOperation.operation';
 import * as query from './query.operation';
 import * as save from './save.operation';
@@ -32,6 +34,7 @@ const OPERATIONS: Record<KingdeeOperation, KingdeeOperationExecute> = {
 	delete: deleteOperation.execute,
 	allocate: allocate.execute,
 	executeOperation: executeOperation.execute,
+	describeForm: describeForm.execute,
 };
 
 /** One debug log line per call; every text in it was redacted by the session layer. */
@@ -73,8 +76,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let output: INodeExecutionData[] = [];
 	let failure: Error | undefined;
 	try {
-		pool = (await createKingdeeSessionPool(this, readTransportOptions(this), report)).pool;
-		output = await execute.call(this, items, { pool, continueOnFail });
+		const created = await createKingdeeSessionPool(this, readTransportOptions(this), report);
+		pool = created.pool;
+		const sessions = pool;
+		const metadata = new FormMetadataCache(async (formId) => await fetchFormMetadata(sessions.session(0), formId, created.lcid));
+		output = await execute.call(this, items, { pool, continueOnFail, formMetadata: async (formId) => await metadata.get(formId) });
 	} catch (error) {
 		if (error instanceof KingdeeCredentialProblem) {
 			// Nothing can be sent with this credential: every item says so (or the node stops at item 0).

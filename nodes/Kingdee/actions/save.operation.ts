@@ -9,7 +9,7 @@ import { runPerItem } from '../helpers/perItem';
 import { getFormId, type KingdeeRun } from '../helpers/run';
 
 export const description: INodeProperties[] = [
-	...modelSourceProperties(['save']),
+	...modelSourceProperties(['save'], 'add'),
 	{
 		displayName: 'Primary Key Field',
 		name: 'primaryKeyField',
@@ -40,7 +40,7 @@ export async function execute(
 		const model = readModel(itemIndex);
 		if (!(model instanceof NodeOperationError)) valid.push({ itemIndex, model });
 	}
-	for (const entry of applyBaseDataFields(this, valid)) models.set(entry.itemIndex, entry.model);
+	for (const entry of await applyBaseDataFields(this, valid, run, formId)) models.set(entry.itemIndex, entry.model);
 	return await runPerItem(
 		this,
 		items,

@@ -14,7 +14,8 @@ export type KingdeeOperation =
 	| 'unAudit'
 	| 'delete'
 	| 'allocate'
-	| 'executeOperation';
+	| 'executeOperation'
+	| 'describeForm';
 
 export const transportOptionFields: INodeProperties[] = [
 	{
@@ -85,7 +86,7 @@ export function readTransportOptions(context: IExecuteFunctions): KingdeeTranspo
 }
 
 /** Where the Model comes from (Batch Save and Save). */
-export function modelSourceProperties(operations: KingdeeOperation[]): INodeProperties[] {
+export function modelSourceProperties(operations: KingdeeOperation[], mapperMode: 'upsert' | 'add'): INodeProperties[] {
 	return [
 		{
 			displayName: 'Model Source',
@@ -96,12 +97,17 @@ export function modelSourceProperties(operations: KingdeeOperation[]): INodeProp
 				{
 					name: 'Whole Input Item',
 					value: 'itemJson',
-					description: 'The item\'s JSON is the Model package, e.g. {"FNumber": "C001", "FName": "…"}',
+					description: 'The item\'s JSON is the Model package, e.g. {"FNumber": "C001", "FName": "…"} (map it with a Set node before this one)',
 				},
 				{
 					name: 'JSON Field of the Item',
 					value: 'jsonField',
 					description: 'One field of the item holds the Model (an object or a JSON string)',
+				},
+				{
+					name: 'Map Fields Below',
+					value: 'mapper',
+					description: 'Choose the form\'s fields from its Kingdee metadata (captions, required fields, base data) and map values to them here',
 				},
 			],
 			displayOptions: { show: { operation: operations } },
@@ -115,13 +121,37 @@ export function modelSourceProperties(operations: KingdeeOperation[]): INodeProp
 			displayOptions: { show: { operation: operations, modelSource: ['jsonField'] } },
 		},
 		{
+			displayName: 'Fields',
+			name: 'fields',
+			type: 'resourceMapper',
+			noDataExpression: true,
+			default: { mappingMode: 'defineBelow', value: null },
+			required: true,
+			typeOptions: {
+				loadOptionsDependsOn: ['formId.value'],
+				resourceMapper: {
+					resourceMapperMethod: 'getModelFields',
+					mode: mapperMode,
+					fieldWords: { singular: 'field', plural: 'fields' },
+					addAllFields: false,
+					multiKeyMatch: false,
+					supportAutoMap: true,
+					matchingFieldsLabels: {
+						title: 'Number Field',
+						description: 'The field that identifies the record: its number (FNumber for base data, FBillNo for bills)',
+					},
+				},
+			},
+			displayOptions: { show: { operation: operations, modelSource: ['mapper'] } },
+		},
+		{
 			displayName: 'Base-Data Fields',
 			name: 'baseDataFields',
 			type: 'string',
 			default: '',
 			placeholder: 'FCreateOrgId, FUseOrgId',
 			description:
-				'Comma-separated reference (base-data, 基础资料) fields given as plain codes; each plain value is sent as {"FNumber": value}. Objects are sent unchanged.',
+				'Reference (base-data, 基础资料) fields given as plain codes; each plain value is sent as {"FNumber": value}, objects unchanged. Leave empty to detect them from the form\'s Kingdee metadata (one QueryBusinessInfo per run); a comma-separated list here overrides the detection.',
 			displayOptions: { show: { operation: operations } },
 		},
 	];

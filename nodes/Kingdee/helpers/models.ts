@@ -1,7 +1,10 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { parseJsonLossless } from '../../common/losslessJson';
-import { findBaseDataShapeConflict, parseFieldList, wrapBaseDataFields } from '../protocol/model';
+import { isKingdeeApiError } from '../protocol/errors';
+import { baseDataFieldKeys } from '../protocol/formMetadata';
+import { findBaseDataShapeConflict, mapperModel, parseFieldList, wrapBaseDataFields, type MapperValue } from '../protocol/model';
+import type { KingdeeRun } from './run';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -30,6 +33,27 @@ export function modelReader(
 	return (itemIndex) => readModel(context, items, itemIndex, source(itemIndex), modelField(itemIndex));
 }
 
+/**
+ * The mapper's value of one item. Read by its parts, as n8n's own nodes do: n8n then checks `fields.value` against the
+ * schema (dropdown values, required fields of Save), and its complaint is returned naming the item.
+ */
+function readMapping(context: IExecuteFunctions, itemIndex: number): MapperValue | NodeOperationError {
+	try {
+		const mappingMode = context.getNodeParameter('fields.mappingMode', itemIndex, 'defineBelow') as string;
+		return {
+			mappingMode,
+			value: mappingMode === 'autoMapInputData' ? null : (context.getNodeParameter('fields.value', itemIndex, {}) as Record<string, unknown> | null),
+			schema: context.getNodeParameter('fields.schema', itemIndex, []) as MapperValue['schema'],
+		};
+	} catch (error) {
+		return new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: Fields (Map Fields Below): n8n refused a mapped value: ${error instanceof Error ? error.message : String(error)}`,
+			{ itemIndex, description: 'Fix the mapped value (or choose it from the dropdown). Nothing was sent to Kingdee.' },
+		);
+	}
+}
+
 /** The Model package of item `itemIndex` (a copy), or a NodeOperationError saying what is wrong. */
 function readModel(
 	context: IExecuteFunctions,
@@ -40,7 +64,12 @@ function readModel(
 ): Record<string, unknown> | NodeOperationError {
 	let value: unknown = items[itemIndex].json;
 	let where = 'the input item';
-	if (source === 'jsonField') {
+	if (source === 'mapper') {
+		where = 'Fields (Map Fields Below)';
+		const mapping = readMapping(context, itemIndex);
+		if (mapping instanceof NodeOperationError) return mapping;
+		value = mapperModel(mapping, items[itemIndex].json);
+	} else if (source === 'jsonField') {
 		const field = modelField.trim() || 'Model';
 		where = `field "${field}"`;
 		value = items[itemIndex].json[field];
@@ -81,15 +110,43 @@ function readModel(
 }
 
 /**
- * Wraps base-data fields of all models; refuses (before any request) a field that is an object in one
- * item and a plain value in another.
+ * The base-data fields of the run: the typed list, else the head fields of the form's metadata that point at another
+ * form (one QueryBusinessInfo per run and form). A login failure stops the run as itself; any other failure to
+ * read the metadata says so and how to go on without it.
  */
-export function applyBaseDataFields(
+async function baseDataFieldsOf(context: IExecuteFunctions, run: KingdeeRun, formId: string, itemIndex: number): Promise<string[]> {
+	const typed = parseFieldList(context.getNodeParameter('baseDataFields', itemIndex, '') as string);
+	if (typed.length > 0) return typed;
+	let failure: unknown;
+	try {
+		return baseDataFieldKeys(await run.formMetadata(formId));
+	} catch (error) {
+		failure = error;
+	}
+	if (isKingdeeApiError(failure) && (failure.loginFailed || failure.kind === 'auth')) throw failure;
+	const reason = failure instanceof Error ? failure.message : String(failure);
+	throw new NodeOperationError(
+		context.getNode(),
+		`Item ${itemIndex}: the base-data fields of form ${formId} could not be detected: its metadata could not be read (QueryBusinessInfo: ${reason}). List them in Base-Data Fields, e.g. FCreateOrgId, FUseOrgId, to skip the detection`,
+		{
+			itemIndex,
+			description: 'The integration user needs the right to view the form; Base-Data Fields, when filled in, is used instead of the metadata. Nothing was saved.',
+		},
+	);
+}
+
+/**
+ * Wraps base-data fields of all models; refuses (before any request but the metadata read) a field that is an
+ * object in one item and a plain value in another.
+ */
+export async function applyBaseDataFields(
 	context: IExecuteFunctions,
 	models: Array<{ itemIndex: number; model: Record<string, unknown> }>,
-): Array<{ itemIndex: number; model: Record<string, unknown> }> {
+	run: KingdeeRun,
+	formId: string,
+): Promise<Array<{ itemIndex: number; model: Record<string, unknown> }>> {
 	if (models.length === 0) return models;
-	const fields = parseFieldList(context.getNodeParameter('baseDataFields', models[0].itemIndex, '') as string);
+	const fields = await baseDataFieldsOf(context, run, formId, models[0].itemIndex);
 	if (fields.length === 0) return models;
 	const conflict = findBaseDataShapeConflict(
 		models.map((entry) => entry.model),

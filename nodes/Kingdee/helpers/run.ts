@@ -1,12 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { KingdeeFormMetadata } from '../protocol/formMetadata';
 import type { KingdeeSessionPool } from '../protocol/session';
 
 /** What every operation gets besides its items: the session pool of this execution. */
 export interface KingdeeRun {
 	pool: KingdeeSessionPool;
 	continueOnFail: boolean;
+	/** A form's metadata, read once per run and form (QueryBusinessInfo). */
+	formMetadata: (formId: string) => Promise<KingdeeFormMetadata>;
 }
 
 export type KingdeeOperationExecute = (

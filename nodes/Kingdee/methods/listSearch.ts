@@ -1,12 +1,37 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import { NodeOperationError, type ILoadOptionsFunctions, type INodeListSearchResult } from 'n8n-workflow';
 
-import { COMMON_KINGDEE_FORMS } from '../protocol/forms';
+import { isKingdeeApiError } from '../protocol/errors';
+import { fetchFormMetadata } from '../protocol/formMetadata';
+import { COMMON_KINGDEE_FORMS, knownForm } from '../protocol/forms';
+import { withKingdeeSession } from '../transport';
 
-/** The common forms, filtered by Form ID or name (English or Chinese); other forms are entered by ID. */
+const FORM_ID = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * The common forms, filtered by Form ID or name (English or Chinese); a typed Form ID that is not one of them is
+ * asked of the server (QueryBusinessInfo) and listed first, with its caption, when Kingdee knows it. Kingdee has no
+ * documented search over all forms, so other forms are found by their exact ID.
+ */
 export async function searchForms(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const needle = (filter ?? '').trim().toLowerCase();
+	const typed = (filter ?? '').trim();
+	const needle = typed.toLowerCase();
 	const results = COMMON_KINGDEE_FORMS.filter(
 		(form) => !needle || form.formId.toLowerCase().includes(needle) || form.name.toLowerCase().includes(needle),
 	).map((form) => ({ name: `${form.name} — ${form.formId}`, value: form.formId }));
-	return { results };
+	if (!FORM_ID.test(typed) || knownForm(typed)) return { results };
+	let found: { name: string; value: string } | undefined;
+	let failure: unknown;
+	try {
+		const metadata = await withKingdeeSession(this, async (session, lcid) => await fetchFormMetadata(session, typed, lcid));
+		found = { name: `${metadata.caption || metadata.formId} — ${metadata.formId}`, value: metadata.formId };
+	} catch (error) {
+		failure = error;
+	}
+	// A refused form ID (unknown form, no right to it) only means "not a form to list"; a login or connection
+	// problem is shown, since every other lookup of this node would fail the same way.
+	const notAForm = isKingdeeApiError(failure) && failure.msgCode !== undefined && !failure.loginFailed && failure.kind !== 'sessionLost';
+	if (failure !== undefined && !notAForm) {
+		throw new NodeOperationError(this.getNode(), `Could not look up the form ${typed} in Kingdee: ${failure instanceof Error ? failure.message : String(failure)}`);
+	}
+	return { results: found ? [found, ...results] : results };
 }

@@ -1,4 +1,7 @@
-/** The business objects (forms) most integrations use, with their internal-id field. Pure. */
+/** The business objects (forms) most integrations use, with their internal-id field, and the organisations. Pure. */
+import { queryAllRows } from './query';
+import type { KingdeeSession } from './session';
+
 
 export interface KingdeeFormInfo {
 	formId: string;
@@ -42,4 +45,26 @@ export function primaryKeyFieldFor(formId: string, override?: string): string {
 	const explicit = (override ?? '').trim();
 	if (explicit) return explicit;
 	return knownForm(formId)?.primaryKey ?? 'FID';
+}
+
+export const ORGANIZATION_FORM_ID = 'ORG_Organizations';
+
+export interface KingdeeOrganization {
+	/** Internal id (FOrgID): what Allocate's TOrgIds lists. */
+	id: string;
+	/** Number (FNumber): what base-data fields such as FCreateOrgId take as {"FNumber": …}. */
+	number: string;
+	name: string;
+}
+
+/** The organisations not forbidden, by number (ExecuteBillQuery on ORG_Organizations, all pages). */
+export async function fetchOrganizations(session: KingdeeSession): Promise<KingdeeOrganization[]> {
+	const rows = await queryAllRows(session, {
+		formId: ORGANIZATION_FORM_ID,
+		fieldKeys: ['FOrgID', 'FNumber', 'FName'],
+		filterString: "FForbidStatus='A'",
+		orderString: 'FNumber ASC',
+		part: 'organisations',
+	});
+	return rows.map((row) => ({ id: String(row.FOrgID ?? ''), number: String(row.FNumber ?? ''), name: String(row.FName ?? '') }));
 }

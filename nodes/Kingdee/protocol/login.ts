@@ -12,6 +12,9 @@ import {
 
 export type KingdeeAuthType = 'password' | 'appSecret' | 'sign' | 'signedHeaders';
 
+/** The credential's default (Signed Login: the App Secret never leaves n8n), also for values saved without a mode. */
+export const KINGDEE_DEFAULT_AUTH_TYPE: KingdeeAuthType = 'sign';
+
 export interface KingdeeCredentialValues {
 	serverUrl: string;
 	acctId: string;
@@ -124,10 +127,12 @@ function headerKey(headers: Record<string, string>, name: string): string | unde
  *   (which includes the server's virtual directory, e.g. `/k3cloud/…`).
  */
 export function authenticateKingdeeRequest(
-	credentials: KingdeeCredentialValues,
+	values: KingdeeCredentialValues,
 	request: KingdeeOutgoingRequest,
 	nowSeconds: number,
 ): KingdeeOutgoingRequest {
+	// Values saved without a mode (e.g. created through the API) get the credential's default, as in the editor.
+	const credentials: KingdeeCredentialValues = { ...values, authType: values.authType ?? KINGDEE_DEFAULT_AUTH_TYPE };
 	// The credential test goes through here too: name the empty field instead of sending a request that cannot work.
 	const problem = credentialProblem(credentials);
 	if (problem) throw new Error(problem);
@@ -184,7 +189,7 @@ export function credentialProblem(credentials: Partial<KingdeeCredentialValues>)
 	} catch {
 		return `The Kingdee credential's Server URL "${serverUrl}" is not a valid address: enter it as https://host/k3cloud/`;
 	}
-	const authType = credentials.authType ?? 'password';
+	const authType = credentials.authType ?? KINGDEE_DEFAULT_AUTH_TYPE;
 	const fields: Array<[keyof KingdeeCredentialValues, string, string]> = [
 		['acctId', 'Account ID (账套ID)', 'enter the data-center id shown in the Kingdee management center, e.g. 5db25ac8d2b819'],
 		['username', 'Username', 'enter the Kingdee user (for App ID modes the integration user of the third-party authorisation)'],

@@ -70,3 +70,23 @@ export function hasPrimaryKey(model: Record<string, unknown>, primaryKeyField: s
 	if (value === undefined || value === null || value === '') return false;
 	return String(value).trim() !== '0';
 }
+
+/** n8n's resource-mapper value, as far as building a Model needs it (this module imports no n8n). */
+export interface MapperValue {
+	mappingMode?: string;
+	value?: Record<string, unknown> | null;
+	schema?: Array<{ id: string; removed?: boolean }>;
+}
+
+/**
+ * The Model package from the mapper: the values mapped below, or with "Map Automatically" the item's keys that are
+ * fields of the form. Empty values (null, '') are left out: an unmapped field is not sent.
+ */
+export function mapperModel(mapping: MapperValue, itemJson: Record<string, unknown>): Record<string, unknown> {
+	let source: Record<string, unknown> = mapping.value ?? {};
+	if (mapping.mappingMode === 'autoMapInputData') {
+		const known = new Set((mapping.schema ?? []).filter((field) => !field.removed).map((field) => field.id));
+		source = Object.fromEntries(Object.entries(itemJson).filter(([key]) => known.has(key)));
+	}
+	return Object.fromEntries(Object.entries(source).filter(([, value]) => value !== null && value !== undefined && value !== ''));
+}

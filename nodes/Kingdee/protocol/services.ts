@@ -17,6 +17,8 @@ export type KingdeeFormService =
 	| 'DynamicFormService.View'
 	| 'DynamicFormService.ExecuteBillQuery'
 	| 'DynamicFormService.Allocate'
+	// Form metadata (docs/kingdee-webapi.md#metadata); a read.
+	| 'DynamicFormService.QueryBusinessInfo'
 	// Kingdee's historic spelling; every server version knows it, `ExecuteOperation` only newer ones.
 	| 'DynamicFormService.ExcuteOperation';
 
@@ -86,7 +88,7 @@ export function formRequestBody(formId: string, data: Record<string, unknown>): 
 	return JSON.stringify({ parameters: [formId, JSON.stringify(data)] });
 }
 
-/** ExecuteBillQuery / BillQuery take only the data object. */
+/** ExecuteBillQuery / BillQuery / QueryBusinessInfo take only the data object. */
 export function queryRequestBody(data: Record<string, unknown>): string {
 	return JSON.stringify({ parameters: [JSON.stringify(data)] });
 }

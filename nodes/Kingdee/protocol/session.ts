@@ -194,13 +194,7 @@ export class KingdeeSession {
 		data: Record<string, unknown>,
 		part?: string,
 	): Promise<KingdeeStatusReply> {
-		const context = { formId, part };
-		return await this.call(
-			service,
-			formRequestBody(formId, data),
-			(raw) => parseStatusResponse(callWhere(service, context), raw, this.redact),
-			context,
-		);
+		return await this.statusCall(service, formRequestBody(formId, data), { formId, part });
 	}
 
 	/** ExcuteOperation `[formId, opNumber, data]`. */
@@ -210,14 +204,12 @@ export class KingdeeSession {
 		data: Record<string, unknown>,
 		part?: string,
 	): Promise<KingdeeStatusReply> {
-		const service = 'DynamicFormService.ExcuteOperation';
-		const context = { formId, part };
-		return await this.call(
-			service,
-			executeOperationRequestBody(formId, opNumber, data),
-			(raw) => parseStatusResponse(callWhere(service, context), raw, this.redact),
-			context,
-		);
+		return await this.statusCall('DynamicFormService.ExcuteOperation', executeOperationRequestBody(formId, opNumber, data), { formId, part });
+	}
+
+	/** Any DynamicFormService call answered with `Result.ResponseStatus` (the body already built). */
+	async statusCall(service: KingdeeFormService, body: string, context: KingdeeCallContext = {}): Promise<KingdeeStatusReply> {
+		return await this.call(service, body, (raw) => parseStatusResponse(callWhere(service, context), raw, this.redact), context);
 	}
 
 	/** ExecuteBillQuery: one page of rows in FieldKeys order. */
