@@ -30,7 +30,6 @@ export class Kingdee implements INodeType {
 		subtitle: '={{$parameter["operation"] + ": " + ($parameter["formId"].cachedResultName || $parameter["formId"].value || "")}}',
 		documentationUrl: 'https://github.com/n8n-nodes-jikeyun-kingdee/n8n-nodes-jikeyun-kingdee#node-kingdee-cloud-galaxy-kingdee',
 		description: 'Save, upsert, query and approve records in Kingdee Cloud Galaxy (金蝶云星空) through its WebAPI',
-		documentationUrl: 'https://github.com/n8n-nodes-jikeyun-kingdee/n8n-nodes-jikeyun-kingdee#node-kingdee-cloud-galaxy-kingdee',
 		defaults: { name: 'Kingdee Cloud Galaxy' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
