@@ -92,19 +92,25 @@ export function n8nCacheRoot(): string {
 	return path.join(base, 'n8n-nodes-jikeyun-kingdee');
 }
 
-function runtimePaths(cacheRoot: string, n8nVersion: string, node: Exclude<NodeForN8n, { kind: 'unsupported' }>) {
-	const n8nDir = path.join(cacheRoot, `n8n-${n8nVersion}`);
-	const nodeDir = node.kind === 'npmPackage' ? path.join(cacheRoot, `node-v${node.version}`) : undefined;
+/** Where a runtime lives in the cache (pure; `pathApi` lets the Windows layout be tested anywhere). */
+export function runtimeLayout(
+	cacheRoot: string,
+	n8nVersion: string,
+	node: Exclude<NodeForN8n, { kind: 'unsupported' }>,
+	pathApi: path.PlatformPath = path,
+) {
+	const n8nDir = pathApi.join(cacheRoot, `n8n-${n8nVersion}`);
+	const nodeDir = node.kind === 'npmPackage' ? pathApi.join(cacheRoot, `node-v${node.version}`) : undefined;
 	const nodeBinary =
-		node.kind === 'npmPackage' ? path.join(nodeDir!, 'node_modules', node.packageName, ...node.binary.split('/')) : node.nodePath;
+		node.kind === 'npmPackage' ? pathApi.join(nodeDir!, 'node_modules', node.packageName, ...node.binary.split('/')) : node.nodePath;
 	return {
 		nodeDir,
 		n8nDir,
 		node24: nodeBinary,
-		node24BinDir: path.dirname(nodeBinary),
-		n8nBin: path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		node24BinDir: pathApi.dirname(nodeBinary),
+		n8nBin: pathApi.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'),
 		manifestDir: path.join(__dirname, '..', N8N_MANIFEST_DIRS[n8nVersion]),
-		lockFile: path.join(cacheRoot, 'install.lock'),
+		lockFile: pathApi.join(cacheRoot, 'install.lock'),
 	};
 }
 
@@ -127,7 +133,7 @@ function isInstalled(dir: string | undefined, fingerprint?: string): boolean {
 
 /** Paths of an installed runtime; throws with a hint when `ensureN8n` has not completed on this machine. */
 export function installedN8nRuntime(cacheRoot = n8nCacheRoot(), n8nVersion = selectedN8nVersion()): N8nRuntime {
-	const p = runtimePaths(cacheRoot, n8nVersion, nodeForThisMachine());
+	const p = runtimeLayout(cacheRoot, n8nVersion, nodeForThisMachine());
 	if (!isInstalled(p.nodeDir) || !isInstalled(p.n8nDir, n8nLockFingerprint(p.manifestDir))) {
 		throw new Error(
 			`n8n ${n8nVersion} is not installed in ${cacheRoot}. Run \`npx tsx scripts/ensure-n8n.ts\` first` +
@@ -312,7 +318,7 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string; n8nVer
 	const cacheRoot = options.cacheRoot ?? n8nCacheRoot();
 	const n8nVersion = options.n8nVersion ?? selectedN8nVersion();
 	const node = nodeForThisMachine();
-	const p = runtimePaths(cacheRoot, n8nVersion, node);
+	const p = runtimeLayout(cacheRoot, n8nVersion, node);
 	const nodeLabel = node.kind === 'npmPackage' ? `Node ${node.version} (${node.packageName})` : `Node ${node.version} (${node.nodePath})`;
 	const fingerprint = n8nLockFingerprint(p.manifestDir);
 	const startedAt = Date.now();
