@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NodeUnavailableError, ensureN8n, formatElapsed } from './lib/n8nRuntime';
+import { N8N_VERSION, NodeUnavailableError, ensureN8n, formatElapsed } from './lib/n8nRuntime';
 import {
 	createN8nInstance,
 	importCredentials,
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', () => void shutdown(143));
 
 	console.log('== 1/4  n8n runtime');
-	const runtime = await ensureN8n({ log });
+	const runtime = await ensureN8n({ log, n8nVersion: N8N_VERSION });
 
 	console.log(`== 2/4  emulators (${options.shops} shops)`);
 	const pair = await startEmulatorPair({ jikeyun: { shopCount: options.shops } });

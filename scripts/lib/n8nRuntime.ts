@@ -29,10 +29,13 @@ export const N8N_1X_VERSION = '1.123.81';
 export const CACHE_ENV_VAR = 'JIKEYUN_KINGDEE_N8N_CACHE';
 export const N8N_VERSION_ENV_VAR = 'JIKEYUN_KINGDEE_N8N_VERSION';
 
-/** Each n8n we test and the folder under scripts/ whose package.json + package-lock.json pin its whole tree. */
-const N8N_MANIFEST_DIRS: Readonly<Record<string, string>> = {
-	[N8N_VERSION]: 'n8n-runtime',
-	[N8N_1X_VERSION]: 'n8n-runtime-1x',
+/**
+ * Each n8n we test: the folder under scripts/ whose package.json + package-lock.json pin its whole tree, and what its
+ * first install costs (measured here with an empty npm cache).
+ */
+const N8N_RUNTIMES: Readonly<Record<string, { manifestDir: string; firstInstall: string }>> = {
+	[N8N_VERSION]: { manifestDir: 'n8n-runtime', firstInstall: '~7 minutes, ~2.8 GB' },
+	[N8N_1X_VERSION]: { manifestDir: 'n8n-runtime-1x', firstInstall: '~7–11 minutes, ~1.7 GB' },
 };
 
 /**
@@ -66,8 +69,8 @@ export interface N8nRuntime {
 /** The n8n version chosen by JIKEYUN_KINGDEE_N8N_VERSION (default N8N_VERSION); throws on one we do not pin. */
 export function selectedN8nVersion(): string {
 	const chosen = process.env[N8N_VERSION_ENV_VAR]?.trim() || N8N_VERSION;
-	if (!(chosen in N8N_MANIFEST_DIRS)) {
-		throw new Error(`${N8N_VERSION_ENV_VAR}=${chosen}: not a pinned n8n version; use one of ${Object.keys(N8N_MANIFEST_DIRS).join(', ')}`);
+	if (!(chosen in N8N_RUNTIMES)) {
+		throw new Error(`${N8N_VERSION_ENV_VAR}=${chosen}: not a pinned n8n version; use one of ${Object.keys(N8N_RUNTIMES).join(', ')}`);
 	}
 	return chosen;
 }
@@ -109,7 +112,7 @@ export function runtimeLayout(
 		node24: nodeBinary,
 		node24BinDir: pathApi.dirname(nodeBinary),
 		n8nBin: pathApi.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'),
-		manifestDir: path.join(__dirname, '..', N8N_MANIFEST_DIRS[n8nVersion]),
+		manifestDir: path.join(__dirname, '..', N8N_RUNTIMES[n8nVersion].manifestDir),
 		lockFile: pathApi.join(cacheRoot, 'install.lock'),
 	};
 }
@@ -129,6 +132,30 @@ function isInstalled(dir: string | undefined, fingerprint?: string): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/**
+ * The compiled sqlite3 binding of another n8n in the cache, when that one was built from the very same sqlite3
+ * tarball (same lock-file integrity): copying it saves the ~4-minute compile. Undefined when there is none.
+ */
+function builtSqlite3Twin(cacheRoot: string, n8nDir: string): string | undefined {
+	const integrity = (dir: string) => {
+		try {
+			const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as { packages?: Record<string, { integrity?: string }> };
+			return lock.packages?.['node_modules/sqlite3']?.integrity;
+		} catch {
+			return undefined;
+		}
+	};
+	const wanted = integrity(n8nDir);
+	if (!wanted) return undefined;
+	for (const name of fs.readdirSync(cacheRoot)) {
+		const other = path.join(cacheRoot, name);
+		if (!name.startsWith('n8n-') || other === n8nDir || !isInstalled(other) || integrity(other) !== wanted) continue;
+		const build = path.join(other, 'node_modules', 'sqlite3', 'build');
+		if (fs.existsSync(path.join(build, 'Release', 'node_sqlite3.node'))) return build;
+	}
+	return undefined;
 }
 
 /** Paths of an installed runtime; throws with a hint when `ensureN8n` has not completed on this machine. */
@@ -224,12 +251,22 @@ async function runStep(
 
 class StepFailedError extends Error {}
 
-function countEntries(dir: string): number {
-	try {
-		return fs.readdirSync(dir).length;
-	} catch {
-		return 0;
-	}
+/**
+ * Top-level packages in `node_modules` whose package.json is there. npm creates the folders first and fills them
+ * later, so counting folders stalls early; a package.json shows the package was unpacked.
+ */
+function countUnpacked(nodeModules: string): { unpacked: number; folders: number } {
+	const list = (dir: string) => {
+		try {
+			return fs.readdirSync(dir);
+		} catch {
+			return [];
+		}
+	};
+	const dirs = list(nodeModules).flatMap((name) =>
+		name.startsWith('@') ? list(path.join(nodeModules, name)).map((sub) => path.join(name, sub)) : [name],
+	);
+	return { unpacked: dirs.filter((dir) => fs.existsSync(path.join(nodeModules, dir, 'package.json'))).length, folders: dirs.length };
 }
 
 function processAlive(pid: number): boolean {
@@ -327,7 +364,7 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string; n8nVer
 		return installedN8nRuntime(cacheRoot, n8nVersion);
 	}
 	fs.mkdirSync(cacheRoot, { recursive: true });
-	log(`[ensure-n8n] installing n8n ${n8nVersion} + ${nodeLabel} into ${cacheRoot} (once per machine; ~7 minutes, ~2.8 GB)`);
+	log(`[ensure-n8n] installing n8n ${n8nVersion} + ${nodeLabel} into ${cacheRoot} (once per machine; ${N8N_RUNTIMES[n8nVersion].firstInstall})`);
 	const release = await acquireLock(p.lockFile, log, startedAt);
 	try {
 		const logFile = path.join(cacheRoot, 'install.log');
@@ -358,17 +395,23 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string; n8nVer
 				log,
 				startedAt,
 				progress: () => {
-					const unpacked = countEntries(path.join(p.n8nDir, 'node_modules'));
-					return unpacked === 0 ? 'resolving and downloading' : `${unpacked} packages unpacked so far`;
+					const { unpacked, folders } = countUnpacked(path.join(p.n8nDir, 'node_modules'));
+					return folders === 0 ? 'resolving and downloading' : `${unpacked} of ${folders} top-level packages unpacked`;
 				},
 			});
 			// sqlite3 is the one native module n8n needs; it uses N-API, so a build against older headers runs under Node 24.
-			await runStep('step 3/3: npm rebuild sqlite3 (compiles from source)', 'npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--no-audit', '--no-fund', '--loglevel=warn', ...offlineNodeHeaders()], {
-				cwd: p.n8nDir,
-				logFile,
-				log,
-				startedAt,
-			});
+			const twin = builtSqlite3Twin(cacheRoot, p.n8nDir);
+			if (twin) {
+				fs.cpSync(twin, path.join(p.n8nDir, 'node_modules', 'sqlite3', 'build'), { recursive: true });
+				log(`[ensure-n8n] step 3/3: sqlite3 binding copied from ${path.dirname(path.dirname(path.dirname(twin)))} (same sqlite3 tarball)`);
+			} else {
+				await runStep('step 3/3: npm rebuild sqlite3 (compiles from source)', 'npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--no-audit', '--no-fund', '--loglevel=warn', ...offlineNodeHeaders()], {
+					cwd: p.n8nDir,
+					logFile,
+					log,
+					startedAt,
+				});
+			}
 			const smokeUserFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-smoke-'));
 			try {
 				await runStep(`smoke check: n8n --version under ${nodeLabel}`, p.node24, [p.n8nBin, '--version'], {
@@ -385,6 +428,14 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string; n8nVer
 			} finally {
 				fs.rmSync(smokeUserFolder, { recursive: true, force: true });
 			}
+			const sqlite3 = path.join(p.n8nDir, 'node_modules', 'sqlite3');
+			await runStep('smoke check: sqlite3 opens a database', p.node24, ['-e', `new (require(${JSON.stringify(sqlite3)}).Database)(':memory:').close()`], {
+				cwd: p.n8nDir,
+				env: process.env,
+				logFile,
+				log,
+				startedAt,
+			});
 			writeMarker(p.n8nDir, { n8nVersion, nodeVersion: node.version, lockFingerprint: fingerprint });
 		} else {
 			log(`[ensure-n8n] n8n ${n8nVersion} already installed`);
