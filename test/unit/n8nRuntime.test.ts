@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import * as path from 'node:path';
 import { chooseNodeForN8n } from '../../scripts/lib/nodeForN8n';
 import {
