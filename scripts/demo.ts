@@ -1,8 +1,9 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console */
 /**
- * `npm run demo` — the whole user journey on one machine, offline: a real n8n 2.40.7 (installed once into the cache,
- * see ensure-n8n.ts) with this package installed from its packed tarball, both emulators seeded with shops, the
- * sample workflow imported with credentials pointing at the emulators, one full sync, and a short report.
+ * `npm run demo` — the whole user journey on one machine, offline: a real n8n 2.40.7 (installed once into the cache
+ * with the Node it needs: this one when it is 24 or newer, else npm's build for this platform; see ensure-n8n.ts)
+ * with this package installed from its packed tarball, both emulators seeded with shops, the sample workflow
+ * imported with credentials pointing at the emulators, one full sync, and a short report.
  *
  *   npm run demo                      sync and report, then stop everything
  *   npm run demo -- --open            …then leave n8n running at http://localhost:5678 with the workflow open (Ctrl-C stops)
@@ -11,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureN8n, formatElapsed } from './lib/n8nRuntime';
+import { N8N_VERSION, NodeUnavailableError, ensureN8n, formatElapsed } from './lib/n8nRuntime';
 import {
 	createN8nInstance,
 	importCredentials,
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', () => void shutdown(143));
 
 	console.log('== 1/4  n8n runtime');
-	const runtime = await ensureN8n({ log });
+	const runtime = await ensureN8n({ log, n8nVersion: N8N_VERSION });
 
 	console.log(`== 2/4  emulators (${options.shops} shops)`);
 	const pair = await startEmulatorPair({ jikeyun: { shopCount: options.shops } });
@@ -179,7 +180,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: Error) => {
-	console.error(`demo failed: ${error.stack ?? error.message}`);
+	console.error(`demo failed: ${error instanceof NodeUnavailableError ? error.message : (error.stack ?? error.message)}`);
 	await stopAllN8nProcesses();
 	process.exit(1);
 });

