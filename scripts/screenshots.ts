@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import {
 	chooseOption,
 	closeCredential,
+	closeEditorPage,
 	closeNode,
 	launchChromium,
 	newEditorPage,
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
 		await openNode(page, batchSave.name);
 		await shot(page, 'execution-batch-save-output.png');
 		await closeNode(page);
+		await closeEditorPage(page);
 	} finally {
 		await browser.close();
 		await setup.close();

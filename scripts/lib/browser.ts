@@ -121,15 +121,39 @@ export async function startEditorSetup(options: { shopCount: number; seed?: numb
 	}
 }
 
-/** A page of 1280×800 whose console errors and failed requests go into the run's transcript (for the secret scan). */
+/**
+ * A page of 1280×800. What the browser received from n8n's REST API and what its console printed go into the run's
+ * transcript at closeEditorPage, so the secret scan also covers what reached the browser.
+ */
 export async function newEditorPage(browser: Browser, label: string): Promise<Page> {
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
 	const page = await context.newPage();
 	const consoleLines: string[] = [];
+	const restAnswers: Array<Promise<string>> = [];
 	page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
 	page.on('pageerror', (error) => consoleLines.push(`[pageerror] ${error.message}`));
-	context.on('close', () => recordTranscript(`browser-console-${label}`, consoleLines.join('\n')));
+	page.on('response', (response) => {
+		if (!new URL(response.url()).pathname.startsWith('/rest/')) return;
+		restAnswers.push(response.text().then((body) => `${response.request().method()} ${response.url()} → ${response.status()}\n${body}`, () => ''));
+	});
+	pageRecorders.set(page, async () => {
+		recordTranscript(`browser-console-${label}`, consoleLines.join('\n'));
+		recordTranscript(`browser-rest-answers-${label}`, (await Promise.all(restAnswers)).join('\n\n'));
+	});
 	return page;
+}
+
+const pageRecorders = new WeakMap<Page, () => Promise<void>>();
+
+/** Records what the page received (see newEditorPage) and closes it with its context. */
+export async function closeEditorPage(page: Page): Promise<void> {
+	await pageRecorders.get(page)?.();
+	await page.context().close();
+}
+
+/** Records the page as the browser holds it now (its DOM) in the run's transcript, for the secret scan. */
+export async function recordPage(page: Page, label: string): Promise<void> {
+	recordTranscript(`browser-page-${label}`, await page.content());
 }
 
 /** Signs in on the editor's own sign-in page, as a person does. */

@@ -10,12 +10,14 @@ import {
 	canvasNodeLooks,
 	chooseOption,
 	closeCredential,
+	closeEditorPage,
 	closeNode,
 	launchChromium,
 	newEditorPage,
 	openCredential,
 	openNode,
 	openWorkflow,
+	recordPage,
 	shownCredentialFields,
 	signIn,
 	startEditorSetup,
@@ -62,7 +64,7 @@ describe('the n8n editor in a real browser', () => {
 	});
 
 	afterAll(async () => {
-		await page?.context().close();
+		if (page) await closeEditorPage(page);
 		await browser?.close();
 		await setup?.close();
 	});
@@ -130,6 +132,8 @@ describe('the n8n editor in a real browser', () => {
 			await page.getByTestId('credentials-config-container-test-success').getByRole('button', { name: 'Retry' }).click();
 			await eventually(() => expect(setup.pair.kingdee.stats().byService.LoginBySign ?? 0).toBeGreaterThan(afterSave));
 			await page.getByTestId('credentials-config-container-test-success').waitFor();
+			// The secret scan checks that the stored App Secret and password never reached the dialog.
+			await recordPage(page, 'kingdee-credential');
 			await closeCredential(page);
 		});
 	});
@@ -176,5 +180,6 @@ describe('the n8n editor in a real browser', () => {
 		expect(started).toContain('Jikeyun Trigger · shops changed');
 		expect(setup.pair.kingdee.records('BD_Customer')).toHaveLength(activeShops(setup.pair).length);
 		expect(customerMirrorProblems(setup.pair)).toEqual([]);
+		await recordPage(page, 'after-execute-workflow');
 	});
 });
