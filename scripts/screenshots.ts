@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-hardcoded-secrets, no-console -- a throw-away owner account of a local n8n */
 /**
  * `npm run screenshots` — the README's pictures of the editor, taken the way the browser test works (see
  * test/e2e/editorBrowser.test.ts): n8n 2.40.7 with this package and the sample workflows, the emulators behind the

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error */
 /**
  * The n8n editor in a real browser: a running n8n 2.40.7 with this package installed, the sample workflows imported
  * with credentials pointing at the two emulators, an owner account, and a headless Chromium (Debian's `chromium`,

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/require-node-api-error -- a throw-away owner account; test code rethrows assertion errors */
 /**
  * The n8n editor in a real browser (headless Debian Chromium through playwright-core), with the packed package
  * installed into n8n 2.40.7 and the three sample workflows imported as shipped, credentials pointing at the emulators.
