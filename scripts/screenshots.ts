@@ -18,6 +18,7 @@ import {
 	openCredential,
 	openNode,
 	openWorkflow,
+	saveCredentialAndAwaitTest,
 	signIn,
 	startEditorSetup,
 } from './lib/browser';
@@ -66,14 +67,7 @@ async function main(): Promise<void> {
 		// 2. The Kingdee credential in signed-login mode, saved and tested against the emulator.
 		await openCredential(page, setup.server.url, KINGDEE_CREDENTIAL_ID);
 		await chooseOption(page, 'authType', 'Signed Login (LoginBySign)');
-		const signLogins = setup.pair.kingdee.stats().byService.LoginBySign ?? 0;
-		await page.getByTestId('credential-save-button').click();
-		const deadline = Date.now() + 60_000;
-		while ((setup.pair.kingdee.stats().byService.LoginBySign ?? 0) <= signLogins) {
-			if (Date.now() > deadline) throw new Error('the credential test after Save never reached the Kingdee emulator');
-			await page.waitForTimeout(250);
-		}
-		await page.getByTestId('credentials-config-container-test-success').waitFor();
+		await saveCredentialAndAwaitTest(page, () => setup.pair.kingdee.stats().byService.LoginBySign ?? 0);
 		await shot(page, 'kingdee-credential.png');
 		await page.getByTestId('parameter-input-lcid').scrollIntoViewIfNeeded();
 		await shot(page, 'kingdee-credential-signed-login.png');

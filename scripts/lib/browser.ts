@@ -232,6 +232,21 @@ export async function openCredential(page: Page, serverUrl: string, credentialId
 	return dialog;
 }
 
+/**
+ * Presses Save in the credential dialog, which makes n8n test the credential, and waits until `testCalls` (a count of
+ * the emulator's login calls) has grown and the dialog shows the test's success. Throws when either does not happen.
+ */
+export async function saveCredentialAndAwaitTest(page: Page, testCalls: () => number): Promise<void> {
+	const before = testCalls();
+	await page.getByTestId('credential-save-button').click();
+	const deadline = Date.now() + 60_000;
+	while (testCalls() <= before) {
+		if (Date.now() > deadline) throw new Error('Save did not test the credential: the emulator saw no login within 60 s');
+		await page.waitForTimeout(250);
+	}
+	await page.getByTestId('credentials-config-container-test-success').waitFor();
+}
+
 /** Closes the credential dialog (its × button) and waits until it is gone. */
 export async function closeCredential(page: Page): Promise<void> {
 	const dialog = page.getByTestId('editCredential-modal');

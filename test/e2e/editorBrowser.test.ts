@@ -18,6 +18,7 @@ import {
 	openNode,
 	openWorkflow,
 	recordPage,
+	saveCredentialAndAwaitTest,
 	shownCredentialFields,
 	signIn,
 	startEditorSetup,
@@ -109,6 +110,8 @@ describe('the n8n editor in a real browser', () => {
 			['Signed Login (LoginBySign)', 'sign', [...always, ...appFields, 'signAlgorithm']],
 		];
 
+		const signLogins = () => setup.pair.kingdee.stats().byService.LoginBySign ?? 0;
+
 		test('the fields shown follow the login mode', async () => {
 			await openCredential(page, setup.server.url, KINGDEE_CREDENTIAL_ID);
 			for (const [caption, mode, fields] of modes) {
@@ -120,17 +123,14 @@ describe('the n8n editor in a real browser', () => {
 
 		test('Save (which tests the credential) succeeds against the emulator in signed-login mode', async () => {
 			// The dialog is still open in the last mode chosen above: Signed Login.
-			const signLoginsBefore = setup.pair.kingdee.stats().byService.LoginBySign ?? 0;
-			await page.getByTestId('credential-save-button').click();
-			await eventually(() => expect(setup.pair.kingdee.stats().byService.LoginBySign ?? 0).toBeGreaterThan(signLoginsBefore), 60_000);
-			await page.getByTestId('credentials-config-container-test-success').waitFor();
+			await saveCredentialAndAwaitTest(page, signLogins);
 			expect(await page.getByTestId('credentials-config-container-test-success').innerText()).toMatch(/tested successfully/i);
 			const saved = await setup.rest.request<{ data: Record<string, unknown> }>('GET', `credentials/${KINGDEE_CREDENTIAL_ID}?includeData=true`);
 			expect(saved.data.authType).toBe('sign');
 			// …and the Retry button of the success banner tests again.
-			const afterSave = setup.pair.kingdee.stats().byService.LoginBySign ?? 0;
+			const afterSave = signLogins();
 			await page.getByTestId('credentials-config-container-test-success').getByRole('button', { name: 'Retry' }).click();
-			await eventually(() => expect(setup.pair.kingdee.stats().byService.LoginBySign ?? 0).toBeGreaterThan(afterSave));
+			await eventually(() => expect(signLogins()).toBeGreaterThan(afterSave));
 			await page.getByTestId('credentials-config-container-test-success').waitFor();
 			// The secret scan checks that the stored App Secret and password never reached the dialog.
 			await recordPage(page, 'kingdee-credential');
@@ -145,11 +145,11 @@ describe('the n8n editor in a real browser', () => {
 		await openNode(page, batchSave.name);
 		await page.getByTestId('resource-locator-formId').getByTestId('rlc-input').click();
 		const items = page.getByTestId('rlc-item');
-		await items.first().waitFor();
-		const captions = await items.allInnerTexts();
-		for (const formId of ['BD_Customer', 'BD_Supplier', 'BD_MATERIAL', 'SAL_SaleOrder']) {
-			expect(captions.some((caption) => caption.endsWith(`— ${formId}`))).toBe(true);
-		}
+		// The list shows the chosen form at once and the loaded ones (from the node's list search) a moment later.
+		const formIds = async () => (await items.allInnerTexts()).map((caption) => caption.split(' — ').pop());
+		await eventually(async () =>
+			expect(await formIds()).toEqual(expect.arrayContaining(['BD_Customer', 'BD_Supplier', 'BD_MATERIAL', 'SAL_SaleOrder'])),
+		);
 		await page.getByTestId('rlc-search').fill('物料');
 		// The form already chosen stays on top of the list; the search keeps only the matching one below it.
 		const chosen = 'Customer (客户) — BD_Customer';
