@@ -77,7 +77,8 @@ async function main(): Promise<void> {
 		await openWorkflow(page, setup.server.url, SYNC_WORKFLOW_ID, nodeCount);
 		await openNode(page, batchSave.name);
 		await page.getByTestId('resource-locator-formId').getByTestId('rlc-input').click();
-		await page.getByTestId('rlc-item').first().waitFor();
+		// The chosen form shows at once; wait for the loaded list behind it.
+		await page.getByTestId('rlc-item').nth(7).waitFor();
 		await shot(page, 'batch-save-node.png');
 		await page.keyboard.press('Escape');
 		await closeNode(page);
