@@ -67,6 +67,13 @@ export class JikeyunTrigger implements INodeType {
 				default: '',
 			},
 			{
+				displayName:
+					'Run by hand (Execute workflow, Fetch Test Event) this trigger emits every sales channel, a full resync, and leaves the watermark alone. For a method it emits a sample: the first 5 records modified in the last 24 hours.',
+				name: 'manualRunNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
 				displayName: 'Event',
 				name: 'event',
 				type: 'options',
@@ -231,9 +238,12 @@ export class JikeyunTrigger implements INodeType {
 			if (run.credentialProblem) throw run.credentialProblem;
 			const client = run.client;
 			const source = event === 'methodWindow' ? methodSource(this, client, pageSize) : salesSource(client, pageSize);
-			// "Fetch Test Event": a small sample, and the watermark is left alone.
+			// Run by hand (the editor's Execute workflow picks this trigger before a Manual Trigger, or Fetch Test
+			// Event): every shop, so the obvious click is a full resync; a method window has no "all", so a sample.
+			// The watermark is left alone either way.
 			if (this.getMode() === 'manual') {
-				return toItems((await source.fetchAll(MANUAL_SAMPLE_SIZE)).records);
+				const limit = event === 'methodWindow' ? MANUAL_SAMPLE_SIZE : undefined;
+				return toItems((await source.fetchAll(limit)).records);
 			}
 
 			const staticData = this.getWorkflowStaticData('node');

@@ -194,11 +194,21 @@ describe('Jikeyun Trigger against the gateway emulator', () => {
 		expect(Number((staticData.jikeyunIncremental as IDataObject).watermarkMs)).toBeGreaterThan(Date.now() - 60_000);
 	});
 
-	it('a manual test run returns a small sample and does not touch the state', async () => {
+	it('a manual run of the shop event emits every shop (a full resync) and does not touch the state', async () => {
 		const staticData: IDataObject = {};
-		const sample = await poll(staticData, {}, 'manual');
-		expect(sample.result?.[0].length).toBeGreaterThan(0);
-		expect(sample.result?.[0].length).toBeLessThanOrEqual(5);
+		const visible = emulator.listShops().filter((shop) => !shop.isDelete && !shop.isBlockup);
+		const manual = await poll(staticData, {}, 'manual');
+		expect(codesOf(manual.result)).toEqual(visible.map((shop) => shop.channelCode).sort());
+		expect(staticData).toEqual({});
+	});
+
+	it('a manual run of a method window emits a sample of at most 5 records and does not touch the state', async () => {
+		const staticData: IDataObject = {};
+		// Eight shops changed now: more than the sample inside the last-24-hours window.
+		const changed = emulator.listShops().filter((shop) => !shop.isDelete && !shop.isBlockup).slice(0, 8);
+		emulator.modifyShops(changed.map((shop) => shop.channelCode), { memo: 'changed' });
+		const sample = await poll(staticData, { event: 'methodWindow', method: 'erp.sales.get' }, 'manual');
+		expect(sample.result?.[0].length).toBe(5);
 		expect(staticData).toEqual({});
 	});
 });

@@ -1,0 +1,185 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/require-node-api-error -- a throw-away owner account; test code rethrows assertion errors */
+/**
+ * The n8n editor in a real browser (headless Debian Chromium through playwright-core), with the packed package
+ * installed into n8n 2.40.7 and the three sample workflows imported as shipped, credentials pointing at the emulators.
+ * Everything is done the way a person does it: sign in on the sign-in page, open the workflows, the credential and the
+ * Batch Save panel, and click *Execute workflow* as the sample's notes say. What a run did is judged by the emulators.
+ */
+import type { Browser, Page } from 'playwright-core';
+import {
+	canvasNodeLooks,
+	chooseOption,
+	closeCredential,
+	closeEditorPage,
+	closeNode,
+	launchChromium,
+	newEditorPage,
+	openCredential,
+	openNode,
+	openWorkflow,
+	recordPage,
+	saveCredentialAndAwaitTest,
+	shownCredentialFields,
+	signIn,
+	startEditorSetup,
+	type EditorSetup,
+} from '../../scripts/lib/browser';
+import { fetchExecution, listExecutions, waitForNewExecution, type WorkflowJson } from '../../scripts/lib/n8nInstance';
+import { NODE_TYPE_PREFIX, activeShops, customerMirrorProblems } from '../../scripts/lib/sampleSync';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+const OWNER = { email: 'browser-test@example.com', password: 'Browser-Test-n8n-2024', firstName: 'Browser', lastName: 'Test' };
+/** More shops than the trigger's old 5-record manual sample, so a sample run cannot pass for a full resync. */
+const SHOP_COUNT = 40;
+const SYNC_WORKFLOW_ID = 'jkyShopsToKdCustomer';
+const KINGDEE_CREDENTIAL_ID = 'kingdeeCredential1';
+
+const STICKY_TYPE = 'n8n-nodes-base.stickyNote';
+/** Retries an assertion until it holds (the editor updates asynchronously), rethrowing its last failure at the end. */
+async function eventually(assertion: () => unknown, timeoutMs = 30_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		try {
+			await assertion();
+			return;
+		} catch (error) {
+			if (Date.now() > deadline) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	}
+}
+
+const nodesOnCanvas = (workflow: WorkflowJson) => workflow.nodes.filter((node) => node.type !== STICKY_TYPE);
+
+describe('the n8n editor in a real browser', () => {
+	let setup: EditorSetup;
+	let browser: Browser;
+	let page: Page;
+
+	beforeAll(async () => {
+		setup = await startEditorSetup({ shopCount: SHOP_COUNT, seed: 20241111, owner: OWNER, log, label: 'e2e-browser' });
+		browser = await launchChromium();
+		page = await newEditorPage(browser, 'editor-browser-test');
+		page.setDefaultTimeout(60_000);
+	});
+
+	afterAll(async () => {
+		if (page) await closeEditorPage(page);
+		await browser?.close();
+		await setup?.close();
+	});
+
+	test('signs in on the sign-in page', async () => {
+		await signIn(page, setup.server.url, OWNER);
+		expect(new URL(page.url()).pathname).not.toMatch(/^\/signin/);
+	});
+
+	test.each([
+		['jkyShopsToKdCustomer'],
+		['jkyKdReconcile01'],
+		['jkySyncErrorAlert01'],
+	])('sample workflow %s: every node renders with its own icon, none as an unknown-node placeholder', async (workflowId) => {
+		const workflow = setup.workflows.find((w) => w.id === workflowId)!;
+		const expected = nodesOnCanvas(workflow);
+		await openWorkflow(page, setup.server.url, workflowId, expected.length);
+		const looks = await canvasNodeLooks(page);
+		expect(looks.map((look) => look.name).sort()).toEqual(expected.map((node) => node.name).sort());
+		for (const look of looks) {
+			// Asserted per node so a failure names it.
+			expect({ name: look.name, placeholder: look.placeholder }).toEqual({ name: look.name, placeholder: null });
+			expect({ name: look.name, hasIcon: look.imageLoaded || look.svgIcon }).toEqual({ name: look.name, hasIcon: true });
+			if (look.type.startsWith(NODE_TYPE_PREFIX)) {
+				// This package's nodes: their own SVG file, served by n8n from the installed package, and loaded.
+				expect({ name: look.name, src: look.imageSrc, loaded: look.imageLoaded }).toEqual({
+					name: look.name,
+					src: expect.stringMatching(/^\/icons\/n8n-nodes-jikeyun-kingdee\/dist\/nodes\/(Jikeyun|Kingdee)\/[\w.]+\.svg$/),
+					loaded: true,
+				});
+			}
+		}
+	});
+
+	describe('the Kingdee credential', () => {
+		const always = ['serverUrl', 'acctId', 'authType', 'username', 'lcid'];
+		const appFields = ['appId', 'appSecret'];
+		const modes: Array<[string, string, string[]]> = [
+			['App Secret (LoginByAppSecret)', 'appSecret', [...always, ...appFields]],
+			['Signed Headers (Stateless, SDK Style)', 'signedHeaders', [...always, ...appFields, 'orgNumber']],
+			['Username and Password (ValidateUser)', 'password', [...always, 'password']],
+			['Signed Login (LoginBySign)', 'sign', [...always, ...appFields, 'signAlgorithm']],
+		];
+
+		const signLogins = () => setup.pair.kingdee.stats().byService.LoginBySign ?? 0;
+
+		test('the fields shown follow the login mode', async () => {
+			await openCredential(page, setup.server.url, KINGDEE_CREDENTIAL_ID);
+			for (const [caption, mode, fields] of modes) {
+				await chooseOption(page, 'authType', caption);
+				await page.getByTestId(`parameter-input-${fields[fields.length - 1]}`).waitFor();
+				expect({ mode, fields: (await shownCredentialFields(page)).sort() }).toEqual({ mode, fields: [...fields].sort() });
+			}
+		});
+
+		test('Save (which tests the credential) succeeds against the emulator in signed-login mode', async () => {
+			// The dialog is still open in the last mode chosen above: Signed Login.
+			await saveCredentialAndAwaitTest(page, signLogins);
+			expect(await page.getByTestId('credentials-config-container-test-success').innerText()).toMatch(/tested successfully/i);
+			const saved = await setup.rest.request<{ data: Record<string, unknown> }>('GET', `credentials/${KINGDEE_CREDENTIAL_ID}?includeData=true`);
+			expect(saved.data.authType).toBe('sign');
+			// …and the Retry button of the success banner tests again.
+			const afterSave = signLogins();
+			await page.getByTestId('credentials-config-container-test-success').getByRole('button', { name: 'Retry' }).click();
+			await eventually(() => expect(signLogins()).toBeGreaterThan(afterSave));
+			await page.getByTestId('credentials-config-container-test-success').waitFor();
+			// The secret scan checks that the stored App Secret and password never reached the dialog.
+			await recordPage(page, 'kingdee-credential');
+			await closeCredential(page);
+		});
+	});
+
+	test('Batch Save: the Form list is filled with the common forms and searchable', async () => {
+		const workflow = setup.workflows.find((w) => w.id === SYNC_WORKFLOW_ID)!;
+		await openWorkflow(page, setup.server.url, SYNC_WORKFLOW_ID, nodesOnCanvas(workflow).length);
+		const batchSave = workflow.nodes.find((node) => node.type === `${NODE_TYPE_PREFIX}kingdee` && node.parameters.operation === 'batchSave')!;
+		await openNode(page, batchSave.name);
+		await page.getByTestId('resource-locator-formId').getByTestId('rlc-input').click();
+		const items = page.getByTestId('rlc-item');
+		// The list shows the chosen form at once and the loaded ones (from the node's list search) a moment later.
+		const formIds = async () => (await items.allInnerTexts()).map((caption) => caption.split(' — ').pop());
+		await eventually(async () =>
+			expect(await formIds()).toEqual(expect.arrayContaining(['BD_Customer', 'BD_Supplier', 'BD_MATERIAL', 'SAL_SaleOrder'])),
+		);
+		await page.getByTestId('rlc-search').fill('物料');
+		// The form already chosen stays on top of the list; the search keeps only the matching one below it.
+		const chosen = 'Customer (客户) — BD_Customer';
+		await eventually(async () =>
+			expect((await items.allInnerTexts()).filter((caption) => caption !== chosen)).toEqual(['Material (物料) — BD_MATERIAL']),
+		);
+		await page.keyboard.press('Escape');
+		await closeNode(page);
+	});
+
+	test('Execute workflow, clicked as the notes say, brings every active shop into Kingdee', async () => {
+		const workflow = setup.workflows.find((w) => w.id === SYNC_WORKFLOW_ID)!;
+		await openWorkflow(page, setup.server.url, SYNC_WORKFLOW_ID, nodesOnCanvas(workflow).length);
+		// What the notes on the canvas tell a new user to do.
+		const notes = (await page.getByTestId('sticky').allInnerTexts()).join('\n');
+		expect(notes).toMatch(/click Execute workflow at the bottom for a full resync/);
+		const known = new Set((await listExecutions(setup.rest, SYNC_WORKFLOW_ID)).map((execution) => execution.id));
+		const button = page.getByTestId('execute-workflow-button');
+		const buttonText = await button.innerText();
+		log(`[e2e-browser] the button says: ${buttonText.replace(/\s+/g, ' ')}`);
+		await button.click();
+		const finished = await waitForNewExecution(setup.rest, SYNC_WORKFLOW_ID, known, 180_000);
+		const execution = await fetchExecution(setup.runtime, setup.rest, finished.id);
+		const started = Object.keys(execution.run.data.resultData.runData);
+		log(`[e2e-browser] execution ${finished.id}: ${finished.status}, nodes run: ${started.join(', ')}`);
+		expect(finished).toMatchObject({ mode: 'manual', status: 'success' });
+		// The start the button offers by default (n8n ranks a community trigger above the Manual Trigger).
+		expect(started).toContain('Jikeyun Trigger · shops changed');
+		expect(setup.pair.kingdee.records('BD_Customer')).toHaveLength(activeShops(setup.pair).length);
+		expect(customerMirrorProblems(setup.pair)).toEqual([]);
+		await recordPage(page, 'after-execute-workflow');
+	});
+});
