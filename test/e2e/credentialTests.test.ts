@@ -7,6 +7,7 @@
  * What is asserted is the `{status, message}` the editor shows.
  */
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { jikeyunCredentialData } from '../../emulators/credentials';
@@ -46,11 +47,21 @@ describe('credential tests in a real n8n', () => {
 	let server: N8nServer | undefined;
 	let rest: N8nRestSession;
 	let saved = 0;
+	/** Any website: HTTP 200 with an HTML page for every path and method. */
+	let htmlSite: http.Server;
+	let htmlSiteUrl: string;
 
 	beforeAll(async () => {
 		const runtime = await ensureN8n({ log });
 		workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jk-e2e-cred-'));
 		pair = await startEmulatorPair({ jikeyun: { shopCount: 3 } });
+		htmlSite = http.createServer((request, response) => {
+			request.resume();
+			response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+			response.end('<!doctype html><html><head><title>Welcome</title></head><body><h1>It works</h1></body></html>');
+		});
+		await new Promise<void>((resolve) => htmlSite.listen(0, '127.0.0.1', resolve));
+		htmlSiteUrl = `http://127.0.0.1:${(htmlSite.address() as { port: number }).port}`;
 		log(`[e2e-cred] emulators: Jikeyun ${pair.jikeyun.url}, Kingdee ${pair.kingdee.serverUrl}`);
 		const tarball = packPackage(workDir, log);
 		const instance = createN8nInstance({ runtime, userFolder: path.join(workDir, 'n8n-user'), tarball, log });
@@ -64,6 +75,7 @@ describe('credential tests in a real n8n', () => {
 	afterAll(async () => {
 		await server?.stop();
 		await stopAllN8nProcesses();
+		await new Promise((resolve) => htmlSite?.close(resolve));
 		recordSecrets('credential-tests', [OWNER.password, WRONG_APP_SECRET, WRONG_JIKEYUN_SECRET, WRONG_KINGDEE_PASSWORD, UNREACHABLE_SERVER_PASSWORD]);
 		if (pair) recordEmulatorSecrets(pair);
 		await pair?.close();
@@ -110,6 +122,11 @@ describe('credential tests in a real n8n', () => {
 			const result = await saveAndTest('jikeyunApi', jikeyun({ appSecret: WRONG_JIKEYUN_SECRET }), 'Jikeyun wrong secret');
 			expect(result.status).toBe('Error');
 			expect(result.message).toContain('签名错误');
+		});
+
+		test('a Gateway URL that answers any web page (HTML, HTTP 200): "does not look like a Jikeyun gateway"', async () => {
+			const result = await saveAndTest('jikeyunApi', jikeyun({ gatewayUrl: `${htmlSiteUrl}/open/openapi/do` }), 'Jikeyun HTML site');
+			expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/^This URL does not look like a Jikeyun gateway/) });
 		});
 
 		test('unknown App Key: points at the subscription', async () => {
@@ -168,6 +185,14 @@ describe('credential tests in a real n8n', () => {
 			const result = await saveAndTest('kingdeeApi', kingdee('password', { serverUrl }), 'Kingdee not a WebAPI');
 			expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/^No Kingdee WebAPI at this Server URL \(HTTP 404\)/) });
 		});
+
+		test.each(['password', 'sign'])(
+			'a Server URL that answers any web page (HTML, HTTP 200), %s login: "does not look like a Kingdee WebAPI"',
+			async (authType) => {
+				const result = await saveAndTest('kingdeeApi', kingdee(authType, { serverUrl: `${htmlSiteUrl}/k3cloud/` }), `Kingdee HTML site (${authType})`);
+				expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/^This URL does not look like a Kingdee WebAPI/) });
+			},
+		);
 
 		test('the server answers HTTP 500: the responseCode rule explains it', async () => {
 			pair.kingdee.setFaults({ http500NextCalls: 1 });

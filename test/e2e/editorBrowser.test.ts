@@ -126,7 +126,8 @@ describe('the n8n editor in a real browser', () => {
 			await saveCredentialAndAwaitTest(page, signLogins);
 			expect(await page.getByTestId('credentials-config-container-test-success').innerText()).toMatch(/tested successfully/i);
 			const saved = await setup.rest.request<{ data: Record<string, unknown> }>('GET', `credentials/${KINGDEE_CREDENTIAL_ID}?includeData=true`);
-			expect(saved.data.authType).toBe('sign');
+			// Signed Login is the credential's default, and n8n stores no value equal to the default; any other mode is stored.
+			expect(['sign', undefined]).toContain(saved.data.authType);
 			// …and the Retry button of the success banner tests again.
 			const afterSave = signLogins();
 			await page.getByTestId('credentials-config-container-test-success').getByRole('button', { name: 'Retry' }).click();
