@@ -193,7 +193,7 @@ function mapShopToCustomer(items: INodeExecutionData[]): INodeExecutionData[] {
 }
 
 /** Every output item of a Batch Save run must have the expected status; anything else voids the measurement. */
-function expectStatuses(outputs: INodeExecutionData[][], count: number, status: 'created' | 'updated', what: string): void {
+function expectStatuses(outputs: INodeExecutionData[][], count: number, status: 'created' | 'updated' | 'unchanged', what: string): void {
 	const items = outputs.flat();
 	const wrong = items.filter((item) => item.json.status !== status);
 	if (items.length !== count || wrong.length > 0) {
