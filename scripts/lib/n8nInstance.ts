@@ -232,14 +232,20 @@ process.once('exit', () => {
 	for (const child of liveProcesses) killGroup(child, 'SIGKILL');
 });
 
-/** Kills a child's whole process group (n8n starts task-runner children of its own). */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+/** Signals a detached child's whole process group (the child and everything it forked, e.g. n8n's task runners). */
+export function signalProcessGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+	if (child.pid === undefined) return;
 	try {
 		process.kill(-child.pid, signal);
 	} catch {
 		// already gone
 	}
+}
+
+/** Kills a running child's whole process group (n8n starts task-runner children of its own). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	signalProcessGroup(child, signal);
 }
 
 /**

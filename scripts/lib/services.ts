@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { freePort } from './n8nInstance';
+import { freePort, signalProcessGroup } from './n8nInstance';
 
 type Log = (line: string) => void;
 
@@ -119,15 +119,6 @@ export function killGroupOnExit(child: ChildProcess): void {
 	child.once('exit', () => groupsToKillOnExit.delete(child));
 }
 
-/** Signals a detached child's whole process group (the child and everything it forked). */
-export function signalProcessGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-	if (child.pid === undefined) return;
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		// already gone
-	}
-}
 
 /** `signal` to the group, SIGKILL after `graceMs`; once the child exited, SIGKILL to whatever of its group is left. */
 export async function stopProcessGroup(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
