@@ -1,3 +1,5 @@
+import { settle } from './settle';
+
 /** How often and how long to retry a transient failure. */
 export interface RetryPolicy {
 	/** Attempts in total, the first one included (1 = no retry). */
@@ -43,17 +45,13 @@ export interface RetryOptions {
 export async function withRetry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
 	const maxTries = Math.max(1, Math.floor(options.policy.maxTries));
 	for (let attempt = 1; ; attempt++) {
-		let failure: { error: unknown };
-		try {
-			return await operation(attempt);
-		} catch (error) {
-			failure = { error };
-		}
-		// Re-thrown outside the catch block: this module has no n8n imports; callers wrap errors.
-		if (attempt >= maxTries || !options.isRetryable(failure.error)) throw failure.error;
+		const outcome = await settle(async () => await operation(attempt));
+		if (outcome.ok) return outcome.value;
+		const { error } = outcome;
+		if (attempt >= maxTries || !options.isRetryable(error)) throw error;
 		const computed = backoffDelayMs(attempt, options.policy, options.random);
-		const delayMs = options.delayFor ? options.delayFor(failure.error, computed) : computed;
-		options.onRetry?.({ retryNumber: attempt, delayMs, error: failure.error });
+		const delayMs = options.delayFor ? options.delayFor(error, computed) : computed;
+		options.onRetry?.({ retryNumber: attempt, delayMs, error });
 		await options.sleep(delayMs);
 	}
 }

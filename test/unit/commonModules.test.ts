@@ -4,6 +4,7 @@ import { parseJsonLossless } from '../../nodes/common/losslessJson';
 import { collectPages, iteratePages } from '../../nodes/common/paginate';
 import { redactSecrets } from '../../nodes/common/redact';
 import { backoffDelayMs, withRetry } from '../../nodes/common/retry';
+import { settle } from '../../nodes/common/settle';
 
 describe('parseJsonLossless', () => {
 	it('keeps integers beyond 2^53 exact and leaves everything else alone', () => {
@@ -23,6 +24,34 @@ describe('parseJsonLossless', () => {
 
 	it('still rejects invalid JSON', () => {
 		expect(() => parseJsonLossless('{"a":')).toThrow();
+	});
+});
+
+describe('settle', () => {
+	it('hands back the value of a call that resolves', async () => {
+		expect(await settle(async () => ({ id: 7 }))).toEqual({ ok: true, value: { id: 7 } });
+	});
+
+	it('hands back the very error a call rejects with, instead of throwing', async () => {
+		const refused = new Error('refused');
+		const outcome = await settle(async () => {
+			throw refused;
+		});
+		expect(outcome).toEqual({ ok: false, error: refused });
+		expect(outcome.ok === false && outcome.error).toBe(refused);
+	});
+
+	it('also catches a synchronous throw and a rejection with a non-Error', async () => {
+		expect(
+			await settle(() => {
+				throw new TypeError('not a function');
+			}),
+		).toEqual({ ok: false, error: new TypeError('not a function') });
+		expect(await settle(() => Promise.reject('plain text'))).toEqual({ ok: false, error: 'plain text' });
+	});
+
+	it('keeps a resolved undefined apart from a failure', async () => {
+		expect(await settle(async () => undefined)).toEqual({ ok: true, value: undefined });
 	});
 });
 

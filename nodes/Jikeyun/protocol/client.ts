@@ -2,6 +2,7 @@ import type { CallOutcome, CallRecord } from '../../common/callReport';
 import { CircuitBreaker, isUnreachableError } from '../../common/circuitBreaker';
 import { AdaptiveRateLimiter, type RateLimiterStats } from '../../common/rateLimiter';
 import { type RetryPolicy, withRetry } from '../../common/retry';
+import { settle } from '../../common/settle';
 import { isJikeyunReadMethod, JikeyunApiError, type JikeyunFailureKind } from './errors';
 import { parseJikeyunResponse, type JikeyunSuccess, type RawHttpResponse } from './response';
 import { serializeBizContent } from './request';
@@ -104,14 +105,13 @@ export class JikeyunClient {
 				const permit = await this.limiter.acquire();
 				this.stats.requests++;
 				const startedAt = this.now();
-				let failure: unknown;
-				try {
+				const answer = await settle(async () => {
 					const success = parseJikeyunResponse(method, await this.sendOnce(method, bizcontent, part), part);
 					this.record({ method, part, attempt, startedAt, outcome: 'ok', contextId: success.contextId, httpStatus: 200 });
 					return success;
-				} catch (error) {
-					failure = error;
-				}
+				});
+				if (answer.ok) return answer.value;
+				const failure = answer.error;
 				const apiError = failure instanceof JikeyunApiError ? failure : undefined;
 				this.record({
 					method,
@@ -182,12 +182,9 @@ export class JikeyunClient {
 
 	/** Network errors and timeouts become JikeyunApiErrors: unreachable (certainly not sent) or transient. */
 	private async sendOnce(method: string, bizcontent: string, part: string | undefined): Promise<RawHttpResponse> {
-		let failure: unknown;
-		try {
-			return await this.options.send({ method, bizcontent });
-		} catch (error) {
-			failure = error;
-		}
+		const sent = await settle(async () => await this.options.send({ method, bizcontent }));
+		if (sent.ok) return sent.value;
+		const failure = sent.error;
 		const reason = failure instanceof Error ? failure.message : String(failure);
 		const unreachable = isUnreachableError(failure);
 		throw new JikeyunApiError(

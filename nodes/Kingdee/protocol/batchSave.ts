@@ -13,6 +13,7 @@
  *   when Kingdee holds the values sent; proven not applied → sent again (within the send limit).
  * - re-audit: records this run un-audited but did not save are submitted and audited again (docs/kingdee-webapi.md#status-flow).
  */
+import { settle } from '../../common/settle';
 import {
 	KingdeeApiError,
 	describeRowErrors,
@@ -198,25 +199,24 @@ export async function sendBatch(
 	settings: Pick<BatchSaveSettings, 'formId' | 'saveData'>,
 	part?: string,
 ): Promise<SendResult[]> {
-	let reply: KingdeeStatusReply | undefined;
-	let failure: unknown;
-	try {
-		reply = await session.formCall(
-			'DynamicFormService.BatchSave',
-			settings.formId,
-			{ ...settings.saveData, Model: packages.map((item) => item.model) },
-			part,
-		);
-	} catch (error) {
-		failure = error;
-	}
-	if (!reply) {
+	const answer = await settle(
+		async () =>
+			await session.formCall(
+				'DynamicFormService.BatchSave',
+				settings.formId,
+				{ ...settings.saveData, Model: packages.map((item) => item.model) },
+				part,
+			),
+	);
+	if (!answer.ok) {
+		const failure = answer.error;
 		if (isAuthError(failure)) throw failure;
 		if (isKingdeeApiError(failure) && failure.kind === 'outcomeUnknown') {
 			return packages.map(() => ({ kind: 'unclear', reason: 'noAnswer', context: failure.message, rowErrors: [] }));
 		}
 		return packages.map((item) => ({ kind: 'failed', outcome: failedFromError(failure, item.number ?? null) }));
 	}
+	const reply = answer.value;
 	const status = reply.status;
 	const mapping = mapBatchSaveReply(
 		packages.map((item) => item.number),
@@ -318,15 +318,11 @@ export async function verifyPackages(
 	part = 'read-back',
 ): Promise<Verification[]> {
 	const numbers = packages.map((item) => item.number).filter((number): number is string => number !== undefined);
-	let found: Map<string, ExistingRecord> | undefined;
-	let failure: unknown;
-	try {
+	const readBack = await settle(async () => {
 		const keys = readKeys.filter((key) => !unreadable.has(key.toLowerCase()));
-		found = (await lookupExisting(session, settings, numbers, keys, undefined, part)).found;
-	} catch (error) {
-		failure = error;
-	}
-	if (!found && isAuthError(failure)) throw failure;
+		return (await lookupExisting(session, settings, numbers, keys, undefined, part)).found;
+	});
+	if (!readBack.ok && isAuthError(readBack.error)) throw readBack.error;
 	return packages.map((item): Verification => {
 		if (item.number === undefined) {
 			return {
@@ -334,8 +330,8 @@ export async function verifyPackages(
 				message: `the package has no ${settings.numberField} to look it up, so it is not sent again`,
 			};
 		}
-		if (!found) return { kind: 'unclear', message: `reading it back failed too (${asApiError(failure).message})` };
-		return judgeReadBack(item, found.get(numberKey(item.number)), settings, unreadable);
+		if (!readBack.ok) return { kind: 'unclear', message: `reading it back failed too (${asApiError(readBack.error).message})` };
+		return judgeReadBack(item, readBack.value.get(numberKey(item.number)), settings, unreadable);
 	});
 }
 
@@ -372,23 +368,15 @@ export async function changeState(
 	const results = new Map<string, string>();
 	for (let start = 0; start < ids.length; start += IDS_PER_STATE_CALL) {
 		const chunk = ids.slice(start, start + IDS_PER_STATE_CALL);
-		let reply: KingdeeStatusReply | undefined;
-		let failure: unknown;
-		try {
-			reply = await session.formCall(
-				service,
-				formId,
-				{ Ids: chunk.join(',') },
-				`ids ${start + 1}–${start + chunk.length}`,
-			);
-		} catch (error) {
-			failure = error;
-		}
-		if (!reply) {
-			if (isAuthError(failure)) throw failure;
-			for (const id of chunk) results.set(id, asApiError(failure).message);
+		const answer = await settle(
+			async () => await session.formCall(service, formId, { Ids: chunk.join(',') }, `ids ${start + 1}–${start + chunk.length}`),
+		);
+		if (!answer.ok) {
+			if (isAuthError(answer.error)) throw answer.error;
+			for (const id of chunk) results.set(id, asApiError(answer.error).message);
 			continue;
 		}
+		const reply = answer.value;
 		const succeeded = new Set(reply.status.successEntities.map((entity) => String(entity.id)));
 		chunk.forEach((id, position) => {
 			if (reply.status.isSuccess || succeeded.has(id)) {
@@ -540,17 +528,17 @@ export async function runBatchSave(
 	const batches: PlannedPackage[][] = [];
 	const size = Math.max(1, Math.floor(settings.batchSize));
 	for (let start = 0; start < sendable.length; start += size) batches.push(sendable.slice(start, start + size));
-	let failure: { error: unknown } | undefined;
-	try {
-		await pool.forEach(batches, async (batch, session, batchIndex) => {
-			const first = batchIndex * size + 1;
-			const part = `batch ${batchIndex + 1} (rows ${first}–${first + batch.length - 1})`;
-			await saveOneBatch(session, batch, settings, readKeys, unreadable, outcomes, part);
-			if (settings.stopAtFirstFailure && batch.some((plan) => outcomes[plan.index] && isUnsaved(outcomes[plan.index]!))) throw STOP;
-		});
-	} catch (error) {
-		if (error !== STOP) failure = { error };
-	}
+	const sending = await settle(
+		async () =>
+			await pool.forEach(batches, async (batch, session, batchIndex) => {
+				const first = batchIndex * size + 1;
+				const part = `batch ${batchIndex + 1} (rows ${first}–${first + batch.length - 1})`;
+				await saveOneBatch(session, batch, settings, readKeys, unreadable, outcomes, part);
+				if (settings.stopAtFirstFailure && batch.some((plan) => outcomes[plan.index] && isUnsaved(outcomes[plan.index]!))) throw STOP;
+			}),
+	);
+	// STOP only ends the sending early; any other error is thrown once the re-audit below has run.
+	const failure = !sending.ok && sending.error !== STOP ? { error: sending.error } : undefined;
 
 	// Re-audit what this run un-audited and did not save, then report the status Kingdee shows.
 	const restore = [...unAudited.values()].filter((plan) => {

@@ -4,6 +4,7 @@
  * the fields a save would set. Fields the form does not have (MsgCode 9) are dropped and reported as
  * unreadable instead of failing the lookup. Pure: talks to Kingdee only through a KingdeeSession.
  */
+import { settle } from '../../common/settle';
 import { isKingdeeApiError } from './errors';
 import { inFilter, queryAllRows } from './query';
 import { numberKey, type ExistingRecord } from './savePlan';
@@ -130,13 +131,9 @@ export async function lookupExisting(
 
 	// First list: drop columns the form does not have, one per refusal, until the query works.
 	for (;;) {
-		let failure: unknown;
-		try {
-			await queryChunk(chunks[0], session);
-			break;
-		} catch (error) {
-			failure = error;
-		}
+		const first = await settle(async () => await queryChunk(chunks[0], session));
+		if (first.ok) break;
+		const failure = first.error;
 		const missing = missingFieldOf(failure);
 		const droppable = missing === undefined ? undefined : keys.findIndex((key, index) => index >= 2 && key.toLowerCase() === missing.toLowerCase());
 		if (droppable === undefined || droppable < 0) throw failure;

@@ -6,13 +6,13 @@ import type { CallOutcome, CallRecord } from '../../common/callReport';
 import { isUnreachableError, type CircuitBreaker } from '../../common/circuitBreaker';
 import { redactSessionIds } from '../../common/redact';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from '../../common/retry';
+import { settle } from '../../common/settle';
 import { KingdeeApiError, isKingdeeApiError } from './errors';
 import {
 	parseLoginResponse,
 	parseQueryResponse,
 	parseStatusResponse,
 	type KingdeeRawResponse,
-	type KingdeeLoginReply,
 	type KingdeeStatusReply,
 	type Redact,
 } from './responses';
@@ -268,21 +268,14 @@ export class KingdeeSession {
 	): Promise<T> {
 		const write = isWriteService(service);
 		const breaker = this.options.breaker;
-		let result: { value: T } | undefined;
-		let failure: unknown;
-		try {
-			result = {
-				value: await withRetry(
+		const result = await settle(
+			async () =>
+				await withRetry(
 					async (attempt) => {
 						this.skipIfBreakerOpen(service, context, attempt);
-						let done: { value: T } | undefined;
-						let error: unknown;
-						try {
-							done = { value: await this.callOnce(service, body, parse, context, attempt) };
-						} catch (caught) {
-							error = caught;
-						}
-						if (done) return done.value;
+						const once = await settle(async () => await this.callOnce(service, body, parse, context, attempt));
+						if (once.ok) return once.value;
+						const error = once.error;
 						if (breaker && opensBreaker(error)) breaker.open(error, breakerReason(error));
 						if (write && isKingdeeApiError(error) && error.ambiguous && !error.notSent) {
 							throw new KingdeeApiError(
@@ -299,11 +292,9 @@ export class KingdeeSession {
 						random: this.options.random,
 					},
 				),
-			};
-		} catch (error) {
-			failure = error;
-		}
-		if (result) return result.value;
+		);
+		if (result.ok) return result.value;
+		const failure = result.error;
 		// A login that still fails after its retries stops the run: every later call needs that login.
 		if (breaker && isKingdeeApiError(failure) && failure.loginFailed) breaker.open(failure, breakerReason(failure));
 		throw failure;
@@ -363,25 +354,24 @@ export class KingdeeSession {
 	): Promise<{ value: T } | { lost: KingdeeApiError }> {
 		const startedAt = this.now;
 		const entry = { call: callName(service, context.formId), part: context.part, attempt, startedAt };
-		let raw: KingdeeRawResponse | undefined;
-		let value: { value: T } | undefined;
-		let failure: unknown;
-		try {
-			raw = await this.options.send({
+		// Set once the server answered, so a reply that fails to parse still reports its HTTP status.
+		const answered: { raw?: KingdeeRawResponse } = {};
+		const parsed = await settle(async () => {
+			const raw = await this.options.send({
 				url: kingdeeServiceUrl(this.serverUrl, service),
 				body,
 				headers: this.sessionHeaders(),
 				login: false,
 				timeoutMs: this.timeoutMs,
 			});
+			answered.raw = raw;
 			this.rememberCookies(raw);
-			value = { value: parse(raw) };
-		} catch (error) {
-			failure = error;
-		}
+			return parse(raw);
+		});
+		const raw = answered.raw;
 		const durationMs = this.now - startedAt;
-		if (value) {
-			const status = (value.value as { status?: { isSuccess?: boolean; msgCode?: number } } | undefined)?.status;
+		if (parsed.ok) {
+			const status = (parsed.value as { status?: { isSuccess?: boolean; msgCode?: number } } | undefined)?.status;
 			const rejected = status !== undefined && status.isSuccess === false;
 			this.report({
 				...entry,
@@ -391,8 +381,9 @@ export class KingdeeSession {
 				...(status?.msgCode !== undefined ? { code: String(status.msgCode) } : {}),
 				...(rejected ? { detail: 'Kingdee reported row errors' } : {}),
 			});
-			return value;
+			return { value: parsed.value };
 		}
+		const failure = parsed.error;
 		this.report({
 			...entry,
 			durationMs,
@@ -422,11 +413,10 @@ export class KingdeeSession {
 		this.kdsvcSessionId = null;
 		this.loginCount++;
 		const startedAt = this.now;
-		let raw: KingdeeRawResponse | undefined;
-		let reply: KingdeeLoginReply | undefined;
-		let failure: unknown;
-		try {
-			raw = await this.options.send({
+		// Set once the server answered, so a login reply that fails to parse still reports its HTTP status.
+		const answered: { raw?: KingdeeRawResponse } = {};
+		const loggedIn = await settle(async () => {
+			const raw = await this.options.send({
 				// The credential's authenticate() picks the mode's login service and writes the body.
 				url: kingdeeServiceUrl(this.serverUrl, 'AuthService.ValidateUser'),
 				body: '',
@@ -434,11 +424,11 @@ export class KingdeeSession {
 				login: true,
 				timeoutMs: this.timeoutMs,
 			});
+			answered.raw = raw;
 			this.rememberCookies(raw);
-			reply = parseLoginResponse('AuthService login', raw, this.redact);
-		} catch (error) {
-			failure = error;
-		}
+			return parseLoginResponse('AuthService login', raw, this.redact);
+		});
+		const raw = answered.raw;
 		const entry = {
 			call: 'Login',
 			part: 'login',
@@ -448,14 +438,15 @@ export class KingdeeSession {
 			httpStatus: raw?.statusCode,
 			...(relogin ? { relogin: true } : {}),
 		};
-		if (reply) {
+		if (loggedIn.ok) {
+			const reply = loggedIn.value;
 			if (reply.kdsvcSessionId) this.sessionIds.add(reply.kdsvcSessionId);
 			this.report({ ...entry, outcome: 'ok', code: `LoginResultType ${reply.loginResultType}` });
 			this.kdsvcSessionId = reply.kdsvcSessionId;
 			this.loggedIn = true;
 			return;
 		}
-		const error = loginFailure(failure);
+		const error = loginFailure(loggedIn.error);
 		this.report({ ...entry, ...outcomeOf(error), outcome: 'failed', detail: error.message });
 		throw error;
 	}
