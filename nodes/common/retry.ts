@@ -22,13 +22,6 @@ export function backoffDelayMs(retryNumber: number, policy: RetryPolicy, random:
 	return Math.round(exponential / 2 + random() * (exponential / 2));
 }
 
-export interface RetryEvent {
-	/** 1 for the first retry. */
-	retryNumber: number;
-	delayMs: number;
-	error: unknown;
-}
-
 export interface RetryOptions {
 	policy: RetryPolicy;
 	/** True when the error is transient and the call may be repeated. */
@@ -37,7 +30,6 @@ export interface RetryOptions {
 	sleep: (ms: number) => Promise<void>;
 	/** Overrides the computed delay, e.g. to honour a server's Retry-After. */
 	delayFor?: (error: unknown, computedDelayMs: number) => number;
-	onRetry?: (event: RetryEvent) => void;
 	random?: () => number;
 }
 
@@ -51,7 +43,6 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
 		if (attempt >= maxTries || !options.isRetryable(error)) throw error;
 		const computed = backoffDelayMs(attempt, options.policy, options.random);
 		const delayMs = options.delayFor ? options.delayFor(error, computed) : computed;
-		options.onRetry?.({ retryNumber: attempt, delayMs, error });
 		await options.sleep(delayMs);
 	}
 }

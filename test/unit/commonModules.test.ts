@@ -58,8 +58,8 @@ describe('settle', () => {
 describe('withRetry', () => {
 	const noSleep = async () => {};
 
-	it('retries retryable failures until success and reports each retry', async () => {
-		const retries: number[] = [];
+	it('retries retryable failures until success, waiting with backoff before each retry', async () => {
+		const waits: number[] = [];
 		let calls = 0;
 		const result = await withRetry(
 			async () => {
@@ -70,13 +70,16 @@ describe('withRetry', () => {
 			{
 				policy: { maxTries: 5, baseDelayMs: 100, maxDelayMs: 1000 },
 				isRetryable: () => true,
-				sleep: noSleep,
-				onRetry: ({ retryNumber }) => retries.push(retryNumber),
+				sleep: async (ms) => {
+					waits.push(ms);
+				},
+				random: () => 0,
 			},
 		);
 		expect(result).toBe('done');
 		expect(calls).toBe(4);
-		expect(retries).toEqual([1, 2, 3]);
+		// Equal jitter with random() = 0: half of 100, 200, 400 ms.
+		expect(waits).toEqual([50, 100, 200]);
 	});
 
 	it('fails at once on a permanent error and after maxTries on a transient one', async () => {

@@ -2,10 +2,10 @@
 /** Every response shape of docs/kingdee-webapi.md#parsing-order → value or KingdeeApiError. */
 import { KingdeeApiError } from '../../nodes/Kingdee/protocol/errors';
 import {
-	expectSuccess,
 	parseLoginResponse,
 	parseQueryResponse,
 	parseStatusResponse,
+	statusError,
 } from '../../nodes/Kingdee/protocol/responses';
 import { KINGDEE_SESSION_LOST_BODY } from '../helpers/kingdeeReferenceBodies';
 
@@ -54,7 +54,7 @@ describe('status replies', () => {
 		expect(reply.status.successEntities[0]).toEqual({ id: '1234567890123456789', number: 'A', dIndex: 0 });
 	});
 
-	it('returns per-row failures (MsgCode 11) for mapping, and expectSuccess turns them into an error', () => {
+	it('returns per-row failures (MsgCode 11) for mapping, and statusError turns them into an error', () => {
 		const body = {
 			Result: {
 				ResponseStatus: {
@@ -68,10 +68,11 @@ describe('status replies', () => {
 				Number: '',
 			},
 		};
-		expect(parseStatusResponse('Save', ok(body)).status.errors).toEqual([
+		const { status } = parseStatusResponse('Save', ok(body));
+		expect(status.errors).toEqual([
 			{ fieldName: 'FBillNo', message: '违反字段唯一性要求：编码唯一。[test5]在当前系统中已经被使用。', dIndex: 0 },
 		]);
-		const error = caught(() => expectSuccess('Save', ok(body)));
+		const error = statusError('Save', status);
 		expect(error).toMatchObject({ kind: 'validation', msgCode: 11, retryable: false });
 		expect(error.msgCodeMeaning).toBe('Validation failed (验证失败)');
 		expect(error.message).toContain('FBillNo: 违反字段唯一性要求');

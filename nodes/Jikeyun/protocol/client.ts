@@ -1,6 +1,6 @@
 import type { CallOutcome, CallRecord } from '../../common/callReport';
 import { CircuitBreaker, isUnreachableError } from '../../common/circuitBreaker';
-import { AdaptiveRateLimiter, type RateLimiterStats } from '../../common/rateLimiter';
+import { AdaptiveRateLimiter } from '../../common/rateLimiter';
 import { type RetryPolicy, withRetry } from '../../common/retry';
 import { settle } from '../../common/settle';
 import { isJikeyunReadMethod, JikeyunApiError, type JikeyunFailureKind } from './errors';
@@ -25,14 +25,6 @@ export interface JikeyunClientOptions {
 	onCall?: (entry: CallRecord) => void;
 	/** The run's breaker: after a failure no retry can fix, every later call fails at once with it. */
 	breaker?: CircuitBreaker;
-}
-
-export interface JikeyunClientStats {
-	/** HTTP requests sent, retries included. */
-	requests: number;
-	retries: number;
-	throttled: number;
-	transientFailures: number;
 }
 
 export interface JikeyunCallSettings {
@@ -65,7 +57,6 @@ function outcomeOf(error: unknown): CallOutcome {
  * twice for reads, everything else fails at once.
  */
 export class JikeyunClient {
-	readonly stats: JikeyunClientStats = { requests: 0, retries: 0, throttled: 0, transientFailures: 0 };
 
 	private readonly limiter: AdaptiveRateLimiter;
 
@@ -74,11 +65,6 @@ export class JikeyunClient {
 	constructor(private readonly options: JikeyunClientOptions) {
 		this.now = options.now ?? (() => Date.now());
 		this.limiter = new AdaptiveRateLimiter({ ceiling: options.requestsPerSecond }, { now: this.now, sleep: options.sleep });
-	}
-
-	/** Where the adaptive rate limit stands: ceiling, current rate, lowest rate and decreases. */
-	get rateStats(): RateLimiterStats {
-		return this.limiter.stats;
 	}
 
 	async call(method: string, bizContent: unknown, settings: JikeyunCallSettings = {}): Promise<JikeyunSuccess> {
@@ -103,7 +89,6 @@ export class JikeyunClient {
 					breaker.throwIfOpen();
 				}
 				const permit = await this.limiter.acquire();
-				this.stats.requests++;
 				const startedAt = this.now();
 				const answer = await settle(async () => {
 					const success = parseJikeyunResponse(method, await this.sendOnce(method, bizcontent, part), part);
@@ -143,11 +128,6 @@ export class JikeyunClient {
 					error instanceof JikeyunApiError && error.kind === 'unknownError'
 						? Math.min(computed, UNKNOWN_ERROR_RETRY_WAIT_MS * unknownErrors)
 						: computed,
-				onRetry: ({ error }) => {
-					this.stats.retries++;
-					if (error instanceof JikeyunApiError && error.kind === 'throttled') this.stats.throttled++;
-					else this.stats.transientFailures++;
-				},
 			},
 		);
 	}

@@ -253,13 +253,6 @@ export function parseStatusResponse(service: string, raw: KingdeeRawResponse, re
 	};
 }
 
-/** Like parseStatusResponse, but any failure throws (Save, View, Allocate, Submit … of one item). */
-export function expectSuccess(service: string, raw: KingdeeRawResponse, redact: Redact = identity): KingdeeStatusReply {
-	const reply = parseStatusResponse(service, raw, redact);
-	if (!reply.status.isSuccess) throw statusError(service, reply.status, redact);
-	return reply;
-}
-
 /** `[[{"Result":{"ResponseStatus":…}}]]` → the inner object; anything else → undefined. */
 function unwrapQueryError(json: unknown): JsonObject | undefined {
 	if (!Array.isArray(json) || json.length !== 1) return undefined;

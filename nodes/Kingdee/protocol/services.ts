@@ -40,14 +40,6 @@ export function isWriteService(service: KingdeeService): boolean {
 	return WRITE_SERVICES.has(service);
 }
 
-export function isLoginService(service: string): service is KingdeeLoginService {
-	return (
-		service === 'AuthService.ValidateUser' ||
-		service === 'AuthService.LoginByAppSecret' ||
-		service === 'AuthService.LoginBySign'
-	);
-}
-
 /** Thrown for a server URL that cannot work (not http/https). */
 export class KingdeeConfigurationError extends Error {
 	constructor(message: string) {

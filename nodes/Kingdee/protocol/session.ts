@@ -162,11 +162,6 @@ export class KingdeeSession {
 	private loggedIn = false;
 	private loginInFlight: Promise<void> | undefined;
 
-	/** Logins performed (for tests and diagnostics). */
-	loginCount = 0;
-	/** Session losses recovered by logging in again. */
-	sessionRecoveries = 0;
-
 	constructor(options: KingdeeSessionOptions) {
 		this.options = options;
 		this.serverUrl = normalizeServerUrl(options.serverUrl);
@@ -181,10 +176,6 @@ export class KingdeeSession {
 
 	private report(entry: Omit<CallRecord, 'system'>): void {
 		this.options.onCall?.({ system: 'kingdee', ...entry, ...(entry.detail ? { detail: shortDetail(this.redact(entry.detail)) } : {}) });
-	}
-
-	get mode(): KingdeeSessionMode {
-		return this.options.mode;
 	}
 
 	/** DynamicFormService call with `[formId, data]`; per-row failures come back in the reply. */
@@ -334,7 +325,6 @@ export class KingdeeSession {
 			// Signed headers: drop a possibly stale session cookie and let the headers authenticate anew.
 			this.cookies.clear();
 		}
-		this.sessionRecoveries++;
 		const second = await this.attempt(service, body, parse, context, attempt);
 		if (!('lost' in second)) return second.value;
 		throw new KingdeeApiError(
@@ -411,7 +401,6 @@ export class KingdeeSession {
 	private async login(attempt: number, relogin: boolean): Promise<void> {
 		this.cookies.clear();
 		this.kdsvcSessionId = null;
-		this.loginCount++;
 		const startedAt = this.now;
 		// Set once the server answered, so a login reply that fails to parse still reports its HTTP status.
 		const answered: { raw?: KingdeeRawResponse } = {};
@@ -534,10 +523,6 @@ export class KingdeeSessionPool {
 		await Promise.all(Array.from({ length: lanes }, (_, lane) => runLane(lane)));
 		if (failure) throw failure.error;
 		return results;
-	}
-
-	get loginCount(): number {
-		return this.sessions.reduce((sum, s) => sum + s.loginCount, 0);
 	}
 
 	async close(): Promise<void> {
