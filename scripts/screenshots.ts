@@ -14,6 +14,7 @@ import {
 	closeCredential,
 	closeEditorPage,
 	closeNode,
+	copyWorkflow,
 	launchChromium,
 	leaveWorkflowWithoutSaving,
 	newEditorPage,
@@ -101,13 +102,8 @@ async function main(): Promise<void> {
 
 		// 5. Map Fields Below on a copy of the sample (n8n autosaves): the fields from the form's metadata, the
 		// organisation dropdown open.
-		const copy = await setup.rest.request<{ id: string }>('POST', 'workflows', {
-			name: `${workflow.name} (Map Fields Below)`,
-			nodes: workflow.nodes,
-			connections: workflow.connections,
-			settings: workflow.settings ?? {},
-		});
-		await openWorkflow(page, setup.server.url, copy.id, nodeCount);
+		const copyId = await copyWorkflow(setup.rest, workflow, `${workflow.name} (Map Fields Below)`);
+		await openWorkflow(page, setup.server.url, copyId, nodeCount);
 		await openNode(page, batchSave.name);
 		await chooseOption(page, 'modelSource', 'Map Fields Below');
 		const mapper = page.getByTestId('mapping-fields-container');

@@ -377,3 +377,17 @@ export async function leaveWorkflowWithoutSaving(page: Page, serverUrl: string):
 	if (asked) await leaveButton.click();
 	await leaving;
 }
+
+/**
+ * Stores a copy of `workflow` in n8n (REST, as the owner) and returns its ID: a sample can then be edited in the
+ * browser without changing it (n8n autosaves what is edited).
+ */
+export async function copyWorkflow(rest: N8nRestSession, workflow: WorkflowJson, name: string): Promise<string> {
+	const copy = await rest.request<{ id: string }>('POST', 'workflows', {
+		name,
+		nodes: workflow.nodes,
+		connections: workflow.connections,
+		settings: workflow.settings ?? {},
+	});
+	return copy.id;
+}

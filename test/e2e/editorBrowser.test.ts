@@ -3,7 +3,9 @@
  * The n8n editor in a real browser (headless Debian Chromium through playwright-core), with the packed package
  * installed into n8n 2.40.7 and the three sample workflows imported as shipped, credentials pointing at the emulators.
  * Everything is done the way a person does it: sign in on the sign-in page, open the workflows, the credential and the
- * Batch Save panel, and click *Execute workflow* as the sample's notes say. What a run did is judged by the emulators.
+ * Batch Save panel, and click *Execute workflow* as the sample's notes say. What a run did is judged by the emulators;
+ * what the metadata-driven editor lists is judged against the Kingdee emulator's own data (its QueryBusinessInfo answer
+ * and its organisations), and the sample's notes are checked to be readable (no node on their text).
  */
 import type { Browser, Page } from 'playwright-core';
 import { queryBusinessInfo } from '../../emulators/kingdee/metadata';
@@ -15,6 +17,7 @@ import {
 	closeCredential,
 	closeEditorPage,
 	closeNode,
+	copyWorkflow,
 	launchChromium,
 	leaveWorkflowWithoutSaving,
 	newEditorPage,
@@ -227,13 +230,8 @@ describe('the n8n editor in a real browser', () => {
 	test('Batch Save, Map Fields Below (on a copy): the form\'s fields from its metadata, required ones shown, base data named, organisations to choose', async () => {
 		const workflow = setup.workflows.find((w) => w.id === SYNC_WORKFLOW_ID)!;
 		// A copy, so that n8n's autosave cannot change the sample the next test runs.
-		const copy = await setup.rest.request<{ id: string }>('POST', 'workflows', {
-			name: `${workflow.name} (Map Fields Below)`,
-			nodes: workflow.nodes,
-			connections: workflow.connections,
-			settings: workflow.settings ?? {},
-		});
-		await openWorkflow(page, setup.server.url, copy.id, nodesOnCanvas(workflow).length);
+		const copyId = await copyWorkflow(setup.rest, workflow, `${workflow.name} (Map Fields Below)`);
+		await openWorkflow(page, setup.server.url, copyId, nodesOnCanvas(workflow).length);
 		const batchSave = workflow.nodes.find((node) => node.type === `${NODE_TYPE_PREFIX}kingdee` && node.parameters.operation === 'batchSave')!;
 		await openNode(page, batchSave.name);
 		const form = emulatorForm('BD_Customer');
