@@ -254,15 +254,11 @@ describe('the n8n editor in a real browser', () => {
 		// The number field is the match column (the select shows its key).
 		expect(await page.getByTestId('matching-column-select').locator('input').inputValue()).toBe(numberField.key);
 		// Every other head field but the internal ID can be added, with its caption; base-data fields name their form.
-		// (Menus are closed by their own trigger: Escape would close the whole panel.)
-		const addFields = page.getByTestId('add-fields-select').getByRole('button');
-		await addFields.click();
+		await page.getByTestId('add-fields-select').getByRole('button').click();
 		const menuItems = page.getByRole('menuitem');
 		await menuItems.first().waitFor();
 		// (n8n's menu also holds one item without text, not a field.)
 		const addable = (await menuItems.allInnerTexts()).map((text) => text.trim()).filter(Boolean);
-		await addFields.click();
-		await menuItems.first().waitFor({ state: 'hidden' });
 		const others = form.headFields.filter((field) => !shownFields.includes(field) && field.key !== form.pkField);
 		expect(addable).toHaveLength(others.length);
 		for (const field of others) {
@@ -275,20 +271,32 @@ describe('the n8n editor in a real browser', () => {
 			const label = [...labels, ...addable].find((text) => labelShows(text.trim(), field)) ?? '';
 			expect({ field: field.key, namesForms: lookedUpForms.filter((formId) => label.includes(formId)) }).toEqual({ field: field.key, namesForms: [] });
 		}
-		// The organisation field is a dropdown of the emulator's organisations (ORG_Organizations).
-		const orgField = shownFields.find((field) => field.lookUp === 'ORG_Organizations')!;
-		const orgSelect = mapper.getByTestId(`parameter-input-${orgField.key}`);
-		await orgSelect.click();
+		// Organisation fields are dropdowns of the emulator's organisations (ORG_Organizations): the required one shown
+		// at once, and one added from the menu (which closes it; Escape would close the whole panel).
+		const orgFields = form.headFields.filter((field) => field.lookUp === 'ORG_Organizations');
+		const addedOrgField = orgFields.find((field) => others.includes(field))!;
+		await menuItems.filter({ hasText: new RegExp(`^\\s*${addedOrgField.key}\\b`) }).click();
+		await mapper.getByTestId(`parameter-input-${addedOrgField.key}`).waitFor();
+		expect(orgFields.filter((field) => shownFields.includes(field)).length).toBeGreaterThan(0);
 		const organisations = new KingdeeStore(KINGDEE_ORGS).orgs;
 		const options = page.getByRole('option');
-		await eventually(async () => expect(await options.count()).toBe(organisations.length));
-		const optionTexts = await options.allInnerTexts();
-		for (const org of organisations) {
-			expect({ org: org.number, options: optionTexts.filter((text) => text.includes(org.number) && text.includes(org.name)).length }).toEqual({ org: org.number, options: 1 });
+		for (const orgField of orgFields) {
+			const orgSelect = mapper.getByTestId(`parameter-input-${orgField.key}`);
+			await orgSelect.click();
+			await eventually(async () => expect(await options.count()).toBe(organisations.length));
+			const optionTexts = await options.allInnerTexts();
+			for (const org of organisations) {
+				expect({ field: orgField.key, org: org.number, options: optionTexts.filter((text) => text.includes(org.number) && text.includes(org.name)).length }).toEqual({
+					field: orgField.key,
+					org: org.number,
+					options: 1,
+				});
+			}
+			// Closed by its own trigger.
+			await orgSelect.click();
+			await options.first().waitFor({ state: 'hidden' });
 		}
 		await recordPage(page, 'batch-save-mapper');
-		await orgSelect.click();
-		await options.first().waitFor({ state: 'hidden' });
 		await closeNode(page);
 		await leaveWorkflowWithoutSaving(page, setup.server.url);
 	});
