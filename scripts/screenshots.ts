@@ -2,18 +2,21 @@
 /**
  * `npm run screenshots` — the README's pictures of the editor, taken the way the browser test works (see
  * test/e2e/editorBrowser.test.ts): n8n 2.40.7 with this package and the sample workflows, the emulators behind the
- * credentials, headless Chromium at 1280×800. Chinese text needs a CJK font (Debian: fonts-noto-cjk), or it renders
+ * credentials, headless Chromium at 1280×800. Fails when a node lies on sticky-note text in a canvas picture. Chinese text needs a CJK font (Debian: fonts-noto-cjk), or it renders
  * as empty boxes. Writes docs/images/*.png.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
+	canvasOverlaps,
 	chooseOption,
 	closeCredential,
 	closeEditorPage,
 	closeNode,
+	copyWorkflow,
 	launchChromium,
+	leaveWorkflowWithoutSaving,
 	newEditorPage,
 	openCredential,
 	openNode,
@@ -45,6 +48,9 @@ async function shot(page: Page, name: string): Promise<void> {
 async function fitCanvas(page: Page): Promise<void> {
 	await page.getByTestId('zoom-to-fit').click();
 	await page.waitForTimeout(600);
+	// A picture where a node hides a note's text is no use in the README: fix the positions in workflows/*.json.
+	const overlaps = await canvasOverlaps(page);
+	if (overlaps.length > 0) throw new Error(`nodes lie on sticky-note text: ${JSON.stringify(overlaps)}`);
 }
 
 async function main(): Promise<void> {
@@ -93,6 +99,24 @@ async function main(): Promise<void> {
 		await openNode(page, batchSave.name);
 		await shot(page, 'execution-batch-save-output.png');
 		await closeNode(page);
+
+		// 5. Map Fields Below on a copy of the sample (n8n autosaves): the fields from the form's metadata, the
+		// organisation dropdown open.
+		const copyId = await copyWorkflow(setup.rest, workflow, `${workflow.name} (Map Fields Below)`);
+		await openWorkflow(page, setup.server.url, copyId, nodeCount);
+		await openNode(page, batchSave.name);
+		await chooseOption(page, 'modelSource', 'Map Fields Below');
+		const mapper = page.getByTestId('mapping-fields-container');
+		const orgSelect = mapper.getByTestId('parameter-input-FCreateOrgId');
+		await orgSelect.scrollIntoViewIfNeeded();
+		await orgSelect.click();
+		await page.getByRole('option').first().waitFor();
+		await shot(page, 'batch-save-mapper.png');
+		// Closed by its own trigger: Escape would close the whole panel.
+		await orgSelect.click();
+		await page.getByRole('option').first().waitFor({ state: 'hidden' });
+		await closeNode(page);
+		await leaveWorkflowWithoutSaving(page, setup.server.url);
 		await closeEditorPage(page);
 	} finally {
 		await browser.close();

@@ -81,11 +81,19 @@ export interface EditorSetup {
  * samples reference (pointing at the emulators) and the three sample workflow files imported as shipped, then
  * `n8n start` with an owner account.
  */
-export async function startEditorSetup(options: { shopCount: number; seed?: number; owner: N8nOwner; log: Log; label: string }): Promise<EditorSetup> {
+export async function startEditorSetup(options: {
+	shopCount: number;
+	seed?: number;
+	/** Organisation numbers of the Kingdee emulator (its default when not given); the samples save into the first. */
+	kingdeeOrgs?: string[];
+	owner: N8nOwner;
+	log: Log;
+	label: string;
+}): Promise<EditorSetup> {
 	const { log, owner } = options;
 	const runtime = await ensureN8n({ log });
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `jk-${options.label}-`));
-	const pair = await startEmulatorPair({ jikeyun: { shopCount: options.shopCount, seed: options.seed } });
+	const pair = await startEmulatorPair({ jikeyun: { shopCount: options.shopCount, seed: options.seed }, kingdee: { orgs: options.kingdeeOrgs } });
 	let server: N8nServer | undefined;
 	const close = async () => {
 		await server?.stop();
@@ -283,4 +291,103 @@ export async function openNode(page: Page, nodeName: string) {
 export async function closeNode(page: Page): Promise<void> {
 	await page.getByTestId('ndv-close-button').click();
 	await page.getByTestId('ndv').waitFor({ state: 'hidden' });
+}
+
+/** Something on the canvas drawn over a sticky note's text, or note text that runs past the bottom of its note. */
+export interface CanvasOverlap {
+	note: string;
+	/** The node (with its label and handles) lying on the note's text; '' when the text overflows the note. */
+	node: string;
+	/** The start of the covered (or overflowing) line. */
+	text: string;
+}
+
+/**
+ * What on the open canvas covers sticky-note text: every line of text of every note (measured per line, so a node
+ * beside a short last line does not count) against every node's box, its label and its handles; and lines that run
+ * past the bottom of their note. Measured in the page, so it holds at any zoom. Empty when the canvas reads cleanly.
+ */
+export async function canvasOverlaps(page: Page): Promise<CanvasOverlap[]> {
+	// No named functions inside: tsx (scripts/screenshots.ts) would wrap them in a helper the page does not have.
+	return await page.evaluate(() => {
+		type Rect = { left: number; right: number; top: number; bottom: number };
+		type El = {
+			getBoundingClientRect(): Rect;
+			querySelector(selector: string): El | null;
+			querySelectorAll(selector: string): ArrayLike<El>;
+			closest(selector: string): El | null;
+			getAttribute(name: string): string | null;
+			textContent: string | null;
+		};
+		type TextWalker = { nextNode(): { textContent: string | null } | null };
+		const { document } = globalThis as unknown as {
+			document: {
+				querySelectorAll(selector: string): ArrayLike<El>;
+				createTreeWalker(root: El, whatToShow: number): TextWalker;
+				createRange(): { selectNodeContents(node: unknown): void; getClientRects(): ArrayLike<Rect> };
+			};
+		};
+		const SHOW_TEXT = 4;
+		const nodes = Array.from(document.querySelectorAll('[data-test-id="canvas-node"]')).map((node) => ({
+			name: node.getAttribute('data-node-name') ?? '',
+			// The node box and everything drawn with it (label, subtitle, handles), but not the toolbar shown on hover.
+			rects: [node, ...Array.from(node.querySelectorAll('*'))]
+				.filter((element) => !element.closest('[data-test-id="canvas-node-toolbar"]'))
+				.map((element) => element.getBoundingClientRect())
+				.filter((rect) => rect.right > rect.left && rect.bottom > rect.top),
+		}));
+		const found: Array<{ note: string; node: string; text: string }> = [];
+		for (const sticky of Array.from(document.querySelectorAll('[data-test-id="sticky"]'))) {
+			const noteBox = sticky.getBoundingClientRect();
+			const note = sticky.querySelector('h1, h2, h3, h4, p')?.textContent?.trim().slice(0, 40) ?? '';
+			const walker = document.createTreeWalker(sticky, SHOW_TEXT);
+			for (let textNode = walker.nextNode(); textNode; textNode = walker.nextNode()) {
+				const text = (textNode.textContent ?? '').trim();
+				if (!text) continue;
+				const range = document.createRange();
+				range.selectNodeContents(textNode);
+				for (const line of Array.from(range.getClientRects())) {
+					if (line.bottom > noteBox.bottom + 1) found.push({ note, node: '', text: text.slice(0, 40) });
+					for (const node of nodes) {
+						const covers = node.rects.some((rect) => rect.left < line.right && line.left < rect.right && rect.top < line.bottom && line.top < rect.bottom);
+						if (covers) found.push({ note, node: node.name, text: text.slice(0, 40) });
+					}
+				}
+			}
+		}
+		// One entry per note, node and text.
+		return found.filter((entry, index) => found.findIndex((other) => JSON.stringify(other) === JSON.stringify(entry)) === index);
+	});
+}
+
+/**
+ * Leaves the open workflow for the workflow list, answering n8n's "Save changes before leaving?" with *Leave without
+ * saving* when it asks (it does when the workflow has unsaved changes).
+ */
+export async function leaveWorkflowWithoutSaving(page: Page, serverUrl: string): Promise<void> {
+	const leaving = goInApp(page, serverUrl, '/home/workflows');
+	const leaveButton = page.getByRole('button', { name: 'Leave without saving' });
+	const asked = await Promise.race([
+		leaving.then(() => false),
+		leaveButton.waitFor({ timeout: 30_000 }).then(
+			() => true,
+			() => false,
+		),
+	]);
+	if (asked) await leaveButton.click();
+	await leaving;
+}
+
+/**
+ * Stores a copy of `workflow` in n8n (REST, as the owner) and returns its ID: a sample can then be edited in the
+ * browser without changing it (n8n autosaves what is edited).
+ */
+export async function copyWorkflow(rest: N8nRestSession, workflow: WorkflowJson, name: string): Promise<string> {
+	const copy = await rest.request<{ id: string }>('POST', 'workflows', {
+		name,
+		nodes: workflow.nodes,
+		connections: workflow.connections,
+		settings: workflow.settings ?? {},
+	});
+	return copy.id;
 }

@@ -3,16 +3,23 @@
  * The n8n editor in a real browser (headless Debian Chromium through playwright-core), with the packed package
  * installed into n8n 2.40.7 and the three sample workflows imported as shipped, credentials pointing at the emulators.
  * Everything is done the way a person does it: sign in on the sign-in page, open the workflows, the credential and the
- * Batch Save panel, and click *Execute workflow* as the sample's notes say. What a run did is judged by the emulators.
+ * Batch Save panel, and click *Execute workflow* as the sample's notes say. What a run did is judged by the emulators;
+ * what the metadata-driven editor lists is judged against the Kingdee emulator's own data (its QueryBusinessInfo answer
+ * and its organisations), and the sample's notes are checked to be readable (no node on their text).
  */
 import type { Browser, Page } from 'playwright-core';
+import { queryBusinessInfo } from '../../emulators/kingdee/metadata';
+import { KingdeeStore } from '../../emulators/kingdee/store';
 import {
 	canvasNodeLooks,
+	canvasOverlaps,
 	chooseOption,
 	closeCredential,
 	closeEditorPage,
 	closeNode,
+	copyWorkflow,
 	launchChromium,
+	leaveWorkflowWithoutSaving,
 	newEditorPage,
 	openCredential,
 	openNode,
@@ -35,7 +42,53 @@ const SHOP_COUNT = 40;
 const SYNC_WORKFLOW_ID = 'jkyShopsToKdCustomer';
 const KINGDEE_CREDENTIAL_ID = 'kingdeeCredential1';
 
+/** The Kingdee emulator's organisations (the sample saves into 100); not its default list, so a list from elsewhere shows. */
+const KINGDEE_ORGS = ['100', '230', '310'];
+/** The credential's language: lcid 2052 (Simplified Chinese), its default; the editor shows captions in it. */
+const CAPTION_LCID = 2052;
+
 const STICKY_TYPE = 'n8n-nodes-base.stickyNote';
+
+interface EmulatorField {
+	key: string;
+	caption: string;
+	/** The form a base-data field points at; '' for other fields. */
+	lookUp: string;
+	required: boolean;
+}
+
+/** A form as the Kingdee emulator describes it (its QueryBusinessInfo answer): caption, internal-id field, head fields. */
+function emulatorForm(formId: string): { caption: string; pkField: string; headFields: EmulatorField[] } {
+	type Caption = Array<{ Key: number; Value: string }>;
+	const reply = queryBusinessInfo({ FormId: formId }) as {
+		Result: {
+			NeedReturnData: {
+				Name: Caption;
+				PkFieldName: string;
+				Entrys: Array<{ Key: string; Fields: Array<{ Key: string; Name: Caption; LookUpObjectFormId: string; MustInput: number }> }>;
+			};
+		};
+	};
+	const form = reply.Result.NeedReturnData;
+	const caption = (names: Caption) => names.find((name) => name.Key === CAPTION_LCID)?.Value ?? '';
+	const head = form.Entrys.find((entity) => entity.Key === 'FBillHead')!;
+	return {
+		caption: caption(form.Name),
+		pkField: form.PkFieldName,
+		headFields: head.Fields.map((field) => ({
+			key: field.Key,
+			caption: caption(field.Name),
+			lookUp: field.LookUpObjectFormId,
+			required: field.MustInput === 1,
+		})),
+	};
+}
+
+/** A label of the mapper shows `field`: it starts with the field key and carries its caption (and, for base data, the form it points at). */
+function labelShows(label: string, field: EmulatorField): boolean {
+	return new RegExp(`^${field.key}\\b`).test(label) && label.includes(field.caption) && (!field.lookUp || label.includes(field.lookUp));
+}
+
 /** Retries an assertion until it holds (the editor updates asynchronously), rethrowing its last failure at the end. */
 async function eventually(assertion: () => unknown, timeoutMs = 30_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -58,7 +111,7 @@ describe('the n8n editor in a real browser', () => {
 	let page: Page;
 
 	beforeAll(async () => {
-		setup = await startEditorSetup({ shopCount: SHOP_COUNT, seed: 20241111, owner: OWNER, log, label: 'e2e-browser' });
+		setup = await startEditorSetup({ shopCount: SHOP_COUNT, seed: 20241111, kingdeeOrgs: KINGDEE_ORGS, owner: OWNER, log, label: 'e2e-browser' });
 		browser = await launchChromium();
 		page = await newEditorPage(browser, 'editor-browser-test');
 		page.setDefaultTimeout(60_000);
@@ -79,7 +132,7 @@ describe('the n8n editor in a real browser', () => {
 		['jkyShopsToKdCustomer'],
 		['jkyKdReconcile01'],
 		['jkySyncErrorAlert01'],
-	])('sample workflow %s: every node renders with its own icon, none as an unknown-node placeholder', async (workflowId) => {
+	])('sample workflow %s: every node renders with its own icon, none as an unknown-node placeholder, none on note text', async (workflowId) => {
 		const workflow = setup.workflows.find((w) => w.id === workflowId)!;
 		const expected = nodesOnCanvas(workflow);
 		await openWorkflow(page, setup.server.url, workflowId, expected.length);
@@ -98,6 +151,8 @@ describe('the n8n editor in a real browser', () => {
 				});
 			}
 		}
+		// The notes read cleanly: no node, label or handle lies on their text, and no text runs past its note.
+		expect(await canvasOverlaps(page)).toEqual([]);
 	});
 
 	describe('the Kingdee credential', () => {
@@ -139,7 +194,7 @@ describe('the n8n editor in a real browser', () => {
 		});
 	});
 
-	test('Batch Save: the Form list is filled with the common forms and searchable', async () => {
+	test('Batch Save: the Form list is filled with the common forms, searchable, and finds other forms on the server', async () => {
 		const workflow = setup.workflows.find((w) => w.id === SYNC_WORKFLOW_ID)!;
 		await openWorkflow(page, setup.server.url, SYNC_WORKFLOW_ID, nodesOnCanvas(workflow).length);
 		const batchSave = workflow.nodes.find((node) => node.type === `${NODE_TYPE_PREFIX}kingdee` && node.parameters.operation === 'batchSave')!;
@@ -157,8 +212,93 @@ describe('the n8n editor in a real browser', () => {
 		await eventually(async () =>
 			expect((await items.allInnerTexts()).filter((caption) => caption !== chosen)).toEqual(['Material (物料) — BD_MATERIAL']),
 		);
+		// A form that is not one of the common ones (the emulator describes BD_Currency) is found by its ID on the
+		// server (QueryBusinessInfo), listed with the caption Kingdee gives it.
+		const other = 'BD_Currency';
+		expect(await formIds()).not.toContain(other);
+		const describedBefore = setup.pair.kingdee.stats().byService.QueryBusinessInfo ?? 0;
+		await page.getByTestId('rlc-search').fill(other);
+		const { caption } = emulatorForm(other);
+		await eventually(async () =>
+			expect((await items.allInnerTexts()).filter((text) => text !== chosen)).toEqual([expect.stringMatching(new RegExp(`${caption}.*${other}$`))]),
+		);
+		expect(setup.pair.kingdee.stats().byService.QueryBusinessInfo ?? 0).toBeGreaterThan(describedBefore);
 		await page.keyboard.press('Escape');
 		await closeNode(page);
+	});
+
+	test('Batch Save, Map Fields Below (on a copy): the form\'s fields from its metadata, required ones shown, base data named, organisations to choose', async () => {
+		const workflow = setup.workflows.find((w) => w.id === SYNC_WORKFLOW_ID)!;
+		// A copy, so that n8n's autosave cannot change the sample the next test runs.
+		const copyId = await copyWorkflow(setup.rest, workflow, `${workflow.name} (Map Fields Below)`);
+		await openWorkflow(page, setup.server.url, copyId, nodesOnCanvas(workflow).length);
+		const batchSave = workflow.nodes.find((node) => node.type === `${NODE_TYPE_PREFIX}kingdee` && node.parameters.operation === 'batchSave')!;
+		await openNode(page, batchSave.name);
+		const form = emulatorForm('BD_Customer');
+		const describedBefore = setup.pair.kingdee.stats().byService.QueryBusinessInfo ?? 0;
+		await chooseOption(page, 'modelSource', 'Map Fields Below');
+		const mapper = page.getByTestId('mapping-fields-container');
+		const shownIds = async () =>
+			(await mapper.locator('[data-test-id^="parameter-input-"]:not([data-test-id="parameter-input-field"])').evaluateAll((elements) =>
+				elements.map((element) => (element.getAttribute('data-test-id') ?? '').replace(/^parameter-input-/, '')),
+			)).sort();
+		// n8n's mapper (upsert mode) shows the required fields and the match column at once; the rest are added by hand.
+		const numberField = form.headFields.find((field) => field.key === 'FNumber')!;
+		const shownFields = form.headFields.filter((field) => field.required || field === numberField);
+		await eventually(async () => expect(await shownIds()).toEqual(shownFields.map((field) => field.key).sort()));
+		expect(setup.pair.kingdee.stats().byService.QueryBusinessInfo ?? 0).toBeGreaterThan(describedBefore);
+		const labels = await mapper.locator('label[for^="value["]').allInnerTexts();
+		for (const field of shownFields) {
+			expect({ field: field.key, shownAs: labels.filter((label) => labelShows(label.trim(), field)).length }).toEqual({ field: field.key, shownAs: 1 });
+		}
+		// The number field is the match column (the select shows its key).
+		expect(await page.getByTestId('matching-column-select').locator('input').inputValue()).toBe(numberField.key);
+		// Every other head field but the internal ID can be added, with its caption; base-data fields name their form.
+		await page.getByTestId('add-fields-select').getByRole('button').click();
+		const menuItems = page.getByRole('menuitem');
+		await menuItems.first().waitFor();
+		// (n8n's menu also holds one item without text, not a field.)
+		const addable = (await menuItems.allInnerTexts()).map((text) => text.trim()).filter(Boolean);
+		const others = form.headFields.filter((field) => !shownFields.includes(field) && field.key !== form.pkField);
+		expect(addable).toHaveLength(others.length);
+		for (const field of others) {
+			expect({ field: field.key, listedAs: addable.filter((text) => labelShows(text, field)).length }).toEqual({ field: field.key, listedAs: 1 });
+		}
+		// Base data detected from the metadata: the fields the emulator gives a LookUpObjectFormId name that form (checked
+		// above); the others name none.
+		const lookedUpForms = [...new Set(form.headFields.map((field) => field.lookUp).filter(Boolean))];
+		for (const field of [...shownFields, ...others].filter((each) => !each.lookUp)) {
+			const label = [...labels, ...addable].find((text) => labelShows(text.trim(), field)) ?? '';
+			expect({ field: field.key, namesForms: lookedUpForms.filter((formId) => label.includes(formId)) }).toEqual({ field: field.key, namesForms: [] });
+		}
+		// Organisation fields are dropdowns of the emulator's organisations (ORG_Organizations): the required one shown
+		// at once, and one added from the menu (which closes it; Escape would close the whole panel).
+		const orgFields = form.headFields.filter((field) => field.lookUp === 'ORG_Organizations');
+		const addedOrgField = orgFields.find((field) => others.includes(field))!;
+		await menuItems.filter({ hasText: new RegExp(`^\\s*${addedOrgField.key}\\b`) }).click();
+		await mapper.getByTestId(`parameter-input-${addedOrgField.key}`).waitFor();
+		expect(orgFields.filter((field) => shownFields.includes(field)).length).toBeGreaterThan(0);
+		const organisations = new KingdeeStore(KINGDEE_ORGS).orgs;
+		const options = page.getByRole('option');
+		for (const orgField of orgFields) {
+			const orgSelect = mapper.getByTestId(`parameter-input-${orgField.key}`);
+			await orgSelect.click();
+			await eventually(async () => expect(await options.count()).toBe(organisations.length));
+			const optionTexts = await options.allInnerTexts();
+			for (const org of organisations) {
+				expect({ field: orgField.key, org: org.number, options: optionTexts.filter((text) => text.includes(org.number) && text.includes(org.name)).length }).toEqual({
+					field: orgField.key,
+					org: org.number,
+					options: 1,
+				});
+			}
+			// Closed by its own trigger.
+			await orgSelect.click();
+			await options.first().waitFor({ state: 'hidden' });
+		}
+		await recordPage(page, 'batch-save-mapper');
+		await closeNode(page);
+		await leaveWorkflowWithoutSaving(page, setup.server.url);
 	});
 
 	test('Execute workflow, clicked as the notes say, brings every active shop into Kingdee', async () => {

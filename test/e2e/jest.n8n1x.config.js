@@ -16,8 +16,6 @@ const NOT_ON_N8N_1X = {
 	// `error` object, whose json n8n then replaces by {error: message}); the Kingdee node's {error, details} stays
 	// on the success output.
 	'a row Kingdee rejects ends in the failed-rows node': 'error-output shape',
-	// sync-error-alert.json uses HTTP Request 4.5; n8n 1.123 knows HTTP Request up to 4.3.
-	'error alert workflow imports and every node type is one this n8n knows': 'HTTP Request 4.5',
 	// n8n 1.x's credential test shows its own generic texts instead of the credential's responseCode rules and the
 	// network error code ("The resource you are requesting could not be found", "The service refused the connection").
 	'a Server URL that is not a Kingdee WebAPI (HTTP 404)': 'credential-test messages',
