@@ -8,7 +8,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 import { listPagingFields, optionsCollection, readCallOptions } from './actions/common.description';
-import { toJikeyunNodeError } from './helpers/errors';
+import { toJikeyunNodeError } from './actions/errors';
 import {
 	DEFAULT_FULL_REEMIT_HOURS,
 	type IncrementalState,
@@ -19,10 +19,10 @@ import {
 	seenFromScan,
 	selectChanged,
 	splitWindow,
-} from './helpers/incrementalSync';
-import { readBizContentParameter } from './helpers/bizContent';
-import { fetchJikeyunList, idFrom, type FetchListResult } from './helpers/listMethod';
-import { fetchSalesChannels, SALES_CHANNEL_ID_PATH } from './helpers/salesChannels';
+} from './protocol/incrementalSync';
+import { readBizContentParameter } from './protocol/bizContent';
+import { fetchJikeyunList, idFrom, type FetchListResult } from './protocol/listMethod';
+import { fetchSalesChannels, SALES_CHANNEL_ID_PATH } from './protocol/salesChannels';
 import type { JikeyunClient } from './protocol/client';
 import { formatBeijingTime } from './protocol/timestamp';
 import { startJikeyunRun } from './transport';

@@ -1,7 +1,7 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 type Show = NonNullable<IDisplayOptions['show']>;
-import { MAX_SALES_CHANNEL_PAGE_SIZE } from '../helpers/salesChannels';
+import { MAX_SALES_CHANNEL_PAGE_SIZE } from '../protocol/salesChannels';
 import { DEFAULT_JIKEYUN_CALL_OPTIONS, type JikeyunCallOptions } from '../transport';
 
 // Defaults below are literals (the lint rule wants them); they equal DEFAULT_JIKEYUN_CALL_OPTIONS.

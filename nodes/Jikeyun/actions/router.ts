@@ -4,7 +4,7 @@ import {
 	type INodeExecutionData,
 	NodeOperationError,
 } from 'n8n-workflow';
-import { toJikeyunNodeError } from '../helpers/errors';
+import { toJikeyunNodeError } from './errors';
 import type { JikeyunClient } from '../protocol/client';
 import { startJikeyunRun } from '../transport';
 import * as api from './api';

@@ -7,8 +7,8 @@ import {
 } from 'n8n-workflow';
 import type { JikeyunClient } from '../../protocol/client';
 import { listPagingFields, returnAllAndLimit } from '../common.description';
-import { readBizContentParameter } from '../../helpers/bizContent';
-import { fetchJikeyunList } from '../../helpers/listMethod';
+import { readBizContentParameter } from '../../protocol/bizContent';
+import { fetchJikeyunList } from '../../protocol/listMethod';
 
 const show = { resource: ['api'], operation: ['callMethod'] };
 const showPaged = { ...show, paginate: [true] };

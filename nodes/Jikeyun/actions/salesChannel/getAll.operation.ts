@@ -12,7 +12,7 @@ import {
 	MAX_SALES_CHANNEL_PAGE_SIZE,
 	type SalesChannelFilters,
 	toJikeyunDateTime,
-} from '../../helpers/salesChannels';
+} from '../../protocol/salesChannels';
 
 const show = { resource: ['salesChannel'], operation: ['getAll'] };
 

@@ -1,6 +1,6 @@
-import type { JikeyunClient } from '../protocol/client';
+import type { JikeyunClient } from './client';
 import { fetchJikeyunList, type FetchListResult } from './listMethod';
-import { formatBeijingTime, parseBeijingTime } from '../protocol/timestamp';
+import { formatBeijingTime, parseBeijingTime } from './timestamp';
 
 export const SALES_CHANNEL_METHOD = 'erp.sales.get';
 export const SALES_CHANNEL_LIST_KEY = 'salesChannelInfo';

@@ -1,7 +1,7 @@
 import { PagingError, readCompleteList } from '../../common/paginate';
-import type { JikeyunClient } from '../protocol/client';
-import { JikeyunSettingsError } from '../protocol/errors';
-import { extractJikeyunRecords } from '../protocol/response';
+import type { JikeyunClient } from './client';
+import { JikeyunSettingsError } from './errors';
+import { extractJikeyunRecords } from './response';
 
 export interface FetchListOptions {
 	method: string;
