@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 /**
  * The generated node descriptions (operation registry, shared option lists) offer exactly what the nodes offered
  * before issue 11's refactor: the same resources, operations, parameter names, defaults, display names and display

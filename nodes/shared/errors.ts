@@ -1,0 +1,56 @@
+/**
+ * The one error-item shape of both nodes (ARCHITECTURE.md#error-items). n8n 2.x routes an item to the error output
+ * when its json is {error, message?, details?}; n8n 1.x only when `item.error` is set (or its json is exactly {error} /
+ * {error, message}). Setting `error` as well routes it on both, and n8n merges the paired input's json under ours.
+ */
+import { NodeApiError, NodeOperationError, type IDataObject, type INode, type INodeExecutionData } from 'n8n-workflow';
+
+/** A failure of one item: the error the node throws (without continue-on-fail) and what its error item says. */
+export interface ItemFailure {
+	/** `json.error` of the error item. */
+	message: string;
+	error: NodeApiError | NodeOperationError;
+	/** `json.details`: kind and field first, then what the node knows (msgCode, number, description …). */
+	details: IDataObject & { kind: string; field: string };
+}
+
+/** Either "reading the item's parameters" (nothing was sent) or "calling the API". */
+export type FailurePhase = 'input' | 'call';
+
+/** Turns any failure of an item into an ItemFailure; each node has one (its protocol errors, then `genericFailure`). */
+export type FailureMapper = (error: unknown, itemIndex: number, label: string, phase: FailurePhase) => ItemFailure;
+
+export function errorItem(itemIndex: number, failure: ItemFailure): INodeExecutionData {
+	return {
+		json: { error: failure.message, details: { itemIndex, ...failure.details } },
+		error: failure.error,
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/** The n8n error of an item, with the item index set (n8n's constructors return such errors unchanged). */
+export function atItem<E extends NodeApiError | NodeOperationError>(error: E, itemIndex: number): E {
+	error.context = { ...(error.context ?? {}), itemIndex };
+	return error;
+}
+
+/**
+ * Failures no node-specific mapping knows: an n8n error keeps its message (it already names item and fix); anything
+ * else becomes a NodeOperationError. In the call phase the item's message says which operation failed.
+ */
+export function genericFailure(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	label: string,
+	phase: FailurePhase,
+	specifics: IDataObject = {},
+): ItemFailure {
+	const text = error instanceof Error ? error.message : String(error);
+	const message = phase === 'input' ? text : `Item ${itemIndex}: ${label} failed — ${text}`;
+	const nodeError =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? atItem(error, itemIndex)
+			: new NodeOperationError(node, phase === 'input' ? text : message, { itemIndex });
+	return { message, error: nodeError, details: { field: '', ...specifics, kind: phase === 'input' ? 'input' : 'node' } };
+}

@@ -1,0 +1,121 @@
+/**
+ * The one runner of both nodes' operations (ARCHITECTURE.md#how-to-add-an-operation). The node plugs in its run: the
+ * lanes items are worked on (Jikeyun: its one client, item after item; Kingdee: the session pool), its failure mapper
+ * and its cleanup. The runner reads every item's parameters before the first request, runs the operation, turns
+ * failures into error items (continue on fail) or the node's error with the item index, reports the calls, and pairs
+ * every output item with its input.
+ */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import type { CallReport } from '../common/callReport';
+import { errorItem, type FailureMapper, type ItemFailure } from './errors';
+import type { Operation, PreparedCall } from './operation';
+import { findOperation } from './registry';
+
+/** What a node's run gives the runner; made once per execution by the node's `start`. */
+export interface NodeRun<Run, Lane> {
+	/** Handed to every operation (the Jikeyun client, the Kingdee pool and form-metadata cache). */
+	run: Run;
+	/** Works through `entries` on the run's lanes; stops at (and throws) the first error `work` throws. */
+	forEach: <T>(entries: T[], work: (entry: T, lane: Lane) => Promise<void>) => Promise<void>;
+	mapFailure: FailureMapper;
+	/** Set when the credential cannot work: every item fails with it and nothing is sent. */
+	credentialFailure?: (itemIndex: number) => ItemFailure;
+	report: CallReport;
+	/** Cleanup at the end of the execution, whatever happened (Kingdee logs its sessions out). */
+	close: () => Promise<void>;
+}
+
+export interface NodeRunner<Run, Lane> {
+	/** Names the node in the execution hint ("Kingdee: 3 API calls …"). */
+	service: string;
+	operations: Array<Operation<Run, Lane>>;
+	/** Whether the node has a Resource parameter to choose the operation by (Kingdee's values are unique without it). */
+	dispatchByResource: boolean;
+	start: (context: IExecuteFunctions, options: { keepCalls: boolean }) => Promise<NodeRun<Run, Lane>>;
+}
+
+async function runPerItem<Run, Lane>(
+	context: IExecuteFunctions,
+	operation: Extract<Operation<Run, Lane>, { mode: 'perItem' }>,
+	items: INodeExecutionData[],
+	nodeRun: NodeRun<Run, Lane>,
+): Promise<INodeExecutionData[]> {
+	const continueOnFail = context.continueOnFail();
+	const results: INodeExecutionData[][] = items.map(() => []);
+	const fail = (itemIndex: number, failure: ItemFailure) => {
+		if (!continueOnFail) throw failure.error;
+		results[itemIndex] = [errorItem(itemIndex, failure)];
+	};
+	const ready: Array<{ itemIndex: number; call: PreparedCall<Run, Lane> }> = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		if (nodeRun.credentialFailure) {
+			fail(itemIndex, nodeRun.credentialFailure(itemIndex));
+			continue;
+		}
+		try {
+			ready.push({ itemIndex, call: operation.prepare(context, itemIndex) });
+		} catch (error) {
+			fail(itemIndex, nodeRun.mapFailure(error, itemIndex, operation.label, 'input'));
+		}
+	}
+	await nodeRun.forEach(ready, async ({ itemIndex, call }, lane) => {
+		try {
+			const output = await call(lane, nodeRun.run);
+			results[itemIndex] = output.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+		} catch (error) {
+			fail(itemIndex, nodeRun.mapFailure(error, itemIndex, operation.label, 'call'));
+		}
+	});
+	return results.flat();
+}
+
+async function runBatch<Run, Lane>(
+	context: IExecuteFunctions,
+	operation: Extract<Operation<Run, Lane>, { mode: 'batch' }>,
+	items: INodeExecutionData[],
+	nodeRun: NodeRun<Run, Lane>,
+): Promise<INodeExecutionData[]> {
+	const { credentialFailure } = nodeRun;
+	if (!credentialFailure) return await operation.executeAll(context, items, nodeRun.run);
+	if (!context.continueOnFail()) throw credentialFailure(0).error;
+	return items.map((_, itemIndex) => errorItem(itemIndex, credentialFailure(itemIndex)));
+}
+
+/** The node's execute(): the chosen operation over all input items, with one run (client or session pool). */
+export async function runOperation<Run, Lane>(
+	context: IExecuteFunctions,
+	runner: NodeRunner<Run, Lane>,
+): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const resource = runner.dispatchByResource ? (context.getNodeParameter('resource', 0) as string) : undefined;
+	const operationName = context.getNodeParameter('operation', 0) as string;
+	const operation = findOperation(runner.operations, resource, operationName);
+	if (!operation) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The operation "${operationName}"${resource ? ` of "${resource}"` : ''} is not supported`,
+		);
+	}
+	const includeCallReport = (context.getNodeParameter('options', 0, {}) as IDataObject).includeCallReport === true;
+	const nodeRun = await runner.start(context, { keepCalls: includeCallReport });
+	let output: INodeExecutionData[];
+	try {
+		output =
+			operation.mode === 'perItem'
+				? await runPerItem(context, operation, items, nodeRun)
+				: await runBatch(context, operation, items, nodeRun);
+	} finally {
+		await nodeRun.close();
+		const { report } = nodeRun;
+		if (report.summary().calls > 0) context.addExecutionHints({ message: report.summaryLine(runner.service), location: 'outputPane' });
+	}
+	if (includeCallReport) {
+		const { calls, omitted } = nodeRun.report.calls();
+		output.push({
+			json: { callReport: { summary: nodeRun.report.summary(), calls, omitted } } as unknown as IDataObject,
+			pairedItem: items.map((_, item) => ({ item })),
+		});
+	}
+	return [output];
+}
