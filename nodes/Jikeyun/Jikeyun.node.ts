@@ -5,7 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { operationProperties, resourceProperty } from '../shared/registry';
+import { operationLists, operationParameters, resourceProperty } from '../shared/registry';
 import { runOperation } from '../shared/runner';
 import { optionsCollection } from './actions/common.description';
 import { jikeyunRunner, OPERATIONS, RESOURCES } from './actions/registry';
@@ -27,7 +27,8 @@ export class Jikeyun implements INodeType {
 		credentials: [{ name: 'jikeyunApi', required: true }],
 		properties: [
 			resourceProperty(RESOURCES, 'salesChannel'),
-			...operationProperties(RESOURCES, OPERATIONS, (resource, operation) => ({ show: { resource: [resource], operation: [operation] } })),
+			...operationLists(RESOURCES, OPERATIONS),
+			...operationParameters(OPERATIONS, (resource, operation) => ({ show: { resource: [resource], operation: [operation] } })),
 			optionsCollection({ '/resource': ['salesChannel'] }, { callReportOption: true }),
 		],
 	};

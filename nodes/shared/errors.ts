@@ -35,8 +35,9 @@ export function atItem<E extends NodeApiError | NodeOperationError>(error: E, it
 }
 
 /**
- * Failures no node-specific mapping knows: an n8n error keeps its message (it already names item and fix); anything
- * else becomes a NodeOperationError. In the call phase the item's message says which operation failed.
+ * Failures no node-specific mapping knows. An n8n error keeps its message (readParameters and the adapters already
+ * name item, field and fix); anything else becomes a NodeOperationError that, once a call was under way, says which
+ * operation of which item failed.
  */
 export function genericFailure(
 	node: INode,
@@ -46,11 +47,11 @@ export function genericFailure(
 	phase: FailurePhase,
 	specifics: IDataObject = {},
 ): ItemFailure {
+	const details = { field: '', ...specifics, kind: phase === 'input' ? 'input' : 'node' };
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		return { message: error.message, error: atItem(error, itemIndex), details };
+	}
 	const text = error instanceof Error ? error.message : String(error);
 	const message = phase === 'input' ? text : `Item ${itemIndex}: ${label} failed — ${text}`;
-	const nodeError =
-		error instanceof NodeApiError || error instanceof NodeOperationError
-			? atItem(error, itemIndex)
-			: new NodeOperationError(node, phase === 'input' ? text : message, { itemIndex });
-	return { message, error: nodeError, details: { field: '', ...specifics, kind: phase === 'input' ? 'input' : 'node' } };
+	return { message, error: new NodeOperationError(node, message, { itemIndex }), details };
 }

@@ -18,16 +18,11 @@ export type DisplayFor = (resource: string, operation: string) => IDisplayOption
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
 /**
- * The *Operation* property of each resource (options alphabetical, as n8n's lint asks; preselected: the resource's
- * first operation in the registry) followed by every operation's parameters with `displayFor` applied through
- * updateDisplayOptions.
+ * The *Operation* property of each resource: options alphabetical, as n8n's lint asks; preselected is the resource's
+ * first operation in the registry.
  */
-export function operationProperties<Run, Lane>(
-	resources: ResourceOption[],
-	operations: Array<Operation<Run, Lane>>,
-	displayFor: DisplayFor,
-): INodeProperties[] {
-	const operationLists = resources.map((resource): INodeProperties => {
+export function operationLists<Run, Lane>(resources: ResourceOption[], operations: Array<Operation<Run, Lane>>): INodeProperties[] {
+	return resources.map((resource): INodeProperties => {
 		const ofResource = operations.filter((operation) => operation.resource === resource.value);
 		const defaultOperation = ofResource[0]?.option.value ?? '';
 		return {
@@ -40,10 +35,11 @@ export function operationProperties<Run, Lane>(
 			default: defaultOperation,
 		};
 	});
-	const parameters = operations.flatMap((operation) =>
-		updateDisplayOptions(displayFor(operation.resource, operation.option.value), operation.properties),
-	);
-	return [...operationLists, ...parameters];
+}
+
+/** Every operation's parameters, shown for that operation only: `displayFor` applied through updateDisplayOptions. */
+export function operationParameters<Run, Lane>(operations: Array<Operation<Run, Lane>>, displayFor: DisplayFor): INodeProperties[] {
+	return operations.flatMap((operation) => updateDisplayOptions(displayFor(operation.resource, operation.option.value), operation.properties));
 }
 
 /** The *Resource* property (options alphabetical). */

@@ -12,15 +12,23 @@ import { errorItem, type FailureMapper, type ItemFailure } from './errors';
 import type { Operation, PreparedCall } from './operation';
 import { findOperation } from './registry';
 
-/** What a node's run gives the runner; made once per execution by the node's `start`. */
-export interface NodeRun<Run, Lane> {
+/** A run that can send: what the operations get, and the lanes items are worked on. */
+export interface Lanes<Run, Lane> {
 	/** Handed to every operation (the Jikeyun client, the Kingdee pool and form-metadata cache). */
 	run: Run;
 	/** Works through `entries` on the run's lanes; stops at (and throws) the first error `work` throws. */
 	forEach: <T>(entries: T[], work: (entry: T, lane: Lane) => Promise<void>) => Promise<void>;
+}
+
+/** A run whose credential cannot work: every item fails with this, and nothing is sent. */
+export interface CredentialFailure {
+	credentialFailure: (itemIndex: number) => ItemFailure;
+}
+
+/** What a node's run gives the runner; made once per execution by the node's `start`. */
+export interface NodeRun<Run, Lane> {
+	started: Lanes<Run, Lane> | CredentialFailure;
 	mapFailure: FailureMapper;
-	/** Set when the credential cannot work: every item fails with it and nothing is sent. */
-	credentialFailure?: (itemIndex: number) => ItemFailure;
 	report: CallReport;
 	/** Cleanup at the end of the execution, whatever happened (Kingdee logs its sessions out). */
 	close: () => Promise<void>;
@@ -47,21 +55,22 @@ async function runPerItem<Run, Lane>(
 		if (!continueOnFail) throw failure.error;
 		results[itemIndex] = [errorItem(itemIndex, failure)];
 	};
+	const { started } = nodeRun;
+	if ('credentialFailure' in started) {
+		items.forEach((_, itemIndex) => fail(itemIndex, started.credentialFailure(itemIndex)));
+		return results.flat();
+	}
 	const ready: Array<{ itemIndex: number; call: PreparedCall<Run, Lane> }> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		if (nodeRun.credentialFailure) {
-			fail(itemIndex, nodeRun.credentialFailure(itemIndex));
-			continue;
-		}
 		try {
 			ready.push({ itemIndex, call: operation.prepare(context, itemIndex) });
 		} catch (error) {
 			fail(itemIndex, nodeRun.mapFailure(error, itemIndex, operation.label, 'input'));
 		}
 	}
-	await nodeRun.forEach(ready, async ({ itemIndex, call }, lane) => {
+	await started.forEach(ready, async ({ itemIndex, call }, lane) => {
 		try {
-			const output = await call(lane, nodeRun.run);
+			const output = await call(lane, started.run);
 			results[itemIndex] = output.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 		} catch (error) {
 			fail(itemIndex, nodeRun.mapFailure(error, itemIndex, operation.label, 'call'));
@@ -76,10 +85,10 @@ async function runBatch<Run, Lane>(
 	items: INodeExecutionData[],
 	nodeRun: NodeRun<Run, Lane>,
 ): Promise<INodeExecutionData[]> {
-	const { credentialFailure } = nodeRun;
-	if (!credentialFailure) return await operation.executeAll(context, items, nodeRun.run);
-	if (!context.continueOnFail()) throw credentialFailure(0).error;
-	return items.map((_, itemIndex) => errorItem(itemIndex, credentialFailure(itemIndex)));
+	const { started } = nodeRun;
+	if (!('credentialFailure' in started)) return await operation.executeAll(context, items, started.run);
+	if (!context.continueOnFail()) throw started.credentialFailure(0).error;
+	return items.map((_, itemIndex) => errorItem(itemIndex, started.credentialFailure(itemIndex)));
 }
 
 /** The node's execute(): the chosen operation over all input items, with one run (client or session pool). */

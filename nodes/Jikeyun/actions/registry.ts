@@ -6,7 +6,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { Operation } from '../../shared/operation';
 import type { ResourceOption } from '../../shared/registry';
-import type { NodeRun, NodeRunner } from '../../shared/runner';
+import type { Lanes, NodeRun, NodeRunner } from '../../shared/runner';
 import type { JikeyunClient } from '../protocol/client';
 import { startJikeyunRun, type JikeyunRun } from '../transport';
 import { callMethod } from './api/callMethod.operation';
@@ -31,18 +31,26 @@ async function start(context: IExecuteFunctions, { keepCalls }: { keepCalls: boo
 	const options = context.getNodeParameter('options', 0, {}) as Parameters<typeof readCallOptions>[0];
 	const run = await startJikeyunRun(context, readCallOptions(options), { keepCalls });
 	const { credentialProblem } = run;
-	return {
+	const lanes: Lanes<JikeyunRun, JikeyunClient> = {
 		run,
 		async forEach(entries, work) {
 			for (const entry of entries) await work(entry, run.client);
 		},
-		mapFailure: (error, itemIndex, label, phase) => jikeyunFailure(node, error, itemIndex, label, phase),
-		credentialFailure: credentialProblem
-			? (itemIndex) => {
-					const error = toJikeyunNodeError(node, credentialProblem, itemIndex);
-					return { message: error.message, error, details: { kind: 'credential', field: 'credential', description: error.description ?? null } };
+	};
+	return {
+		started: credentialProblem
+			? {
+					credentialFailure: (itemIndex) => {
+						const error = toJikeyunNodeError(node, credentialProblem, itemIndex);
+						return {
+							message: error.message,
+							error,
+							details: { kind: 'credential', field: 'credential', description: error.description ?? null },
+						};
+					},
 				}
-			: undefined,
+			: lanes,
+		mapFailure: (error, itemIndex, label, phase) => jikeyunFailure(node, error, itemIndex, label, phase),
 		report: run.report,
 		close: async () => {},
 	};

@@ -4,19 +4,6 @@ import { DEFAULT_KINGDEE_TRANSPORT_OPTIONS, type KingdeeTransportOptions } from 
 import { KINGDEE_MAX_PARALLEL_SESSIONS } from '../protocol/session';
 import { splitList } from '../../common/list';
 
-export type KingdeeOperation =
-	| 'batchSave'
-	| 'save'
-	| 'query'
-	| 'view'
-	| 'submit'
-	| 'audit'
-	| 'unAudit'
-	| 'delete'
-	| 'allocate'
-	| 'executeOperation'
-	| 'describeForm';
-
 export const transportOptionFields: INodeProperties[] = [
 	{
 		displayName: 'Max Tries',
@@ -57,14 +44,13 @@ export const includeCallReportField: INodeProperties = {
 };
 
 /** The `options` collection of an operation: transport settings plus operation-specific extras. */
-export function optionsCollection(operations: KingdeeOperation[], extra: INodeProperties[] = []): INodeProperties {
+export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { operation: operations } },
 		options: [...extra, ...transportOptionFields, includeCallReportField].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
@@ -86,7 +72,7 @@ export function readTransportOptions(context: IExecuteFunctions): KingdeeTranspo
 }
 
 /** Where the Model comes from (Batch Save and Save). */
-export function modelSourceProperties(operations: KingdeeOperation[], mapperMode: 'upsert' | 'add'): INodeProperties[] {
+export function modelSourceProperties(mapperMode: 'upsert' | 'add'): INodeProperties[] {
 	return [
 		{
 			displayName: 'Model Source',
@@ -110,7 +96,6 @@ export function modelSourceProperties(operations: KingdeeOperation[], mapperMode
 					description: 'Choose the form\'s fields from its Kingdee metadata (captions, required fields, base data) and map values to them here',
 				},
 			],
-			displayOptions: { show: { operation: operations } },
 		},
 		{
 			displayName: 'Model Field',
@@ -118,7 +103,7 @@ export function modelSourceProperties(operations: KingdeeOperation[], mapperMode
 			type: 'string',
 			default: 'Model',
 			description: 'Name of the item field that holds the Model object',
-			displayOptions: { show: { operation: operations, modelSource: ['jsonField'] } },
+			displayOptions: { show: { modelSource: ['jsonField'] } },
 		},
 		{
 			displayName: 'Fields',
@@ -142,7 +127,7 @@ export function modelSourceProperties(operations: KingdeeOperation[], mapperMode
 					},
 				},
 			},
-			displayOptions: { show: { operation: operations, modelSource: ['mapper'] } },
+			displayOptions: { show: { modelSource: ['mapper'] } },
 		},
 		{
 			displayName: 'Base-Data Fields',
@@ -152,13 +137,12 @@ export function modelSourceProperties(operations: KingdeeOperation[], mapperMode
 			placeholder: 'FCreateOrgId, FUseOrgId',
 			description:
 				'Reference (base-data, 基础资料) fields given as plain codes; each plain value is sent as {"FNumber": value}, objects unchanged. Leave empty to detect them from the form\'s Kingdee metadata (one QueryBusinessInfo per run); a comma-separated list here overrides the detection.',
-			displayOptions: { show: { operation: operations } },
 		},
 	];
 }
 
 /** Save / BatchSave options (docs/kingdee-webapi.md#save-options), sent only when set. */
-export function saveOptionsCollection(operations: KingdeeOperation[], withBatchCount: boolean): INodeProperties {
+export function saveOptionsCollection(withBatchCount: boolean): INodeProperties {
 	const fields: INodeProperties[] = [
 		{
 			displayName: 'Auto Submit and Audit (IsAutoSubmitAndAudit)',
@@ -252,7 +236,6 @@ export function saveOptionsCollection(operations: KingdeeOperation[], withBatchC
 		type: 'collection',
 		placeholder: 'Add Save Option',
 		default: {},
-		displayOptions: { show: { operation: operations } },
 		options: fields.sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
@@ -285,7 +268,7 @@ export function buildSaveData(saveOptions: IDataObject): Record<string, unknown>
 }
 
 /** "Select records by" for Submit/Audit/UnAudit/Delete/Execute Operation/View. */
-export function selectByProperties(operations: KingdeeOperation[], single: boolean): INodeProperties[] {
+export function selectByProperties(single: boolean): INodeProperties[] {
 	return [
 		{
 			displayName: 'Select By',
@@ -296,7 +279,6 @@ export function selectByProperties(operations: KingdeeOperation[], single: boole
 				{ name: 'Number', value: 'number', description: 'Business number (编码 / 单据编号), e.g. C001' },
 				{ name: 'Internal ID', value: 'id', description: 'Internal ID (内码), e.g. 100123' },
 			],
-			displayOptions: { show: { operation: operations } },
 		},
 		{
 			displayName: single ? 'Number' : 'Numbers',
@@ -306,7 +288,7 @@ export function selectByProperties(operations: KingdeeOperation[], single: boole
 			required: true,
 			placeholder: single ? 'C001' : 'C001, C002',
 			description: single ? 'The record\'s number' : 'Comma-separated numbers of the records of this item',
-			displayOptions: { show: { operation: operations, selectBy: ['number'] } },
+			displayOptions: { show: { selectBy: ['number'] } },
 		},
 		{
 			displayName: single ? 'Internal ID' : 'Internal IDs',
@@ -316,13 +298,13 @@ export function selectByProperties(operations: KingdeeOperation[], single: boole
 			required: true,
 			placeholder: single ? '100123' : '100123, 100124',
 			description: single ? 'The record\'s internal ID' : 'Comma-separated internal IDs of the records of this item',
-			displayOptions: { show: { operation: operations, selectBy: ['id'] } },
+			displayOptions: { show: { selectBy: ['id'] } },
 		},
 	];
 }
 
 /** Extra keys merged into the data object (e.g. {"UseOrgId": 1, "NetworkCtrl": "true"}). */
-export function additionalDataProperty(operations: KingdeeOperation[]): INodeProperties {
+export function additionalDataProperty(): INodeProperties {
 	return {
 		displayName: 'Additional Data (JSON)',
 		name: 'additionalData',
@@ -330,6 +312,5 @@ export function additionalDataProperty(operations: KingdeeOperation[]): INodePro
 		default: '',
 		description:
 			'Optional extra keys for the data object, merged over the selection, e.g. {"UseOrgId": 100001, "NetworkCtrl": "true"} or for Execute Operation {"Parameters": {…}}',
-		displayOptions: { show: { operation: operations } },
 	};
 }
