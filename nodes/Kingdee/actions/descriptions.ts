@@ -3,59 +3,34 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { DEFAULT_KINGDEE_TRANSPORT_OPTIONS, type KingdeeTransportOptions } from '../transport';
 import { KINGDEE_MAX_PARALLEL_SESSIONS } from '../protocol/session';
 import { splitList } from '../../common/list';
+import { includeCallReportOption, maxTriesOption, optionsCollectionOf, timeoutOption } from '../../shared/descriptions';
+
+const { maxTries, parallelRequests, timeoutSeconds } = DEFAULT_KINGDEE_TRANSPORT_OPTIONS;
 
 export const transportOptionFields: INodeProperties[] = [
-	{
-		displayName: 'Max Tries',
-		name: 'maxTries',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 20 },
-		default: 5,
-		description:
-			'Attempts per call when Kingdee is busy (MsgCode 13/14), answers HTTP 5xx or a read times out. Writes that time out are never repeated blindly: they are checked by number first.',
-	},
+	maxTriesOption(
+		maxTries,
+		'Attempts per call when Kingdee is busy (MsgCode 13/14), answers HTTP 5xx or a read times out. Writes that time out are never repeated blindly: they are checked by number first.',
+	),
 	{
 		displayName: 'Parallel Requests',
 		name: 'parallelRequests',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: KINGDEE_MAX_PARALLEL_SESSIONS },
-		default: 1,
+		default: parallelRequests,
 		description:
 			'Kingdee processes the requests of one login session one after another, so N parallel requests use N sessions of the same user. Kingdee suggests 3–5 at most.',
 	},
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'timeoutSeconds',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 120,
-		description: 'How long to wait for one Kingdee answer (the official SDKs wait 120 seconds)',
-	},
-];
-
-/** One description for every operation: the full per-call list as one extra output item. */
-export const includeCallReportField: INodeProperties = {
-	displayName: 'Include Call Report',
-	name: 'includeCallReport',
-	type: 'boolean',
-	default: false,
-	description:
+	timeoutOption(timeoutSeconds, 'How long to wait for one Kingdee answer (the official SDKs wait 120 seconds)'),
+	includeCallReportOption(
 		'Whether to add one item at the end of the output with every Kingdee API call of this run: service and form, batch or page, attempt, start, duration, outcome, MsgCode or LoginResultType and a short reason (secrets and session IDs removed). A one-line summary is always shown as an execution hint.',
-};
+	),
+];
 
 /** The `options` collection of an operation: transport settings plus operation-specific extras. */
 export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...extra, ...transportOptionFields, includeCallReportField].sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	};
+	return optionsCollectionOf([...extra, ...transportOptionFields].sort((a, b) => a.displayName.localeCompare(b.displayName)));
 }
-
-// The literal defaults above must equal DEFAULT_KINGDEE_TRANSPORT_OPTIONS (lint wants literals).
 
 /** Transport options of item 0 (they apply to the whole execution). */
 export function readTransportOptions(context: IExecuteFunctions): KingdeeTransportOptions {
@@ -69,6 +44,11 @@ export function readTransportOptions(context: IExecuteFunctions): KingdeeTranspo
 		maxTries: number(options.maxTries, DEFAULT_KINGDEE_TRANSPORT_OPTIONS.maxTries),
 		timeoutSeconds: number(options.timeoutSeconds, DEFAULT_KINGDEE_TRANSPORT_OPTIONS.timeoutSeconds),
 	};
+}
+
+/** Primary Key Field of Save and Batch Save; `description` names the forms whose key is known. */
+export function primaryKeyFieldProperty(description: string): INodeProperties {
+	return { displayName: 'Primary Key Field', name: 'primaryKeyField', type: 'string', default: '', placeholder: 'FCUSTID', description };
 }
 
 /** Where the Model comes from (Batch Save and Save). */

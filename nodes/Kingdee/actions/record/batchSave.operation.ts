@@ -22,6 +22,7 @@ import type { KingdeeSession } from '../../protocol/session';
 import {
 	buildSaveData,
 	modelSourceProperties,
+	primaryKeyFieldProperty,
 	optionsCollection,
 	readTransportOptions,
 	saveOptionsCollection,
@@ -74,15 +75,9 @@ const properties: INodeProperties[] = [
 		// With Map Fields Below the mapper's match column is the number field.
 		displayOptions: { hide: { modelSource: ['mapper'] } },
 	},
-	{
-		displayName: 'Primary Key Field',
-		name: 'primaryKeyField',
-		type: 'string',
-		default: '',
-		placeholder: 'FCUSTID',
-		description:
-			'Internal ID field of the form. Leave empty for the known one (BD_Customer FCUSTID, BD_Supplier FSUPPLIERID, BD_MATERIAL FMATERIALID, bills FID).',
-	},
+	primaryKeyFieldProperty(
+		'Internal ID field of the form. Leave empty for the known one (BD_Customer FCUSTID, BD_Supplier FSUPPLIERID, BD_MATERIAL FMATERIALID, bills FID).',
+	),
 	saveOptionsCollection(true),
 	optionsCollection([
 		{

@@ -5,22 +5,16 @@ import { primaryKeyFieldFor } from '../../protocol/forms';
 import { hasPrimaryKey } from '../../protocol/model';
 import { statusError } from '../../protocol/responses';
 import type { KingdeeSession } from '../../protocol/session';
-import { buildSaveData, modelSourceProperties, optionsCollection, saveOptionsCollection } from '../descriptions';
+import { buildSaveData, modelSourceProperties, optionsCollection, primaryKeyFieldProperty, saveOptionsCollection } from '../descriptions';
 import { getFormId } from '../parameters';
 import type { KingdeeRun } from '../run';
 import { applyBaseDataFields, modelReader } from './models';
 
 const properties: INodeProperties[] = [
 	...modelSourceProperties('add'),
-	{
-		displayName: 'Primary Key Field',
-		name: 'primaryKeyField',
-		type: 'string',
-		default: '',
-		placeholder: 'FCUSTID',
-		description:
-			'Internal ID field of the form, used to tell "updated" from "created". Leave empty for the known one (BD_Customer FCUSTID, bills FID).',
-	},
+	primaryKeyFieldProperty(
+		'Internal ID field of the form, used to tell "updated" from "created". Leave empty for the known one (BD_Customer FCUSTID, bills FID).',
+	),
 	saveOptionsCollection(false),
 	optionsCollection(),
 ];
