@@ -16,7 +16,7 @@ import {
 	type PackageOutcome,
 	type UnsavedOutcome,
 } from '../../protocol/batchSave';
-import { primaryKeyFieldFor } from '../../protocol/forms';
+import { BASE_DATA_NUMBER_FIELD, numberFieldFor, primaryKeyFieldFor } from '../../protocol/forms';
 import { packageNumber } from '../../protocol/model';
 import type { KingdeeSession } from '../../protocol/session';
 import {
@@ -70,7 +70,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Number Field',
 		name: 'numberField',
 		type: 'string',
-		default: 'FNumber',
+		default: BASE_DATA_NUMBER_FIELD,
 		description: 'Field holding the business number: FNumber for base data, FBillNo for bills',
 		// With Map Fields Below the mapper's match column is the number field.
 		displayOptions: { hide: { modelSource: ['mapper'] } },
@@ -135,13 +135,16 @@ function outcomeJson(outcome: Exclude<PackageOutcome, UnsavedOutcome>, formId: s
 	return json;
 }
 
-/** Number Field, or with Map Fields Below the mapper's match column. */
-function readNumberField(context: IExecuteFunctions): string {
-	if (context.getNodeParameter('modelSource', 0, 'itemJson') === 'mapper') {
-		const matching = context.getNodeParameter('fields.matchingColumns', 0, []) as string[];
-		return (Array.isArray(matching) ? String(matching[0] ?? '') : '').trim() || 'FNumber';
+/**
+ * With Map Fields Below the mapper's match column; else Number Field, whose default FNumber stands for "the form's":
+ * FBillNo for bills (numberFieldFor).
+ */
+function readNumberField(context: IExecuteFunctions, formId: string, itemIndex: number): string {
+	if (context.getNodeParameter('modelSource', itemIndex, 'itemJson') === 'mapper') {
+		const matching = context.getNodeParameter('fields.matchingColumns', itemIndex, []) as string[];
+		return (Array.isArray(matching) ? String(matching[0] ?? '') : '').trim() || numberFieldFor(formId);
 	}
-	return String(context.getNodeParameter('numberField', 0, 'FNumber')).trim() || 'FNumber';
+	return numberFieldFor(formId, String(context.getNodeParameter('numberField', itemIndex, BASE_DATA_NUMBER_FIELD)));
 }
 
 /** The run-wide settings (read from item 0), all but what depends on continue-on-fail. */
@@ -161,7 +164,7 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): BatchSav
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return {
 		formId,
-		numberField: readNumberField(context),
+		numberField: readNumberField(context, formId, itemIndex),
 		primaryKeyField: primaryKeyFieldFor(formId, context.getNodeParameter('primaryKeyField', itemIndex, '') as string),
 		upsertByNumber,
 		skipUnchanged: upsertByNumber && (context.getNodeParameter('skipUnchanged', itemIndex, true) as boolean),
