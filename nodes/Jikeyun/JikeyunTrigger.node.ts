@@ -22,7 +22,12 @@ import {
 } from './protocol/incrementalSync';
 import { readBizContentParameter } from './protocol/bizContent';
 import { fetchJikeyunList, idFrom, type FetchListResult } from './protocol/listMethod';
-import { fetchSalesChannels, SALES_CHANNEL_ID_PATH } from './protocol/salesChannels';
+import {
+	fetchSalesChannels,
+	MAX_SALES_CHANNEL_PAGE_SIZE,
+	SALES_CHANNEL_ID_PATH,
+	salesChannelPageSizeProblem,
+} from './protocol/salesChannels';
 import type { JikeyunClient } from './protocol/client';
 import { formatBeijingTime } from './protocol/timestamp';
 import { startJikeyunRun } from './transport';
@@ -236,6 +241,17 @@ export class JikeyunTrigger implements INodeType {
 
 		try {
 			if (run.credentialProblem) throw run.credentialProblem;
+			const pageSizeProblem =
+				event === 'methodWindow'
+					? Number.isInteger(pageSize) && pageSize >= 1
+						? undefined
+						: `Page Size must be a whole number of at least 1 (got ${pageSize})`
+					: salesChannelPageSizeProblem(pageSize);
+			if (pageSizeProblem) {
+				throw new NodeOperationError(this.getNode(), pageSizeProblem, {
+					description: `Poll: set "Page Size" in Options to the records per page the method allows (erp.sales.get: 1 to ${MAX_SALES_CHANNEL_PAGE_SIZE}).`,
+				});
+			}
 			const client = run.client;
 			const source = event === 'methodWindow' ? methodSource(this, client, pageSize) : salesSource(client, pageSize);
 			// Run by hand (the editor's Execute workflow picks this trigger before a Manual Trigger, or Fetch Test

@@ -10,6 +10,7 @@ import { returnAllAndLimit } from '../common.description';
 import {
 	fetchSalesChannels,
 	MAX_SALES_CHANNEL_PAGE_SIZE,
+	salesChannelPageSizeProblem,
 	type SalesChannelFilters,
 	toJikeyunDateTime,
 } from '../../protocol/salesChannels';
@@ -122,8 +123,9 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): GetAllPa
 	const filters = { ...(context.getNodeParameter('filters', itemIndex, {}) as IDataObject) } as SalesChannelFilters;
 	const pageSize = Number(context.getNodeParameter('options.pageSize', itemIndex, 50));
 
-	if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_SALES_CHANNEL_PAGE_SIZE) {
-		throw new NodeOperationError(node, `Page Size must be a whole number from 1 to ${MAX_SALES_CHANNEL_PAGE_SIZE}`, {
+	const pageSizeProblem = salesChannelPageSizeProblem(pageSize);
+	if (pageSizeProblem) {
+		throw new NodeOperationError(node, pageSizeProblem, {
 			itemIndex,
 			description: `Item ${itemIndex}: option "Page Size" is ${pageSize}. The gateway rejects pages above ${MAX_SALES_CHANNEL_PAGE_SIZE} (0130020327).`,
 		});
