@@ -1,11 +1,11 @@
 /**
- * The one error-item shape of both nodes (ARCHITECTURE.md#error-items). n8n 2.x routes an item to the error output
- * when its json is {error, message?, details?}; n8n 1.x only when `item.error` is set (or its json is exactly {error} /
- * {error, message}). Setting `error` as well routes it on both, and n8n merges the paired input's json under ours.
+ * The one error-item shape of both nodes (ARCHITECTURE.md#error-items): `{ json: { error, details }, pairedItem }`.
+ * n8n 2.x routes it to the error output by its json keys and merges the paired input's json under ours. It carries no
+ * `item.error`: n8n (1.x and 2.x) would then replace the json by `{ error: message }` and lose details and input.
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type INode, type INodeExecutionData } from 'n8n-workflow';
 
-/** A failure of one item: the error the node throws (without continue-on-fail) and what its error item says. */
+/** A failure of one item: the error the node throws (without continue on fail) and what its error item says. */
 export interface ItemFailure {
 	/** `json.error` of the error item. */
 	message: string;
@@ -21,11 +21,7 @@ export type FailurePhase = 'input' | 'call';
 export type FailureMapper = (error: unknown, itemIndex: number, label: string, phase: FailurePhase) => ItemFailure;
 
 export function errorItem(itemIndex: number, failure: ItemFailure): INodeExecutionData {
-	return {
-		json: { error: failure.message, details: { itemIndex, ...failure.details } },
-		error: failure.error,
-		pairedItem: { item: itemIndex },
-	};
+	return { json: { error: failure.message, details: { itemIndex, ...failure.details } }, pairedItem: { item: itemIndex } };
 }
 
 /** The n8n error of an item, with the item index set (n8n's constructors return such errors unchanged). */
