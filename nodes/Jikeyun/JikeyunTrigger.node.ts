@@ -21,7 +21,7 @@ import {
 	splitWindow,
 } from './protocol/incrementalSync';
 import { readBizContentParameter } from './protocol/bizContent';
-import { fetchJikeyunList, idFrom, type FetchListResult } from './protocol/listMethod';
+import { DEFAULT_JIKEYUN_PAGE_SIZE, fetchJikeyunList, idFrom, type FetchListResult } from './protocol/listMethod';
 import {
 	fetchSalesChannels,
 	MAX_SALES_CHANNEL_PAGE_SIZE,
@@ -234,7 +234,7 @@ export class JikeyunTrigger implements INodeType {
 		const startedMs = Date.now();
 		const event = this.getNodeParameter('event', 'salesChannelChanged') as string;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const pageSize = Number(options.pageSize ?? 50);
+		const pageSize = Number(options.pageSize ?? DEFAULT_JIKEYUN_PAGE_SIZE);
 		const run = await startJikeyunRun(this, readCallOptions(options));
 		const toItems = (records: unknown[]): INodeExecutionData[][] | null =>
 			records.length ? [records.map((record) => ({ json: record as IDataObject }))] : null;

@@ -1,6 +1,7 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { includeCallReportOption, maxTriesOption, optionsCollectionOf, timeoutOption } from '../../shared/descriptions';
+import { DEFAULT_JIKEYUN_PAGE_SIZE } from '../protocol/listMethod';
 import { MAX_SALES_CHANNEL_PAGE_SIZE } from '../protocol/salesChannels';
 import { DEFAULT_JIKEYUN_CALL_OPTIONS, type JikeyunCallOptions } from '../transport';
 
@@ -133,7 +134,7 @@ export function optionsCollection(pageSizeShow?: Show, { callReportOption = fals
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_SALES_CHANNEL_PAGE_SIZE },
 			...(pageSizeShow ? { displayOptions: { show: pageSizeShow } } : {}),
-			default: 50,
+			default: DEFAULT_JIKEYUN_PAGE_SIZE,
 			description: 'Records per request (the gateway allows at most 200)',
 		},
 		...callOptionFields,

@@ -3,6 +3,9 @@ import type { JikeyunClient } from './client';
 import { JikeyunSettingsError } from './errors';
 import { extractJikeyunRecords } from './response';
 
+/** Records per request unless the node's Page Size says otherwise (most methods allow 200). */
+export const DEFAULT_JIKEYUN_PAGE_SIZE = 50;
+
 export interface FetchListOptions {
 	method: string;
 	/** bizcontent without paging keys. */

@@ -8,7 +8,7 @@ import { perItemOperation } from '../../../shared/operation';
 import type { JikeyunClient } from '../../protocol/client';
 import { listPagingFields, returnAllAndLimit } from '../common.description';
 import { readBizContentParameter } from '../../protocol/bizContent';
-import { fetchJikeyunList, type FetchListOptions } from '../../protocol/listMethod';
+import { DEFAULT_JIKEYUN_PAGE_SIZE, fetchJikeyunList, type FetchListOptions } from '../../protocol/listMethod';
 import type { JikeyunRun } from '../../transport';
 
 /** Shown only when Paginate is on (the registry adds resource and operation). */
@@ -58,7 +58,7 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		displayOptions: { show: showPaged },
 		typeOptions: { minValue: 1 },
-		default: 50,
+		default: DEFAULT_JIKEYUN_PAGE_SIZE,
 		description: 'Records per request (most methods allow at most 200)',
 	},
 	{
@@ -96,7 +96,7 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): CallMeth
 
 	const returnAll = context.getNodeParameter('returnAll', itemIndex, true) as boolean;
 	const limit = returnAll ? undefined : (context.getNodeParameter('limit', itemIndex, 50) as number);
-	const pageSize = context.getNodeParameter('pageSize', itemIndex, 50) as number;
+	const pageSize = context.getNodeParameter('pageSize', itemIndex, DEFAULT_JIKEYUN_PAGE_SIZE) as number;
 	if (!Number.isInteger(pageSize) || pageSize < 1) {
 		throw new NodeOperationError(context.getNode(), `Page Size must be a whole number of at least 1 (got ${pageSize})`, {
 			itemIndex,

@@ -6,6 +6,7 @@ import {
 } from 'n8n-workflow';
 import { perItemOperation } from '../../../shared/operation';
 import type { JikeyunClient } from '../../protocol/client';
+import { DEFAULT_JIKEYUN_PAGE_SIZE } from '../../protocol/listMethod';
 import { returnAllAndLimit } from '../common.description';
 import {
 	fetchSalesChannels,
@@ -121,7 +122,7 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): GetAllPa
 	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? undefined : (context.getNodeParameter('limit', itemIndex, 50) as number);
 	const filters = { ...(context.getNodeParameter('filters', itemIndex, {}) as IDataObject) } as SalesChannelFilters;
-	const pageSize = Number(context.getNodeParameter('options.pageSize', itemIndex, 50));
+	const pageSize = Number(context.getNodeParameter('options.pageSize', itemIndex, DEFAULT_JIKEYUN_PAGE_SIZE));
 
 	const pageSizeProblem = salesChannelPageSizeProblem(pageSize);
 	if (pageSizeProblem) {

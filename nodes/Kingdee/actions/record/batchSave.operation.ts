@@ -38,14 +38,17 @@ import { applyBaseDataFields, modelReader } from './models';
  */
 const MAX_BATCH_SIZE = 1000;
 
+/** Packages per BatchSave call unless set. */
+const DEFAULT_BATCH_SIZE = 100;
+
 const properties: INodeProperties[] = [
 	...modelSourceProperties('upsert'),
 	{
 		displayName: 'Batch Size',
 		name: 'batchSize',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 1000 },
-		default: 100,
+		typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
+		default: DEFAULT_BATCH_SIZE,
 		description:
 			'Packages per BatchSave call: 1,000 changed items with batch size 100 make 10 calls, shared out over the parallel sessions',
 	},
@@ -152,7 +155,7 @@ type BatchSaveParameters = Omit<BatchSaveSettings, 'stopAtFirstFailure'>;
 
 function readParameters(context: IExecuteFunctions, itemIndex: number): BatchSaveParameters {
 	const formId = getFormId(context, itemIndex);
-	const batchSize = Number(context.getNodeParameter('batchSize', itemIndex, 100));
+	const batchSize = Number(context.getNodeParameter('batchSize', itemIndex, DEFAULT_BATCH_SIZE));
 	if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
 		throw new NodeOperationError(
 			context.getNode(),
