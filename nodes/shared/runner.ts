@@ -47,7 +47,8 @@ async function runPerItem<Run, Lane>(
 	context: IExecuteFunctions,
 	operation: Extract<Operation<Run, Lane>, { mode: 'perItem' }>,
 	items: INodeExecutionData[],
-	nodeRun: NodeRun<Run, Lane>,
+	lanes: Lanes<Run, Lane>,
+	mapFailure: FailureMapper,
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = context.continueOnFail();
 	const results: INodeExecutionData[][] = items.map(() => []);
@@ -55,40 +56,29 @@ async function runPerItem<Run, Lane>(
 		if (!continueOnFail) throw failure.error;
 		results[itemIndex] = [errorItem(itemIndex, failure)];
 	};
-	const { started } = nodeRun;
-	if ('credentialFailure' in started) {
-		items.forEach((_, itemIndex) => fail(itemIndex, started.credentialFailure(itemIndex)));
-		return results.flat();
-	}
 	const ready: Array<{ itemIndex: number; call: PreparedCall<Run, Lane> }> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			ready.push({ itemIndex, call: operation.prepare(context, itemIndex) });
 		} catch (error) {
-			fail(itemIndex, nodeRun.mapFailure(error, itemIndex, operation.label, 'input'));
+			fail(itemIndex, mapFailure(error, itemIndex, operation.label, 'input'));
 		}
 	}
-	await started.forEach(ready, async ({ itemIndex, call }, lane) => {
+	await lanes.forEach(ready, async ({ itemIndex, call }, lane) => {
 		try {
-			const output = await call(lane, started.run);
+			const output = await call(lane, lanes.run);
 			results[itemIndex] = output.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 		} catch (error) {
-			fail(itemIndex, nodeRun.mapFailure(error, itemIndex, operation.label, 'call'));
+			fail(itemIndex, mapFailure(error, itemIndex, operation.label, 'call'));
 		}
 	});
 	return results.flat();
 }
 
-async function runBatch<Run, Lane>(
-	context: IExecuteFunctions,
-	operation: Extract<Operation<Run, Lane>, { mode: 'batch' }>,
-	items: INodeExecutionData[],
-	nodeRun: NodeRun<Run, Lane>,
-): Promise<INodeExecutionData[]> {
-	const { started } = nodeRun;
-	if (!('credentialFailure' in started)) return await operation.executeAll(context, items, started.run);
-	if (!context.continueOnFail()) throw started.credentialFailure(0).error;
-	return items.map((_, itemIndex) => errorItem(itemIndex, started.credentialFailure(itemIndex)));
+/** Nothing can be sent: every item's error item, or (without continue on fail) the node stops at item 0. */
+function failEveryItem(context: IExecuteFunctions, items: INodeExecutionData[], { credentialFailure }: CredentialFailure) {
+	if (!context.continueOnFail()) throw credentialFailure(0).error;
+	return items.map((_, itemIndex) => errorItem(itemIndex, credentialFailure(itemIndex)));
 }
 
 /** The node's execute(): the chosen operation over all input items, with one run (client or session pool). */
@@ -110,10 +100,10 @@ export async function runOperation<Run, Lane>(
 	const nodeRun = await runner.start(context, { keepCalls: includeCallReport });
 	let output: INodeExecutionData[];
 	try {
-		output =
-			operation.mode === 'perItem'
-				? await runPerItem(context, operation, items, nodeRun)
-				: await runBatch(context, operation, items, nodeRun);
+		const { started } = nodeRun;
+		if ('credentialFailure' in started) output = failEveryItem(context, items, started);
+		else if (operation.mode === 'perItem') output = await runPerItem(context, operation, items, started, nodeRun.mapFailure);
+		else output = await operation.executeAll(context, items, started.run);
 	} finally {
 		await nodeRun.close();
 		const { report } = nodeRun;
