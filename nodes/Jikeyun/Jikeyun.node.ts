@@ -5,10 +5,10 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import * as api from './actions/api';
+import { operationLists, operationParameters, resourceProperty } from '../shared/registry';
+import { runOperation } from '../shared/runner';
 import { optionsCollection } from './actions/common.description';
-import { router } from './actions/router';
-import * as salesChannel from './actions/salesChannel';
+import { jikeyunRunner, OPERATIONS, RESOURCES } from './actions/registry';
 
 export class Jikeyun implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,24 +26,14 @@ export class Jikeyun implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'jikeyunApi', required: true }],
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'API', value: 'api', description: 'Call any Open API method' },
-					{ name: 'Sales Channel (Shop)', value: 'salesChannel', description: 'Sales channels / shops (销售渠道)' },
-				],
-				default: 'salesChannel',
-			},
-			...salesChannel.description,
-			...api.description,
+			resourceProperty(RESOURCES, 'salesChannel'),
+			...operationLists(RESOURCES, OPERATIONS),
+			...operationParameters(OPERATIONS, (resource, operation) => ({ show: { resource: [resource], operation: [operation] } })),
 			optionsCollection({ '/resource': ['salesChannel'] }, { callReportOption: true }),
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await runOperation(this, jikeyunRunner);
 	}
 }

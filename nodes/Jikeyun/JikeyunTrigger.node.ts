@@ -8,7 +8,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 import { listPagingFields, optionsCollection, readCallOptions } from './actions/common.description';
-import { toJikeyunNodeError } from './helpers/errors';
+import { toJikeyunNodeError } from './actions/errors';
 import {
 	DEFAULT_FULL_REEMIT_HOURS,
 	type IncrementalState,
@@ -19,10 +19,15 @@ import {
 	seenFromScan,
 	selectChanged,
 	splitWindow,
-} from './helpers/incrementalSync';
-import { readBizContentParameter } from './helpers/bizContent';
-import { fetchJikeyunList, idFrom, type FetchListResult } from './helpers/listMethod';
-import { fetchSalesChannels, SALES_CHANNEL_ID_PATH } from './helpers/salesChannels';
+} from './protocol/incrementalSync';
+import { readBizContentParameter } from './protocol/bizContent';
+import { DEFAULT_JIKEYUN_PAGE_SIZE, fetchJikeyunList, idFrom, type FetchListResult } from './protocol/listMethod';
+import {
+	fetchSalesChannels,
+	MAX_SALES_CHANNEL_PAGE_SIZE,
+	SALES_CHANNEL_ID_PATH,
+	salesChannelPageSizeProblem,
+} from './protocol/salesChannels';
 import type { JikeyunClient } from './protocol/client';
 import { formatBeijingTime } from './protocol/timestamp';
 import { startJikeyunRun } from './transport';
@@ -229,13 +234,24 @@ export class JikeyunTrigger implements INodeType {
 		const startedMs = Date.now();
 		const event = this.getNodeParameter('event', 'salesChannelChanged') as string;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const pageSize = Number(options.pageSize ?? 50);
+		const pageSize = Number(options.pageSize ?? DEFAULT_JIKEYUN_PAGE_SIZE);
 		const run = await startJikeyunRun(this, readCallOptions(options));
 		const toItems = (records: unknown[]): INodeExecutionData[][] | null =>
 			records.length ? [records.map((record) => ({ json: record as IDataObject }))] : null;
 
 		try {
 			if (run.credentialProblem) throw run.credentialProblem;
+			const pageSizeProblem =
+				event === 'methodWindow'
+					? Number.isInteger(pageSize) && pageSize >= 1
+						? undefined
+						: `Page Size must be a whole number of at least 1 (got ${pageSize})`
+					: salesChannelPageSizeProblem(pageSize);
+			if (pageSizeProblem) {
+				throw new NodeOperationError(this.getNode(), pageSizeProblem, {
+					description: `Poll: set "Page Size" in Options to the records per page the method allows (erp.sales.get: 1 to ${MAX_SALES_CHANNEL_PAGE_SIZE}).`,
+				});
+			}
 			const client = run.client;
 			const source = event === 'methodWindow' ? methodSource(this, client, pageSize) : salesSource(client, pageSize);
 			// Run by hand (the editor's Execute workflow picks this trigger before a Manual Trigger, or Fetch Test

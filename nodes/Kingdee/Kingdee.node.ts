@@ -6,18 +6,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import * as allocate from './actions/allocate.operation';
-import * as audit from './actions/audit.operation';
-import * as batchSave from './actions/batchSave.operation';
-import * as deleteOperation from './actions/delete.operation';
-import * as describeForm from './actions/describeForm.operation';
-import * as executeOperation from './actions/executeOperation.operation';
-import * as query from './actions/query.operation';
-import { router } from './actions/router';
-import * as save from './actions/save.operation';
-import * as submit from './actions/submit.operation';
-import * as unAudit from './actions/unAudit.operation';
-import * as view from './actions/view.operation';
+import { operationLists, operationParameters, resourceProperty } from '../shared/registry';
+import { runOperation } from '../shared/runner';
+import { kingdeeRunner, OPERATIONS, RESOURCES } from './actions/registry';
 import { listSearch, loadOptions, resourceMapping } from './methods';
 
 export class Kingdee implements INodeType {
@@ -36,116 +27,10 @@ export class Kingdee implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'kingdeeApi', required: true }],
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				// Workflows from before resources existed have no `resource`: Record, the default, holds their operations
-				// that the shipped samples use (Batch Save, Query).
-				default: 'record',
-				options: [
-					{ name: 'Document Status', value: 'documentStatus', description: 'Submit, audit or unaudit records (单据状态)' },
-					{ name: 'Form', value: 'form', description: 'The form (business object) itself: its fields from the Kingdee metadata' },
-					{ name: 'Record', value: 'record', description: 'Records of a form: save, read, delete, allocate' },
-				],
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['record'] } },
-				default: 'batchSave',
-				options: [
-					{
-						name: 'Allocate Records',
-						value: 'allocate',
-						action: 'Allocate records to organisations',
-						description: 'Distribute base-data records to other organisations (分配)',
-					},
-					{
-						name: 'Batch Save Records',
-						value: 'batchSave',
-						action: 'Batch save records',
-						description: 'Create or update many records, one package per input item, with optional upsert by number',
-					},
-					{
-						name: 'Delete Records',
-						value: 'delete',
-						action: 'Delete records',
-						description: 'Delete records by number or internal ID (删除)',
-					},
-					{
-						name: 'Execute Operation on Records',
-						value: 'executeOperation',
-						action: 'Execute an operation on records',
-						description: 'Run any operation code such as Forbid or Enable (ExcuteOperation)',
-					},
-					{
-						name: 'Query Records',
-						value: 'query',
-						action: 'Query records',
-						description: 'Read rows with ExecuteBillQuery (field keys, filter, order, paging)',
-					},
-					{
-						name: 'Save a Record',
-						value: 'save',
-						action: 'Save a record',
-						description: 'Create or update one record per item (Save)',
-					},
-					{
-						name: 'View a Record',
-						value: 'view',
-						action: 'View a record',
-						description: 'Read one full record by number or internal ID (View)',
-					},
-				],
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['documentStatus'] } },
-				default: 'submit',
-				options: [
-					{
-						name: 'Audit Records',
-						value: 'audit',
-						action: 'Audit records',
-						description: 'Audit records by number or internal ID (审核)',
-					},
-					{
-						name: 'Submit Records',
-						value: 'submit',
-						action: 'Submit records',
-						description: 'Submit records by number or internal ID (提交)',
-					},
-					{
-						name: 'Unaudit Records',
-						value: 'unAudit',
-						action: 'Unaudit records',
-						description: 'Reverse the audit of records (反审核)',
-					},
-				],
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['form'] } },
-				default: 'describeForm',
-				options: [
-					{
-						name: 'Describe Form',
-						value: 'describeForm',
-						action: 'Describe a form',
-						description: 'List the form\'s fields from its Kingdee metadata (QueryBusinessInfo): key, caption, type, entity, base data, required',
-					},
-				],
-			},
+			// Workflows from before resources existed have no `resource`: Record, the default, holds their operations
+			// that the shipped samples use (Batch Save, Query).
+			resourceProperty(RESOURCES, 'record'),
+			...operationLists(RESOURCES, OPERATIONS),
 			{
 				displayName: 'Form',
 				name: 'formId',
@@ -174,23 +59,14 @@ export class Kingdee implements INodeType {
 					},
 				],
 			},
-			...batchSave.description,
-			...save.description,
-			...query.description,
-			...view.description,
-			...submit.description,
-			...audit.description,
-			...unAudit.description,
-			...deleteOperation.description,
-			...allocate.description,
-			...executeOperation.description,
-			...describeForm.description,
+			// Parameters show by operation alone (values are unique across resources), as they did before resources.
+			...operationParameters(OPERATIONS, (_resource, operation) => ({ show: { operation: [operation] } })),
 		],
 	};
 
 	methods = { listSearch, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await runOperation(this, kingdeeRunner);
 	}
 }

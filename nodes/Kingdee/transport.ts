@@ -101,6 +101,19 @@ function hostOf(url: string): string {
 	}
 }
 
+/** No answer at all: only the network code and a scrubbed message survive. */
+function noAnswerError(failure: unknown, url: string, redact: (text: string) => string): KingdeeApiError {
+	const code = errorCode(failure);
+	const notSent = NOT_SENT_CODES.has(code);
+	const message = redact(failure instanceof Error ? failure.message : String(failure));
+	return new KingdeeApiError(
+		notSent
+			? `Kingdee cannot be reached at ${hostOf(url)} (${code}: ${message}); nothing was sent. Check the Server URL in the credential and that the server is running`
+			: `No answer from Kingdee (${code}: ${message})`,
+		{ kind: 'transient', retryable: true, ambiguous: !notSent, notSent, code },
+	);
+}
+
 function createSend(context: KingdeeContext, redact: (text: string) => string): KingdeeSend {
 	return async (request) => {
 		const headers: Record<string, string> = { ...request.headers };
@@ -117,25 +130,13 @@ function createSend(context: KingdeeContext, redact: (text: string) => string): 
 			ignoreHttpStatusErrors: true,
 			timeout: request.timeoutMs,
 		};
-		let response: { statusCode: number; headers?: Record<string, unknown>; body: unknown } | undefined;
-		let failure: unknown;
+		let response: { statusCode: number; headers?: Record<string, unknown>; body: unknown };
 		try {
 			response = await context.helpers.httpRequestWithAuthentication.call(context, 'kingdeeApi', options);
 		} catch (error) {
-			failure = error;
-		}
-		if (!response) {
-			// No answer at all. Only the code and a scrubbed message survive: n8n's error object also
-			// holds the sent request, which for a login contains the secret.
-			const code = errorCode(failure);
-			const notSent = NOT_SENT_CODES.has(code);
-			const message = redact(failure instanceof Error ? failure.message : String(failure));
-			throw new KingdeeApiError(
-				notSent
-					? `Kingdee cannot be reached at ${hostOf(request.url)} (${code}: ${message}); nothing was sent. Check the Server URL in the credential and that the server is running`
-					: `No answer from Kingdee (${code}: ${message})`,
-				{ kind: 'transient', retryable: true, ambiguous: !notSent, notSent, code },
-			);
+			// The session layer (protocol/session.ts) judges a missing answer by its KingdeeApiError; n8n's own error
+			// object must not travel on, as it holds the sent request, which for a login contains the secret.
+			throw noAnswerError(error, request.url, redact);
 		}
 		const body =
 			typeof response.body === 'string'

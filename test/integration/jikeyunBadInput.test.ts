@@ -206,6 +206,15 @@ describe('Jikeyun bad-input catalogue: trigger', () => {
 		expect(emulator.stats().calls).toBe(0);
 	});
 
+	it('a page size above the 200 erp.sales.get allows is refused with the fix, before any request', async () => {
+		const staticData: IDataObject = {};
+		const failure = await pollWith({ options: { ...fast, pageSize: 500 } }, staticData).catch((error: unknown) => error);
+		expect(errorText(failure)).toMatch(/Page Size must be a whole number from 1 to 200/);
+		expect(errorText(failure)).toMatch(/Poll: set "Page Size" in Options/);
+		expect(emulator.stats().calls).toBe(0);
+		expect(staticData).toEqual({});
+	});
+
 	it('an empty App Secret names the field, before any request', async () => {
 		const failure = await pollWith({}, {}, jikeyunCredentialData(emulator, { appSecret: '' })).catch((error: unknown) => error);
 		expect(errorText(failure)).toMatch(/Poll: .*"App Secret"/);

@@ -130,6 +130,34 @@ describe('Jikeyun node against the gateway emulator', () => {
 		expect(outputs[0]).toHaveLength(1);
 		expect(String(outputs[0][0].json.error)).toContain('0130020310');
 		expect(outputs[0][0].pairedItem).toEqual({ item: 0 });
+		// The error-item shape both nodes share: only error and details, so n8n's error output takes it.
+		expect(Object.keys(outputs[0][0].json).sort()).toEqual(['details', 'error']);
+		expect(outputs[0][0].json.details).toEqual({
+			itemIndex: 0,
+			kind: expect.any(String),
+			field: '',
+			method: 'erp.not.subscribed',
+			subCode: '0130020310',
+			contextId: expect.anything(),
+			description: expect.stringMatching(/^Item 0: .*subscribe/),
+		});
+	});
+
+	it('with Continue On Fail a bad parameter becomes that item\'s error item and the other items run', async () => {
+		const { outputs } = await executeNode(node, {
+			parameters: { resource: 'api', operation: 'callMethod', method: 'erp.sales.get', bizContent: '{}', options: fast },
+			parametersForItem: (itemIndex) => (itemIndex === 1 ? { method: 'not a method' } : {}),
+			items: [{ json: {} }, { json: {} }],
+			continueOnFail: true,
+			credentials: credentialsFor(emulator),
+		});
+		expect(outputs[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(outputs[0][0].json.error).toBeUndefined();
+		expect(outputs[0][1].json).toEqual({
+			error: 'Method "not a method" is not a Jikeyun method name',
+			details: { itemIndex: 1, kind: 'input', field: '', description: 'Item 1: give a dotted method name such as erp.warehouse.get.' },
+		});
+		expect(emulator.stats().calls).toBe(1);
 	});
 
 	it('Call Method pages a 1-based method whose data is a bare array', async () => {

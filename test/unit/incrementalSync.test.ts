@@ -7,7 +7,7 @@ import {
 	seenFromScan,
 	selectChanged,
 	splitWindow,
-} from '../../nodes/Jikeyun/helpers/incrementalSync';
+} from '../../nodes/Jikeyun/protocol/incrementalSync';
 
 describe('incremental sync state', () => {
 	it('splits a long window into spans no longer than the maximum', () => {

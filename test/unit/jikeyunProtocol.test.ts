@@ -5,7 +5,7 @@ import { buildJikeyunParameters, encodeJikeyunForm } from '../../nodes/Jikeyun/p
 import { extractJikeyunRecords, parseJikeyunResponse } from '../../nodes/Jikeyun/protocol/response';
 import { jikeyunSignaturePreimage, signJikeyunRequest } from '../../nodes/Jikeyun/protocol/sign';
 import { formatBeijingTime, parseBeijingTime } from '../../nodes/Jikeyun/protocol/timestamp';
-import { toJikeyunDateTime } from '../../nodes/Jikeyun/helpers/salesChannels';
+import { toJikeyunDateTime } from '../../nodes/Jikeyun/protocol/salesChannels';
 
 // The worked example of docs/jikeyun-open-api.md#test-vector (inputs from the official signing page).
 const VECTOR = {

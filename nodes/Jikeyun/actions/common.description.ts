@@ -1,10 +1,13 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-type Show = NonNullable<IDisplayOptions['show']>;
-import { MAX_SALES_CHANNEL_PAGE_SIZE } from '../helpers/salesChannels';
+import { includeCallReportOption, maxTriesOption, optionsCollectionOf, timeoutOption } from '../../shared/descriptions';
+import { DEFAULT_JIKEYUN_PAGE_SIZE } from '../protocol/listMethod';
+import { MAX_SALES_CHANNEL_PAGE_SIZE } from '../protocol/salesChannels';
 import { DEFAULT_JIKEYUN_CALL_OPTIONS, type JikeyunCallOptions } from '../transport';
 
-// Defaults below are literals (the lint rule wants them); they equal DEFAULT_JIKEYUN_CALL_OPTIONS.
+type Show = NonNullable<IDisplayOptions['show']>;
+
+const { requestsPerSecond, maxRetryWaitSeconds } = DEFAULT_JIKEYUN_CALL_OPTIONS;
 
 /** Request pacing and retry options, the same for every operation and the trigger. */
 export const callOptionFields: INodeProperties[] = [
@@ -14,35 +17,23 @@ export const callOptionFields: INodeProperties[] = [
 		name: 'requestsPerSecond',
 		type: 'number',
 		typeOptions: { minValue: 0, numberPrecision: 2 },
-		default: 10,
+		default: requestsPerSecond,
 		description:
 			'Upper bound of the client-side rate shared by all calls of one run. The rate adapts below it: each time the gateway throttles (限流, HTTP 429) it is halved (down to 0.5/s), then it climbs back while there is no throttling. 0 = no bound until the gateway first throttles.',
 	},
-	{
-		displayName: 'Max Tries',
-		name: 'maxTries',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 20 },
-		default: 8,
-		description:
-			'Attempts per call when the gateway throttles or has a temporary problem (exponential backoff with jitter). Errors such as a bad signature fail at once.',
-	},
+	maxTriesOption(
+		DEFAULT_JIKEYUN_CALL_OPTIONS.maxTries,
+		'Attempts per call when the gateway throttles or has a temporary problem (exponential backoff with jitter). Errors such as a bad signature fail at once.',
+	),
 	{
 		displayName: 'Max Retry Wait (Seconds)',
 		name: 'maxRetryWaitSeconds',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 60,
+		default: maxRetryWaitSeconds,
 		description: 'Upper bound of a single wait between two attempts',
 	},
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'timeoutSeconds',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 60,
-		description: 'How long to wait for one HTTP answer',
-	},
+	timeoutOption(DEFAULT_JIKEYUN_CALL_OPTIONS.timeoutSeconds, 'How long to wait for one HTTP answer'),
 ];
 
 /** Reads the call options of an `options` collection, falling back to the defaults. */
@@ -131,34 +122,22 @@ export function listPagingFields(show: Show): INodeProperties[] {
 export function optionsCollection(pageSizeShow?: Show, { callReportOption = false } = {}): INodeProperties {
 	const callReport: INodeProperties[] = callReportOption
 		? [
-				{
-					displayName: 'Include Call Report',
-					name: 'includeCallReport',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether to add one item at the end of the output with every gateway call of this run (method, page or item, attempt, duration, outcome, subCode, contextId). A one-line summary is always shown as an execution hint.',
-				},
+				includeCallReportOption(
+					'Whether to add one item at the end of the output with every gateway call of this run (method, page or item, attempt, duration, outcome, subCode, contextId). A one-line summary is always shown as an execution hint.',
+				),
 			]
 		: [];
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Page Size',
-				name: 'pageSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_SALES_CHANNEL_PAGE_SIZE },
-				...(pageSizeShow ? { displayOptions: { show: pageSizeShow } } : {}),
-				default: 50,
-				description: 'Records per request (the gateway allows at most 200)',
-			},
-			...callOptionFields,
-			...callReport,
-		],
-	};
+	return optionsCollectionOf([
+		{
+			displayName: 'Page Size',
+			name: 'pageSize',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_SALES_CHANNEL_PAGE_SIZE },
+			...(pageSizeShow ? { displayOptions: { show: pageSizeShow } } : {}),
+			default: DEFAULT_JIKEYUN_PAGE_SIZE,
+			description: 'Records per request (the gateway allows at most 200)',
+		},
+		...callOptionFields,
+		...callReport,
+	]);
 }

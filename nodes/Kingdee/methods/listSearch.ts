@@ -19,19 +19,14 @@ export async function searchForms(this: ILoadOptionsFunctions, filter?: string):
 		(form) => !needle || form.formId.toLowerCase().includes(needle) || form.name.toLowerCase().includes(needle),
 	).map((form) => ({ name: `${form.name} — ${form.formId}`, value: form.formId }));
 	if (!FORM_ID.test(typed) || knownForm(typed)) return { results };
-	let found: { name: string; value: string } | undefined;
-	let failure: unknown;
 	try {
 		const metadata = await withKingdeeSession(this, async (session, lcid) => await fetchFormMetadata(session, typed, lcid));
-		found = { name: `${metadata.caption || metadata.formId} — ${metadata.formId}`, value: metadata.formId };
+		return { results: [{ name: `${metadata.caption || metadata.formId} — ${metadata.formId}`, value: metadata.formId }, ...results] };
 	} catch (error) {
-		failure = error;
+		// A refused form ID (unknown form, no right to it) only means "not a form to list"; a login or connection
+		// problem is shown, since every other lookup of this node would fail the same way.
+		const notAForm = isKingdeeApiError(error) && error.msgCode !== undefined && !error.loginFailed && error.kind !== 'sessionLost';
+		if (notAForm) return { results };
+		throw new NodeOperationError(this.getNode(), `Could not look up the form ${typed} in Kingdee: ${error instanceof Error ? error.message : String(error)}`);
 	}
-	// A refused form ID (unknown form, no right to it) only means "not a form to list"; a login or connection
-	// problem is shown, since every other lookup of this node would fail the same way.
-	const notAForm = isKingdeeApiError(failure) && failure.msgCode !== undefined && !failure.loginFailed && failure.kind !== 'sessionLost';
-	if (failure !== undefined && !notAForm) {
-		throw new NodeOperationError(this.getNode(), `Could not look up the form ${typed} in Kingdee: ${failure instanceof Error ? failure.message : String(failure)}`);
-	}
-	return { results: found ? [found, ...results] : results };
 }

@@ -8,7 +8,7 @@ export interface KingdeeFormInfo {
 	name: string;
 	/** Internal id field (primary key) used by upsert and as default sort key. */
 	primaryKey: string;
-	/** Number field: FNumber for base data, FBillNo for bills. */
+	/** Number field: FNumber for base data, FBillNo for bills (单据); read by numberFieldFor. */
 	numberField: string;
 }
 
@@ -45,6 +45,20 @@ export function primaryKeyFieldFor(formId: string, override?: string): string {
 	const explicit = (override ?? '').trim();
 	if (explicit) return explicit;
 	return knownForm(formId)?.primaryKey ?? 'FID';
+}
+
+/** The number field of base data, and the Number Field parameter's default. */
+export const BASE_DATA_NUMBER_FIELD = 'FNumber';
+
+/**
+ * The field holding a form's business number (docs/kingdee-webapi.md#upsert-by-number): the configured one, unless it
+ * is the default FNumber, which bills do not have; else the known form's (FBillNo for bills); FNumber for base data
+ * and unknown forms.
+ */
+export function numberFieldFor(formId: string, configured?: string): string {
+	const explicit = (configured ?? '').trim();
+	if (explicit && explicit !== BASE_DATA_NUMBER_FIELD) return explicit;
+	return knownForm(formId)?.numberField ?? BASE_DATA_NUMBER_FIELD;
 }
 
 export const ORGANIZATION_FORM_ID = 'ORG_Organizations';

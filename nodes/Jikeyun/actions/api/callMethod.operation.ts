@@ -2,24 +2,24 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
-	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
+import { perItemOperation } from '../../../shared/operation';
 import type { JikeyunClient } from '../../protocol/client';
 import { listPagingFields, returnAllAndLimit } from '../common.description';
-import { readBizContentParameter } from '../../helpers/bizContent';
-import { fetchJikeyunList } from '../../helpers/listMethod';
+import { readBizContentParameter } from '../../protocol/bizContent';
+import { DEFAULT_JIKEYUN_PAGE_SIZE, fetchJikeyunList, type FetchListOptions } from '../../protocol/listMethod';
+import type { JikeyunRun } from '../../transport';
 
-const show = { resource: ['api'], operation: ['callMethod'] };
-const showPaged = { ...show, paginate: [true] };
+/** Shown only when Paginate is on (the registry adds resource and operation). */
+const showPaged = { paginate: [true] };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Method',
 		name: 'method',
 		type: 'string',
 		required: true,
-		displayOptions: { show },
 		default: '',
 		placeholder: 'erp.warehouse.get',
 		description:
@@ -29,7 +29,6 @@ export const description: INodeProperties[] = [
 		displayName: 'Business Parameters (Bizcontent)',
 		name: 'bizContent',
 		type: 'json',
-		displayOptions: { show },
 		default: '{}',
 		description:
 			'The method\'s parameters as JSON (any JSON value: most methods take an object, a few an array). Sent exactly as written unless pagination adds its page keys.',
@@ -38,7 +37,6 @@ export const description: INodeProperties[] = [
 		displayName: 'Paginate',
 		name: 'paginate',
 		type: 'boolean',
-		displayOptions: { show },
 		default: false,
 		description: 'Whether to page through a list method and output one item per record',
 	},
@@ -60,69 +58,92 @@ export const description: INodeProperties[] = [
 		type: 'number',
 		displayOptions: { show: showPaged },
 		typeOptions: { minValue: 1 },
-		default: 50,
+		default: DEFAULT_JIKEYUN_PAGE_SIZE,
 		description: 'Records per request (most methods allow at most 200)',
 	},
 	{
 		displayName: 'Retry Write Methods',
 		name: 'retryWrites',
 		type: 'boolean',
-		displayOptions: { show },
 		default: false,
 		description:
 			'Whether to retry temporary failures of methods that do not look like reads. Off by default: a write may already have been executed when its answer was lost. Throttled calls are always retried.',
 	},
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: JikeyunClient,
-): Promise<INodeExecutionData[]> {
-	const method = String(this.getNodeParameter('method', itemIndex, '')).trim();
+interface CallMethodParameters {
+	method: string;
+	bizContent: { text: string; value: unknown };
+	retryWrites: boolean;
+	/** Set when Paginate is on: how to page through the list. */
+	paging?: Omit<FetchListOptions, 'method' | 'query' | 'retryWrites'>;
+}
+
+function readParameters(context: IExecuteFunctions, itemIndex: number): CallMethodParameters {
+	const method = String(context.getNodeParameter('method', itemIndex, '')).trim();
 	if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/.test(method)) {
-		throw new NodeOperationError(this.getNode(), `Method "${method}" is not a Jikeyun method name`, {
+		throw new NodeOperationError(context.getNode(), `Method "${method}" is not a Jikeyun method name`, {
 			itemIndex,
 			description: `Item ${itemIndex}: give a dotted method name such as erp.warehouse.get.`,
 		});
 	}
-	const bizContent = readBizContentParameter(this.getNodeParameter('bizContent', itemIndex, '{}'), `item ${itemIndex}`, {
-		requireObject: this.getNodeParameter('paginate', itemIndex, false) as boolean,
+	const paginate = context.getNodeParameter('paginate', itemIndex, false) as boolean;
+	const bizContent = readBizContentParameter(context.getNodeParameter('bizContent', itemIndex, '{}'), `item ${itemIndex}`, {
+		requireObject: paginate,
 	});
-	const retryWrites = this.getNodeParameter('retryWrites', itemIndex, false) as boolean;
-	const paginate = this.getNodeParameter('paginate', itemIndex, false) as boolean;
+	const retryWrites = context.getNodeParameter('retryWrites', itemIndex, false) as boolean;
+	if (!paginate) return { method, bizContent, retryWrites };
 
-	if (!paginate) {
-		const result = await client.call(method, bizContent.text, { retryWrites, part: `item ${itemIndex}` });
-		const data = result.data;
-		const json: IDataObject =
-			data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject) : { data: data as IDataObject[] };
-		return [{ json, pairedItem: { item: itemIndex } }];
-	}
-
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, true) as boolean;
-	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
-	const pageSize = this.getNodeParameter('pageSize', itemIndex, 50) as number;
+	const returnAll = context.getNodeParameter('returnAll', itemIndex, true) as boolean;
+	const limit = returnAll ? undefined : (context.getNodeParameter('limit', itemIndex, 50) as number);
+	const pageSize = context.getNodeParameter('pageSize', itemIndex, DEFAULT_JIKEYUN_PAGE_SIZE) as number;
 	if (!Number.isInteger(pageSize) || pageSize < 1) {
-		throw new NodeOperationError(this.getNode(), `Page Size must be a whole number of at least 1 (got ${pageSize})`, {
+		throw new NodeOperationError(context.getNode(), `Page Size must be a whole number of at least 1 (got ${pageSize})`, {
 			itemIndex,
 			description: `Item ${itemIndex}: set "Page Size" to the records per page the method allows (most allow 1 to 200).`,
 		});
 	}
-	const { records } = await fetchJikeyunList(client, {
+	return {
 		method,
-		query: bizContent.value as Record<string, unknown>,
-		pageSize,
-		limit,
-		startIndex: Number(this.getNodeParameter('firstPageIndex', itemIndex, 0)),
-		pageIndexParameter: String(this.getNodeParameter('pageIndexParameter', itemIndex, 'pageIndex')),
-		pageSizeParameter: String(this.getNodeParameter('pageSizeParameter', itemIndex, 'pageSize')),
-		listPath: String(this.getNodeParameter('listPath', itemIndex, '')),
-		idPath: String(this.getNodeParameter('idField', itemIndex, '')),
+		bizContent,
 		retryWrites,
-	});
-	return records.map((record) => ({
-		json: record !== null && typeof record === 'object' && !Array.isArray(record) ? (record as IDataObject) : { value: record as string },
-		pairedItem: { item: itemIndex },
-	}));
+		paging: {
+			pageSize,
+			limit,
+			startIndex: Number(context.getNodeParameter('firstPageIndex', itemIndex, 0)),
+			pageIndexParameter: String(context.getNodeParameter('pageIndexParameter', itemIndex, 'pageIndex')),
+			pageSizeParameter: String(context.getNodeParameter('pageSizeParameter', itemIndex, 'pageSize')),
+			listPath: String(context.getNodeParameter('listPath', itemIndex, '')),
+			idPath: String(context.getNodeParameter('idField', itemIndex, '')),
+		},
+	};
 }
+
+const isObject = (value: unknown): value is IDataObject => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Any Open API method with the item's bizcontent; with Paginate, one output item per record of all pages. */
+export const callMethod = perItemOperation<JikeyunRun, JikeyunClient, CallMethodParameters>({
+	resource: 'api',
+	option: {
+		name: 'Call Method',
+		value: 'callMethod',
+		description: 'Call any Open API method with signed parameters',
+		action: 'Call an API method',
+	},
+	properties,
+	label: 'Call Method',
+	readParameters,
+	async execute(_context, { method, bizContent, retryWrites, paging }, client, _run, itemIndex) {
+		if (!paging) {
+			const { data } = await client.call(method, bizContent.text, { retryWrites, part: `item ${itemIndex}` });
+			return [isObject(data) ? data : { data: data as IDataObject[] }];
+		}
+		const { records } = await fetchJikeyunList(client, {
+			...paging,
+			method,
+			query: bizContent.value as Record<string, unknown>,
+			retryWrites,
+		});
+		return records.map((record) => (isObject(record) ? record : { value: record as string }));
+	},
+});

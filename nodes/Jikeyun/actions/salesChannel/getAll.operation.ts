@@ -2,28 +2,28 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
-	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
+import { perItemOperation } from '../../../shared/operation';
 import type { JikeyunClient } from '../../protocol/client';
+import { DEFAULT_JIKEYUN_PAGE_SIZE } from '../../protocol/listMethod';
 import { returnAllAndLimit } from '../common.description';
 import {
 	fetchSalesChannels,
 	MAX_SALES_CHANNEL_PAGE_SIZE,
+	salesChannelPageSizeProblem,
 	type SalesChannelFilters,
 	toJikeyunDateTime,
-} from '../../helpers/salesChannels';
+} from '../../protocol/salesChannels';
+import type { JikeyunRun } from '../../transport';
 
-const show = { resource: ['salesChannel'], operation: ['getAll'] };
-
-export const description: INodeProperties[] = [
-	...returnAllAndLimit(show, false),
+const properties: INodeProperties[] = [
+	...returnAllAndLimit({}, false),
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
 		placeholder: 'Add Filter',
-		displayOptions: { show },
 		default: {},
 		options: [
 			{
@@ -111,24 +111,28 @@ export const description: INodeProperties[] = [
 
 const DATE_FILTERS = ['gmtModifiedStart', 'gmtModifiedEnd'] as const;
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: JikeyunClient,
-): Promise<INodeExecutionData[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
-	const filters = { ...(this.getNodeParameter('filters', itemIndex, {}) as IDataObject) } as SalesChannelFilters;
-	const pageSize = Number(this.getNodeParameter('options.pageSize', itemIndex, 50));
+interface GetAllParameters {
+	filters: SalesChannelFilters;
+	pageSize: number;
+	limit?: number;
+}
 
-	if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_SALES_CHANNEL_PAGE_SIZE) {
-		throw new NodeOperationError(this.getNode(), `Page Size must be a whole number from 1 to ${MAX_SALES_CHANNEL_PAGE_SIZE}`, {
+function readParameters(context: IExecuteFunctions, itemIndex: number): GetAllParameters {
+	const node = context.getNode();
+	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? undefined : (context.getNodeParameter('limit', itemIndex, 50) as number);
+	const filters = { ...(context.getNodeParameter('filters', itemIndex, {}) as IDataObject) } as SalesChannelFilters;
+	const pageSize = Number(context.getNodeParameter('options.pageSize', itemIndex, DEFAULT_JIKEYUN_PAGE_SIZE));
+
+	const pageSizeProblem = salesChannelPageSizeProblem(pageSize);
+	if (pageSizeProblem) {
+		throw new NodeOperationError(node, pageSizeProblem, {
 			itemIndex,
-			description: `Item ${itemIndex}: option "Page Size" is ${pageSize}. The gateway rejects pages above 200 (0130020327).`,
+			description: `Item ${itemIndex}: option "Page Size" is ${pageSize}. The gateway rejects pages above ${MAX_SALES_CHANNEL_PAGE_SIZE} (0130020327).`,
 		});
 	}
 	if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-		throw new NodeOperationError(this.getNode(), `Limit must be a whole number of at least 1 (got ${limit})`, {
+		throw new NodeOperationError(node, `Limit must be a whole number of at least 1 (got ${limit})`, {
 			itemIndex,
 			description: `Item ${itemIndex}: set "Limit" to 1 or more, or turn on "Return All".`,
 		});
@@ -142,14 +146,30 @@ export async function execute(
 		if (raw === undefined || raw === '') continue;
 		const converted = toJikeyunDateTime(String(raw));
 		if (!converted) {
-			throw new NodeOperationError(this.getNode(), `Filter "${key}" is not a date-time: "${String(raw)}"`, {
+			throw new NodeOperationError(node, `Filter "${key}" is not a date-time: "${String(raw)}"`, {
 				itemIndex,
 				description: `Item ${itemIndex}: use yyyy-MM-dd HH:mm:ss (Beijing time) or an ISO date-time such as 2024-01-31T23:59:59+08:00.`,
 			});
 		}
 		filters[key] = converted;
 	}
-
-	const { records } = await fetchSalesChannels(client, filters, { pageSize, limit });
-	return records.map((record) => ({ json: record as IDataObject, pairedItem: { item: itemIndex } }));
+	return { filters, pageSize, limit };
 }
+
+/** erp.sales.get, all pages (docs/jikeyun-open-api.md#sales-channel-request); one output item per shop. */
+export const getAll = perItemOperation<JikeyunRun, JikeyunClient, GetAllParameters>({
+	resource: 'salesChannel',
+	option: {
+		name: 'Get Many',
+		value: 'getAll',
+		description: 'List sales channels (shops) with erp.sales.get',
+		action: 'Get many sales channels',
+	},
+	properties,
+	label: 'Get Many',
+	readParameters,
+	async execute(_context, { filters, pageSize, limit }, client) {
+		const { records } = await fetchSalesChannels(client, filters, { pageSize, limit });
+		return records as IDataObject[];
+	},
+});

@@ -1,4 +1,5 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+import { genericFailure, type FailurePhase, type ItemFailure } from '../../shared/errors';
 import { JikeyunApiError, JikeyunSettingsError } from '../protocol/errors';
 
 /**
@@ -39,4 +40,30 @@ export function toJikeyunNodeError(
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(node, message, { itemIndex });
+}
+
+/**
+ * The Jikeyun failure mapper of the shared runner: gateway and settings errors keep the gateway's diagnosis (kind,
+ * subCode, contextId) in the error item's details next to the n8n description; anything else as genericFailure.
+ */
+export function jikeyunFailure(node: INode, error: unknown, itemIndex: number, label: string, phase: FailurePhase): ItemFailure {
+	if (!(error instanceof JikeyunApiError) && !(error instanceof JikeyunSettingsError)) {
+		const failure = genericFailure(node, error, itemIndex, label, phase);
+		return { ...failure, details: { ...failure.details, description: failure.error.description ?? null } };
+	}
+	const nodeError = toJikeyunNodeError(node, error, itemIndex);
+	const specifics =
+		error instanceof JikeyunApiError
+			? { method: error.method, subCode: error.subCode ?? null, contextId: error.contextId ?? null }
+			: {};
+	return {
+		message: nodeError.message,
+		error: nodeError,
+		details: {
+			kind: error instanceof JikeyunApiError ? error.kind : 'settings',
+			field: '',
+			...specifics,
+			description: nodeError.description ?? null,
+		},
+	};
 }

@@ -1,22 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+/** Parameters several Kingdee operations read the same way; each throws a NodeOperationError naming item and fix. */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import type { KingdeeFormMetadata } from '../protocol/formMetadata';
-import type { KingdeeSessionPool } from '../protocol/session';
-
-/** What every operation gets besides its items: the session pool of this execution. */
-export interface KingdeeRun {
-	pool: KingdeeSessionPool;
-	continueOnFail: boolean;
-	/** A form's metadata, read once per run and form (QueryBusinessInfo). */
-	formMetadata: (formId: string) => Promise<KingdeeFormMetadata>;
-}
-
-export type KingdeeOperationExecute = (
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	run: KingdeeRun,
-) => Promise<INodeExecutionData[]>;
+import { splitList } from '../../common/list';
 
 /** The Form ID of the resource locator, trimmed; a clear error when it is empty. */
 export function getFormId(context: IExecuteFunctions, itemIndex: number): string {
@@ -57,4 +42,17 @@ export function jsonParameter(
 		);
 	}
 	return value as IDataObject;
+}
+
+/** The records an item names, as Kingdee's `Numbers` array or `Ids` string. */
+export function readSelection(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const byId = context.getNodeParameter('selectBy', itemIndex, 'number') === 'id';
+	const values = splitList(context.getNodeParameter(byId ? 'ids' : 'numbers', itemIndex, ''));
+	if (values.length === 0) {
+		throw new NodeOperationError(context.getNode(), `No ${byId ? 'internal IDs' : 'numbers'} given`, {
+			itemIndex,
+			description: 'Enter at least one value, e.g. an expression such as {{ $json.FNumber }}.',
+		});
+	}
+	return byId ? { Ids: values.join(',') } : { Numbers: values };
 }

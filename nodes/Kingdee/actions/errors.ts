@@ -3,10 +3,10 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type INode,
-	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { genericFailure, type FailurePhase, type ItemFailure } from '../../shared/errors';
 import { isKingdeeApiError, type KingdeeErrorKind } from '../protocol/errors';
 
 /** One sentence telling the user what to do about a failure of this kind. */
@@ -37,13 +37,12 @@ export function whatToDo(kind: KingdeeErrorKind | 'unknown'): string {
 	}
 }
 
-/** An item for n8n's error output: only `error` and `details` in json, so n8n routes it there. */
-export function errorItem(itemIndex: number, message: string, details: IDataObject): INodeExecutionData {
-	return { json: { error: message, details: { itemIndex, ...details } }, pairedItem: { item: itemIndex } };
-}
-
 /** Whole-call failure for one item, as message + details. */
-export function describeCallFailure(error: unknown, itemIndex: number, what: string): { message: string; details: IDataObject } {
+export function describeCallFailure(
+	error: unknown,
+	itemIndex: number,
+	what: string,
+): { message: string; details: IDataObject & { kind: string; field: string } } {
 	if (isKingdeeApiError(error)) {
 		const field = error.rowErrors.find((row) => row.fieldName)?.fieldName ?? '';
 		return {
@@ -81,4 +80,14 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 		});
 	}
 	return new NodeOperationError(node, error instanceof Error ? error.message : String(error), { itemIndex });
+}
+
+/**
+ * The Kingdee failure mapper of the shared runner: a Kingdee error names the operation, says what to do and keeps
+ * field, MsgCode and kind in the details; anything else as genericFailure (with msgCode null, as the sample reads it).
+ */
+export function kingdeeFailure(node: INode, error: unknown, itemIndex: number, label: string, phase: FailurePhase): ItemFailure {
+	if (!isKingdeeApiError(error)) return genericFailure(node, error, itemIndex, label, phase, { msgCode: null });
+	const { message, details } = describeCallFailure(error, itemIndex, label);
+	return { message, error: nodeApiError(node, message, itemIndex, details), details };
 }

@@ -1,7 +1,10 @@
 import { PagingError, readCompleteList } from '../../common/paginate';
-import type { JikeyunClient } from '../protocol/client';
-import { JikeyunSettingsError } from '../protocol/errors';
-import { extractJikeyunRecords } from '../protocol/response';
+import type { JikeyunClient } from './client';
+import { JikeyunSettingsError } from './errors';
+import { extractJikeyunRecords } from './response';
+
+/** Records per request unless the node's Page Size says otherwise (most methods allow 200). */
+export const DEFAULT_JIKEYUN_PAGE_SIZE = 50;
 
 export interface FetchListOptions {
 	method: string;

@@ -6,6 +6,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { errorItem } from '../../../shared/errors';
+import { batchOperation } from '../../../shared/operation';
 import {
 	isSaved,
 	isUnsaved,
@@ -13,21 +15,22 @@ import {
 	type BatchSaveSettings,
 	type PackageOutcome,
 	type UnsavedOutcome,
-} from '../protocol/batchSave';
-import { primaryKeyFieldFor } from '../protocol/forms';
-import { packageNumber } from '../protocol/model';
-import { describeCallFailure, errorItem, nodeApiError, toNodeError, whatToDo } from '../helpers/errors';
+} from '../../protocol/batchSave';
+import { BASE_DATA_NUMBER_FIELD, numberFieldFor, primaryKeyFieldFor } from '../../protocol/forms';
+import { packageNumber } from '../../protocol/model';
+import type { KingdeeSession } from '../../protocol/session';
 import {
 	buildSaveData,
 	modelSourceProperties,
+	primaryKeyFieldProperty,
 	optionsCollection,
 	readTransportOptions,
 	saveOptionsCollection,
-} from '../helpers/descriptions';
-import { applyBaseDataFields, modelReader } from '../helpers/models';
-import { getFormId, type KingdeeRun } from '../helpers/run';
-
-const show = { operation: ['batchSave'] };
+} from '../descriptions';
+import { describeCallFailure, nodeApiError, toNodeError, whatToDo } from '../errors';
+import { getFormId } from '../parameters';
+import type { KingdeeRun } from '../run';
+import { applyBaseDataFields, modelReader } from './models';
 
 /**
  * The field's maxValue: larger BatchSave calls risk server timeouts (integration code uses 400,
@@ -35,17 +38,19 @@ const show = { operation: ['batchSave'] };
  */
 const MAX_BATCH_SIZE = 1000;
 
-export const description: INodeProperties[] = [
-	...modelSourceProperties(['batchSave'], 'upsert'),
+/** Packages per BatchSave call unless set. */
+const DEFAULT_BATCH_SIZE = 100;
+
+const properties: INodeProperties[] = [
+	...modelSourceProperties('upsert'),
 	{
 		displayName: 'Batch Size',
 		name: 'batchSize',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 1000 },
-		default: 100,
+		typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
+		default: DEFAULT_BATCH_SIZE,
 		description:
 			'Packages per BatchSave call: 1,000 changed items with batch size 100 make 10 calls, shared out over the parallel sessions',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Upsert by Number',
@@ -54,7 +59,6 @@ export const description: INodeProperties[] = [
 		default: false,
 		description:
 			'Whether to update records whose number already exists instead of failing as duplicates. Before writing, one query per 1,000 items reads what Kingdee holds; audited records that change are un-audited first (Kingdee refuses to change audited records).',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Skip Unchanged',
@@ -63,29 +67,22 @@ export const description: INodeProperties[] = [
 		default: true,
 		description:
 			'Whether to leave out items whose fields already hold the same values in Kingdee. They come out with status "unchanged" and are neither un-audited nor saved. Items with entry rows or fields the query cannot read are always sent.',
-		displayOptions: { show: { ...show, upsertByNumber: [true] } },
+		displayOptions: { show: { upsertByNumber: [true] } },
 	},
 	{
 		displayName: 'Number Field',
 		name: 'numberField',
 		type: 'string',
-		default: 'FNumber',
+		default: BASE_DATA_NUMBER_FIELD,
 		description: 'Field holding the business number: FNumber for base data, FBillNo for bills',
 		// With Map Fields Below the mapper's match column is the number field.
-		displayOptions: { show, hide: { modelSource: ['mapper'] } },
+		displayOptions: { hide: { modelSource: ['mapper'] } },
 	},
-	{
-		displayName: 'Primary Key Field',
-		name: 'primaryKeyField',
-		type: 'string',
-		default: '',
-		placeholder: 'FCUSTID',
-		description:
-			'Internal ID field of the form. Leave empty for the known one (BD_Customer FCUSTID, BD_Supplier FSUPPLIERID, BD_MATERIAL FMATERIALID, bills FID).',
-		displayOptions: { show },
-	},
-	saveOptionsCollection(['batchSave'], true),
-	optionsCollection(['batchSave'], [
+	primaryKeyFieldProperty(
+		'Internal ID field of the form. Leave empty for the known one (BD_Customer FCUSTID, BD_Supplier FSUPPLIERID, BD_MATERIAL FMATERIALID, bills FID).',
+	),
+	saveOptionsCollection(true),
+	optionsCollection([
 		{
 			displayName: 'Dry Run',
 			name: 'dryRun',
@@ -97,33 +94,25 @@ export const description: INodeProperties[] = [
 	]),
 ];
 
-/** Number Field, or with Map Fields Below the mapper's match column. */
-function readNumberField(context: IExecuteFunctions): string {
-	if (context.getNodeParameter('modelSource', 0, 'itemJson') === 'mapper') {
-		const matching = context.getNodeParameter('fields.matchingColumns', 0, []) as string[];
-		return (Array.isArray(matching) ? String(matching[0] ?? '') : '').trim() || 'FNumber';
-	}
-	return String(context.getNodeParameter('numberField', 0, 'FNumber')).trim() || 'FNumber';
-}
-
 /** The error-output item / node error text for a package that was not saved (or whose fate is unknown). */
 export function describeOutcomeFailure(
 	outcome: UnsavedOutcome,
 	itemIndex: number,
 	numberField: string,
 	formId: string,
-): { message: string; details: IDataObject } {
+): { message: string; details: IDataObject & { kind: string; field: string } } {
 	const which = outcome.number ? `${numberField} "${outcome.number}"` : 'the package';
 	if (outcome.status === 'unknown') {
 		return {
 			message: `Item ${itemIndex}: outcome unknown for ${which} — ${outcome.message}`,
-			details: { field: '', number: outcome.number, msgCode: null, outcome: 'unknown', formId },
+			details: { kind: 'outcomeUnknown', field: '', number: outcome.number, msgCode: null, outcome: 'unknown', formId },
 		};
 	}
 	const field = outcome.rowErrors.find((row) => row.fieldName)?.fieldName ?? '';
 	return {
 		message: `Item ${itemIndex}: ${which} was not saved${field ? ` (field ${field})` : ''} — ${outcome.message}. ${whatToDo(outcome.kind)}`,
 		details: {
+			kind: outcome.kind,
 			field,
 			number: outcome.number,
 			msgCode: outcome.msgCode ?? null,
@@ -149,41 +138,60 @@ function outcomeJson(outcome: Exclude<PackageOutcome, UnsavedOutcome>, formId: s
 	return json;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
+/**
+ * With Map Fields Below the mapper's match column; else Number Field, whose default FNumber stands for "the form's":
+ * FBillNo for bills (numberFieldFor).
+ */
+function readNumberField(context: IExecuteFunctions, formId: string, itemIndex: number): string {
+	if (context.getNodeParameter('modelSource', itemIndex, 'itemJson') === 'mapper') {
+		const matching = context.getNodeParameter('fields.matchingColumns', itemIndex, []) as string[];
+		return (Array.isArray(matching) ? String(matching[0] ?? '') : '').trim() || numberFieldFor(formId);
+	}
+	return numberFieldFor(formId, String(context.getNodeParameter('numberField', itemIndex, BASE_DATA_NUMBER_FIELD)));
+}
+
+/** The run-wide settings (read from item 0), all but what depends on continue-on-fail. */
+type BatchSaveParameters = Omit<BatchSaveSettings, 'stopAtFirstFailure'>;
+
+function readParameters(context: IExecuteFunctions, itemIndex: number): BatchSaveParameters {
+	const formId = getFormId(context, itemIndex);
+	const batchSize = Number(context.getNodeParameter('batchSize', itemIndex, DEFAULT_BATCH_SIZE));
+	if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: Batch Size must be a whole number from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}: set Batch Size to e.g. 100`,
+			{ itemIndex, description: 'Batch Size applies to the whole run. Nothing was sent to Kingdee.' },
+		);
+	}
+	const upsertByNumber = context.getNodeParameter('upsertByNumber', itemIndex, false) as boolean;
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return {
+		formId,
+		numberField: readNumberField(context, formId, itemIndex),
+		primaryKeyField: primaryKeyFieldFor(formId, context.getNodeParameter('primaryKeyField', itemIndex, '') as string),
+		upsertByNumber,
+		skipUnchanged: upsertByNumber && (context.getNodeParameter('skipUnchanged', itemIndex, true) as boolean),
+		dryRun: options.dryRun === true,
+		batchSize,
+		maxSends: Math.max(1, Math.floor(readTransportOptions(context).maxTries)),
+		saveData: buildSaveData(context.getNodeParameter('saveOptions', itemIndex, {}) as IDataObject),
+	};
+}
+
+async function execute(
+	context: IExecuteFunctions,
+	parameters: BatchSaveParameters,
 	items: INodeExecutionData[],
 	run: KingdeeRun,
 ): Promise<INodeExecutionData[]> {
-	const node = this.getNode();
-	const formId = getFormId(this, 0);
-	const batchSize = Number(this.getNodeParameter('batchSize', 0, 100));
-	if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-		throw new NodeOperationError(
-			node,
-			`Item 0: Batch Size must be a whole number from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}: set Batch Size to e.g. 100`,
-			{ itemIndex: 0, description: 'Batch Size applies to the whole run. Nothing was sent to Kingdee.' },
-		);
-	}
-	const numberField = readNumberField(this);
-	const upsertByNumber = this.getNodeParameter('upsertByNumber', 0, false) as boolean;
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const settings: BatchSaveSettings = {
-		formId,
-		numberField,
-		primaryKeyField: primaryKeyFieldFor(formId, this.getNodeParameter('primaryKeyField', 0, '') as string),
-		upsertByNumber,
-		skipUnchanged: upsertByNumber && (this.getNodeParameter('skipUnchanged', 0, true) as boolean),
-		dryRun: options.dryRun === true,
-		batchSize,
-		maxSends: Math.max(1, Math.floor(readTransportOptions(this).maxTries)),
-		stopAtFirstFailure: !run.continueOnFail,
-		saveData: buildSaveData(this.getNodeParameter('saveOptions', 0, {}) as IDataObject),
-	};
+	const node = context.getNode();
+	const settings: BatchSaveSettings = { ...parameters, stopAtFirstFailure: !run.continueOnFail };
+	const { formId, numberField, upsertByNumber } = settings;
 
 	// Everything about the input is checked before the first request.
 	const output: Array<INodeExecutionData | undefined> = new Array(items.length);
 	const entries: Array<{ itemIndex: number; model: Record<string, unknown> }> = [];
-	const readModel = modelReader(this, items);
+	const readModel = modelReader(context);
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		let model = readModel(itemIndex);
 		if (!(model instanceof NodeOperationError) && upsertByNumber && packageNumber(model, numberField) === undefined) {
@@ -197,12 +205,16 @@ export async function execute(
 		}
 		if (model instanceof NodeOperationError) {
 			if (!run.continueOnFail) throw model;
-			output[itemIndex] = errorItem(itemIndex, model.message, { field: '', number: null, msgCode: null, formId });
+			output[itemIndex] = errorItem(itemIndex, {
+				message: model.message,
+				error: model,
+				details: { kind: 'input', field: '', number: null, msgCode: null, formId },
+			});
 			continue;
 		}
 		entries.push({ itemIndex, model });
 	}
-	const prepared = await applyBaseDataFields(this, entries, run, formId);
+	const prepared = await applyBaseDataFields(context, entries, run, formId);
 
 	let outcomes: Array<PackageOutcome | undefined> = [];
 	let failure: unknown;
@@ -214,11 +226,12 @@ export async function execute(
 			(position) => `item ${prepared[position].itemIndex}`,
 		);
 	} catch (error) {
+		if (!run.continueOnFail) {
+			const firstOpen = prepared.findIndex((_, position) => !outcomes[position]);
+			throw toNodeError(node, error, firstOpen >= 0 ? prepared[firstOpen].itemIndex : undefined);
+		}
+		// With continue on fail every item without an outcome gets this failure as its error item below.
 		failure = error;
-	}
-	if (failure !== undefined && !run.continueOnFail) {
-		const firstOpen = prepared.findIndex((_, position) => !outcomes[position]);
-		throw toNodeError(node, failure, firstOpen >= 0 ? prepared[firstOpen].itemIndex : undefined);
 	}
 
 	if (!run.continueOnFail) {
@@ -240,16 +253,35 @@ export async function execute(
 	}
 
 	prepared.forEach((entry, position) => {
+		const { itemIndex } = entry;
 		const outcome = outcomes[position];
-		if (!outcome) {
-			const { message, details } = describeCallFailure(failure, entry.itemIndex, 'Batch Save');
-			output[entry.itemIndex] = errorItem(entry.itemIndex, message, { ...details, number: null, formId });
-		} else if (isUnsaved(outcome)) {
-			const { message, details } = describeOutcomeFailure(outcome, entry.itemIndex, numberField, formId);
-			output[entry.itemIndex] = errorItem(entry.itemIndex, message, details);
-		} else {
-			output[entry.itemIndex] = { json: outcomeJson(outcome, formId), pairedItem: { item: entry.itemIndex } };
+		if (outcome && !isUnsaved(outcome)) {
+			output[itemIndex] = { json: outcomeJson(outcome, formId), pairedItem: { item: itemIndex } };
+			return;
 		}
+		const described = outcome
+			? describeOutcomeFailure(outcome, itemIndex, numberField, formId)
+			: describeCallFailure(failure, itemIndex, 'Batch Save');
+		const details = outcome ? described.details : { ...described.details, number: null, formId };
+		output[itemIndex] = errorItem(itemIndex, {
+			message: described.message,
+			error: nodeApiError(node, described.message, itemIndex, details),
+			details,
+		});
 	});
 	return output.filter((item): item is INodeExecutionData => item !== undefined);
 }
+
+/** BatchSave of all items in batches, with optional upsert by number (docs/kingdee-webapi.md#batchsave-and-dindex). */
+export const batchSave = batchOperation<KingdeeRun, KingdeeSession, BatchSaveParameters>({
+	resource: 'record',
+	option: {
+		name: 'Batch Save Records',
+		value: 'batchSave',
+		action: 'Batch save records',
+		description: 'Create or update many records, one package per input item, with optional upsert by number',
+	},
+	properties,
+	readParameters,
+	execute,
+});

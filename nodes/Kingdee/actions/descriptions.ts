@@ -3,73 +3,34 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { DEFAULT_KINGDEE_TRANSPORT_OPTIONS, type KingdeeTransportOptions } from '../transport';
 import { KINGDEE_MAX_PARALLEL_SESSIONS } from '../protocol/session';
 import { splitList } from '../../common/list';
+import { includeCallReportOption, maxTriesOption, optionsCollectionOf, timeoutOption } from '../../shared/descriptions';
 
-export type KingdeeOperation =
-	| 'batchSave'
-	| 'save'
-	| 'query'
-	| 'view'
-	| 'submit'
-	| 'audit'
-	| 'unAudit'
-	| 'delete'
-	| 'allocate'
-	| 'executeOperation'
-	| 'describeForm';
+const { maxTries, parallelRequests, timeoutSeconds } = DEFAULT_KINGDEE_TRANSPORT_OPTIONS;
 
 export const transportOptionFields: INodeProperties[] = [
-	{
-		displayName: 'Max Tries',
-		name: 'maxTries',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 20 },
-		default: 5,
-		description:
-			'Attempts per call when Kingdee is busy (MsgCode 13/14), answers HTTP 5xx or a read times out. Writes that time out are never repeated blindly: they are checked by number first.',
-	},
+	maxTriesOption(
+		maxTries,
+		'Attempts per call when Kingdee is busy (MsgCode 13/14), answers HTTP 5xx or a read times out. Writes that time out are never repeated blindly: they are checked by number first.',
+	),
 	{
 		displayName: 'Parallel Requests',
 		name: 'parallelRequests',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: KINGDEE_MAX_PARALLEL_SESSIONS },
-		default: 1,
+		default: parallelRequests,
 		description:
 			'Kingdee processes the requests of one login session one after another, so N parallel requests use N sessions of the same user. Kingdee suggests 3–5 at most.',
 	},
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'timeoutSeconds',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 120,
-		description: 'How long to wait for one Kingdee answer (the official SDKs wait 120 seconds)',
-	},
+	timeoutOption(timeoutSeconds, 'How long to wait for one Kingdee answer (the official SDKs wait 120 seconds)'),
+	includeCallReportOption(
+		'Whether to add one item at the end of the output with every Kingdee API call of this run: service and form, batch or page, attempt, start, duration, outcome, MsgCode or LoginResultType and a short reason (secrets and session IDs removed). A one-line summary is always shown as an execution hint.',
+	),
 ];
 
-/** One description for every operation: the full per-call list as one extra output item. */
-export const includeCallReportField: INodeProperties = {
-	displayName: 'Include Call Report',
-	name: 'includeCallReport',
-	type: 'boolean',
-	default: false,
-	description:
-		'Whether to add one item at the end of the output with every Kingdee API call of this run: service and form, batch or page, attempt, start, duration, outcome, MsgCode or LoginResultType and a short reason (secrets and session IDs removed). A one-line summary is always shown as an execution hint.',
-};
-
 /** The `options` collection of an operation: transport settings plus operation-specific extras. */
-export function optionsCollection(operations: KingdeeOperation[], extra: INodeProperties[] = []): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: { operation: operations } },
-		options: [...extra, ...transportOptionFields, includeCallReportField].sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	};
+export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
+	return optionsCollectionOf([...extra, ...transportOptionFields].sort((a, b) => a.displayName.localeCompare(b.displayName)));
 }
-
-// The literal defaults above must equal DEFAULT_KINGDEE_TRANSPORT_OPTIONS (lint wants literals).
 
 /** Transport options of item 0 (they apply to the whole execution). */
 export function readTransportOptions(context: IExecuteFunctions): KingdeeTransportOptions {
@@ -85,8 +46,13 @@ export function readTransportOptions(context: IExecuteFunctions): KingdeeTranspo
 	};
 }
 
+/** Primary Key Field of Save and Batch Save; `description` names the forms whose key is known. */
+export function primaryKeyFieldProperty(description: string): INodeProperties {
+	return { displayName: 'Primary Key Field', name: 'primaryKeyField', type: 'string', default: '', placeholder: 'FCUSTID', description };
+}
+
 /** Where the Model comes from (Batch Save and Save). */
-export function modelSourceProperties(operations: KingdeeOperation[], mapperMode: 'upsert' | 'add'): INodeProperties[] {
+export function modelSourceProperties(mapperMode: 'upsert' | 'add'): INodeProperties[] {
 	return [
 		{
 			displayName: 'Model Source',
@@ -110,7 +76,6 @@ export function modelSourceProperties(operations: KingdeeOperation[], mapperMode
 					description: 'Choose the form\'s fields from its Kingdee metadata (captions, required fields, base data) and map values to them here',
 				},
 			],
-			displayOptions: { show: { operation: operations } },
 		},
 		{
 			displayName: 'Model Field',
@@ -118,7 +83,7 @@ export function modelSourceProperties(operations: KingdeeOperation[], mapperMode
 			type: 'string',
 			default: 'Model',
 			description: 'Name of the item field that holds the Model object',
-			displayOptions: { show: { operation: operations, modelSource: ['jsonField'] } },
+			displayOptions: { show: { modelSource: ['jsonField'] } },
 		},
 		{
 			displayName: 'Fields',
@@ -142,7 +107,7 @@ export function modelSourceProperties(operations: KingdeeOperation[], mapperMode
 					},
 				},
 			},
-			displayOptions: { show: { operation: operations, modelSource: ['mapper'] } },
+			displayOptions: { show: { modelSource: ['mapper'] } },
 		},
 		{
 			displayName: 'Base-Data Fields',
@@ -152,13 +117,12 @@ export function modelSourceProperties(operations: KingdeeOperation[], mapperMode
 			placeholder: 'FCreateOrgId, FUseOrgId',
 			description:
 				'Reference (base-data, 基础资料) fields given as plain codes; each plain value is sent as {"FNumber": value}, objects unchanged. Leave empty to detect them from the form\'s Kingdee metadata (one QueryBusinessInfo per run); a comma-separated list here overrides the detection.',
-			displayOptions: { show: { operation: operations } },
 		},
 	];
 }
 
 /** Save / BatchSave options (docs/kingdee-webapi.md#save-options), sent only when set. */
-export function saveOptionsCollection(operations: KingdeeOperation[], withBatchCount: boolean): INodeProperties {
+export function saveOptionsCollection(withBatchCount: boolean): INodeProperties {
 	const fields: INodeProperties[] = [
 		{
 			displayName: 'Auto Submit and Audit (IsAutoSubmitAndAudit)',
@@ -252,7 +216,6 @@ export function saveOptionsCollection(operations: KingdeeOperation[], withBatchC
 		type: 'collection',
 		placeholder: 'Add Save Option',
 		default: {},
-		displayOptions: { show: { operation: operations } },
 		options: fields.sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
@@ -285,7 +248,7 @@ export function buildSaveData(saveOptions: IDataObject): Record<string, unknown>
 }
 
 /** "Select records by" for Submit/Audit/UnAudit/Delete/Execute Operation/View. */
-export function selectByProperties(operations: KingdeeOperation[], single: boolean): INodeProperties[] {
+export function selectByProperties(single: boolean): INodeProperties[] {
 	return [
 		{
 			displayName: 'Select By',
@@ -296,7 +259,6 @@ export function selectByProperties(operations: KingdeeOperation[], single: boole
 				{ name: 'Number', value: 'number', description: 'Business number (编码 / 单据编号), e.g. C001' },
 				{ name: 'Internal ID', value: 'id', description: 'Internal ID (内码), e.g. 100123' },
 			],
-			displayOptions: { show: { operation: operations } },
 		},
 		{
 			displayName: single ? 'Number' : 'Numbers',
@@ -306,7 +268,7 @@ export function selectByProperties(operations: KingdeeOperation[], single: boole
 			required: true,
 			placeholder: single ? 'C001' : 'C001, C002',
 			description: single ? 'The record\'s number' : 'Comma-separated numbers of the records of this item',
-			displayOptions: { show: { operation: operations, selectBy: ['number'] } },
+			displayOptions: { show: { selectBy: ['number'] } },
 		},
 		{
 			displayName: single ? 'Internal ID' : 'Internal IDs',
@@ -316,13 +278,13 @@ export function selectByProperties(operations: KingdeeOperation[], single: boole
 			required: true,
 			placeholder: single ? '100123' : '100123, 100124',
 			description: single ? 'The record\'s internal ID' : 'Comma-separated internal IDs of the records of this item',
-			displayOptions: { show: { operation: operations, selectBy: ['id'] } },
+			displayOptions: { show: { selectBy: ['id'] } },
 		},
 	];
 }
 
 /** Extra keys merged into the data object (e.g. {"UseOrgId": 1, "NetworkCtrl": "true"}). */
-export function additionalDataProperty(operations: KingdeeOperation[]): INodeProperties {
+export function additionalDataProperty(): INodeProperties {
 	return {
 		displayName: 'Additional Data (JSON)',
 		name: 'additionalData',
@@ -330,6 +292,5 @@ export function additionalDataProperty(operations: KingdeeOperation[]): INodePro
 		default: '',
 		description:
 			'Optional extra keys for the data object, merged over the selection, e.g. {"UseOrgId": 100001, "NetworkCtrl": "true"} or for Execute Operation {"Parameters": {…}}',
-		displayOptions: { show: { operation: operations } },
 	};
 }

@@ -1,12 +1,19 @@
-import type { JikeyunClient } from '../protocol/client';
+import type { JikeyunClient } from './client';
 import { fetchJikeyunList, type FetchListResult } from './listMethod';
-import { formatBeijingTime, parseBeijingTime } from '../protocol/timestamp';
+import { formatBeijingTime, parseBeijingTime } from './timestamp';
 
 export const SALES_CHANNEL_METHOD = 'erp.sales.get';
 export const SALES_CHANNEL_LIST_KEY = 'salesChannelInfo';
 /** A channel's identity (docs/jikeyun-open-api.md#sales-channel-records); the complete read compares reads by it. */
 export const SALES_CHANNEL_ID_PATH = 'channelId';
+/** The gateway refuses larger pages of erp.sales.get with 0130020327 (docs/jikeyun-open-api.md#paging). */
 export const MAX_SALES_CHANNEL_PAGE_SIZE = 200;
+
+/** Why `pageSize` cannot be asked of erp.sales.get, or undefined; checked where the node reads its parameters. */
+export function salesChannelPageSizeProblem(pageSize: number): string | undefined {
+	if (Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= MAX_SALES_CHANNEL_PAGE_SIZE) return undefined;
+	return `Page Size must be a whole number from 1 to ${MAX_SALES_CHANNEL_PAGE_SIZE}`;
+}
 
 /** Filters of erp.sales.get as the node exposes them (docs/jikeyun-open-api.md#sales-channel-request). */
 export interface SalesChannelFilters {
@@ -53,7 +60,7 @@ export function buildSalesChannelQuery(filters: SalesChannelFilters): Record<str
 	return query;
 }
 
-/** All (or `limit`) sales channels matching `filters`. */
+/** All (or `limit`) sales channels matching `filters`; `pageSize` was checked by salesChannelPageSizeProblem. */
 export async function fetchSalesChannels(
 	client: JikeyunClient,
 	filters: SalesChannelFilters,
@@ -62,7 +69,7 @@ export async function fetchSalesChannels(
 	return await fetchJikeyunList(client, {
 		method: SALES_CHANNEL_METHOD,
 		query: buildSalesChannelQuery(filters),
-		pageSize: Math.min(options.pageSize, MAX_SALES_CHANNEL_PAGE_SIZE),
+		pageSize: options.pageSize,
 		limit: options.limit,
 		listPath: SALES_CHANNEL_LIST_KEY,
 		idPath: SALES_CHANNEL_ID_PATH,

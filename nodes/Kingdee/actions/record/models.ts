@@ -1,10 +1,11 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { parseJsonLossless } from '../../common/losslessJson';
-import { isKingdeeApiError } from '../protocol/errors';
-import { baseDataFieldKeys } from '../protocol/formMetadata';
-import { findBaseDataShapeConflict, mapperModel, parseFieldList, wrapBaseDataFields, type MapperValue } from '../protocol/model';
-import type { KingdeeRun } from './run';
+import { parseJsonLossless } from '../../../common/losslessJson';
+import { isKingdeeApiError } from '../../protocol/errors';
+import { baseDataFieldKeys } from '../../protocol/formMetadata';
+import { findBaseDataShapeConflict, mapperModel, parseFieldList, wrapBaseDataFields, type MapperValue } from '../../protocol/model';
+import { toNodeError } from '../errors';
+import type { KingdeeRun } from '../run';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -23,14 +24,21 @@ function perItemParameter(context: IExecuteFunctions, name: string, fallback: st
 	return () => fixed;
 }
 
-/** Reads the Model package of each item; see readModel. */
-export function modelReader(
-	context: IExecuteFunctions,
-	items: INodeExecutionData[],
-): (itemIndex: number) => Record<string, unknown> | NodeOperationError {
+type ModelReader = (itemIndex: number) => Record<string, unknown> | NodeOperationError;
+
+/** One reader per execution, so Save, which reads one item at a time, resolves the fixed parameters once. */
+const readers = new WeakMap<IExecuteFunctions, ModelReader>();
+
+/** Reads the Model package of each input item; see readModel. */
+export function modelReader(context: IExecuteFunctions): ModelReader {
+	const known = readers.get(context);
+	if (known) return known;
+	const items = context.getInputData();
 	const source = perItemParameter(context, 'modelSource', 'itemJson');
 	const modelField = perItemParameter(context, 'modelField', 'Model');
-	return (itemIndex) => readModel(context, items, itemIndex, source(itemIndex), modelField(itemIndex));
+	const reader: ModelReader = (itemIndex) => readModel(context, items, itemIndex, source(itemIndex), modelField(itemIndex));
+	readers.set(context, reader);
+	return reader;
 }
 
 /**
@@ -117,22 +125,20 @@ function readModel(
 async function baseDataFieldsOf(context: IExecuteFunctions, run: KingdeeRun, formId: string, itemIndex: number): Promise<string[]> {
 	const typed = parseFieldList(context.getNodeParameter('baseDataFields', itemIndex, '') as string);
 	if (typed.length > 0) return typed;
-	let failure: unknown;
 	try {
 		return baseDataFieldKeys(await run.formMetadata(formId));
 	} catch (error) {
-		failure = error;
+		if (isKingdeeApiError(error) && (error.loginFailed || error.kind === 'auth')) throw toNodeError(context.getNode(), error);
+		const reason = error instanceof Error ? error.message : String(error);
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: the base-data fields of form ${formId} could not be detected: its metadata could not be read (QueryBusinessInfo: ${reason}). List them in Base-Data Fields, e.g. FCreateOrgId, FUseOrgId, to skip the detection`,
+			{
+				itemIndex,
+				description: 'The integration user needs the right to view the form; Base-Data Fields, when filled in, is used instead of the metadata. Nothing was saved.',
+			},
+		);
 	}
-	if (isKingdeeApiError(failure) && (failure.loginFailed || failure.kind === 'auth')) throw failure;
-	const reason = failure instanceof Error ? failure.message : String(failure);
-	throw new NodeOperationError(
-		context.getNode(),
-		`Item ${itemIndex}: the base-data fields of form ${formId} could not be detected: its metadata could not be read (QueryBusinessInfo: ${reason}). List them in Base-Data Fields, e.g. FCreateOrgId, FUseOrgId, to skip the detection`,
-		{
-			itemIndex,
-			description: 'The integration user needs the right to view the form; Base-Data Fields, when filled in, is used instead of the metadata. Nothing was saved.',
-		},
-	);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { parseJsonLossless } from '../../common/losslessJson';
-import { JikeyunSettingsError } from '../protocol/errors';
+import { JikeyunSettingsError } from './errors';
 
 const FIELD = 'Business Parameters (bizcontent)';
 

@@ -1,0 +1,64 @@
+/**
+ * Every Jikeyun operation, and the run they share (ARCHITECTURE.md#how-to-add-an-operation). The node's Resource and
+ * Operation lists and its router are generated from here: a new operation is its file plus one line in OPERATIONS.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { Operation } from '../../shared/operation';
+import type { ResourceOption } from '../../shared/registry';
+import type { Lanes, NodeRun, NodeRunner } from '../../shared/runner';
+import type { JikeyunClient } from '../protocol/client';
+import { startJikeyunRun, type JikeyunRun } from '../transport';
+import { callMethod } from './api/callMethod.operation';
+import { readCallOptions } from './common.description';
+import { jikeyunFailure, toJikeyunNodeError } from './errors';
+import { getAll } from './salesChannel/getAll.operation';
+
+export const RESOURCES: ResourceOption[] = [
+	{ name: 'API', value: 'api', description: 'Call any Open API method' },
+	{ name: 'Sales Channel (Shop)', value: 'salesChannel', description: 'Sales channels / shops (销售渠道)' },
+];
+
+/** The first operation of a resource is the one preselected for it. */
+export const OPERATIONS: Array<Operation<JikeyunRun, JikeyunClient>> = [getAll, callMethod];
+
+/**
+ * One client (and so one rate limit and circuit breaker) for the whole execution; items are worked one after another
+ * on it. A credential that cannot work fails every item before any request.
+ */
+async function start(context: IExecuteFunctions, { keepCalls }: { keepCalls: boolean }): Promise<NodeRun<JikeyunRun, JikeyunClient>> {
+	const node = context.getNode();
+	const options = context.getNodeParameter('options', 0, {}) as Parameters<typeof readCallOptions>[0];
+	const run = await startJikeyunRun(context, readCallOptions(options), { keepCalls });
+	const { credentialProblem } = run;
+	const lanes: Lanes<JikeyunRun, JikeyunClient> = {
+		run,
+		async forEach(entries, work) {
+			for (const entry of entries) await work(entry, run.client);
+		},
+	};
+	return {
+		started: credentialProblem
+			? {
+					credentialFailure: (itemIndex) => {
+						const error = toJikeyunNodeError(node, credentialProblem, itemIndex);
+						return {
+							message: error.message,
+							error,
+							details: { kind: 'credential', field: 'credential', description: error.description ?? null },
+						};
+					},
+				}
+			: lanes,
+		mapFailure: (error, itemIndex, label, phase) => jikeyunFailure(node, error, itemIndex, label, phase),
+		report: run.report,
+		close: async () => {},
+	};
+}
+
+export const jikeyunRunner: NodeRunner<JikeyunRun, JikeyunClient> = {
+	service: 'Jikeyun',
+	operations: OPERATIONS,
+	dispatchByResource: true,
+	start,
+};
