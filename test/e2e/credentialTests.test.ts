@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { jikeyunCredentialData } from '../../emulators/credentials';
 import { DEFAULT_KINGDEE_ACCOUNT } from '../../emulators/kingdee/server';
-import { ensureN8n } from '../../scripts/lib/n8nRuntime';
+import { ensureN8n } from '../../testing/n8nRuntime';
 import {
 	createN8nInstance,
 	freePort,
@@ -24,8 +24,8 @@ import {
 	stopAllN8nProcesses,
 	type N8nRestSession,
 	type N8nServer,
-} from '../../scripts/lib/n8nInstance';
-import { recordEmulatorSecrets, startEmulatorPair, type EmulatorPair } from '../../scripts/lib/sampleSync';
+} from '../../testing/n8nInstance';
+import { recordEmulatorSecrets, startEmulatorPair, type EmulatorPair } from '../../testing/sampleSync';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { JikeyunFaults } from '../../emulators/jikeyun/server';
 import type { KingdeeFaults } from '../../emulators/kingdee/server';
-import { ensureN8n } from '../../scripts/lib/n8nRuntime';
+import { ensureN8n } from '../../testing/n8nRuntime';
 import {
 	createN8nInstance,
 	fetchExecution,
@@ -35,8 +35,8 @@ import {
 	type N8nInstance,
 	type N8nRestSession,
 	type WorkflowJson,
-} from '../../scripts/lib/n8nInstance';
-import type { N8nRuntime } from '../../scripts/lib/n8nRuntime';
+} from '../../testing/n8nInstance';
+import type { N8nRuntime } from '../../testing/n8nRuntime';
 import {
 	ALERT_WORKFLOW_FILE,
 	SYNC_WORKFLOW_FILE,
@@ -51,7 +51,7 @@ import {
 	restartEmulatorPair,
 	startEmulatorPair,
 	type EmulatorPair,
-} from '../../scripts/lib/sampleSync';
+} from '../../testing/sampleSync';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureN8n } from '../../scripts/lib/n8nRuntime';
+import { ensureN8n } from '../../testing/n8nRuntime';
 import {
 	createN8nInstance,
 	exportWorkflow,
@@ -22,7 +22,7 @@ import {
 	stopAllN8nProcesses,
 	type N8nInstance,
 	type WorkflowJson,
-} from '../../scripts/lib/n8nInstance';
+} from '../../testing/n8nInstance';
 import {
 	ALERT_WORKFLOW_FILE,
 	RECONCILE_WORKFLOW_FILE,
@@ -38,7 +38,7 @@ import {
 	startEmulatorPair,
 	syncCountsFromRun,
 	type EmulatorPair,
-} from '../../scripts/lib/sampleSync';
+} from '../../testing/sampleSync';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 

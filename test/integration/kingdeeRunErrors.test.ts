@@ -12,7 +12,7 @@ import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
 import { errorText } from '../helpers/errorText';
-import { executeNode, type Harness } from '../helpers/n8nHarness';
+import { executeNode, type Harness } from '../../testing/n8nHarness';
 
 const account = DEFAULT_KINGDEE_ACCOUNT;
 let emulator: KingdeeEmulator;

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { N8nRuntime } from './n8nRuntime';
 
 export const PACKAGE_NAME = 'n8n-nodes-jikeyun-kingdee';
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const REPO_ROOT = path.resolve(__dirname, '..');
 
 type Log = (line: string) => void;
 
