@@ -91,3 +91,15 @@ describe('scripts/ and test/ share testing/, never each other', () => {
 		expect(violations('testing', /^(scripts|test)(\/|$)/)).toEqual([]);
 	});
 });
+
+describe('the emulators verify with their own code', () => {
+	it('nothing under emulators/ imports the package\'s signing or timestamp modules', () => {
+		expect(violations('emulators', /^nodes\/.*\/protocol\/(sign|signing|timestamp)[^/]*$/)).toEqual([]);
+	});
+
+	it('the emulators carry their own signature code (the scan sees it)', () => {
+		const targets = importsUnder('emulators').map((edge) => edge.to);
+		expect(targets).toEqual(expect.arrayContaining(['emulators/jikeyun/signature', 'emulators/kingdee/signatures']));
+	});
+});
+
