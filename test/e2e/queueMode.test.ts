@@ -310,6 +310,7 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 
 	test('renamed and new shops arrive through later polls', async () => {
 		const renamed = activeShops(pair).slice(5, 10);
+		expect(renamed).toHaveLength(5);
 		pair.jikeyun.modifyShops(
 			renamed.map((shop) => shop.channelCode),
 			(shop) => ({ channelName: `${shop.channelName} (renamed)` }),
@@ -338,6 +339,7 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 			if (unAuditFrom === undefined && kingdeeService(call) === 'DynamicFormService.UnAudit') unAuditFrom = call.caller;
 		};
 		const renamed = activeShops(pair).slice(20, 50);
+		expect(renamed).toHaveLength(30);
 		pair.jikeyun.modifyShops(
 			renamed.map((shop) => shop.channelCode),
 			(shop) => ({ channelName: `${shop.channelName} (before the crash)` }),
