@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, no-console */
 /**
  * `npm run bench` — throughput of the real node code, in-process, against the two emulators over loopback HTTP
- * with a remote-server latency model. The nodes run through the jest harness (test/helpers/n8nHarness.ts): n8n's
+ * with a remote-server latency model. The nodes run through the jest harness (testing/n8nHarness.ts): n8n's
  * parameter defaults, n8n's HTTP implementation and the credentials' real authenticate/preAuthentication.
  *
  *   npx tsx scripts/bench.ts                      default run (~2¾ minutes on 2 cores)
@@ -33,7 +33,7 @@ import { startKingdeeEmulator, type KingdeeEmulator } from '../emulators/kingdee
 // Jikeyun.node.json that sits beside it.
 import { Jikeyun } from '../nodes/Jikeyun/Jikeyun.node.js';
 import { Kingdee } from '../nodes/Kingdee/Kingdee.node.js';
-import { executeNode } from '../test/helpers/n8nHarness';
+import { executeNode } from '../testing/n8nHarness';
 
 /** A remote server as seen from a client in the same region: per call, plus per saved row in Kingdee. */
 const LATENCY_MODEL = {

@@ -51,11 +51,11 @@ import {
 	type N8nInstance,
 	type WorkflowJson,
 	type WorkflowNodeJson,
-} from './lib/n8nInstance';
-import { ensureN8n, type N8nRuntime } from './lib/n8nRuntime';
-import { createQueueModeInstances, executionsStartedBy, startMain, startWorker, type QueueModeProcess } from './lib/queueMode';
-import { startPostgres, startRedis } from './lib/services';
-import { NODE_TYPE_PREFIX, SYNC_WORKFLOW_FILE } from './lib/sampleSync';
+} from '../testing/n8nInstance';
+import { ensureN8n, type N8nRuntime } from '../testing/n8nRuntime';
+import { createQueueModeInstances, executionsStartedBy, startMain, startWorker, type QueueModeProcess } from '../testing/queueMode';
+import { startPostgres, startRedis } from '../testing/services';
+import { NODE_TYPE_PREFIX, SYNC_WORKFLOW_FILE } from '../testing/sampleSync';
 
 export const N8N_LATENCY_MODEL = { jikeyunPerCallMs: 50, kingdeePerCallMs: 150, kingdeePerRowMs: 2 };
 

@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { N8N_VERSION, NodeUnavailableError, ensureN8n, formatElapsed } from './lib/n8nRuntime';
+import { N8N_VERSION, NodeUnavailableError, ensureN8n, formatElapsed } from '../testing/n8nRuntime';
 import {
 	createN8nInstance,
 	importCredentials,
@@ -23,7 +23,7 @@ import {
 	startN8nServer,
 	stopAllN8nProcesses,
 	type N8nServer,
-} from './lib/n8nInstance';
+} from '../testing/n8nInstance';
 import {
 	SYNC_WORKFLOW_FILE,
 	activeShops,
@@ -33,7 +33,7 @@ import {
 	startEmulatorPair,
 	syncCountsFromRun,
 	type EmulatorPair,
-} from './lib/sampleSync';
+} from '../testing/sampleSync';
 
 interface DemoOptions {
 	open: boolean;

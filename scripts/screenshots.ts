@@ -24,9 +24,9 @@ import {
 	saveCredentialAndAwaitTest,
 	signIn,
 	startEditorSetup,
-} from './lib/browser';
-import { REPO_ROOT, waitForNewExecution } from './lib/n8nInstance';
-import { NODE_TYPE_PREFIX } from './lib/sampleSync';
+} from '../testing/browser';
+import { REPO_ROOT, waitForNewExecution } from '../testing/n8nInstance';
+import { NODE_TYPE_PREFIX } from '../testing/sampleSync';
 
 const OUT_DIR = path.join(REPO_ROOT, 'docs', 'images');
 const OWNER = { email: 'screenshots@example.com', password: 'Screenshots-n8n-2024', firstName: 'Screen', lastName: 'Shots' };

@@ -1,4 +1,4 @@
-import { parseBeijingTime } from '../../nodes/Jikeyun/protocol/timestamp';
+import { readBeijingWallClock } from './signature';
 import { BareInteger, toJsonText } from './jsonText';
 import type { SeedDeliveryOrder, SeedTrade, SeedWarehouse, StoredShop } from './seedData';
 
@@ -100,7 +100,7 @@ function readFlag(bizcontent: Record<string, unknown>, name: string): number | u
 function readTime(bizcontent: Record<string, unknown>, name: string): number | undefined {
 	const text = readText(bizcontent, name);
 	if (text === undefined) return undefined;
-	const date = parseBeijingTime(text);
+	const date = readBeijingWallClock(text);
 	if (!date) throw parameterError(`参数${name}格式错误，应为yyyy-MM-dd HH:mm:ss`);
 	return date.getTime();
 }

@@ -1,4 +1,4 @@
-import { formatBeijingTime } from '../../nodes/Jikeyun/protocol/timestamp';
+import { beijingWallClock } from './signature';
 import { createRandom, deriveSeed, pick, randomInt, type Random } from './prng';
 
 /**
@@ -331,8 +331,8 @@ export function generateDeliveryOrders(seed: number, shops: JikeyunShop[], count
 			shopCode: shops.length > 0 ? pick(random, shops).channelCode : '',
 			logisticName: pick(random, ['顺丰速运', '中通快递', '圆通速递', '京东物流', 'EMS']),
 			status: pick(random, [1, 2, 3]),
-			createTime: formatBeijingTime(new Date(modifiedAtMs - 3_600_000)),
-			modifyTime: formatBeijingTime(new Date(modifiedAtMs)),
+			createTime: beijingWallClock(new Date(modifiedAtMs - 3_600_000)),
+			modifyTime: beijingWallClock(new Date(modifiedAtMs)),
 			modifiedAtMs,
 		});
 	}
@@ -380,8 +380,8 @@ export function generateTrades(seed: number, shops: JikeyunShop[], count: number
 			ShopName: shop?.channelName ?? '',
 			TradeStatus: pick(random, ['WAIT_SELLER_SEND_GOODS', 'WAIT_BUYER_CONFIRM_GOODS', 'TRADE_FINISHED']),
 			TotalFee: total.toFixed(2),
-			PayTime: formatBeijingTime(new Date(modifiedAtMs - 600_000)),
-			ModifiedTime: formatBeijingTime(new Date(modifiedAtMs)),
+			PayTime: beijingWallClock(new Date(modifiedAtMs - 600_000)),
+			ModifiedTime: beijingWallClock(new Date(modifiedAtMs)),
 			GoodsDetail: goods,
 			modifiedAtMs,
 		});

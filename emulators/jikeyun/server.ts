@@ -3,8 +3,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 
 import { parseJsonLossless } from '../../nodes/common/losslessJson';
 import { listenOnLoopback } from '../loopback';
-import { signJikeyunRequest } from '../../nodes/Jikeyun/protocol/sign';
-import { formatBeijingTime, parseBeijingTime } from '../../nodes/Jikeyun/protocol/timestamp';
 import { BusinessError, filterSalesChannels, METHOD_HANDLERS, type EmulatorData } from './methods';
 import { createRandom, deriveSeed } from './prng';
 import {
@@ -15,6 +13,7 @@ import {
 	type JikeyunShop,
 	type StoredShop,
 } from './seedData';
+import { beijingWallClock, expectedJikeyunSign, readBeijingWallClock } from './signature';
 
 export type { JikeyunShop } from './seedData';
 
@@ -345,21 +344,19 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 		if (!app || !subscribed) return notSubscribed(appKey, method);
 
 		const timestampText = parameters.get('timestamp') as string;
-		const sentAt = parseBeijingTime(timestampText);
+		const sentAt = readBeijingWallClock(timestampText);
 		if (!sentAt) {
 			return failure(SUBCODE_BAD_TIMESTAMP, '时间戳格式错误，应为北京时间yyyy-MM-dd HH:mm:ss');
 		}
 		if (Math.abs(Date.now() - sentAt.getTime()) > skewMs) {
 			return failure(
 				SUBCODE_BAD_TIMESTAMP,
-				`时间戳已过期或超前，与服务器时间相差超过${skewMs / 1000}秒（服务器时间${formatBeijingTime(new Date())}）`,
+				`时间戳已过期或超前，与服务器时间相差超过${skewMs / 1000}秒（服务器时间${beijingWallClock(new Date())}）`,
 			);
 		}
 
-		const signed: Record<string, string> = {};
-		for (const [name, value] of parameters) signed[name] = value;
 		// Neither the expected signature nor anything derived from the secret goes into the answer.
-		if (signJikeyunRequest(signed, app.appSecret) !== parameters.get('sign')) {
+		if (expectedJikeyunSign(parameters, app.appSecret) !== parameters.get('sign')) {
 			return failure(SUBCODE_BAD_SIGNATURE, '签名错误，请检查签名参数及appSecret');
 		}
 

@@ -5,11 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'crypto';
 
-import {
-	buildKingdeeSignedHeaders,
-	signKingdeeLogin,
-	type LoginSignAlgorithm,
-} from '../../nodes/Kingdee/protocol/signing';
+import { expectedLoginSign, expectedSignedHeaderSignatures, type LoginSignAlgorithm } from './signatures';
 import { scalarText } from './wire';
 
 export interface EmulatorUser {
@@ -198,7 +194,7 @@ export class SessionRegistry {
 				timestamp !== '' &&
 				this.options.loginSignAlgorithms.some(
 					(algorithm) =>
-						signKingdeeLogin(
+						expectedLoginSign(
 							{
 								acctId: this.options.acctId,
 								username: user.username,
@@ -289,25 +285,17 @@ export class SessionRegistry {
 		const lcid = Number(lcidText);
 		if (!user || !user.appSecret || user.locked || !LCIDS[lcid]) return { outcome: 'lost' };
 		const timestamp = header('x-api-timestamp');
-		let expected: Record<string, string>;
-		try {
-			expected = buildKingdeeSignedHeaders({
-				acctId,
-				username,
-				appId: appKey,
-				appSecret: user.appSecret,
-				lcid: lcidText,
-				orgNumber,
-				path,
-				timestamp,
-				nonce: header('x-api-nonce') || timestamp,
-			});
-		} catch {
-			return { outcome: 'lost' };
-		}
-		if (expected['X-Kd-Signature'] !== signature) return { outcome: 'lost' };
+		const expected = expectedSignedHeaderSignatures({
+			appId: appKey,
+			appSecret: user.appSecret,
+			appData: `${acctId},${username},${lcidText},${orgNumber}`,
+			path,
+			timestamp,
+			nonce: header('x-api-nonce') || timestamp,
+		});
+		if (!expected || expected.kdSignature !== signature) return { outcome: 'lost' };
 		const apiSignature = header('X-Api-Signature');
-		if (apiSignature && apiSignature !== expected['X-Api-Signature']) return { outcome: 'lost' };
+		if (apiSignature && apiSignature !== expected.apiSignature) return { outcome: 'lost' };
 		const session = this.create(user, lcid);
 		session.calls = 1;
 		return { outcome: 'ok', session };

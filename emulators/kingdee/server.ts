@@ -14,7 +14,7 @@ import type { Socket } from 'net';
 import { listenOnLoopback } from '../loopback';
 import { createRandom, deriveSeed } from '../jikeyun/prng';
 
-import { type LoginSignAlgorithm } from '../../nodes/Kingdee/protocol/signing';
+import { type LoginSignAlgorithm } from './signatures';
 import { presentedSessionIds, SessionRegistry, sessionCookies, type EmulatorUser, type Session } from './auth';
 import {
 	allocate,

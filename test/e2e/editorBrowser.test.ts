@@ -30,9 +30,9 @@ import {
 	signIn,
 	startEditorSetup,
 	type EditorSetup,
-} from '../../scripts/lib/browser';
-import { fetchExecution, listExecutions, waitForNewExecution, type WorkflowJson } from '../../scripts/lib/n8nInstance';
-import { NODE_TYPE_PREFIX, activeShops, customerMirrorProblems } from '../../scripts/lib/sampleSync';
+} from '../../testing/browser';
+import { fetchExecution, listExecutions, waitForNewExecution, type WorkflowJson } from '../../testing/n8nInstance';
+import { NODE_TYPE_PREFIX, activeShops, customerMirrorProblems } from '../../testing/sampleSync';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 

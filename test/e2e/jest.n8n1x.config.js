@@ -1,5 +1,5 @@
 /**
- * The main real-n8n suites once more, on the newest n8n 1.x (N8N_1X_VERSION in scripts/lib/n8nRuntime.ts, pinned by
+ * The main real-n8n suites once more, on the newest n8n 1.x (N8N_1X_VERSION in testing/n8nRuntime.ts, pinned by
  * scripts/n8n-runtime-1x/): the shipped sample workflows and the credential tests. (Not the secret scan: its
  * check that it had something to scan needs the stored executions only the 2.x fault matrix fetches.) The version
  * reaches ensureN8n through JIKEYUN_KINGDEE_N8N_VERSION, set in every test file's environment by n8n1xEnv.js.

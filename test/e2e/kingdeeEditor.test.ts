@@ -11,7 +11,7 @@ import * as path from 'node:path';
 
 import { kingdeeCredentialData } from '../../emulators/credentials';
 import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
-import { ensureN8n } from '../../scripts/lib/n8nRuntime';
+import { ensureN8n } from '../../testing/n8nRuntime';
 import {
 	createN8nInstance,
 	importCredentials,
@@ -22,8 +22,8 @@ import {
 	stopAllN8nProcesses,
 	type N8nInstance,
 	type WorkflowJson,
-} from '../../scripts/lib/n8nInstance';
-import { describeFailure, executeWithOneRetry } from '../../scripts/lib/sampleSync';
+} from '../../testing/n8nInstance';
+import { describeFailure, executeWithOneRetry } from '../../testing/sampleSync';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const CREDENTIAL = { kingdeeApi: { id: 'kingdeeEditorCred1', name: 'Kingdee editor test' } };

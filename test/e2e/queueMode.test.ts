@@ -2,10 +2,10 @@
 /**
  * The package in n8n's queue mode (issue 10): one n8n 2.40.7 main (`n8n start`, EXECUTIONS_MODE=queue, Postgres) and
  * two `n8n worker` processes, Redis (Bull) between them, each process with the packed package installed in its own
- * user folder. Redis and a throw-away Postgres cluster run on loopback ports picked by scripts/lib/services.ts.
+ * user folder. Redis and a throw-away Postgres cluster run on loopback ports picked by testing/services.ts.
  *
  * The credentials point at recording proxies in front of the two emulators, which attribute every API call to the n8n
- * process that made it (scripts/lib/queueMode.ts, startCallerTracingProxy). That, the execution records in Postgres and
+ * process that made it (testing/queueMode.ts, startCallerTracingProxy). That, the execution records in Postgres and
  * the workers' own logs are the evidence.
  *
  * One main and two workers are shared by the cases, which run in order (a killed worker is restarted; the last case
@@ -36,8 +36,8 @@ import {
 	type N8nRestSession,
 	type N8nServer,
 	type WorkflowJson,
-} from '../../scripts/lib/n8nInstance';
-import { ensureN8n, type N8nRuntime } from '../../scripts/lib/n8nRuntime';
+} from '../../testing/n8nInstance';
+import { ensureN8n, type N8nRuntime } from '../../testing/n8nRuntime';
 import {
 	DURABLE_POLL_CURSOR_ENV,
 	createQueueModeInstances,
@@ -50,9 +50,9 @@ import {
 	type QueueModeInstances,
 	type QueueModeProcess,
 	type TracedCall,
-} from '../../scripts/lib/queueMode';
-import { activeShops, startEmulatorPair, SYNC_WORKFLOW_FILE, type EmulatorPair } from '../../scripts/lib/sampleSync';
-import { startPostgres, startRedis, type PostgresService, type RedisService } from '../../scripts/lib/services';
+} from '../../testing/queueMode';
+import { activeShops, startEmulatorPair, SYNC_WORKFLOW_FILE, type EmulatorPair } from '../../testing/sampleSync';
+import { startPostgres, startRedis, type PostgresService, type RedisService } from '../../testing/services';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
@@ -310,6 +310,7 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 
 	test('renamed and new shops arrive through later polls', async () => {
 		const renamed = activeShops(pair).slice(5, 10);
+		expect(renamed).toHaveLength(5);
 		pair.jikeyun.modifyShops(
 			renamed.map((shop) => shop.channelCode),
 			(shop) => ({ channelName: `${shop.channelName} (renamed)` }),
@@ -338,6 +339,7 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 			if (unAuditFrom === undefined && kingdeeService(call) === 'DynamicFormService.UnAudit') unAuditFrom = call.caller;
 		};
 		const renamed = activeShops(pair).slice(20, 50);
+		expect(renamed).toHaveLength(30);
 		pair.jikeyun.modifyShops(
 			renamed.map((shop) => shop.channelCode),
 			(shop) => ({ channelName: `${shop.channelName} (before the crash)` }),

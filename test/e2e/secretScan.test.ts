@@ -3,9 +3,9 @@
  * The secret scan, run last in the e2e suite (see secretScanLastSequencer.js): everything n8n produced in this run —
  * the output of every n8n process the suite started, every execution it exported, the n8n log files — is searched
  * for every password, app secret and Kingdee session id the suite used. The other test files record both into the
- * run's transcript (scripts/lib/n8nInstance.ts).
+ * run's transcript (testing/n8nInstance.ts).
  */
-import { TRANSCRIPT_DIR_ENV, readTranscript, type Transcript } from '../../scripts/lib/n8nInstance';
+import { TRANSCRIPT_DIR_ENV, readTranscript, type Transcript } from '../../testing/n8nInstance';
 
 /** Forms a secret can take in a text: as is, JSON-escaped, URL-encoded. */
 function encodings(secret: string): string[] {

@@ -1,13 +1,13 @@
 /**
  * Jest global setup of the e2e suite: a fresh transcript directory for this run, named in the environment variable
- * that scripts/lib/n8nInstance.ts records into (test files run in their own module registries, so the transcript
+ * that testing/n8nInstance.ts records into (test files run in their own module registries, so the transcript
  * cannot be a module variable). The test workers inherit the variable.
  */
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-/** Must equal TRANSCRIPT_DIR_ENV in scripts/lib/n8nInstance.ts (checked by the secret scan test). */
+/** Must equal TRANSCRIPT_DIR_ENV in testing/n8nInstance.ts (checked by the secret scan test). */
 const TRANSCRIPT_DIR_ENV = 'JIKEYUN_KINGDEE_E2E_TRANSCRIPT_DIR';
 
 async function openTranscript() {

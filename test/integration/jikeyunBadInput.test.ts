@@ -6,7 +6,7 @@ import { Jikeyun } from '../../nodes/Jikeyun/Jikeyun.node';
 import { JikeyunTrigger } from '../../nodes/Jikeyun/JikeyunTrigger.node';
 import { jikeyunCredentialData } from '../../emulators/credentials';
 import { DEFAULT_JIKEYUN_APP, startJikeyunEmulator, type JikeyunEmulator } from '../../emulators/jikeyun/server';
-import { executeNode, pollTrigger } from '../helpers/n8nHarness';
+import { executeNode, pollTrigger } from '../../testing/n8nHarness';
 
 /**
  * Bad-input catalogue, Jikeyun part (issue 8): each case runs the real node or trigger against the

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_JIKEYUN_APP, startJikeyunEmulator, type JikeyunEmulator } from '../../emulators/jikeyun/server';
-import { testCredential } from '../helpers/n8nHarness';
+import { testCredential } from '../../testing/n8nHarness';
 import { jikeyunCredentialData } from '../../emulators/credentials';
 
 describe('Jikeyun credential test', () => {

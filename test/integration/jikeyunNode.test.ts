@@ -6,7 +6,7 @@ import {
 	startJikeyunEmulator,
 	type JikeyunEmulator,
 } from '../../emulators/jikeyun/server';
-import { executeNode } from '../helpers/n8nHarness';
+import { executeNode } from '../../testing/n8nHarness';
 import { jikeyunCredentialData } from '../../emulators/credentials';
 
 const node = new Jikeyun();

@@ -2,7 +2,7 @@ import { jikeyunCredentialData } from '../../emulators/credentials';
 import { startJikeyunEmulator, type JikeyunEmulator } from '../../emulators/jikeyun/server';
 import { AdaptiveRateLimiter, type RatePermit } from '../../nodes/common/rateLimiter';
 import { Jikeyun } from '../../nodes/Jikeyun/Jikeyun.node';
-import { executeNode } from '../helpers/n8nHarness';
+import { executeNode } from '../../testing/n8nHarness';
 
 const node = new Jikeyun();
 

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { JikeyunTrigger } from '../../nodes/Jikeyun/JikeyunTrigger.node';
 import { jikeyunCredentialData } from '../../emulators/credentials';
 import { startJikeyunEmulator, type JikeyunEmulator } from '../../emulators/jikeyun/server';
-import { pollTrigger } from '../helpers/n8nHarness';
+import { pollTrigger } from '../../testing/n8nHarness';
 
 const trigger = new JikeyunTrigger();
 

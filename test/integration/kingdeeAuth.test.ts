@@ -10,7 +10,7 @@ import type { ICredentialDataDecryptedObject, INodeExecutionData, INodeParameter
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { errorText } from '../helpers/errorText';
-import { executeNode, testCredential } from '../helpers/n8nHarness';
+import { executeNode, testCredential } from '../../testing/n8nHarness';
 import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
 
 const account = DEFAULT_KINGDEE_ACCOUNT;

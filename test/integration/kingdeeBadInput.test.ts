@@ -11,7 +11,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
-import { executeNode } from '../helpers/n8nHarness';
+import { executeNode } from '../../testing/n8nHarness';
 
 let emulator: KingdeeEmulator;
 beforeAll(async () => {

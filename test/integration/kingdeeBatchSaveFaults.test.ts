@@ -7,7 +7,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { startKingdeeEmulator, type KingdeeEmulator, type KingdeeWriteFault } from '../../emulators/kingdee/server';
-import { executeNode } from '../helpers/n8nHarness';
+import { executeNode } from '../../testing/n8nHarness';
 import { kingdeeCredentialData } from '../../emulators/credentials';
 
 let emulator: KingdeeEmulator;

@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /**
  * The Kingdee credential's "Test" must talk to a Kingdee WebAPI: a server answering an HTML page or text with HTTP 200
- * is not "Connection successful!". Run the way n8n 2.40.7's tester runs it (test/helpers/n8nHarness.ts testCredential),
+ * is not "Connection successful!". Run the way n8n 2.40.7's tester runs it (testing/n8nHarness.ts testCredential),
  * against tiny loopback servers and the emulator.
  */
 import * as http from 'http';
@@ -9,7 +9,7 @@ import type { AddressInfo } from 'net';
 
 import { startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
-import { testCredential } from '../helpers/n8nHarness';
+import { testCredential } from '../../testing/n8nHarness';
 
 const MODES: KingdeeAuthType[] = ['password', 'appSecret', 'sign', 'signedHeaders'];
 const NOT_KINGDEE = /^This URL does not look like a Kingdee WebAPI \(…\/k3cloud\/\)/;

@@ -13,7 +13,7 @@ import { KingdeeApi } from '../../credentials/KingdeeApi.credentials';
 import { kingdeeCredentialData } from '../../emulators/credentials';
 import { DEFAULT_KINGDEE_ACCOUNT as ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
-import { executeNode, loadOptionsContext } from '../helpers/n8nHarness';
+import { executeNode, loadOptionsContext } from '../../testing/n8nHarness';
 
 let emulator: KingdeeEmulator;
 const form = (value: string) => ({ __rl: true, mode: 'list', value });

@@ -1,12 +1,12 @@
 /**
  * The Kingdee node against the Kingdee emulator over loopback HTTP, through n8n's real request code
- * and the credential's real `authenticate` (test/helpers/n8nHarness.ts).
+ * and the credential's real `authenticate` (testing/n8nHarness.ts).
  */
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
-import { executeNode } from '../helpers/n8nHarness';
+import { executeNode } from '../../testing/n8nHarness';
 import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
 
 

@@ -12,7 +12,7 @@ import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
 import { errorText } from '../helpers/errorText';
-import { executeNode, type Harness } from '../helpers/n8nHarness';
+import { executeNode, type Harness } from '../../testing/n8nHarness';
 
 const account = DEFAULT_KINGDEE_ACCOUNT;
 let emulator: KingdeeEmulator;
@@ -58,14 +58,22 @@ async function run(
 	const credentials = {
 		kingdeeApi: { ...kingdeeCredentialData(emulator, options.authType ?? 'password'), ...(options.credential ?? {}) },
 	};
-	let harness: Harness | undefined;
-	try {
-		const result = await executeNode(new Kingdee(), {
+	const continueOnFail = options.continueOnFail !== false;
+	const execute = async () =>
+		await executeNode(new Kingdee(), {
 			parameters,
 			items,
 			credentials,
-			onError: options.continueOnFail === false ? undefined : 'continueErrorOutput',
+			onError: continueOnFail ? 'continueErrorOutput' : undefined,
 		});
+	if (continueOnFail) {
+		// With the error output on, a failing row must come out as an item: a thrown error fails the test as it is.
+		const result = await execute();
+		return { items: result.outputs.flat(), harness: result.harness };
+	}
+	let harness: Harness | undefined;
+	try {
+		const result = await execute();
 		return { items: result.outputs.flat(), harness: result.harness };
 	} catch (error) {
 		// executeNode throws before handing out its harness; a second run is not needed for these checks.

@@ -2,15 +2,15 @@
 /**
  * deploy/queue-mode/ is not run here (no Docker on the machines); this checks it against what the queue-mode
  * end-to-end test really runs: the same n8n version, the package in the image of every n8n process, and the
- * environment of scripts/lib/queueMode.ts (queueModeEnv) on main and on every worker.
+ * environment of testing/queueMode.ts (queueModeEnv) on main and on every worker.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { PACKAGE_NAME, REPO_ROOT } from '../../scripts/lib/n8nInstance';
-import { N8N_VERSION } from '../../scripts/lib/n8nRuntime';
-import { queueModeEnv } from '../../scripts/lib/queueMode';
-import type { PostgresService, RedisService } from '../../scripts/lib/services';
+import { PACKAGE_NAME, REPO_ROOT } from '../../testing/n8nInstance';
+import { N8N_VERSION } from '../../testing/n8nRuntime';
+import { queueModeEnv } from '../../testing/queueMode';
+import type { PostgresService, RedisService } from '../../testing/services';
 
 const DEPLOY_DIR = path.join(REPO_ROOT, 'deploy', 'queue-mode');
 

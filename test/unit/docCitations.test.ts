@@ -9,10 +9,20 @@ import { join, relative } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 /** Every place that may cite the docs (scripts/ and test/e2e/ included: a broken anchor is broken anywhere). */
-const CITING_DIRS = ['nodes', 'credentials', 'emulators', 'scripts', 'test', 'docs'];
+const CITING_DIRS = ['nodes', 'credentials', 'emulators', 'scripts', 'testing', 'test', 'docs'];
 const CITING_ROOT_FILES = ['ARCHITECTURE.md', 'README.md', 'README.zh-CN.md', 'CHANGELOG.md'];
 /** Folders whose comments and test names must not cite the outside reference any more. */
-const NO_OUTSIDE_REFERENCE_DIRS = ['nodes', 'credentials', 'emulators', 'test/unit', 'test/integration', 'test/helpers'];
+const NO_OUTSIDE_REFERENCE_DIRS = [
+	'nodes',
+	'credentials',
+	'emulators',
+	'scripts',
+	'testing',
+	'test/unit',
+	'test/integration',
+	'test/helpers',
+	'test/e2e',
+];
 const THIS_FILE = relative(ROOT, __filename);
 
 const TEXT_FILE = /\.(ts|js|mjs|cjs|md|json)$/;

@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import * as path from 'node:path';
-import { chooseNodeForN8n } from '../../scripts/lib/nodeForN8n';
+import { chooseNodeForN8n } from '../../testing/nodeForN8n';
 import {
 	N8N_1X_VERSION,
 	N8N_VERSION,
@@ -8,7 +8,7 @@ import {
 	NODE_BUILDS,
 	runtimeLayout,
 	selectedN8nVersion,
-} from '../../scripts/lib/n8nRuntime';
+} from '../../testing/n8nRuntime';
 
 describe('n8n runtime layout and version choice', () => {
 	const saved = process.env[N8N_VERSION_ENV_VAR];

@@ -1,4 +1,4 @@
-import { chooseNodeForN8n } from '../../scripts/lib/nodeForN8n';
+import { chooseNodeForN8n } from '../../testing/nodeForN8n';
 
 const PINNED = '24.21.0';
 

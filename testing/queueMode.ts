@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions */
 /**
  * n8n in queue mode on one machine: a main instance (`n8n start`, owns triggers, editor and REST API) and `n8n worker`
- * processes, with Redis (Bull) between them and Postgres as the shared database (scripts/lib/services.ts). Each process
+ * processes, with Redis (Bull) between them and Postgres as the shared database (testing/services.ts). Each process
  * has its own user folder with the packed package installed, as each container of deploy/queue-mode/ has it in its
  * image; they share N8N_ENCRYPTION_KEY so every process can decrypt the credentials.
  * Used by the queue-mode end-to-end test and the queue-mode row of the n8n benchmark.

@@ -4,19 +4,19 @@
  * Emulators run in this process; n8n runs as a child process (see n8nInstance.ts).
  */
 import * as path from 'node:path';
-import { jikeyunCredentialData, kingdeeCredentialData } from '../../emulators/credentials';
+import { jikeyunCredentialData, kingdeeCredentialData } from '../emulators/credentials';
 import {
 	DEFAULT_JIKEYUN_APP,
 	startJikeyunEmulator,
 	type JikeyunEmulator,
 	type JikeyunEmulatorOptions,
-} from '../../emulators/jikeyun/server';
+} from '../emulators/jikeyun/server';
 import {
 	DEFAULT_KINGDEE_ACCOUNT,
 	startKingdeeEmulator,
 	type KingdeeEmulator,
 	type KingdeeEmulatorOptions,
-} from '../../emulators/kingdee/server';
+} from '../emulators/kingdee/server';
 import {
 	REPO_ROOT,
 	credentialReferences,

@@ -32,8 +32,8 @@ const { httpRequest: n8nHttpRequest } = require(
 	path.join(path.dirname(require.resolve('@n8n/backend-network')), 'http/axios/request.js'),
 ) as { httpRequest: (options: IHttpRequestOptions) => Promise<any> };
 
-import { JikeyunApi } from '../../credentials/JikeyunApi.credentials';
-import { KingdeeApi } from '../../credentials/KingdeeApi.credentials';
+import { JikeyunApi } from '../credentials/JikeyunApi.credentials';
+import { KingdeeApi } from '../credentials/KingdeeApi.credentials';
 
 const credentialTypes: Record<string, ICredentialType> = {
 	jikeyunApi: new JikeyunApi(),

@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions */
 /**
- * Throw-away Redis and Postgres on loopback ports picked here, for n8n's queue mode (scripts/lib/queueMode.ts).
+ * Throw-away Redis and Postgres on loopback ports picked here, for n8n's queue mode (testing/queueMode.ts).
  * Both come from the Debian packages (`redis-server`, `postgresql`; .ci/run installs them when missing). Postgres gets
  * a fresh cluster from `initdb` in a temp dir; when we run as root it runs as the unprivileged `postgres` user, since
  * Postgres refuses to run as root.

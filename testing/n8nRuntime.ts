@@ -112,7 +112,7 @@ export function runtimeLayout(
 		node24: nodeBinary,
 		node24BinDir: pathApi.dirname(nodeBinary),
 		n8nBin: pathApi.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'),
-		manifestDir: path.join(__dirname, '..', N8N_RUNTIMES[n8nVersion].manifestDir),
+		manifestDir: path.join(__dirname, '..', 'scripts', N8N_RUNTIMES[n8nVersion].manifestDir),
 		lockFile: pathApi.join(cacheRoot, 'install.lock'),
 	};
 }
