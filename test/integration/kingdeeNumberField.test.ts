@@ -8,7 +8,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { kingdeeCredentialData } from '../../emulators/credentials';
 import { startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
-import { executeNode } from '../helpers/n8nHarness';
+import { executeNode } from '../../testing/n8nHarness';
 
 let emulator: KingdeeEmulator;
 
