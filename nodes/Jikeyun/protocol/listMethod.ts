@@ -1,4 +1,5 @@
 import { PagingError, readCompleteList } from '../../common/paginate';
+import { settle } from '../../common/settle';
 import type { JikeyunClient } from './client';
 import { JikeyunSettingsError } from './errors';
 import { extractJikeyunRecords } from './response';
@@ -75,29 +76,28 @@ export async function fetchJikeyunList(client: JikeyunClient, options: FetchList
 	const pageIndexParameter = options.pageIndexParameter || 'pageIndex';
 	const pageSizeParameter = options.pageSizeParameter || 'pageSize';
 	const idPath = (options.idPath ?? '').trim();
-	let failure: unknown;
-	try {
-		const result = await readCompleteList<unknown>({
-			pageSize,
-			startIndex: options.startIndex ?? 0,
-			limit: options.limit,
-			shouldStop: options.shouldStop,
-			keyOf: (record) => (idPath ? idFrom(record, idPath) : undefined) ?? JSON.stringify(record),
-			fetchPage: async ({ pageIndex }) => {
-				const part = `page ${pageIndex}`;
-				const result = await client.call(
-					options.method,
-					{ ...options.query, [pageIndexParameter]: pageIndex, [pageSizeParameter]: pageSize },
-					{ part, retryWrites: options.retryWrites },
-				);
-				return extractJikeyunRecords(result.data, options.listPath, { method: options.method, part });
-			},
-		});
-		return { records: result.records, pages: result.requests, complete: result.complete };
-	} catch (error) {
-		failure = error;
-	}
-	// Re-thrown outside the catch block, as in common/retry.ts; the node wraps every error.
+	const reading = await settle(
+		async () =>
+			await readCompleteList<unknown>({
+				pageSize,
+				startIndex: options.startIndex ?? 0,
+				limit: options.limit,
+				shouldStop: options.shouldStop,
+				keyOf: (record) => (idPath ? idFrom(record, idPath) : undefined) ?? JSON.stringify(record),
+				fetchPage: async ({ pageIndex }) => {
+					const part = `page ${pageIndex}`;
+					const result = await client.call(
+						options.method,
+						{ ...options.query, [pageIndexParameter]: pageIndex, [pageSizeParameter]: pageSize },
+						{ part, retryWrites: options.retryWrites },
+					);
+					return extractJikeyunRecords(result.data, options.listPath, { method: options.method, part });
+				},
+			}),
+	);
+	if (reading.ok) return { records: reading.value.records, pages: reading.value.requests, complete: reading.value.complete };
+	// A paging problem names the setting to fix; anything else goes to the node as it is (ARCHITECTURE.md#layers, settle).
+	const failure = reading.error;
 	if (!(failure instanceof PagingError)) throw failure;
 	throw new JikeyunSettingsError(
 		`The ${options.method} list could not be read completely: ${failure.message}`,
