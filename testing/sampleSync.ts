@@ -29,6 +29,7 @@ import {
 	type N8nInstance,
 	type WorkflowJson,
 } from './n8nInstance';
+import { errorOf } from './errorItems';
 
 export const WORKFLOWS_DIR = path.join(REPO_ROOT, 'workflows');
 export const SYNC_WORKFLOW_FILE = path.join(WORKFLOWS_DIR, 'jikeyun-shops-to-kingdee-customers.json');
@@ -197,7 +198,7 @@ export function syncCountsFromRun(workflow: WorkflowJson, result: ExecuteResult)
 		updated: saved.filter((item) => item.json.status === 'updated').length,
 		unchanged: saved.filter((item) => item.json.status === 'unchanged').length,
 		failed: failedItems.length,
-		failures: failedItems.map((row) => String(row.error ?? JSON.stringify(row))),
+		failures: failedItems.map((row) => errorOf(row)?.message ?? JSON.stringify(row)),
 	};
 }
 

@@ -1,16 +1,17 @@
 /**
- * The one error-item shape of both nodes (ARCHITECTURE.md#error-items): `{ json: { error, details }, pairedItem }`.
- * n8n 2.x routes it to the error output by its json keys and merges the paired input's json under ours. It carries no
+ * The one error-item shape of both nodes (ARCHITECTURE.md#error-items):
+ * `{ json: { error: { message, itemIndex, kind, field, … } }, pairedItem }`. A json whose only key is `error` is the one
+ * shape n8n 1.x and 2.x both route to the error output; both merge the paired input's json under ours. It carries no
  * `item.error`: n8n (1.x and 2.x) would then replace the json by `{ error: message }` and lose details and input.
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type INode, type INodeExecutionData } from 'n8n-workflow';
 
 /** A failure of one item: the error the node throws (without continue on fail) and what its error item says. */
 export interface ItemFailure {
-	/** `json.error` of the error item. */
+	/** `json.error.message` of the error item. */
 	message: string;
 	error: NodeApiError | NodeOperationError;
-	/** `json.details`: kind and field first, then what the node knows (msgCode, number, description …). */
+	/** The rest of `json.error`: kind and field first, then what the node knows (msgCode, number, description …). */
 	details: IDataObject & { kind: string; field: string };
 }
 
@@ -21,7 +22,7 @@ export type FailurePhase = 'input' | 'call';
 export type FailureMapper = (error: unknown, itemIndex: number, label: string, phase: FailurePhase) => ItemFailure;
 
 export function errorItem(itemIndex: number, failure: ItemFailure): INodeExecutionData {
-	return { json: { error: failure.message, details: { itemIndex, ...failure.details } }, pairedItem: { item: itemIndex } };
+	return { json: { error: { message: failure.message, itemIndex, ...failure.details } }, pairedItem: { item: itemIndex } };
 }
 
 /** The n8n error of an item, with the item index set (n8n's constructors return such errors unchanged). */

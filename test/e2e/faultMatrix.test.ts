@@ -52,6 +52,7 @@ import {
 	startEmulatorPair,
 	type EmulatorPair,
 } from '../../testing/sampleSync';
+import { errorOf } from '../../testing/errorItems';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -207,7 +208,7 @@ function faultMatrix(entryLabel: string, names: EntryNames, start: (pair: () => 
 		}
 
 		function expectAllSaved(outcome: RunOutcome): void {
-			expect({ status: outcome.status, error: outcome.errorMessage, failed: outcome.failed.map((row) => row.error) }).toEqual({
+			expect({ status: outcome.status, error: outcome.errorMessage, failed: outcome.failed.map((row) => errorOf(row)?.message) }).toEqual({
 				status: 'success',
 				error: undefined,
 				failed: [],
@@ -239,7 +240,7 @@ function faultMatrix(entryLabel: string, names: EntryNames, start: (pair: () => 
 			const added = [...after.keys()].filter((code) => !before.has(code));
 			// The drift happened, once, between pages.
 			expect([stopped.length, renamed.length, added.length]).toEqual([5, 3, 2]);
-			expect({ status: outcome.status, error: outcome.errorMessage, failed: outcome.failed.map((row) => row.error) }).toEqual({
+			expect({ status: outcome.status, error: outcome.errorMessage, failed: outcome.failed.map((row) => errorOf(row)?.message) }).toEqual({
 				status: 'success',
 				error: undefined,
 				failed: [],
@@ -282,7 +283,7 @@ function faultMatrix(entryLabel: string, names: EntryNames, start: (pair: () => 
 			for (const code of invalid.slice(0, 3)) expect(outcome.errorMessage).toContain(`${code}: `);
 			expect(outcome.failed.map((row) => String(row.FNumber)).sort()).toEqual([...invalid].sort());
 			for (const row of outcome.failed) {
-				expect(row).toEqual(expect.objectContaining({ error: expect.stringContaining(String(row.FNumber)), details: expect.objectContaining({ outcome: 'failed' }) }));
+				expect(row).toEqual(expect.objectContaining({ error: expect.objectContaining({ message: expect.stringContaining(String(row.FNumber)), outcome: 'failed' }) }));
 			}
 			expect(outcome.saved.map((row) => String(row.Number)).sort()).toEqual(codes.filter((code) => !invalid.includes(code)).sort());
 			expect(customerMirrorProblems(pair)).toEqual(invalid.map((code) => `${code}: 0 customers`));
@@ -299,7 +300,7 @@ function faultMatrix(entryLabel: string, names: EntryNames, start: (pair: () => 
 			expect(down.saved).toEqual([]);
 			expect(down.failed.map((row) => String(row.FNumber)).sort()).toEqual(activeShops(pair).map((shop) => shop.channelCode).sort());
 			// Nothing reached Kingdee, so no row may read as "failed while saving" or "outcome unknown".
-			for (const row of down.failed) expect(row.error).toMatch(/not sent: login failed \(Kingdee cannot be reached.*nothing was sent/);
+			for (const row of down.failed) expect(errorOf(row)?.message).toMatch(/not sent: login failed \(Kingdee cannot be reached.*nothing was sent/);
 			expect(pair.kingdee.records('BD_Customer')).toEqual([]);
 
 			await pair.kingdee.setUnreachable(false);

@@ -12,10 +12,6 @@ const base = require('./jest.config');
  * known difference the README states; delete an entry once the package works the same on 1.x.
  */
 const NOT_ON_N8N_1X = {
-	// n8n 1.x routes to the error output only items whose json is {error} or {error, message} (or that carry an
-	// `error` object, whose json n8n then replaces by {error: message}); the Kingdee node's {error, details} stays
-	// on the success output.
-	'a row Kingdee rejects ends in the failed-rows node': 'error-output shape',
 	// n8n 1.x's credential test shows its own generic texts instead of the credential's responseCode rules and the
 	// network error code ("The resource you are requesting could not be found", "The service refused the connection").
 	'a Server URL that is not a Kingdee WebAPI (HTTP 404)': 'credential-test messages',

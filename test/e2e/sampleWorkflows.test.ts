@@ -185,8 +185,11 @@ describe('sample workflows in a real n8n', () => {
 			expect(failedRows).toEqual([
 				expect.objectContaining({
 					FNumber: rejected.channelCode,
-					error: expect.stringContaining(rejected.channelCode),
-					details: expect.objectContaining({ number: rejected.channelCode, outcome: 'failed' }),
+					error: expect.objectContaining({
+						message: expect.stringContaining(rejected.channelCode),
+						number: rejected.channelCode,
+						outcome: 'failed',
+					}),
 				}),
 			]);
 			// After the summary, the run ends red with the count and the row's number and reason.

@@ -7,6 +7,7 @@ import { JikeyunTrigger } from '../../nodes/Jikeyun/JikeyunTrigger.node';
 import { jikeyunCredentialData } from '../../emulators/credentials';
 import { DEFAULT_JIKEYUN_APP, startJikeyunEmulator, type JikeyunEmulator } from '../../emulators/jikeyun/server';
 import { executeNode, pollTrigger } from '../../testing/n8nHarness';
+import { errorOf } from '../../testing/errorItems';
 
 /**
  * Bad-input catalogue, Jikeyun part (issue 8): each case runs the real node or trigger against the
@@ -164,7 +165,7 @@ describe('Jikeyun bad-input catalogue: node', () => {
 			credentials: { jikeyunApi: jikeyunCredentialData(emulator, { gatewayUrl: 'http://127.0.0.1:9/open/openapi/do' }) },
 		});
 		expect(outputs[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(outputs[0].every((item) => /refused the connection/.test(String(item.json.error)))).toBe(true);
+		expect(outputs[0].every((item) => /refused the connection/.test(errorOf(item.json)?.message ?? ''))).toBe(true);
 		expect(harness.requests).toHaveLength(1);
 	});
 });

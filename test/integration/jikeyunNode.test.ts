@@ -128,11 +128,11 @@ describe('Jikeyun node against the gateway emulator', () => {
 			credentials: credentialsFor(emulator),
 		});
 		expect(outputs[0]).toHaveLength(1);
-		expect(String(outputs[0][0].json.error)).toContain('0130020310');
 		expect(outputs[0][0].pairedItem).toEqual({ item: 0 });
-		// The error-item shape both nodes share: only error and details, so n8n's error output takes it.
-		expect(Object.keys(outputs[0][0].json).sort()).toEqual(['details', 'error']);
-		expect(outputs[0][0].json.details).toEqual({
+		// The error-item shape both nodes share: the single key error, so n8n 1.x and 2.x route it to the error output.
+		expect(Object.keys(outputs[0][0].json)).toEqual(['error']);
+		expect(outputs[0][0].json.error).toEqual({
+			message: expect.stringContaining('0130020310'),
 			itemIndex: 0,
 			kind: expect.any(String),
 			field: '',
@@ -154,8 +154,13 @@ describe('Jikeyun node against the gateway emulator', () => {
 		expect(outputs[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(outputs[0][0].json.error).toBeUndefined();
 		expect(outputs[0][1].json).toEqual({
-			error: 'Method "not a method" is not a Jikeyun method name',
-			details: { itemIndex: 1, kind: 'input', field: '', description: 'Item 1: give a dotted method name such as erp.warehouse.get.' },
+			error: {
+				message: 'Method "not a method" is not a Jikeyun method name',
+				itemIndex: 1,
+				kind: 'input',
+				field: '',
+				description: 'Item 1: give a dotted method name such as erp.warehouse.get.',
+			},
 		});
 		expect(emulator.stats().calls).toBe(1);
 	});

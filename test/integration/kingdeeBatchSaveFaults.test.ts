@@ -9,6 +9,7 @@ import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { startKingdeeEmulator, type KingdeeEmulator, type KingdeeWriteFault } from '../../emulators/kingdee/server';
 import { executeNode } from '../../testing/n8nHarness';
 import { kingdeeCredentialData } from '../../emulators/credentials';
+import { errorOf } from '../../testing/errorItems';
 
 let emulator: KingdeeEmulator;
 
@@ -45,7 +46,8 @@ async function run(items: INodeExecutionData[], parameters: INodeParameters = up
 	outputs.forEach((branch) =>
 		branch.forEach((item) => {
 			const index = (item.pairedItem as { item: number }).item;
-			rows[index] = item.json.error === undefined ? item.json : { status: 'error', error: item.json.error, details: item.json.details };
+			const error = errorOf(item.json);
+			rows[index] = error === undefined ? item.json : { status: 'error', error: error.message };
 		}),
 	);
 	return rows;

@@ -14,6 +14,7 @@ import { kingdeeCredentialData } from '../../emulators/credentials';
 import { DEFAULT_KINGDEE_ACCOUNT as ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { executeNode, loadOptionsContext } from '../../testing/n8nHarness';
+import { errorOf } from '../../testing/errorItems';
 
 let emulator: KingdeeEmulator;
 const form = (value: string) => ({ __rl: true, mode: 'list', value });
@@ -141,8 +142,8 @@ describe('Describe Form', () => {
 	it('an unknown form becomes an error item naming the form and MsgCode 4', async () => {
 		const { outputs } = await run({ resource: 'form', operation: 'describeForm', formId: form('NO_SUCH_FORM') }, undefined, 'continueErrorOutput');
 		expect(outputs[0]).toHaveLength(1);
-		expect(outputs[0][0].json.error).toMatch(/^Item 0: Describe Form failed — .*NO_SUCH_FORM.*业务对象不存在/);
-		expect((outputs[0][0].json.details as any).msgCode).toBe(4);
+		expect(errorOf(outputs[0][0].json)?.message).toMatch(/^Item 0: Describe Form failed — .*NO_SUCH_FORM.*业务对象不存在/);
+		expect(errorOf(outputs[0][0].json)?.msgCode).toBe(4);
 	});
 });
 
@@ -165,7 +166,7 @@ describe('Batch Save: Base-Data Fields from the form metadata', () => {
 		const { outputs } = await run({ ...batchSave, baseDataFields: 'FCreateOrgId' }, [shop('D3', 'Three')], 'continueErrorOutput');
 		expect(calls('QueryBusinessInfo')).toBe(0);
 		// FUseOrgId was not listed, so it went as plain text, which Kingdee refuses for a base-data field.
-		expect(outputs[0][0].json.error).toMatch(/FUseOrgId.*基础资料字段/);
+		expect(errorOf(outputs[0][0].json)?.message).toMatch(/FUseOrgId.*基础资料字段/);
 	});
 
 	it('metadata that cannot be read stops the run before any save, saying so and suggesting the override', async () => {

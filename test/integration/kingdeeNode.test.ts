@@ -7,14 +7,27 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { executeNode } from '../../testing/n8nHarness';
+import { errorOf } from '../../testing/errorItems';
 import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
 
 
-/** n8n's rule for "continueErrorOutput": json.error set and no keys but error/message/details → error branch. */
+/*
+ * n8n's rules for "continueErrorOutput", copied from n8n-core's workflow-execute.js `handleNodeErrorOutput`
+ * (ARCHITECTURE.md#error-items). 1.123: `item.error`, or a truthy json.error with json keys exactly {error} or
+ * {error, message} (message truthy). 2.40: `item.error`, or a truthy json.error with no json keys but error, message
+ * and details.
+ */
+const routedToErrorOutputByN8n1x = (item: INodeExecutionData): boolean => {
+	const keys = Object.keys(item.json);
+	return Boolean(item.error) || (Boolean(item.json.error) && (keys.length === 1 || (Boolean(item.json.message) && keys.length === 2)));
+};
+const routedToErrorOutputByN8n2x = (item: INodeExecutionData): boolean =>
+	Boolean(item.error) || (Boolean(item.json.error) && Object.keys(item.json).every((key) => ['error', 'message', 'details'].includes(key)));
+
+/** Splits a node's output as n8n's error output does; every item must be routed the same by n8n 1.x and 2.x. */
 function route(items: INodeExecutionData[]): { success: INodeExecutionData[]; errors: INodeExecutionData[] } {
-	const isError = (item: INodeExecutionData) =>
-		item.json.error !== undefined && Object.keys(item.json).every((key) => ['error', 'message', 'details'].includes(key));
-	return { success: items.filter((item) => !isError(item)), errors: items.filter(isError) };
+	expect(items.map(routedToErrorOutputByN8n1x)).toEqual(items.map(routedToErrorOutputByN8n2x));
+	return { success: items.filter((item) => !routedToErrorOutputByN8n2x(item)), errors: items.filter(routedToErrorOutputByN8n2x) };
 }
 
 function credentialsFor(emulator: KingdeeEmulator, authType: KingdeeAuthType = 'password') {
@@ -79,13 +92,14 @@ describe('Batch Save', () => {
 		expect(success).toHaveLength(18);
 		expect(errors).toHaveLength(2);
 		expect(errors.map((item) => item.pairedItem)).toEqual([{ item: 3 }, { item: 17 }]);
-		const details = errors.map((item) => item.json.details as Record<string, unknown>);
-		expect(details.map((d) => [d.itemIndex, d.field, d.number, d.msgCode])).toEqual([
+		expect(errors.every((item) => routedToErrorOutputByN8n1x(item))).toBe(true);
+		const itemErrors = errors.map((item) => errorOf(item.json));
+		expect(itemErrors.map((error) => [error?.itemIndex, error?.field, error?.number, error?.msgCode])).toEqual([
 			[3, 'FName', 'CH0003', 11],
 			[17, 'FName', 'CH0017', 11],
 		]);
-		expect(String(errors[0].json.error)).toMatch(/Item 3.*CH0003.*FName/);
-		expect(String(errors[0].json.error)).toMatch(/Fix the named field/);
+		expect(itemErrors[0]?.message).toMatch(/Item 3.*CH0003.*FName/);
+		expect(itemErrors[0]?.message).toMatch(/Fix the named field/);
 		const stored = emulator.records('BD_Customer').map((record) => record.FNumber);
 		expect(stored).toHaveLength(18);
 		expect(stored).not.toContain('CH0003');

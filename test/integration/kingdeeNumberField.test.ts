@@ -9,6 +9,7 @@ import { kingdeeCredentialData } from '../../emulators/credentials';
 import { startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { executeNode } from '../../testing/n8nHarness';
+import { errorOf } from '../../testing/errorItems';
 
 let emulator: KingdeeEmulator;
 
@@ -40,7 +41,7 @@ describe('Batch Save number field', () => {
 	it('a sales order without FBillNo is refused naming FBillNo, before any request', async () => {
 		const { outputs } = await run(upsert('SAL_SaleOrder'), [{ json: { FNumber: 'XSDD001', FSaleOrgId: '100' } }]);
 		expect(outputs[0]).toHaveLength(1);
-		expect(outputs[0][0].json.error).toMatch(/^Item 0: the Model has no FBillNo \(Number Field\)/);
+		expect(errorOf(outputs[0][0].json)?.message).toMatch(/^Item 0: the Model has no FBillNo \(Number Field\)/);
 		expect(emulator.stats().calls).toBe(0);
 	});
 
@@ -62,6 +63,6 @@ describe('Batch Save number field', () => {
 
 	it('a Number Field set to another field wins over the form', async () => {
 		const { outputs } = await run(upsert('SAL_SaleOrder', { numberField: 'F_Custom_No' }), [{ json: { FBillNo: 'XSDD001' } }]);
-		expect(outputs[0][0].json.error).toMatch(/no F_Custom_No \(Number Field\)/);
+		expect(errorOf(outputs[0][0].json)?.message).toMatch(/no F_Custom_No \(Number Field\)/);
 	});
 });

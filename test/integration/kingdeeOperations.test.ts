@@ -7,6 +7,7 @@ import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
 import { executeNode } from '../../testing/n8nHarness';
 import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
+import { errorOf } from '../../testing/errorItems';
 
 let emulator: KingdeeEmulator;
 
@@ -59,8 +60,8 @@ describe('Query', () => {
 	it('an unknown field becomes a per-item error with its MsgCode', async () => {
 		const { outputs } = await run({ operation: 'query', formId: form, fieldKeys: 'FNoSuchField' }, undefined, 'continueErrorOutput');
 		expect(outputs[0]).toHaveLength(1);
-		expect(Object.keys(outputs[0][0].json).sort()).toEqual(['details', 'error']);
-		expect((outputs[0][0].json.details as Record<string, unknown>).msgCode).toBe(9);
+		expect(Object.keys(outputs[0][0].json)).toEqual(['error']);
+		expect(errorOf(outputs[0][0].json)?.msgCode).toBe(9);
 	});
 });
 
@@ -109,7 +110,7 @@ describe('record operations', () => {
 		});
 		expect(outputs[0]).toHaveLength(2);
 		expect(outputs[0][0].json.Number).toBe('EXISTS');
-		expect(outputs[0][1].json.error).toMatch(/^Item 1: View failed/);
+		expect(errorOf(outputs[0][1].json)?.message).toMatch(/^Item 1: View failed/);
 		expect(outputs[0][1].pairedItem).toEqual({ item: 1 });
 	});
 });

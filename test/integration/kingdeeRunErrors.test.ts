@@ -13,6 +13,7 @@ import { DEFAULT_KINGDEE_ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } f
 import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
 import { errorText } from '../helpers/errorText';
 import { executeNode, type Harness } from '../../testing/n8nHarness';
+import { errorOf, type ItemError } from '../../testing/errorItems';
 
 const account = DEFAULT_KINGDEE_ACCOUNT;
 let emulator: KingdeeEmulator;
@@ -81,9 +82,10 @@ async function run(
 	}
 }
 
-const errorsOf = (items: INodeExecutionData[]) => items.filter((item) => item.json.error !== undefined);
+/** The errors of the error items among `items`, in order. */
+const errorsOf = (items: INodeExecutionData[]) => items.map((item) => errorOf(item.json)).filter((error): error is ItemError => error !== undefined);
 /** The message without its "Item N: " prefix (which differs per row by design). */
-const withoutItem = (message: unknown) => String(message).replace(/^Item \d+: /, '');
+const withoutItem = (message: string) => message.replace(/^Item \d+: /, '');
 
 describe('a failed login: every row "not sent: login failed (reason)", nothing written', () => {
 	it.each([
@@ -94,10 +96,10 @@ describe('a failed login: every row "not sent: login failed (reason)", nothing w
 		const { items } = await run(batchSave(), shops(6), { credential });
 		const errors = errorsOf(items);
 		expect(errors).toHaveLength(6);
-		errors.forEach((item, index) => {
-			expect(item.json.error).toMatch(new RegExp(`^Item ${index}: Batch Save not sent: login failed \\(`));
-			expect(item.json.error).toMatch(reason);
-			expect(item.json.error).not.toMatch(/outcome unknown|may have been saved/i);
+		errors.forEach((error, index) => {
+			expect(error.message).toMatch(new RegExp(`^Item ${index}: Batch Save not sent: login failed \\(`));
+			expect(error.message).toMatch(reason);
+			expect(error.message).not.toMatch(/outcome unknown|may have been saved/i);
 		});
 		// One login attempt for the whole run: the breaker stops the rest at once.
 		expect(emulator.stats().byService.ValidateUser).toBe(1);
@@ -109,9 +111,9 @@ describe('a failed login: every row "not sent: login failed (reason)", nothing w
 		const { items } = await run(batchSave({ maxTries: 3 }), shops(6));
 		const errors = errorsOf(items);
 		expect(errors).toHaveLength(6);
-		for (const item of errors) {
-			expect(withoutItem(item.json.error)).toMatch(/^Batch Save not sent: login failed \(Kingdee AuthService login answered HTTP 502/);
-			expect(item.json.error).not.toMatch(/outcome unknown|may have been saved/i);
+		for (const error of errors) {
+			expect(withoutItem(error.message)).toMatch(/^Batch Save not sent: login failed \(Kingdee AuthService login answered HTTP 502/);
+			expect(error.message).not.toMatch(/outcome unknown|may have been saved/i);
 		}
 		expect(emulator.stats().byService.ValidateUser).toBe(3);
 		expect(emulator.stats().writeLog).toEqual([]);
@@ -137,7 +139,7 @@ describe('circuit breaker: one run, one unfixable failure, no retry storm', () =
 		const { items, harness } = await run(batchSave({ maxTries: 5 }, { batchSize: 1, upsertByNumber: false }), shops(50));
 		const errors = errorsOf(items);
 		expect(errors).toHaveLength(50);
-		const messages = new Set(errors.map((item) => withoutItem(item.json.error)));
+		const messages = new Set(errors.map((error) => withoutItem(error.message)));
 		expect(messages.size).toBe(1);
 		expect([...messages][0]).toMatch(/^Batch Save not sent: .*Kingdee cannot be reached at 127\.0\.0\.1:\d+ \(ECONNREFUSED/);
 		// Every HTTP request the node made (n8n's request code, recorded by the harness): the first login only.
@@ -153,8 +155,8 @@ describe('circuit breaker: one run, one unfixable failure, no retry storm', () =
 		const { items, harness } = await run(parameters as INodeParameters, shops(10), {});
 		const errors = errorsOf(items);
 		expect(errors).toHaveLength(10);
-		expect(new Set(errors.map((item) => withoutItem(item.json.error))).size).toBe(1);
-		expect(String(errors[0].json.error)).toMatch(/ECONNREFUSED/);
+		expect(new Set(errors.map((error) => withoutItem(error.message))).size).toBe(1);
+		expect(errors[0].message).toMatch(/ECONNREFUSED/);
 		expect(harness.requests).toHaveLength(1);
 	});
 
@@ -162,7 +164,7 @@ describe('circuit breaker: one run, one unfixable failure, no retry storm', () =
 		const query = { operation: 'query', formId: form, fieldKeys: 'FNumber', returnAll: true, options: { maxTries: 5 } };
 		const { items } = await run(query, shops(10), { credential: { password: 'Wrong-Pass-77' } });
 		expect(errorsOf(items)).toHaveLength(10);
-		expect(new Set(errorsOf(items).map((item) => withoutItem(item.json.error))).size).toBe(1);
+		expect(new Set(errorsOf(items).map((error) => withoutItem(error.message))).size).toBe(1);
 		expect(emulator.stats().byService.ValidateUser).toBe(1);
 	});
 
@@ -170,7 +172,7 @@ describe('circuit breaker: one run, one unfixable failure, no retry storm', () =
 		const view = { operation: 'view', formId: form, numbers: 'S001', options: { maxTries: 5 } };
 		const { items, harness } = await run(view, shops(8), { authType: 'signedHeaders', credential: { appSecret: 'f'.repeat(32) } });
 		expect(errorsOf(items)).toHaveLength(8);
-		expect(String(errorsOf(items)[0].json.error)).toMatch(/rejected the signed request/);
+		expect(errorsOf(items)[0].message).toMatch(/rejected the signed request/);
 		// The first item's request and its one repeat after the session-lost answer; nothing for the other seven.
 		expect(harness.requests).toHaveLength(2);
 	});
@@ -300,8 +302,8 @@ describe('parse failures name the service, the form, the batch and a snippet', (
 		const { items } = await run(batchSave({ maxTries: 1 }), shops(3), { credential: { serverUrl } });
 		const errors = errorsOf(items);
 		expect(errors).toHaveLength(3);
-		expect(String(errors[2].json.error)).toMatch(/BatchSave BD_Customer, batch 2 \(rows 3–3\) answered with something that is not JSON.*Welcome to nginx!/);
-		expect(String(errors[0].json.error)).toMatch(/batch 1 \(rows 1–2\)/);
+		expect(errors[2].message).toMatch(/BatchSave BD_Customer, batch 2 \(rows 3–3\) answered with something that is not JSON.*Welcome to nginx!/);
+		expect(errors[0].message).toMatch(/batch 1 \(rows 1–2\)/);
 	});
 
 	it('View: the node error names View, the form and the page text', async () => {
