@@ -19,16 +19,34 @@ const APP_MODES = ['appSecret', 'sign', 'signedHeaders'];
 
 /** LoginResultType values that mean "not logged in" (docs/kingdee-webapi.md#login-result), in words; -5 counts as allowed. */
 const LOGIN_FAILURE_RULES: IAuthenticateRuleResponseSuccessBody[] = [
-	{ value: 0, message: 'Wrong username or password (用户或密码错误, LoginResultType 0). Check Username, Password and Account ID.' },
+	{
+		value: 0,
+		message: 'Wrong username or password (用户或密码错误, LoginResultType 0). Check Username, Password and Account ID.',
+	},
 	{
 		value: -1,
 		message:
 			'Login failed (登录失败, LoginResultType -1): the user may be locked or disabled, the Account ID wrong, or the App ID / App Secret / signature rejected (older servers need Sign Algorithm SHA-1).',
 	},
-	{ value: -2, message: 'The password does not meet the password policy (密码验证不通过（可选的）, LoginResultType -2): change it in Kingdee first.' },
-	{ value: -3, message: 'The password must be changed (密码验证不通过（强制的）, LoginResultType -3): log in to Kingdee once and change it.' },
-	{ value: -4, message: 'Kingdee answered with a login warning (登录警告, LoginResultType -4): log in interactively once to see it.' },
-	{ value: -6, message: 'The cloud passport is not bound to a Kingdee account (云通行证未绑定Cloud账号, LoginResultType -6).' },
+	{
+		value: -2,
+		message:
+			'The password does not meet the password policy (密码验证不通过（可选的）, LoginResultType -2): change it in Kingdee first.',
+	},
+	{
+		value: -3,
+		message:
+			'The password must be changed (密码验证不通过（强制的）, LoginResultType -3): log in to Kingdee once and change it.',
+	},
+	{
+		value: -4,
+		message:
+			'Kingdee answered with a login warning (登录警告, LoginResultType -4): log in interactively once to see it.',
+	},
+	{
+		value: -6,
+		message: 'The cloud passport is not bound to a Kingdee account (云通行证未绑定Cloud账号, LoginResultType -6).',
+	},
 	{ value: -7, message: 'The user must be activated first (激活, LoginResultType -7).' },
 ].map(({ value, message }) => ({
 	type: 'responseSuccessBody' as const,
@@ -91,7 +109,7 @@ export class KingdeeApi implements ICredentialType {
 			// KINGDEE_DEFAULT_AUTH_TYPE (lint wants a literal here).
 			default: 'sign',
 			description:
-				'Signed Login is recommended: the App Secret never leaves n8n and the sync does not depend on a person\'s password. Username and Password suits a first test with an existing user.',
+				"Signed Login is recommended: the App Secret never leaves n8n and the sync does not depend on a person's password. Username and Password suits a first test with an existing user.",
 			options: [
 				{
 					name: 'Username and Password (ValidateUser)',
@@ -101,17 +119,20 @@ export class KingdeeApi implements ICredentialType {
 				{
 					name: 'App Secret (LoginByAppSecret)',
 					value: 'appSecret',
-					description: 'Logs in with an integration user and the App ID / App Secret of a third-party authorisation (第三方系统登录授权)',
+					description:
+						'Logs in with an integration user and the App ID / App Secret of a third-party authorisation (第三方系统登录授权)',
 				},
 				{
 					name: 'Signed Login (LoginBySign)',
 					value: 'sign',
-					description: 'Recommended. Like App Secret, but the secret is never sent: the login carries a signature (Kingdee\'s recommendation).',
+					description:
+						"Recommended. Like App Secret, but the secret is never sent: the login carries a signature (Kingdee's recommendation).",
 				},
 				{
 					name: 'Signed Headers (Stateless, SDK Style)',
 					value: 'signedHeaders',
-					description: 'Every request carries X-Kd-* / X-Api-* signature headers, as the official SDKs do (server 7.3.1310.2 or newer)',
+					description:
+						'Every request carries X-Kd-* / X-Api-* signature headers, as the official SDKs do (server 7.3.1310.2 or newer)',
 				},
 			],
 		},
@@ -176,7 +197,7 @@ export class KingdeeApi implements ICredentialType {
 			name: 'orgNumber',
 			type: 'string',
 			default: '0',
-			description: 'Organisation the signed requests act in; 0 = the user\'s default organisation',
+			description: "Organisation the signed requests act in; 0 = the user's default organisation",
 			displayOptions: { show: { authType: ['signedHeaders'] } },
 		},
 	];
@@ -230,7 +251,7 @@ export class KingdeeApi implements ICredentialType {
 					key: 'constructor.name',
 					value: 'String',
 					message:
-						'This URL does not look like a Kingdee WebAPI (…/k3cloud/): it answered with a page or text instead of Kingdee\'s JSON. Enter the address of the Kingdee server with its virtual directory, e.g. https://erp.example.com/k3cloud/.',
+						"This URL does not look like a Kingdee WebAPI (…/k3cloud/): it answered with a page or text instead of Kingdee's JSON. Enter the address of the Kingdee server with its virtual directory, e.g. https://erp.example.com/k3cloud/.",
 				},
 			},
 			...LOGIN_FAILURE_RULES,
@@ -267,6 +288,8 @@ export class KingdeeApi implements ICredentialType {
 						'The Kingdee server answered HTTP 500. In Signed Headers mode this usually means a wrong Account ID ("Fail to verify thirty passport").',
 				},
 			},
-		] as Array<IAuthenticateRuleResponseSuccessBody | IAuthenticateRuleResponseCode> as IAuthenticateRuleResponseSuccessBody[],
+		] as Array<
+			IAuthenticateRuleResponseSuccessBody | IAuthenticateRuleResponseCode
+		> as IAuthenticateRuleResponseSuccessBody[],
 	};
 }

@@ -47,7 +47,11 @@ function parseArgs(argv: string[]): CliOptions {
 
 async function main(): Promise<void> {
 	const options = parseArgs(process.argv.slice(2));
-	const jikeyun = await startJikeyunEmulator({ port: options.jikeyunPort, shopCount: options.shops, seed: options.seed });
+	const jikeyun = await startJikeyunEmulator({
+		port: options.jikeyunPort,
+		shopCount: options.shops,
+		seed: options.seed,
+	});
 	const kingdee = await startKingdeeEmulator({ port: options.kingdeePort });
 	const k = DEFAULT_KINGDEE_ACCOUNT;
 	console.log(

@@ -117,7 +117,9 @@ function printTable(title: string, header: string[], rows: string[][]): void {
 	// Text columns left, numbers right.
 	const numeric = header.map((_, column) => rows.every((row) => /^[\d.,]+$|^-$/.test(row[column])));
 	const line = (cells: string[]) =>
-		cells.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ');
+		cells
+			.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+			.join('  ');
 	console.log(`\n${title}`);
 	console.log(line(header));
 	console.log(widths.map((width) => '-'.repeat(width)).join('  '));
@@ -128,7 +130,10 @@ function machineInfo() {
 	const cpus = os.cpus();
 	let commit = 'unknown';
 	try {
-		commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.join(__dirname, '..'), encoding: 'utf8' }).trim();
+		commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+			cwd: path.join(__dirname, '..'),
+			encoding: 'utf8',
+		}).trim();
 	} catch {
 		// Not a git checkout: the commit stays unknown.
 	}
@@ -193,12 +198,19 @@ function mapShopToCustomer(items: INodeExecutionData[]): INodeExecutionData[] {
 }
 
 /** Every output item of a Batch Save run must have the expected status; anything else voids the measurement. */
-function expectStatuses(outputs: INodeExecutionData[][], count: number, status: 'created' | 'updated' | 'unchanged', what: string): void {
+function expectStatuses(
+	outputs: INodeExecutionData[][],
+	count: number,
+	status: 'created' | 'updated' | 'unchanged',
+	what: string,
+): void {
 	const items = outputs.flat();
 	const wrong = items.filter((item) => item.json.status !== status);
 	if (items.length !== count || wrong.length > 0) {
 		const sample = wrong[0] ? JSON.stringify(wrong[0].json).slice(0, 300) : '';
-		throw new Error(`${what}: expected ${count} items "${status}", got ${items.length} items, ${wrong.length} other ${sample}`);
+		throw new Error(
+			`${what}: expected ${count} items "${status}", got ${items.length} items, ${wrong.length} other ${sample}`,
+		);
 	}
 }
 
@@ -261,7 +273,9 @@ async function benchJikeyun(shops: number): Promise<JikeyunResult[]> {
 					serverLatencyMs: requests * LATENCY_MODEL.jikeyunPerCallMs,
 					recordsPerSecond: (records * 1000) / ms,
 				});
-				console.error(`  jikeyun page ${pageSize}, ${requestsPerSecond ? `${requestsPerSecond} req/s` : 'no'} limit: ${seconds(ms)} s`);
+				console.error(
+					`  jikeyun page ${pageSize}, ${requestsPerSecond ? `${requestsPerSecond} req/s` : 'no'} limit: ${seconds(ms)} s`,
+				);
 			}
 		}
 	} finally {
@@ -490,7 +504,20 @@ async function main(): Promise<void> {
 
 	printTable(
 		`Kingdee Batch Save of ${options.rows} customers (batch size 1: ${kingdee.find((r) => r.batchSize === 1)?.rows ?? 0} rows), sample save options (auto submit & audit); plain = all creates, upsert = 2nd run, all updates`,
-		['batch', 'parallel', 'run', 'rows', 'BatchSave', 'queries', 'UnAudit', 'login+logout', 'max conc.', 'wall s', 'server Σ s', 'rows/s'],
+		[
+			'batch',
+			'parallel',
+			'run',
+			'rows',
+			'BatchSave',
+			'queries',
+			'UnAudit',
+			'login+logout',
+			'max conc.',
+			'wall s',
+			'server Σ s',
+			'rows/s',
+		],
 		kingdee.map((r) => [
 			String(r.batchSize),
 			String(r.parallelRequests),

@@ -53,7 +53,13 @@ import {
 	type WorkflowNodeJson,
 } from '../testing/n8nInstance';
 import { ensureN8n, type N8nRuntime } from '../testing/n8nRuntime';
-import { createQueueModeInstances, executionsStartedBy, startMain, startWorker, type QueueModeProcess } from '../testing/queueMode';
+import {
+	createQueueModeInstances,
+	executionsStartedBy,
+	startMain,
+	startWorker,
+	type QueueModeProcess,
+} from '../testing/queueMode';
 import { startPostgres, startRedis } from '../testing/services';
 import { NODE_TYPE_PREFIX, SYNC_WORKFLOW_FILE } from '../testing/sampleSync';
 
@@ -124,23 +130,37 @@ const USAGE = `Usage: npm run bench -- --n8n [--sizes 2000,10000,100000] [--only
 class UsageError extends Error {}
 
 export function parseBenchN8nArguments(argv: string[]): BenchN8nOptions {
-	const options: BenchN8nOptions = { sizes: DEFAULT_SIZES, scenarios: SCENARIOS, build: true, emulatorCache: true, keep: false, repeat: 1, queueMode: false };
+	const options: BenchN8nOptions = {
+		sizes: DEFAULT_SIZES,
+		scenarios: SCENARIOS,
+		build: true,
+		emulatorCache: true,
+		keep: false,
+		repeat: 1,
+		queueMode: false,
+	};
 	const value = (flag: string, text: string | undefined) => {
 		if (text === undefined || text.startsWith('--')) throw new UsageError(`${flag} needs a value`);
 		return text;
 	};
 	const count = (flag: string, text: string) => {
 		const n = Number(text.replace(/_/g, ''));
-		if (!Number.isInteger(n) || n < 1 || n > MAX_SIZE) throw new UsageError(`${flag}: "${text}" is not a whole number from 1 to ${MAX_SIZE}`);
+		if (!Number.isInteger(n) || n < 1 || n > MAX_SIZE)
+			throw new UsageError(`${flag}: "${text}" is not a whole number from 1 to ${MAX_SIZE}`);
 		return n;
 	};
 	for (let index = 0; index < argv.length; index++) {
 		const [flag, inline] = argv[index].split('=', 2);
 		const next = () => inline ?? value(flag, argv[++index]);
 		if (flag === '--n8n') continue;
-		else if (flag === '--sizes') options.sizes = next().split(',').map((part) => count(flag, part.trim()));
+		else if (flag === '--sizes')
+			options.sizes = next()
+				.split(',')
+				.map((part) => count(flag, part.trim()));
 		else if (flag === '--only') {
-			const wanted = next().split(',').map((part) => part.trim());
+			const wanted = next()
+				.split(',')
+				.map((part) => part.trim());
 			const unknown = wanted.filter((id) => !SCENARIOS.includes(id as ScenarioId));
 			if (unknown.length > 0) throw new UsageError(`--only: unknown workflow(s) ${unknown.join(', ')}`);
 			options.scenarios = SCENARIOS.filter((id) => wanted.includes(id));
@@ -319,7 +339,9 @@ class RunMonitor {
 	 * Set node and the nodes' own work before and after their calls), saving (first Kingdee call after the reading
 	 * to the last Kingdee call). Each change is seen up to one interval late, so windows start one interval early.
 	 */
-	phases(): { first: number; last: number; read?: [number, number]; between?: [number, number]; save?: [number, number] } | undefined {
+	phases():
+		| { first: number; last: number; read?: [number, number]; between?: [number, number]; save?: [number, number] }
+		| undefined {
 		const changes = this.callChanges;
 		if (changes.length < 2) return undefined;
 		const [, j0, k0] = changes[0];
@@ -366,7 +388,9 @@ function installSalesChannelCache(): void {
 	type Stored = Parameters<typeof original>[1]['shops'];
 	let cached: { key: string; version: number; shops: Stored; length: number; rows: Stored } | undefined;
 	const plainCount = (value: unknown) =>
-		value === undefined || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^\d+$/.test(value.trim()));
+		value === undefined ||
+		(typeof value === 'number' && Number.isInteger(value)) ||
+		(typeof value === 'string' && /^\d+$/.test(value.trim()));
 	METHOD_HANDLERS['erp.sales.get'] = (bizcontent, data) => {
 		const { pageIndex, pageSize, ...filters } = bizcontent;
 		const index = Number(pageIndex ?? 0);
@@ -383,7 +407,13 @@ function installSalesChannelCache(): void {
 			cached.shops !== data.shops ||
 			cached.length !== data.shops.length
 		) {
-			cached = { key, version: salesChannelCache.version, shops: data.shops, length: data.shops.length, rows: filterSalesChannels(filters, data.shops) };
+			cached = {
+				key,
+				version: salesChannelCache.version,
+				shops: data.shops,
+				length: data.shops.length,
+				rows: filterSalesChannels(filters, data.shops),
+			};
 		}
 		// The emulator's own handler formats the page (re-filtering and sorting just these rows changes nothing).
 		const page = cached.rows.slice(index * size, index * size + size);
@@ -422,7 +452,10 @@ async function startKingdee(port: number): Promise<KingdeeEmulator> {
 }
 
 /** Every shop is exactly one audited customer with the mapped number and (trimmed) name; nothing else exists. */
-function verifyCustomers(emulators: Emulators, records: number): { ok: boolean; mirrored: number; customers: number; problems: string[] } {
+function verifyCustomers(
+	emulators: Emulators,
+	records: number,
+): { ok: boolean; mirrored: number; customers: number; problems: string[] } {
 	const shops = emulators.jikeyun.listShops();
 	const customers = emulators.kingdee.records('BD_Customer');
 	const byNumber = new Map<string, Array<Record<string, unknown>>>();
@@ -436,12 +469,19 @@ function verifyCustomers(emulators: Emulators, records: number): { ok: boolean; 
 		const matches = byNumber.get(shop.channelCode) ?? [];
 		const customer = matches[0];
 		if (matches.length !== 1) problems.push(`${shop.channelCode}: ${matches.length} customers`);
-		else if (customer.FName !== shop.channelName.trim()) problems.push(`${shop.channelCode}: FName ${JSON.stringify(customer.FName).slice(0, 60)}`);
-		else if (customer.FDocumentStatus !== 'C') problems.push(`${shop.channelCode}: FDocumentStatus ${String(customer.FDocumentStatus)}`);
+		else if (customer.FName !== shop.channelName.trim())
+			problems.push(`${shop.channelCode}: FName ${JSON.stringify(customer.FName).slice(0, 60)}`);
+		else if (customer.FDocumentStatus !== 'C')
+			problems.push(`${shop.channelCode}: FDocumentStatus ${String(customer.FDocumentStatus)}`);
 		else mirrored++;
 	}
 	if (shops.length !== records) problems.unshift(`Jikeyun holds ${shops.length} shops, expected ${records}`);
-	return { ok: mirrored === records && customers.length === records, mirrored, customers: customers.length, problems: problems.slice(0, 5) };
+	return {
+		ok: mirrored === records && customers.length === records,
+		mirrored,
+		customers: customers.length,
+		problems: problems.slice(0, 5),
+	};
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -461,13 +501,19 @@ async function readNodeDefaults(): Promise<NodeDefaults> {
 			return undefined; // reported as unknown
 		}
 	};
-	const jikeyun = (await load('Jikeyun/transport.js'))?.DEFAULT_JIKEYUN_CALL_OPTIONS as { requestsPerSecond?: number } | undefined;
-	const kingdee = (await load('Kingdee/transport.js'))?.DEFAULT_KINGDEE_TRANSPORT_OPTIONS as { parallelRequests?: number } | undefined;
+	const jikeyun = (await load('Jikeyun/transport.js'))?.DEFAULT_JIKEYUN_CALL_OPTIONS as
+		| { requestsPerSecond?: number }
+		| undefined;
+	const kingdee = (await load('Kingdee/transport.js'))?.DEFAULT_KINGDEE_TRANSPORT_OPTIONS as
+		| { parallelRequests?: number }
+		| undefined;
 	return { jikeyunRequestsPerSecond: jikeyun?.requestsPerSecond, kingdeeParallelRequests: kingdee?.parallelRequests };
 }
 
 function findPackageNode(workflow: WorkflowJson, type: string, operation: string): WorkflowNodeJson {
-	const node = workflow.nodes.find((n) => n.type === `${NODE_TYPE_PREFIX}${type}` && n.parameters.operation === operation);
+	const node = workflow.nodes.find(
+		(n) => n.type === `${NODE_TYPE_PREFIX}${type}` && n.parameters.operation === operation,
+	);
 	if (!node) throw new Error(`workflow ${workflow.id} has no ${type} node with operation ${operation}`);
 	return node;
 }
@@ -490,7 +536,11 @@ function packageSettings(workflow: WorkflowJson, defaults: NodeDefaults): RunSet
 	const sessions = saveOptions.parallelRequests ?? `${defaults.kingdeeParallelRequests ?? '?'} (default)`;
 	const text = [
 		`page ${String(getOptions.pageSize ?? 'default')}`,
-		requestsPerSecond === undefined ? 'pacing unknown' : requestsPerSecond > 0 ? `${requestsPerSecond} req/s${rpsConfigured === undefined ? ' (default)' : ''}` : 'no pacing',
+		requestsPerSecond === undefined
+			? 'pacing unknown'
+			: requestsPerSecond > 0
+				? `${requestsPerSecond} req/s${rpsConfigured === undefined ? ' (default)' : ''}`
+				: 'no pacing',
 		`batch ${String(batchSave.parameters.batchSize ?? 'default')}`,
 		`${String(sessions)} session(s)`,
 		batchSave.parameters.upsertByNumber === true ? 'upsert' : 'no upsert',
@@ -514,7 +564,14 @@ const EMPTY_WORKFLOW: WorkflowJson = {
 	id: 'benchEmptyWf0001',
 	name: 'Bench: empty workflow (n8n start-up time)',
 	nodes: [
-		{ id: 'f0e1d2c3-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'f0e1d2c3-0000-4000-8000-000000000001',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 	],
 	connections: {},
 	settings: { executionOrder: 'v1' },
@@ -577,7 +634,17 @@ interface KingdeeCallCounts {
 }
 
 function kingdeeCallCounts(byService: Record<string, number>): KingdeeCallCounts {
-	const counts: KingdeeCallCounts = { login: 0, query: 0, save: 0, unAudit: 0, audit: 0, submit: 0, logout: 0, other: 0, total: 0 };
+	const counts: KingdeeCallCounts = {
+		login: 0,
+		query: 0,
+		save: 0,
+		unAudit: 0,
+		audit: 0,
+		submit: 0,
+		logout: 0,
+		other: 0,
+		total: 0,
+	};
 	for (const [service, n] of Object.entries(byService)) {
 		counts.total += n;
 		if (/^(ValidateUser|ValidateUser2|ValidateUserEnDeCode|LoginBy)/i.test(service)) counts.login += n;
@@ -607,7 +674,16 @@ interface RunResult {
 	wallMs: number;
 	netMs: number;
 	apiSpanMs: number;
-	floor?: { jikeyunMs: number; kingdeeMs: number; totalMs: number; pages: number; kingdeeCalls: number; rowsSaved: number; sessions: number; requestsPerSecond: number };
+	floor?: {
+		jikeyunMs: number;
+		kingdeeMs: number;
+		totalMs: number;
+		pages: number;
+		kingdeeCalls: number;
+		rowsSaved: number;
+		sessions: number;
+		requestsPerSecond: number;
+	};
 	netOverFloor?: number;
 	recordsPerSecond?: number;
 	jikeyunCalls: number;
@@ -689,7 +765,10 @@ async function measuredExecute(
 	monitor.start();
 	const started = Date.now();
 	// Log level warn: `n8n execute` still builds the execution JSON, but does not print it (it prints at info).
-	const command = await runN8nCommand(instance, ['execute', `--id=${workflowId}`], { timeoutMs, env: { N8N_LOG_LEVEL: 'warn' } });
+	const command = await runN8nCommand(instance, ['execute', `--id=${workflowId}`], {
+		timeoutMs,
+		env: { N8N_LOG_LEVEL: 'warn' },
+	});
 	const ended = Date.now();
 	monitor.sample();
 	monitor.stop();
@@ -703,7 +782,10 @@ async function measuredExecute(
 	const sampledTicks = [...monitor.processes.values()].reduce((sum, p) => sum + p.cpuTicks, 0);
 	result.cpuTreeS = Math.max(reapedTicks, sampledTicks) / CLOCK_TICKS;
 	result.emulatorCpuS = (harnessCpu.user + harnessCpu.system) / 1e6;
-	result.otherCpuS = Math.max(0, (machineBusyTicks() - busyBefore) / CLOCK_TICKS - result.cpuTreeS - result.emulatorCpuS);
+	result.otherCpuS = Math.max(
+		0,
+		(machineBusyTicks() - busyBefore) / CLOCK_TICKS - result.cpuTreeS - result.emulatorCpuS,
+	);
 	const processes = [...monitor.processes.values()];
 	const runners = processes.filter((p) => p.role === 'runner');
 	result.mainPeakRssMb = Math.max(0, ...processes.filter((p) => p.role === 'main').map((p) => p.hwmKb)) / 1024;
@@ -720,7 +802,8 @@ async function measuredExecute(
 		result.mainPeakRssDuringApiMb = monitor.mainMaxRssKbBetween(first, last) / 1024;
 		for (const name of ['read', 'between', 'save'] as const) {
 			const window = phases[name];
-			if (window) result.phases[name] = { ms: window[1] - window[0], cpuS: monitor.cpuSecondsBetween(window[0], window[1]) };
+			if (window)
+				result.phases[name] = { ms: window[1] - window[0], cpuS: monitor.cpuSecondsBetween(window[0], window[1]) };
 		}
 	}
 	if (command.code !== 0) {
@@ -738,25 +821,44 @@ async function measuredExecute(
 		const rowsSaved = saves.reduce((sum, entry) => sum + entry.numbers.length, 0);
 		const requestsPerSecond = result.floor?.requestsPerSecond ?? 0;
 		const pages = jikeyunStats.byMethod['erp.sales.get'] ?? 0;
-		const perPage = requestsPerSecond > 0 ? Math.max(N8N_LATENCY_MODEL.jikeyunPerCallMs, 1000 / requestsPerSecond) : N8N_LATENCY_MODEL.jikeyunPerCallMs;
+		const perPage =
+			requestsPerSecond > 0
+				? Math.max(N8N_LATENCY_MODEL.jikeyunPerCallMs, 1000 / requestsPerSecond)
+				: N8N_LATENCY_MODEL.jikeyunPerCallMs;
 		const jikeyunMs = pages > 0 ? (pages - 1) * perPage + N8N_LATENCY_MODEL.jikeyunPerCallMs : 0;
 		const sessions = Math.max(1, kingdeeStats.logins);
-		const kingdeeMs = (kingdeeStats.calls * N8N_LATENCY_MODEL.kingdeePerCallMs + rowsSaved * N8N_LATENCY_MODEL.kingdeePerRowMs) / sessions;
-		result.floor = { jikeyunMs, kingdeeMs, totalMs: jikeyunMs + kingdeeMs, pages, kingdeeCalls: kingdeeStats.calls, rowsSaved, sessions, requestsPerSecond };
+		const kingdeeMs =
+			(kingdeeStats.calls * N8N_LATENCY_MODEL.kingdeePerCallMs + rowsSaved * N8N_LATENCY_MODEL.kingdeePerRowMs) /
+			sessions;
+		result.floor = {
+			jikeyunMs,
+			kingdeeMs,
+			totalMs: jikeyunMs + kingdeeMs,
+			pages,
+			kingdeeCalls: kingdeeStats.calls,
+			rowsSaved,
+			sessions,
+			requestsPerSecond,
+		};
 	}
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Printing
 
-const fixed = (value: number | undefined, digits = 1) => (value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits));
-const grouped = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '-' : Math.round(value).toLocaleString('en-US'));
+const fixed = (value: number | undefined, digits = 1) =>
+	value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
+const grouped = (value: number | undefined) =>
+	value === undefined || !Number.isFinite(value) ? '-' : Math.round(value).toLocaleString('en-US');
 
 function printTable(title: string, header: string[], rows: string[][]): void {
 	const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
 	const numeric = header.map((_, column) => rows.length > 0 && rows.every((row) => /^[-\d.,×x]+$/.test(row[column])));
 	const line = (cells: string[]) =>
-		cells.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd();
+		cells
+			.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+			.join('  ')
+			.trimEnd();
 	console.log(`\n${title}`);
 	console.log(line(header));
 	console.log(widths.map((width) => '-'.repeat(width)).join('  '));
@@ -827,7 +929,15 @@ interface ReportContext {
 /** CPU per extra record between two sizes: constant costs (start-up, loading node code, the first calls) cancel. */
 function marginalCpu(runs: RunResult[]) {
 	const nodeCpuS = (r: RunResult) => (r.phases.read?.cpuS ?? 0) + (r.phases.save?.cpuS ?? 0);
-	const marginal: Array<{ scenario: ScenarioId; from: number; to: number; nodeUs: number; betweenUs: number; apiWindowUs: number; wholeCommandUs: number }> = [];
+	const marginal: Array<{
+		scenario: ScenarioId;
+		from: number;
+		to: number;
+		nodeUs: number;
+		betweenUs: number;
+		apiWindowUs: number;
+		wholeCommandUs: number;
+	}> = [];
 	for (const scenario of ['sample', 'rerun', 'tuned', 'stock'] as const) {
 		const ok = runs.filter((r) => r.scenario === scenario && r.status === 'ok').sort((a, b) => a.records - b.records);
 		for (let i = 1; i < ok.length; i++) {
@@ -861,14 +971,19 @@ function representativeRuns(results: RunResult[]): RunResult[] {
 		if (finished.length === 0) return group.find((r) => r.status === 'failed') ?? group[0];
 		const chosen = finished[Math.floor((finished.length - 1) / 2)];
 		if (group.length === 1) return chosen;
-		return { ...chosen, netRangeMs: [finished[0].netMs, finished[finished.length - 1].netMs] as [number, number], note: [chosen.note, `${finished.length} of ${group.length} repetitions ok`].filter(Boolean).join('; ') };
+		return {
+			...chosen,
+			netRangeMs: [finished[0].netMs, finished[finished.length - 1].netMs] as [number, number],
+			note: [chosen.note, `${finished.length} of ${group.length} repetitions ok`].filter(Boolean).join('; '),
+		};
 	});
 }
 
 function printReport(context: ReportContext): void {
 	const { options, machine, runtime, calibration, startupMs, emptySummary, results } = context;
 	const totalMs = Date.now() - context.startedAt;
-	if (context.interrupted) console.log(`\nINTERRUPTED (${context.interrupted}): the report covers the runs that finished.`);
+	if (context.interrupted)
+		console.log(`\nINTERRUPTED (${context.interrupted}): the report covers the runs that finished.`);
 	console.log(
 		`\nMachine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, harness Node ${machine.node}, ${machine.platform}; ` +
 			`n8n 2.40.7 under Node 24 from ${runtime.cacheRoot}`,
@@ -876,7 +991,11 @@ function printReport(context: ReportContext): void {
 	console.log(
 		`Commit: ${machine.commit}${machine.modifiedFiles.length ? ` + uncommitted changes in ${machine.modifiedFiles.length} tracked file(s): ${machine.modifiedFiles.join(', ')}` : ' (clean tree)'}; ${machine.date}`,
 	);
-	console.log(`n8n environment: ${Object.entries(PRODUCTION_ENV).map(([k, v]) => `${k}=${v}`).join(' ')} (rest default; \`n8n execute\`, SQLite)`);
+	console.log(
+		`n8n environment: ${Object.entries(PRODUCTION_ENV)
+			.map(([k, v]) => `${k}=${v}`)
+			.join(' ')} (rest default; \`n8n execute\`, SQLite)`,
+	);
 	console.log(
 		`Latency model: Jikeyun ${N8N_LATENCY_MODEL.jikeyunPerCallMs} ms/call; Kingdee ${N8N_LATENCY_MODEL.kingdeePerCallMs} ms/call + ${N8N_LATENCY_MODEL.kingdeePerRowMs} ms/saved row, one session's calls queued. ` +
 			`Emulator timers really sleep ${fixed(calibration['2'], 2)} / ${fixed(calibration['50'], 1)} / ${fixed(calibration['150'], 1)} ms for 2 / 50 / 150 ms.`,
@@ -890,19 +1009,42 @@ function printReport(context: ReportContext): void {
 
 	const runs = representativeRuns(results);
 	const repeated = options.repeat > 1;
-	if (repeated) console.log(`\nEach workflow ran ${options.repeat} times per size; the tables show the median run by net time, "net range" all of them.`);
+	if (repeated)
+		console.log(
+			`\nEach workflow ran ${options.repeat} times per size; the tables show the median run by net time, "net range" all of them.`,
+		);
 	console.log('\nWorkflows (settings as configured; the floor uses the calls each run made):');
 	for (const scenario of options.scenarios) {
 		const run = runs.find((r) => r.scenario === scenario);
 		if (run) console.log(`  ${SCENARIO_LABELS[scenario].padEnd(30)} ${run.settings}`);
 	}
 	const done = (r: RunResult) => r.status === 'ok' || r.status === 'failed';
-	const phaseMs = (r: RunResult, name: 'read' | 'between' | 'save') => (r.phases[name] ? fixed(r.phases[name].ms / 1000) : '-');
+	const phaseMs = (r: RunResult, name: 'read' | 'between' | 'save') =>
+		r.phases[name] ? fixed(r.phases[name].ms / 1000) : '-';
 	const phaseUs = (r: RunResult, name: 'read' | 'between' | 'save') =>
 		r.phases[name] ? fixed((r.phases[name].cpuS * 1e6) / r.records, 0) : '-';
 	printTable(
 		'Time (s) and API calls. to 1st call = n8n start-up; read = first to last Jikeyun call; between = no API calls (Set node, nodes preparing and emitting items); save = Kingdee calls after the read; after last call = until `n8n execute` exits',
-		['records', 'workflow', 'status', 'wall', 'net', ...(repeated ? ['net range'] : []), 'floor', 'net/floor', 'records/s', 'to 1st call', 'read', 'floor', 'between', 'save', 'floor', 'after last call', 'Jikeyun', 'Kingdee calls'],
+		[
+			'records',
+			'workflow',
+			'status',
+			'wall',
+			'net',
+			...(repeated ? ['net range'] : []),
+			'floor',
+			'net/floor',
+			'records/s',
+			'to 1st call',
+			'read',
+			'floor',
+			'between',
+			'save',
+			'floor',
+			'after last call',
+			'Jikeyun',
+			'Kingdee calls',
+		],
 		runs.map((r) => [
 			grouped(r.records),
 			r.label,
@@ -926,7 +1068,21 @@ function printReport(context: ReportContext): void {
 	);
 	printTable(
 		'Memory (MB peak RSS: VmHWM, and the highest RSS sampled while the APIs were called) and CPU of n8n main + task runner (µs per record)',
-		['records', 'workflow', 'main', 'main in API window', 'task runner', 'CPU s', 'µs/rec vs empty', 'µs/rec API window', 'read', 'between', 'save', 'emulators CPU s', 'others CPU s'],
+		[
+			'records',
+			'workflow',
+			'main',
+			'main in API window',
+			'task runner',
+			'CPU s',
+			'µs/rec vs empty',
+			'µs/rec API window',
+			'read',
+			'between',
+			'save',
+			'emulators CPU s',
+			'others CPU s',
+		],
 		[emptySummary, ...runs].map((r) => {
 			const measured = done(r) && r.scenario !== 'empty';
 			return [
@@ -966,31 +1122,44 @@ function printReport(context: ReportContext): void {
 				`${fixed(stockRun.netMs / run.netMs, 2)}×`,
 				fixed(run.mainPeakRssMb / stockRun.mainPeakRssMb, 2),
 				fixed(run.cpuTreeS / stockRun.cpuTreeS, 2),
-				fixed((((run.cpuTreeS - stockRun.cpuTreeS) * 1e6) / records), 0),
+				fixed(((run.cpuTreeS - stockRun.cpuTreeS) * 1e6) / records, 0),
 			]);
 		}
 	}
 	if (ratioRows.length > 0) {
-		printTable('Package vs stock (same records)', ['records', 'comparison', 'faster (stock net / net)', 'main RSS ratio', 'CPU ratio', 'CPU µs/rec minus stock'], ratioRows);
+		printTable(
+			'Package vs stock (same records)',
+			['records', 'comparison', 'faster (stock net / net)', 'main RSS ratio', 'CPU ratio', 'CPU µs/rec minus stock'],
+			ratioRows,
+		);
 	}
 
 	// Targets: reported, not asserted.
 	console.log('\nTargets (reported, not asserted):');
 	const target = (text: string, measured: string, met: boolean | undefined | 'info') =>
-		console.log(`  ${met === 'info' ? '[info]' : met === undefined ? '[n/a]' : met ? '[met]' : '[MISSED]'} ${text}: ${measured}`);
+		console.log(
+			`  ${met === 'info' ? '[info]' : met === undefined ? '[n/a]' : met ? '[met]' : '[MISSED]'} ${text}: ${measured}`,
+		);
 	{
 		const run = runs.find((r) => r.records === 2000 && r.scenario === 'sample' && r.status === 'ok');
 		const stockRun = runs.find((r) => r.records === 2000 && r.scenario === 'stock' && r.status === 'ok');
 		const ratio = run && stockRun ? stockRun.netMs / run.netMs : undefined;
-		const range = (r: RunResult) => (r.netRangeMs ? `, range ${fixed(r.netRangeMs[0] / 1000)}-${fixed(r.netRangeMs[1] / 1000)}` : '');
+		const range = (r: RunResult) =>
+			r.netRangeMs ? `, range ${fixed(r.netRangeMs[0] / 1000)}-${fixed(r.netRangeMs[1] / 1000)}` : '';
 		target(
 			'shipped sample ≥ 4× faster than stock at 2,000 records',
-			ratio === undefined ? 'not measured' : `${fixed(ratio, 2)}× (net ${fixed(run!.netMs / 1000)} s${range(run!)} vs ${fixed(stockRun!.netMs / 1000)} s${range(stockRun!)})`,
+			ratio === undefined
+				? 'not measured'
+				: `${fixed(ratio, 2)}× (net ${fixed(run!.netMs / 1000)} s${range(run!)} vs ${fixed(stockRun!.netMs / 1000)} s${range(stockRun!)})`,
 			ratio === undefined ? undefined : ratio >= 4,
 		);
 	}
 	for (const run of runs.filter((r) => r.scenario === 'tuned' && r.status === 'ok')) {
-		target(`page 50/batch 20/5 sessions net ≤ 1.10 × floor at ${grouped(run.records)}`, `${fixed(run.netOverFloor, 2)} × (net ${fixed(run.netMs / 1000)} s, floor ${fixed((run.floor?.totalMs ?? 0) / 1000)} s, ${run.floor?.sessions} sessions opened)`, (run.netOverFloor ?? Infinity) <= 1.1);
+		target(
+			`page 50/batch 20/5 sessions net ≤ 1.10 × floor at ${grouped(run.records)}`,
+			`${fixed(run.netOverFloor, 2)} × (net ${fixed(run.netMs / 1000)} s, floor ${fixed((run.floor?.totalMs ?? 0) / 1000)} s, ${run.floor?.sessions} sessions opened)`,
+			(run.netOverFloor ?? Infinity) <= 1.1,
+		);
 	}
 	for (const run of runs.filter((r) => r.scenario === 'rerun' && r.status === 'ok')) {
 		const c = run.kingdeeCalls;
@@ -1003,13 +1172,22 @@ function printReport(context: ReportContext): void {
 		);
 	}
 	for (const run of runs.filter((r) => r.records >= 100_000 && (r.scenario === 'sample' || r.scenario === 'tuned'))) {
-		target(`${grouped(run.records)} records in one execution, main ≤ 1.5 GB (${run.label})`, run.status === 'ok' ? `${grouped(run.mainPeakRssMb)} MB peak (${grouped(run.mainPeakRssDuringApiMb)} MB while calling the APIs)${run.exitCode === 0 ? '' : `, ${run.note}`}` : `run ${run.status}: ${run.note}`, run.status === 'ok' ? run.mainPeakRssMb <= 1536 : false);
+		target(
+			`${grouped(run.records)} records in one execution, main ≤ 1.5 GB (${run.label})`,
+			run.status === 'ok'
+				? `${grouped(run.mainPeakRssMb)} MB peak (${grouped(run.mainPeakRssDuringApiMb)} MB while calling the APIs)${run.exitCode === 0 ? '' : `, ${run.note}`}`
+				: `run ${run.status}: ${run.note}`,
+			run.status === 'ok' ? run.mainPeakRssMb <= 1536 : false,
+		);
 	}
-	if (!options.sizes.some((s) => s >= 100_000)) target('100,000 records in one execution, main ≤ 1.5 GB', 'not run (size not selected)', undefined);
+	if (!options.sizes.some((s) => s >= 100_000))
+		target('100,000 records in one execution, main ≤ 1.5 GB', 'not run (size not selected)', undefined);
 	// Node CPU: n8n (main + runner) CPU while the package's nodes make their calls (read: Get Many, save: Batch Save),
 	// per record. The phase in between (n8n's own Set node, mostly) is shown apart; start-up is not in any phase.
 	const nodeCpuS = (r: RunResult) => (r.phases.read?.cpuS ?? 0) + (r.phases.save?.cpuS ?? 0);
-	for (const run of runs.filter((r) => (r.scenario === 'sample' || r.scenario === 'tuned' || r.scenario === 'rerun') && r.status === 'ok')) {
+	for (const run of runs.filter(
+		(r) => (r.scenario === 'sample' || r.scenario === 'tuned' || r.scenario === 'rerun') && r.status === 'ok',
+	)) {
 		const us = (nodeCpuS(run) * 1e6) / run.records;
 		target(
 			`node CPU ≤ 50 µs/record at ${grouped(run.records)} (${run.label}; n8n CPU during Get Many + Batch Save calls)`,
@@ -1027,7 +1205,6 @@ function printReport(context: ReportContext): void {
 	}
 	if (context.queueMode) printQueueModeReport(context.queueMode, runs);
 	console.log(`\nTotal benchmark time: ${(totalMs / 60_000).toFixed(1)} min`);
-
 }
 
 function writeJsonReport(context: ReportContext, partial: boolean): void {
@@ -1044,7 +1221,16 @@ function writeJsonReport(context: ReportContext, partial: boolean): void {
 			floorFormula:
 				'Jikeyun: (pages - 1) * max(50, 1000 / requestsPerSecond) + 50 ms (pages * 50 unpaced); Kingdee: (calls * 150 + rowsSaved * 2) / sessionsOpened ms; floor = Jikeyun + Kingdee',
 			timerCalibrationMs: calibration,
-			startup: { medianMs: startupMs, medianCpuS: startupCpuS, runs: emptyRuns.map((r) => ({ wallMs: r.wallMs, cpuTreeS: r.cpuTreeS, mainPeakRssMb: r.mainPeakRssMb, runnerPeakRssMb: r.runnerPeakRssMb })) },
+			startup: {
+				medianMs: startupMs,
+				medianCpuS: startupCpuS,
+				runs: emptyRuns.map((r) => ({
+					wallMs: r.wallMs,
+					cpuTreeS: r.cpuTreeS,
+					mainPeakRssMb: r.mainPeakRssMb,
+					runnerPeakRssMb: r.runnerPeakRssMb,
+				})),
+			},
 			nodeDefaults,
 			marginalCpuPerRecord: marginal,
 			options,
@@ -1092,7 +1278,9 @@ interface QueueModeResult {
 function queueModeWorkflow(sample: WorkflowJson, k: number): WorkflowJson {
 	const copy = JSON.parse(JSON.stringify(sample)) as WorkflowJson;
 	const set = copy.nodes.find((node) => node.type === 'n8n-nodes-base.set');
-	const assignments = (set?.parameters.assignments as { assignments?: Array<{ name: string; value: string }> } | undefined)?.assignments;
+	const assignments = (
+		set?.parameters.assignments as { assignments?: Array<{ name: string; value: string }> } | undefined
+	)?.assignments;
 	const number = assignments?.find((assignment) => assignment.name === 'FNumber');
 	if (!number) throw new Error('the sample workflow has no Set node assigning FNumber');
 	number.value = `={{ $json.channelCode.trim() }}-Q${k}`;
@@ -1131,7 +1319,10 @@ async function measureQueueMode(options: {
 	};
 	const redis = await startRedis({ log });
 	const postgres = await startPostgres({ log });
-	const running: Emulators = { jikeyun: await startJikeyun(options.jikeyunPort, records), kingdee: await startKingdee(options.kingdeePort) };
+	const running: Emulators = {
+		jikeyun: await startJikeyun(options.jikeyunPort, records),
+		kingdee: await startKingdee(options.kingdeePort),
+	};
 	options.state.current = running;
 	const processes: QueueModeProcess[] = [];
 	try {
@@ -1155,7 +1346,8 @@ async function measureQueueMode(options: {
 		const workflowsFile = path.join(instances.main.userFolder, 'queue-mode-workflows.json');
 		fs.writeFileSync(workflowsFile, JSON.stringify(workflows));
 		const imported = await runN8nCommand(instances.main, ['import:workflow', `--input=${workflowsFile}`]);
-		if (imported.code !== 0) throw new Error(`n8n import:workflow failed (exit ${imported.code}):\n${imported.stdout}\n${imported.stderr}`);
+		if (imported.code !== 0)
+			throw new Error(`n8n import:workflow failed (exit ${imported.code}):\n${imported.stdout}\n${imported.stderr}`);
 		for (const [i, instance] of instances.workers.entries()) {
 			processes.push(await startWorker(instance, { label: `worker-${i + 1}`, concurrency }));
 		}
@@ -1172,22 +1364,27 @@ async function measureQueueMode(options: {
 				if (own) peakKb.set(process.label, Math.max(peakKb.get(process.label) ?? 0, own.hwmKb));
 				for (const child of childPids(process.pid)) {
 					const runner = readProc(child);
-					if (runner) peakKb.set(`${process.label} runner`, Math.max(peakKb.get(`${process.label} runner`) ?? 0, runner.hwmKb));
+					if (runner)
+						peakKb.set(`${process.label} runner`, Math.max(peakKb.get(`${process.label} runner`) ?? 0, runner.hwmKb));
 				}
 			}
 		};
 		const memoryTimer = setInterval(sampleMemory, 200);
 		running.jikeyun.resetStats();
 		running.kingdee.resetStats();
-		const finishedBy = (process: QueueModeProcess) => [...process.output().matchAll(/Worker finished execution (\d+) \(job/g)].map((m) => m[1]);
+		const finishedBy = (process: QueueModeProcess) =>
+			[...process.output().matchAll(/Worker finished execution (\d+) \(job/g)].map((m) => m[1]);
 		const started = Date.now();
 		let ids: string[] = [];
 		try {
 			const answers = await Promise.all(
-				workflows.map(async (workflow) =>
-					await rest.request<{ executionId: string }>('POST', `workflows/${workflow.id}/run`, {
-						triggerToStartFrom: { name: sample.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger')!.name },
-					}),
+				workflows.map(
+					async (workflow) =>
+						await rest.request<{ executionId: string }>('POST', `workflows/${workflow.id}/run`, {
+							triggerToStartFrom: {
+								name: sample.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger')!.name,
+							},
+						}),
 				),
 			);
 			ids = answers.map((answer) => String(answer.executionId));
@@ -1195,7 +1392,10 @@ async function measureQueueMode(options: {
 			for (;;) {
 				const finished = new Set(processes.flatMap(finishedBy));
 				if (ids.every((id) => finished.has(id))) break;
-				if (Date.now() > deadline) throw new Error(`queue mode: executions ${ids.filter((id) => !finished.has(id)).join(', ')} did not finish in time`);
+				if (Date.now() > deadline)
+					throw new Error(
+						`queue mode: executions ${ids.filter((id) => !finished.has(id)).join(', ')} did not finish in time`,
+					);
 				await new Promise((resolve) => setTimeout(resolve, 100));
 			}
 		} finally {
@@ -1205,7 +1405,9 @@ async function measureQueueMode(options: {
 		sampleMemory();
 		result.recordsPerSecond = (result.totalRecords * 1000) / result.wallMs;
 		for (const worker of processes.filter((p) => p.label.startsWith('worker-'))) {
-			result.executionsPerWorker[worker.label] = executionsStartedBy(worker.output()).filter((id) => ids.includes(id)).length;
+			result.executionsPerWorker[worker.label] = executionsStartedBy(worker.output()).filter((id) =>
+				ids.includes(id),
+			).length;
 			result.workerPeakRssMb[worker.label] = (peakKb.get(worker.label) ?? 0) / 1024;
 			result.workerRunnerPeakRssMb[worker.label] = (peakKb.get(`${worker.label} runner`) ?? 0) / 1024;
 		}
@@ -1219,17 +1421,20 @@ async function measureQueueMode(options: {
 		const shops = running.jikeyun.listShops();
 		const customers = running.kingdee.records('BD_Customer');
 		const byNumber = new Map<string, Array<Record<string, unknown>>>();
-		for (const customer of customers) byNumber.set(String(customer.FNumber), [...(byNumber.get(String(customer.FNumber)) ?? []), customer]);
+		for (const customer of customers)
+			byNumber.set(String(customer.FNumber), [...(byNumber.get(String(customer.FNumber)) ?? []), customer]);
 		let mirrored = 0;
 		const problems: string[] = [];
 		for (let k = 1; k <= executions; k++) {
 			for (const shop of shops) {
 				const matches = byNumber.get(`${shop.channelCode.trim()}-Q${k}`) ?? [];
-				if (matches.length === 1 && matches[0].FName === shop.channelName.trim() && matches[0].FDocumentStatus === 'C') mirrored++;
+				if (matches.length === 1 && matches[0].FName === shop.channelName.trim() && matches[0].FDocumentStatus === 'C')
+					mirrored++;
 				else if (problems.length < 5) problems.push(`${shop.channelCode}-Q${k}: ${matches.length} customers`);
 			}
 		}
-		if (customers.length !== result.totalRecords) problems.push(`${customers.length} customers, expected ${result.totalRecords}`);
+		if (customers.length !== result.totalRecords)
+			problems.push(`${customers.length} customers, expected ${result.totalRecords}`);
 		result.verified = { mirrored, customers: customers.length, problems };
 		result.status = problems.length === 0 ? 'ok' : 'failed';
 		result.note = problems.join('; ');
@@ -1253,7 +1458,14 @@ function printQueueModeReport(queue: QueueModeResult, runs: RunResult[]): void {
 	const mb = (value: number) => fixed(value, 0);
 	const rows: string[][] = [];
 	if (single) {
-		rows.push(['single process: 1 sample run (`n8n execute`, net)', '1', grouped(single.records), fixed(single.netMs / 1000, 1), grouped(single.recordsPerSecond), `main ${mb(single.mainPeakRssMb)}`]);
+		rows.push([
+			'single process: 1 sample run (`n8n execute`, net)',
+			'1',
+			grouped(single.records),
+			fixed(single.netMs / 1000, 1),
+			grouped(single.recordsPerSecond),
+			`main ${mb(single.mainPeakRssMb)}`,
+		]);
 	}
 	const workers = Object.keys(queue.workerPeakRssMb).sort();
 	rows.push([
@@ -1262,7 +1474,12 @@ function printQueueModeReport(queue: QueueModeResult, runs: RunResult[]): void {
 		grouped(queue.totalRecords),
 		fixed(queue.wallMs / 1000, 1),
 		queue.status === 'ok' ? grouped(queue.recordsPerSecond) : 'FAILED',
-		workers.map((w) => `${w} ${mb(queue.workerPeakRssMb[w])} (${queue.executionsPerWorker[w]} runs; runner ${mb(queue.workerRunnerPeakRssMb[w])})`).join(', ') + `; main ${mb(queue.mainPeakRssMb)}`,
+		workers
+			.map(
+				(w) =>
+					`${w} ${mb(queue.workerPeakRssMb[w])} (${queue.executionsPerWorker[w]} runs; runner ${mb(queue.workerRunnerPeakRssMb[w])})`,
+			)
+			.join(', ') + `; main ${mb(queue.mainPeakRssMb)}`,
 	]);
 	printTable(
 		`Queue mode (n8n main + ${queue.workers} workers, Redis, Postgres; ${PRODUCTION_ENV.EXECUTIONS_DATA_SAVE_ON_SUCCESS === 'none' ? 'same production settings' : ''}): ${grouped(queue.records)} records per run`,
@@ -1312,16 +1529,26 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 	if (options.build) {
 		log('[bench:n8n] npm run build (the package as it is in the working tree) …');
 		const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-		if (build.status !== 0) throw new Error(`npm run build failed (exit ${build.status}):\n${build.stdout}\n${build.stderr}`);
+		if (build.status !== 0)
+			throw new Error(`npm run build failed (exit ${build.status}):\n${build.stdout}\n${build.stderr}`);
 	}
 	const tarball = packPackage(workDir, log);
 	const nodeDefaults = await readNodeDefaults();
-	const instance = createN8nInstance({ runtime, userFolder: path.join(workDir, 'n8n-user'), tarball, log, extraEnv: PRODUCTION_ENV });
+	const instance = createN8nInstance({
+		runtime,
+		userFolder: path.join(workDir, 'n8n-user'),
+		tarball,
+		log,
+		extraEnv: PRODUCTION_ENV,
+	});
 
 	// Fixed ports, so the credentials and the stock workflow imported once stay valid across emulator restarts.
 	const jikeyunPort = await freePort();
 	const kingdeePort = await freePort();
-	const emulators: Emulators = { jikeyun: await startJikeyun(jikeyunPort, 10), kingdee: await startKingdee(kingdeePort) };
+	const emulators: Emulators = {
+		jikeyun: await startJikeyun(jikeyunPort, 10),
+		kingdee: await startKingdee(kingdeePort),
+	};
 
 	const sample = readWorkflow(SYNC_WORKFLOW_FILE);
 	const sampleSettings = packageSettings(sample, nodeDefaults);
@@ -1330,8 +1557,12 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 	const stock = stockWorkflow(sample, emulators);
 	const refs = credentialReferences(sample);
 	await importCredentials(instance, [
-		...(refs.jikeyunApi ? [{ ...refs.jikeyunApi, type: 'jikeyunApi', data: jikeyunCredentialData(emulators.jikeyun) }] : []),
-		...(refs.kingdeeApi ? [{ ...refs.kingdeeApi, type: 'kingdeeApi', data: kingdeeCredentialData(emulators.kingdee, 'password') }] : []),
+		...(refs.jikeyunApi
+			? [{ ...refs.jikeyunApi, type: 'jikeyunApi', data: jikeyunCredentialData(emulators.jikeyun) }]
+			: []),
+		...(refs.kingdeeApi
+			? [{ ...refs.kingdeeApi, type: 'kingdeeApi', data: kingdeeCredentialData(emulators.kingdee, 'password') }]
+			: []),
 	]);
 	await importWorkflow(instance, SYNC_WORKFLOW_FILE);
 	await importWorkflow(instance, tuned);
@@ -1350,23 +1581,49 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 		const run = emptyRunResult(0, 'empty', 'manual trigger only');
 		await measuredExecute(instance, EMPTY_WORKFLOW.id, undefined, 5 * 60_000, run);
 		run.status = run.exitCode === 0 ? 'ok' : 'failed';
-		log(`[bench:n8n] empty workflow run ${i + 1}: ${(run.wallMs / 1000).toFixed(2)} s, exit ${run.exitCode ?? run.exitSignal}`);
+		log(
+			`[bench:n8n] empty workflow run ${i + 1}: ${(run.wallMs / 1000).toFixed(2)} s, exit ${run.exitCode ?? run.exitSignal}`,
+		);
 		emptyRuns.push(run);
 	}
 	const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 	const startupMs = median(emptyRuns.map((r) => r.wallMs));
 	const startupCpuS = median(emptyRuns.map((r) => r.cpuTreeS));
-	const emptySummary = { ...emptyRuns[0], wallMs: startupMs, cpuTreeS: startupCpuS, mainPeakRssMb: median(emptyRuns.map((r) => r.mainPeakRssMb)), runnerPeakRssMb: median(emptyRuns.map((r) => r.runnerPeakRssMb)), note: `median of ${EMPTY_RUNS}: ${emptyRuns.map((r) => (r.wallMs / 1000).toFixed(2)).join(', ')} s` };
+	const emptySummary = {
+		...emptyRuns[0],
+		wallMs: startupMs,
+		cpuTreeS: startupCpuS,
+		mainPeakRssMb: median(emptyRuns.map((r) => r.mainPeakRssMb)),
+		runnerPeakRssMb: median(emptyRuns.map((r) => r.runnerPeakRssMb)),
+		note: `median of ${EMPTY_RUNS}: ${emptyRuns.map((r) => (r.wallMs / 1000).toFixed(2)).join(', ')} s`,
+	};
 	results.push(emptySummary);
-	const context: ReportContext = { options, machine, runtime, calibration, nodeDefaults, startedAt, startupMs, startupCpuS, emptyRuns, emptySummary, results };
+	const context: ReportContext = {
+		options,
+		machine,
+		runtime,
+		calibration,
+		nodeDefaults,
+		startedAt,
+		startupMs,
+		startupCpuS,
+		emptyRuns,
+		emptySummary,
+		results,
+	};
 	state.context = context;
 
-	const rounds = options.sizes.flatMap((size) => Array.from({ length: options.repeat }, (_, i) => [size, i + 1] as const));
+	const rounds = options.sizes.flatMap((size) =>
+		Array.from({ length: options.repeat }, (_, i) => [size, i + 1] as const),
+	);
 	for (const [records, repetition] of rounds) {
 		const timeoutMs = (options.timeoutMinutes ?? 30 + (records * 0.04) / 60) * 60_000;
 		const round = options.repeat > 1 ? ` (repetition ${repetition} of ${options.repeat})` : '';
 		log(`\n[bench:n8n] ${records.toLocaleString('en-US')} records${round}: seeding the Jikeyun emulator …`);
-		const running: Emulators = { jikeyun: await startJikeyun(jikeyunPort, records), kingdee: await startKingdee(kingdeePort) };
+		const running: Emulators = {
+			jikeyun: await startJikeyun(jikeyunPort, records),
+			kingdee: await startKingdee(kingdeePort),
+		};
 		state.current = running;
 		const settingsOf: Record<ScenarioId, string> = {
 			sample: sampleSettings.text,
@@ -1414,7 +1671,16 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 				}
 				log(`[bench:n8n] ${records} × ${result.label} (${result.settings}) …`);
 				result.status = 'interrupted'; // until it finishes
-				result.floor = { jikeyunMs: 0, kingdeeMs: 0, totalMs: 0, pages: 0, kingdeeCalls: 0, rowsSaved: 0, sessions: 0, requestsPerSecond: rpsOf[scenario] ?? 0 };
+				result.floor = {
+					jikeyunMs: 0,
+					kingdeeMs: 0,
+					totalMs: 0,
+					pages: 0,
+					kingdeeCalls: 0,
+					rowsSaved: 0,
+					sessions: 0,
+					requestsPerSecond: rpsOf[scenario] ?? 0,
+				};
 				await measuredExecute(instance, workflowOf[scenario], running, timeoutMs, result);
 				const verified = verifyCustomers(running, records);
 				result.verified = { mirrored: verified.mirrored, customers: verified.customers, problems: verified.problems };
@@ -1425,8 +1691,13 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 				result.recordsPerSecond = result.netMs > 0 ? (records * 1000) / result.netMs : undefined;
 				result.cpuUsPerRecordVsEmpty = ((result.cpuTreeS - startupCpuS) * 1e6) / records;
 				result.cpuUsPerRecordApiWindow = (result.cpuApiWindowS * 1e6) / records;
-				const exitText = result.exitCode === 0 ? '' : `n8n exit ${result.exitCode ?? '-'}${result.exitSignal ? ` (${result.exitSignal})` : ''}`;
-				const dataText = verified.ok ? '' : `saved ${verified.mirrored} of ${records} correctly, ${verified.customers} customers: ${verified.problems.join('; ')}`;
+				const exitText =
+					result.exitCode === 0
+						? ''
+						: `n8n exit ${result.exitCode ?? '-'}${result.exitSignal ? ` (${result.exitSignal})` : ''}`;
+				const dataText = verified.ok
+					? ''
+					: `saved ${verified.mirrored} of ${records} correctly, ${verified.customers} customers: ${verified.problems.join('; ')}`;
 				// The emulators run in this process: when they burn CPU (their own O(N) scans at big sizes) they answer late.
 				const busyText =
 					result.emulatorCpuS > 2 && result.emulatorCpuS * 1000 > 0.1 * Math.max(result.netMs, 1)
@@ -1436,7 +1707,14 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 					result.otherCpuS > Math.max(3, 0.1 * (result.wallMs / 1000) * os.cpus().length)
 						? `other processes on this machine used ${result.otherCpuS.toFixed(1)} s CPU during the run: disturbed`
 						: '';
-				result.note = [result.note, exitText, dataText, busyText, otherText, rpsOf[scenario] === undefined ? 'pacing default unknown: floor assumes none' : '']
+				result.note = [
+					result.note,
+					exitText,
+					dataText,
+					busyText,
+					otherText,
+					rpsOf[scenario] === undefined ? 'pacing default unknown: floor assumes none' : '',
+				]
 					.filter(Boolean)
 					.join('; ');
 				log(
@@ -1452,7 +1730,9 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 	}
 	if (options.queueMode) {
 		const records = options.sizes[0];
-		log(`\n[bench:n8n] queue mode: ${QUEUE_MODE_BENCH.executions} concurrent executions × ${records.toLocaleString('en-US')} records over ${QUEUE_MODE_BENCH.workers} workers …`);
+		log(
+			`\n[bench:n8n] queue mode: ${QUEUE_MODE_BENCH.executions} concurrent executions × ${records.toLocaleString('en-US')} records over ${QUEUE_MODE_BENCH.workers} workers …`,
+		);
 		context.queueMode = await measureQueueMode({ runtime, tarball, workDir, records, jikeyunPort, kingdeePort, state });
 		if (context.queueMode.status !== 'ok') failures++;
 		writeJsonReport(context, true);

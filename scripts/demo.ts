@@ -129,19 +129,31 @@ async function main(): Promise<void> {
 	const created = attempts === 1 && counts ? counts.created : customers.length - customersBefore;
 
 	console.log('\n──────── Sync report ────────');
-	console.log(`  Shops in Jikeyun               ${pair.jikeyun.listShops().length} (${shops.length} active; stopped/deleted shops are not synced)`);
-	console.log(`  Shops read from Jikeyun        ${counts?.shopsRead ?? shops.length}${counts ? '' : ' (from the emulator; n8n printed no execution)'}`);
+	console.log(
+		`  Shops in Jikeyun               ${pair.jikeyun.listShops().length} (${shops.length} active; stopped/deleted shops are not synced)`,
+	);
+	console.log(
+		`  Shops read from Jikeyun        ${counts?.shopsRead ?? shops.length}${counts ? '' : ' (from the emulator; n8n printed no execution)'}`,
+	);
 	console.log(`  Customers created in Kingdee   ${created}`);
 	console.log(`  Customers updated              ${counts?.updated ?? 0}`);
 	console.log(`  Rows failed                    ${counts?.failed ?? shops.length - synced}`);
 	for (const failure of counts?.failures.slice(0, 5) ?? []) console.log(`    - ${failure}`);
 	console.log(`  Audited customers matching     ${synced} of ${shops.length} shops`);
 	console.log(`  Jikeyun API calls              ${pair.jikeyun.stats().calls}`);
-	console.log(`  Kingdee API calls              ${pair.kingdee.stats().calls} (BatchSave ${pair.kingdee.stats().byService.BatchSave ?? 0})`);
-	console.log(`  Sync time (n8n execute)        ${formatElapsed(syncMs)} incl. ~5 s n8n start-up${attempts > 1 ? `, ${attempts} attempts` : ''}`);
+	console.log(
+		`  Kingdee API calls              ${pair.kingdee.stats().calls} (BatchSave ${pair.kingdee.stats().byService.BatchSave ?? 0})`,
+	);
+	console.log(
+		`  Sync time (n8n execute)        ${formatElapsed(syncMs)} incl. ~5 s n8n start-up${attempts > 1 ? `, ${attempts} attempts` : ''}`,
+	);
 	console.log(`  Total time                     ${formatElapsed(Date.now() - startedAt)}`);
 	const allSynced = synced === shops.length && customers.length === shops.length;
-	console.log(allSynced ? '  Result                         all shops synced ✔' : '  Result                         NOT all shops synced ✘');
+	console.log(
+		allSynced
+			? '  Result                         all shops synced ✔'
+			: '  Result                         NOT all shops synced ✘',
+	);
 	console.log('─────────────────────────────');
 	if (!allSynced) console.log(describeFailure(result));
 
@@ -180,7 +192,9 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: Error) => {
-	console.error(`demo failed: ${error instanceof NodeUnavailableError ? error.message : (error.stack ?? error.message)}`);
+	console.error(
+		`demo failed: ${error instanceof NodeUnavailableError ? error.message : (error.stack ?? error.message)}`,
+	);
 	await stopAllN8nProcesses();
 	process.exit(1);
 });

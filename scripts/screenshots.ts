@@ -29,7 +29,12 @@ import { REPO_ROOT, waitForNewExecution } from '../testing/n8nInstance';
 import { NODE_TYPE_PREFIX } from '../testing/sampleSync';
 
 const OUT_DIR = path.join(REPO_ROOT, 'docs', 'images');
-const OWNER = { email: 'screenshots@example.com', password: 'Screenshots-n8n-2024', firstName: 'Screen', lastName: 'Shots' };
+const OWNER = {
+	email: 'screenshots@example.com',
+	password: 'Screenshots-n8n-2024',
+	firstName: 'Screen',
+	lastName: 'Shots',
+};
 const SYNC_WORKFLOW_ID = 'jkyShopsToKdCustomer';
 const KINGDEE_CREDENTIAL_ID = 'kingdeeCredential1';
 
@@ -38,7 +43,8 @@ const log = (line: string) => console.log(line);
 async function shot(page: Page, name: string): Promise<void> {
 	// Let fonts, icons and transitions settle; toasts ("Credential saved", "Workflow executed successfully") closed.
 	await page.waitForLoadState('networkidle');
-	for (const close of await page.locator('.el-notification__closeBtn').all()) await close.click().catch(() => undefined);
+	for (const close of await page.locator('.el-notification__closeBtn').all())
+		await close.click().catch(() => undefined);
 	await page.waitForTimeout(800);
 	const file = path.join(OUT_DIR, name);
 	await page.screenshot({ path: file });

@@ -61,7 +61,11 @@ export function chromiumPath(): string {
 export async function launchChromium(): Promise<Browser> {
 	// n8n's editor marks its elements with data-test-id (not Playwright's default data-testid).
 	selectors.setTestIdAttribute('data-test-id');
-	return await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+	return await chromium.launch({
+		executablePath: chromiumPath(),
+		headless: true,
+		args: ['--no-sandbox', '--disable-dev-shm-usage'],
+	});
 }
 
 export interface EditorSetup {
@@ -93,7 +97,10 @@ export async function startEditorSetup(options: {
 	const { log, owner } = options;
 	const runtime = await ensureN8n({ log });
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `jk-${options.label}-`));
-	const pair = await startEmulatorPair({ jikeyun: { shopCount: options.shopCount, seed: options.seed }, kingdee: { orgs: options.kingdeeOrgs } });
+	const pair = await startEmulatorPair({
+		jikeyun: { shopCount: options.shopCount, seed: options.seed },
+		kingdee: { orgs: options.kingdeeOrgs },
+	});
 	let server: N8nServer | undefined;
 	const close = async () => {
 		await server?.stop();
@@ -115,7 +122,8 @@ export async function startEditorSetup(options: {
 		const workflowsFile = path.join(workDir, 'sample-workflows.json');
 		fs.writeFileSync(workflowsFile, JSON.stringify(workflows));
 		const imported = await runN8nCommand(instance, ['import:workflow', `--input=${workflowsFile}`]);
-		if (imported.code !== 0) throw new Error(`n8n import:workflow failed (exit ${imported.code}):\n${imported.stdout}\n${imported.stderr}`);
+		if (imported.code !== 0)
+			throw new Error(`n8n import:workflow failed (exit ${imported.code}):\n${imported.stdout}\n${imported.stderr}`);
 		log(`[${options.label}] imported ${workflows.map((workflow) => `"${workflow.name}"`).join(', ')}`);
 		const port = await freePort();
 		log(`[${options.label}] n8n start on port ${port} …`);
@@ -142,7 +150,12 @@ export async function newEditorPage(browser: Browser, label: string): Promise<Pa
 	page.on('pageerror', (error) => consoleLines.push(`[pageerror] ${error.message}`));
 	page.on('response', (response) => {
 		if (!new URL(response.url()).pathname.startsWith('/rest/')) return;
-		restAnswers.push(response.text().then((body) => `${response.request().method()} ${response.url()} → ${response.status()}\n${body}`, () => ''));
+		restAnswers.push(
+			response.text().then(
+				(body) => `${response.request().method()} ${response.url()} → ${response.status()}\n${body}`,
+				() => '',
+			),
+		);
 	});
 	pageRecorders.set(page, async () => {
 		recordTranscript(`browser-console-${label}`, consoleLines.join('\n'));
@@ -165,7 +178,11 @@ export async function recordPage(page: Page, label: string): Promise<void> {
 }
 
 /** Signs in on the editor's own sign-in page, as a person does. */
-export async function signIn(page: Page, serverUrl: string, owner: Pick<N8nOwner, 'email' | 'password'>): Promise<void> {
+export async function signIn(
+	page: Page,
+	serverUrl: string,
+	owner: Pick<N8nOwner, 'email' | 'password'>,
+): Promise<void> {
 	await page.goto(`${serverUrl}/signin`);
 	await page.getByTestId('emailOrLdapLoginId').locator('input').fill(owner.email);
 	await page.getByTestId('password').locator('input').fill(owner.password);
@@ -195,7 +212,9 @@ export interface CanvasNodeLook {
  */
 export async function goInApp(page: Page, serverUrl: string, appPath: string): Promise<void> {
 	const routed = await page.evaluate(async (target) => {
-		type VueRoot = { __vue_app__?: { config: { globalProperties: { $router?: { push(path: string): Promise<unknown> } } } } };
+		type VueRoot = {
+			__vue_app__?: { config: { globalProperties: { $router?: { push(path: string): Promise<unknown> } } } };
+		};
 		const { document } = globalThis as unknown as { document: { querySelector(selector: string): VueRoot | null } };
 		const router = document.querySelector('#app')?.__vue_app__?.config.globalProperties.$router;
 		if (!router) return false;
@@ -207,9 +226,17 @@ export async function goInApp(page: Page, serverUrl: string, appPath: string): P
 }
 
 /** Opens a workflow in the editor and waits until the canvas shows `nodeCount` nodes (sticky notes not counted). */
-export async function openWorkflow(page: Page, serverUrl: string, workflowId: string, nodeCount: number): Promise<void> {
+export async function openWorkflow(
+	page: Page,
+	serverUrl: string,
+	workflowId: string,
+	nodeCount: number,
+): Promise<void> {
 	await goInApp(page, serverUrl, `/workflow/${workflowId}`);
-	await page.getByTestId('canvas-node').nth(nodeCount - 1).waitFor({ timeout: 120_000 });
+	await page
+		.getByTestId('canvas-node')
+		.nth(nodeCount - 1)
+		.waitFor({ timeout: 120_000 });
 	// Icons are images loaded after the nodes appear.
 	await page.waitForLoadState('networkidle');
 }
@@ -249,7 +276,8 @@ export async function saveCredentialAndAwaitTest(page: Page, testCalls: () => nu
 	await page.getByTestId('credential-save-button').click();
 	const deadline = Date.now() + 60_000;
 	while (testCalls() <= before) {
-		if (Date.now() > deadline) throw new Error('Save did not test the credential: the emulator saw no login within 60 s');
+		if (Date.now() > deadline)
+			throw new Error('Save did not test the credential: the emulator saw no login within 60 s');
 		await page.waitForTimeout(250);
 	}
 	await page.getByTestId('credentials-config-container-test-success').waitFor();
@@ -349,14 +377,19 @@ export async function canvasOverlaps(page: Page): Promise<CanvasOverlap[]> {
 				for (const line of Array.from(range.getClientRects())) {
 					if (line.bottom > noteBox.bottom + 1) found.push({ note, node: '', text: text.slice(0, 40) });
 					for (const node of nodes) {
-						const covers = node.rects.some((rect) => rect.left < line.right && line.left < rect.right && rect.top < line.bottom && line.top < rect.bottom);
+						const covers = node.rects.some(
+							(rect) =>
+								rect.left < line.right && line.left < rect.right && rect.top < line.bottom && line.top < rect.bottom,
+						);
 						if (covers) found.push({ note, node: node.name, text: text.slice(0, 40) });
 					}
 				}
 			}
 		}
 		// One entry per note, node and text.
-		return found.filter((entry, index) => found.findIndex((other) => JSON.stringify(other) === JSON.stringify(entry)) === index);
+		return found.filter(
+			(entry, index) => found.findIndex((other) => JSON.stringify(other) === JSON.stringify(entry)) === index,
+		);
 	});
 }
 

@@ -123,9 +123,11 @@ function buildContext(nodeType: INodeType, options: HarnessOptions) {
 		id: '00000000-0000-4000-8000-000000000001',
 		name: options.nodeName ?? nodeType.description.displayName,
 		type: `n8n-nodes-jikeyun-kingdee.${nodeType.description.name}`,
-		typeVersion: options.typeVersion ?? (Array.isArray(nodeType.description.version)
-			? Math.max(...nodeType.description.version)
-			: nodeType.description.version),
+		typeVersion:
+			options.typeVersion ??
+			(Array.isArray(nodeType.description.version)
+				? Math.max(...nodeType.description.version)
+				: nodeType.description.version),
 		position: [0, 0],
 		parameters: options.parameters,
 		onError: options.onError,
@@ -138,10 +140,8 @@ function buildContext(nodeType: INodeType, options: HarnessOptions) {
 		hints: [],
 		logs: [],
 	};
-	const log =
-		(level: string) =>
-		(message: string, meta?: unknown) =>
-			harness.logs.push(`${level} ${message}${meta === undefined ? '' : ` ${JSON.stringify(meta)}`}`);
+	const log = (level: string) => (message: string, meta?: unknown) =>
+		harness.logs.push(`${level} ${message}${meta === undefined ? '' : ` ${JSON.stringify(meta)}`}`);
 	const items = options.items ?? [{ json: {} }];
 	const credentials = options.credentials ?? {};
 	const baseParameters = resolvedParameters(nodeType, node, options.parameters);
@@ -220,7 +220,12 @@ function buildContext(nodeType: INodeType, options: HarnessOptions) {
 	const context = {
 		getNode: () => node,
 		getInputData: () => items,
-		getNodeParameter: (name: string, itemIndex: number | unknown, fallback?: unknown, opts?: { extractValue?: boolean }) => {
+		getNodeParameter: (
+			name: string,
+			itemIndex: number | unknown,
+			fallback?: unknown,
+			opts?: { extractValue?: boolean },
+		) => {
 			// Trigger nodes call getNodeParameter(name, fallback, options) without an item index.
 			const index = typeof itemIndex === 'number' ? itemIndex : 0;
 			let fb = fallback;
@@ -271,7 +276,10 @@ export async function executeNode(
 }
 
 /** The same context for the editor's lookups of a node (loadOptions, listSearch, resourceMapping methods). */
-export function loadOptionsContext(nodeType: INodeType, options: HarnessOptions): { context: ILoadOptionsFunctions; harness: Harness } {
+export function loadOptionsContext(
+	nodeType: INodeType,
+	options: HarnessOptions,
+): { context: ILoadOptionsFunctions; harness: Harness } {
 	const { context, harness } = buildContext(nodeType, options);
 	return { context: context as unknown as ILoadOptionsFunctions, harness };
 }
@@ -311,7 +319,8 @@ export async function testCredential(
 		description: { displayName: 'Credential test', name: 'credentialTest', version: 1, properties: [] },
 	} as unknown as INodeType;
 	const { context } = buildContext(fakeNode, { parameters: {}, credentials: { [credentialType]: data } });
-	const request = { qs: {}, body: {}, headers: {}, ...type.test.request } as IHttpRequestOptions & Record<string, unknown>;
+	const request = { qs: {}, body: {}, headers: {}, ...type.test.request } as IHttpRequestOptions &
+		Record<string, unknown>;
 	for (const key of ['url', 'baseURL'] as const) {
 		if (request[key] !== undefined) request[key] = String(resolveCredentialExpression(request[key], data));
 	}

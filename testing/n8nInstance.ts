@@ -102,7 +102,9 @@ function cleanNpmEnv(): NodeJS.ProcessEnv {
 function runOrThrow(command: string, args: string[], cwd: string): string {
 	const result = spawnSync(command, args, { cwd, env: cleanNpmEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 	if (result.status !== 0) {
-		throw new Error(`\`${command} ${args.join(' ')}\` failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+		throw new Error(
+			`\`${command} ${args.join(' ')}\` failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`,
+		);
 	}
 	return result.stdout;
 }
@@ -142,7 +144,9 @@ export function installPackageTarball(userFolder: string, tarball: string): stri
 	delete manifest.optionalDependencies;
 	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
 	const nodesManifestPath = path.join(nodesDir, 'package.json');
-	const nodesManifest: { dependencies?: Record<string, string>; [key: string]: unknown } = fs.existsSync(nodesManifestPath)
+	const nodesManifest: { dependencies?: Record<string, string>; [key: string]: unknown } = fs.existsSync(
+		nodesManifestPath,
+	)
 		? (JSON.parse(fs.readFileSync(nodesManifestPath, 'utf8')) as { dependencies?: Record<string, string> })
 		: { name: 'installed-nodes', private: true };
 	nodesManifest.dependencies = { ...(nodesManifest.dependencies ?? {}), [PACKAGE_NAME]: String(manifest.version) };
@@ -213,7 +217,11 @@ function recordInstanceLogFiles(): void {
 		const logsDir = path.join(userFolder, '.n8n', 'logs');
 		if (!fs.existsSync(logsDir)) continue;
 		for (const name of fs.readdirSync(logsDir)) {
-			if (name.includes('.log')) recordTranscript(`n8n-log-file-${path.basename(userFolder)}-${name}`, fs.readFileSync(path.join(logsDir, name), 'utf8'));
+			if (name.includes('.log'))
+				recordTranscript(
+					`n8n-log-file-${path.basename(userFolder)}-${name}`,
+					fs.readFileSync(path.join(logsDir, name), 'utf8'),
+				);
 		}
 	}
 	instanceUserFolders.clear();
@@ -374,7 +382,10 @@ export async function importWorkflow(instance: N8nInstance, workflow: string | W
 export async function publishWorkflow(instance: N8nInstance, id: string): Promise<void> {
 	// n8n 1.x (issue 9, second e2e version): no publish command; `update:workflow --active=true` is its equivalent.
 	const isN8n1 = instance.runtime.n8nVersion.startsWith('1.');
-	await runN8nOrThrow(instance, isN8n1 ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`]);
+	await runN8nOrThrow(
+		instance,
+		isN8n1 ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`],
+	);
 	instance.log(`[n8n] published workflow ${id}`);
 }
 
@@ -478,7 +489,11 @@ export function parseExecutionOutput(stdout: string): ExecutionRun | undefined {
  * `n8n execute --id=<id> --rawOutput`. Does not throw: the caller judges success, because n8n 2.40.7 sometimes dies of
  * SIGSEGV while shutting down after the run finished (ARCHITECTURE.md#end-to-end-tests).
  */
-export async function executeWorkflow(instance: N8nInstance, id: string, timeoutMs = 15 * 60_000): Promise<ExecuteResult> {
+export async function executeWorkflow(
+	instance: N8nInstance,
+	id: string,
+	timeoutMs = 15 * 60_000,
+): Promise<ExecuteResult> {
 	// The CLI prints the execution through its logger at level info, so a quieter level would swallow it.
 	const result = await runN8nCommand(instance, ['execute', `--id=${id}`, '--rawOutput'], {
 		timeoutMs,
@@ -598,7 +613,8 @@ export async function loginToN8n(
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`n8n ${method} /rest/${restPath} answered HTTP ${response.status}: ${text.slice(0, 2000)}`);
+		if (!response.ok)
+			throw new Error(`n8n ${method} /rest/${restPath} answered HTTP ${response.status}: ${text.slice(0, 2000)}`);
 		const authCookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
 		if (authCookie) cookie = authCookie.split(';')[0];
 		return (JSON.parse(text) as { data: T }).data;
@@ -616,7 +632,11 @@ export async function loginToN8n(
 }
 
 /** Publishes (activates) or unpublishes a workflow through the running server; publishing runs its poll triggers once. */
-export async function setWorkflowPublished(rest: N8nRestSession, workflowId: string, published: boolean): Promise<void> {
+export async function setWorkflowPublished(
+	rest: N8nRestSession,
+	workflowId: string,
+	published: boolean,
+): Promise<void> {
 	if (!published) {
 		await rest.request('POST', `workflows/${workflowId}/deactivate`, {});
 		return;
@@ -637,7 +657,10 @@ export interface ExecutionSummary {
 /** The stored executions (newest first), optionally of one workflow. Throws rather than return a partial list. */
 export async function listExecutions(rest: N8nRestSession, workflowId?: string): Promise<ExecutionSummary[]> {
 	const filter = workflowId ? `&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}` : '';
-	const page = await rest.request<{ count: number; results: ExecutionSummary[] }>('GET', `executions?limit=100${filter}`);
+	const page = await rest.request<{ count: number; results: ExecutionSummary[] }>(
+		'GET',
+		`executions?limit=100${filter}`,
+	);
 	if (page.count > page.results.length) {
 		throw new Error(`n8n holds ${page.count} executions but listed ${page.results.length}; list them page by page`);
 	}
@@ -659,17 +682,24 @@ export async function waitForNewExecution(
 		const finished = fresh.find((execution) => FINISHED_STATUSES.has(execution.status));
 		if (finished) return finished;
 		if (Date.now() > deadline) {
-			throw new Error(`no new execution of workflow ${workflowId} finished within ${timeoutMs / 1000}s (${fresh.length} started)`);
+			throw new Error(
+				`no new execution of workflow ${workflowId} finished within ${timeoutMs / 1000}s (${fresh.length} started)`,
+			);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 }
 
 /** Waits until no execution of the workflow is still running. */
-export async function waitForNoRunningExecution(rest: N8nRestSession, workflowId: string, timeoutMs = 180_000): Promise<void> {
+export async function waitForNoRunningExecution(
+	rest: N8nRestSession,
+	workflowId: string,
+	timeoutMs = 180_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while ((await listExecutions(rest, workflowId)).some((execution) => !FINISHED_STATUSES.has(execution.status))) {
-		if (Date.now() > deadline) throw new Error(`an execution of workflow ${workflowId} still runs after ${timeoutMs / 1000}s`);
+		if (Date.now() > deadline)
+			throw new Error(`an execution of workflow ${workflowId} still runs after ${timeoutMs / 1000}s`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 }

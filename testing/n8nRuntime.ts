@@ -70,7 +70,9 @@ export interface N8nRuntime {
 export function selectedN8nVersion(): string {
 	const chosen = process.env[N8N_VERSION_ENV_VAR]?.trim() || N8N_VERSION;
 	if (!(chosen in N8N_RUNTIMES)) {
-		throw new Error(`${N8N_VERSION_ENV_VAR}=${chosen}: not a pinned n8n version; use one of ${Object.keys(N8N_RUNTIMES).join(', ')}`);
+		throw new Error(
+			`${N8N_VERSION_ENV_VAR}=${chosen}: not a pinned n8n version; use one of ${Object.keys(N8N_RUNTIMES).join(', ')}`,
+		);
 	}
 	return chosen;
 }
@@ -105,7 +107,9 @@ export function runtimeLayout(
 	const n8nDir = pathApi.join(cacheRoot, `n8n-${n8nVersion}`);
 	const nodeDir = node.kind === 'npmPackage' ? pathApi.join(cacheRoot, `node-v${node.version}`) : undefined;
 	const nodeBinary =
-		node.kind === 'npmPackage' ? pathApi.join(nodeDir!, 'node_modules', node.packageName, ...node.binary.split('/')) : node.nodePath;
+		node.kind === 'npmPackage'
+			? pathApi.join(nodeDir!, 'node_modules', node.packageName, ...node.binary.split('/'))
+			: node.nodePath;
 	return {
 		nodeDir,
 		n8nDir,
@@ -119,7 +123,9 @@ export function runtimeLayout(
 
 /** Identifies the pinned n8n dependency tree; a cache installed from another lock file is reinstalled. */
 function n8nLockFingerprint(manifestDir: string): string {
-	return createHash('sha256').update(fs.readFileSync(path.join(manifestDir, 'package-lock.json'))).digest('hex');
+	return createHash('sha256')
+		.update(fs.readFileSync(path.join(manifestDir, 'package-lock.json')))
+		.digest('hex');
 }
 
 function isInstalled(dir: string | undefined, fingerprint?: string): boolean {
@@ -128,7 +134,9 @@ function isInstalled(dir: string | undefined, fingerprint?: string): boolean {
 	if (!fs.existsSync(marker)) return false;
 	if (fingerprint === undefined) return true;
 	try {
-		return (JSON.parse(fs.readFileSync(marker, 'utf8')) as { lockFingerprint?: string }).lockFingerprint === fingerprint;
+		return (
+			(JSON.parse(fs.readFileSync(marker, 'utf8')) as { lockFingerprint?: string }).lockFingerprint === fingerprint
+		);
 	} catch {
 		return false;
 	}
@@ -141,7 +149,9 @@ function isInstalled(dir: string | undefined, fingerprint?: string): boolean {
 function builtSqlite3Twin(cacheRoot: string, n8nDir: string): string | undefined {
 	const integrity = (dir: string) => {
 		try {
-			const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as { packages?: Record<string, { integrity?: string }> };
+			const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as {
+				packages?: Record<string, { integrity?: string }>;
+			};
 			return lock.packages?.['node_modules/sqlite3']?.integrity;
 		} catch {
 			return undefined;
@@ -199,10 +209,16 @@ function npmChildEnv(): NodeJS.ProcessEnv {
  * but the headers exist, point npm at them explicitly so a machine without that ~/.npmrc line still builds.
  */
 function offlineNodeHeaders(): string[] {
-	const configured = Object.entries(process.env).some(([key, value]) => key.toLowerCase() === 'npm_config_nodedir' && value);
+	const configured = Object.entries(process.env).some(
+		([key, value]) => key.toLowerCase() === 'npm_config_nodedir' && value,
+	);
 	if (configured) return [];
 	try {
-		const fromConfig = execFileSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8', env: npmChildEnv(), shell: NPM_SHELL }).trim();
+		const fromConfig = execFileSync('npm', ['config', 'get', 'nodedir'], {
+			encoding: 'utf8',
+			env: npmChildEnv(),
+			shell: NPM_SHELL,
+		}).trim();
 		if (fromConfig && fromConfig !== 'undefined' && fromConfig !== 'null') return [];
 	} catch {
 		// fall through to the header check
@@ -215,7 +231,14 @@ async function runStep(
 	label: string,
 	command: string,
 	args: string[],
-	options: { cwd: string; env?: NodeJS.ProcessEnv; logFile: string; log: Log; startedAt: number; progress?: () => string },
+	options: {
+		cwd: string;
+		env?: NodeJS.ProcessEnv;
+		logFile: string;
+		log: Log;
+		startedAt: number;
+		progress?: () => string;
+	},
 ): Promise<void> {
 	const stepStart = Date.now();
 	options.log(`[ensure-n8n] ${label} …`);
@@ -266,7 +289,10 @@ function countUnpacked(nodeModules: string): { unpacked: number; folders: number
 	const dirs = list(nodeModules).flatMap((name) =>
 		name.startsWith('@') ? list(path.join(nodeModules, name)).map((sub) => path.join(name, sub)) : [name],
 	);
-	return { unpacked: dirs.filter((dir) => fs.existsSync(path.join(nodeModules, dir, 'package.json'))).length, folders: dirs.length };
+	return {
+		unpacked: dirs.filter((dir) => fs.existsSync(path.join(nodeModules, dir, 'package.json'))).length,
+		folders: dirs.length,
+	};
 }
 
 function processAlive(pid: number): boolean {
@@ -306,8 +332,7 @@ async function acquireLock(lockFile: string, log: Log, startedAt: number): Promi
 			// being written right now, or corrupt: judge by age below
 		}
 		const sameHost = holder.host === undefined || holder.host === os.hostname();
-		const stale =
-			holder.pid !== undefined ? sameHost && !processAlive(holder.pid) : ageMs(lockFile) > 60_000;
+		const stale = holder.pid !== undefined ? sameHost && !processAlive(holder.pid) : ageMs(lockFile) > 60_000;
 		if (stale) {
 			log(`[ensure-n8n] removing stale lock ${lockFile} (owner pid ${holder.pid ?? '?'} is gone)`);
 			try {
@@ -339,7 +364,10 @@ function freshPrefix(dir: string, name: string): void {
 	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
 	// Our own package.json makes this directory npm's local prefix (npm would otherwise walk up to a parent project).
-	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, private: true, description: 'n8n-nodes-jikeyun-kingdee test runtime cache' }, null, 2));
+	fs.writeFileSync(
+		path.join(dir, 'package.json'),
+		JSON.stringify({ name, private: true, description: 'n8n-nodes-jikeyun-kingdee test runtime cache' }, null, 2),
+	);
 }
 
 function writeMarker(dir: string, info: Record<string, unknown>): void {
@@ -350,13 +378,18 @@ function writeMarker(dir: string, info: Record<string, unknown>): void {
  * Makes sure n8n (JIKEYUN_KINGDEE_N8N_VERSION, default N8N_VERSION) and a Node for it are installed in the cache;
  * returns their paths. Idempotent and safe to run concurrently.
  */
-export async function ensureN8n(options: { log?: Log; cacheRoot?: string; n8nVersion?: string } = {}): Promise<N8nRuntime> {
+export async function ensureN8n(
+	options: { log?: Log; cacheRoot?: string; n8nVersion?: string } = {},
+): Promise<N8nRuntime> {
 	const log: Log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
 	const cacheRoot = options.cacheRoot ?? n8nCacheRoot();
 	const n8nVersion = options.n8nVersion ?? selectedN8nVersion();
 	const node = nodeForThisMachine();
 	const p = runtimeLayout(cacheRoot, n8nVersion, node);
-	const nodeLabel = node.kind === 'npmPackage' ? `Node ${node.version} (${node.packageName})` : `Node ${node.version} (${node.nodePath})`;
+	const nodeLabel =
+		node.kind === 'npmPackage'
+			? `Node ${node.version} (${node.packageName})`
+			: `Node ${node.version} (${node.nodePath})`;
 	const fingerprint = n8nLockFingerprint(p.manifestDir);
 	const startedAt = Date.now();
 	if (isInstalled(p.nodeDir) && isInstalled(p.n8nDir, fingerprint)) {
@@ -364,7 +397,9 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string; n8nVer
 		return installedN8nRuntime(cacheRoot, n8nVersion);
 	}
 	fs.mkdirSync(cacheRoot, { recursive: true });
-	log(`[ensure-n8n] installing n8n ${n8nVersion} + ${nodeLabel} into ${cacheRoot} (once per machine; ${N8N_RUNTIMES[n8nVersion].firstInstall})`);
+	log(
+		`[ensure-n8n] installing n8n ${n8nVersion} + ${nodeLabel} into ${cacheRoot} (once per machine; ${N8N_RUNTIMES[n8nVersion].firstInstall})`,
+	);
 	const release = await acquireLock(p.lockFile, log, startedAt);
 	try {
 		const logFile = path.join(cacheRoot, 'install.log');
@@ -373,12 +408,17 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string; n8nVer
 			log(`[ensure-n8n] step 1/3: ${nodeLabel} is new enough, used as it is`);
 		} else if (!isInstalled(p.nodeDir)) {
 			freshPrefix(p.nodeDir!, 'node-runtime');
-			await runStep(`step 1/3: npm install ${node.packageName}@${node.version}`, 'npm', ['install', `${node.packageName}@${node.version}`, ...npmFlags], {
-				cwd: p.nodeDir!,
-				logFile,
-				log,
-				startedAt,
-			});
+			await runStep(
+				`step 1/3: npm install ${node.packageName}@${node.version}`,
+				'npm',
+				['install', `${node.packageName}@${node.version}`, ...npmFlags],
+				{
+					cwd: p.nodeDir!,
+					logFile,
+					log,
+					startedAt,
+				},
+			);
 			if (!fs.existsSync(p.node24)) throw new StepFailedError(`Node binary missing after install: ${p.node24}`);
 			writeMarker(p.nodeDir!, { nodeVersion: node.version, packageName: node.packageName });
 		} else {
@@ -388,29 +428,52 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string; n8nVer
 			// The whole dependency tree is pinned by scripts/<manifest dir>/package-lock.json, so every machine gets the
 			// n8n we tested (a fresh `npm install n8n@x` would resolve transitive ranges to whatever is newest that day).
 			freshPrefix(p.n8nDir, 'n8n-runtime');
-			for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(p.manifestDir, file), path.join(p.n8nDir, file));
-			await runStep(`step 2/3: npm ci (n8n@${n8nVersion} from the pinned lock file, --ignore-scripts)`, 'npm', ['ci', ...npmFlags], {
-				cwd: p.n8nDir,
-				logFile,
-				log,
-				startedAt,
-				progress: () => {
-					const { unpacked, folders } = countUnpacked(path.join(p.n8nDir, 'node_modules'));
-					return folders === 0 ? 'resolving and downloading' : `${unpacked} of ${folders} top-level packages unpacked`;
-				},
-			});
-			// sqlite3 is the one native module n8n needs; it uses N-API, so a build against older headers runs under Node 24.
-			const twin = builtSqlite3Twin(cacheRoot, p.n8nDir);
-			if (twin) {
-				fs.cpSync(twin, path.join(p.n8nDir, 'node_modules', 'sqlite3', 'build'), { recursive: true });
-				log(`[ensure-n8n] step 3/3: sqlite3 binding copied from ${path.dirname(path.dirname(path.dirname(twin)))} (same sqlite3 tarball)`);
-			} else {
-				await runStep('step 3/3: npm rebuild sqlite3 (compiles from source)', 'npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--no-audit', '--no-fund', '--loglevel=warn', ...offlineNodeHeaders()], {
+			for (const file of ['package.json', 'package-lock.json'])
+				fs.copyFileSync(path.join(p.manifestDir, file), path.join(p.n8nDir, file));
+			await runStep(
+				`step 2/3: npm ci (n8n@${n8nVersion} from the pinned lock file, --ignore-scripts)`,
+				'npm',
+				['ci', ...npmFlags],
+				{
 					cwd: p.n8nDir,
 					logFile,
 					log,
 					startedAt,
-				});
+					progress: () => {
+						const { unpacked, folders } = countUnpacked(path.join(p.n8nDir, 'node_modules'));
+						return folders === 0
+							? 'resolving and downloading'
+							: `${unpacked} of ${folders} top-level packages unpacked`;
+					},
+				},
+			);
+			// sqlite3 is the one native module n8n needs; it uses N-API, so a build against older headers runs under Node 24.
+			const twin = builtSqlite3Twin(cacheRoot, p.n8nDir);
+			if (twin) {
+				fs.cpSync(twin, path.join(p.n8nDir, 'node_modules', 'sqlite3', 'build'), { recursive: true });
+				log(
+					`[ensure-n8n] step 3/3: sqlite3 binding copied from ${path.dirname(path.dirname(path.dirname(twin)))} (same sqlite3 tarball)`,
+				);
+			} else {
+				await runStep(
+					'step 3/3: npm rebuild sqlite3 (compiles from source)',
+					'npm',
+					[
+						'rebuild',
+						'sqlite3',
+						'--ignore-scripts=false',
+						'--no-audit',
+						'--no-fund',
+						'--loglevel=warn',
+						...offlineNodeHeaders(),
+					],
+					{
+						cwd: p.n8nDir,
+						logFile,
+						log,
+						startedAt,
+					},
+				);
 			}
 			const smokeUserFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-smoke-'));
 			try {
@@ -429,13 +492,18 @@ export async function ensureN8n(options: { log?: Log; cacheRoot?: string; n8nVer
 				fs.rmSync(smokeUserFolder, { recursive: true, force: true });
 			}
 			const sqlite3 = path.join(p.n8nDir, 'node_modules', 'sqlite3');
-			await runStep('smoke check: sqlite3 opens a database', p.node24, ['-e', `new (require(${JSON.stringify(sqlite3)}).Database)(':memory:').close()`], {
-				cwd: p.n8nDir,
-				env: process.env,
-				logFile,
-				log,
-				startedAt,
-			});
+			await runStep(
+				'smoke check: sqlite3 opens a database',
+				p.node24,
+				['-e', `new (require(${JSON.stringify(sqlite3)}).Database)(':memory:').close()`],
+				{
+					cwd: p.n8nDir,
+					env: process.env,
+					logFile,
+					log,
+					startedAt,
+				},
+			);
 			writeMarker(p.n8nDir, { n8nVersion, nodeVersion: node.version, lockFingerprint: fingerprint });
 		} else {
 			log(`[ensure-n8n] n8n ${n8nVersion} already installed`);

@@ -15,7 +15,12 @@ export interface HostFacts {
 
 export type NodeForN8n =
 	| { kind: 'installed'; nodePath: string; version: string }
-	| { kind: 'npmPackage'; packageName: string; version: string; /** Binary inside the installed package folder. */ binary: string }
+	| {
+			kind: 'npmPackage';
+			packageName: string;
+			version: string;
+			/** Binary inside the installed package folder. */ binary: string;
+	  }
 	| { kind: 'unsupported'; message: string };
 
 export const MINIMUM_NODE_MAJOR_FOR_N8N = 24;
@@ -30,10 +35,12 @@ const NPM_NODE_ARCH = new Set(['x64', 'arm64']);
  */
 export function chooseNodeForN8n(host: HostFacts, pinned: string | Readonly<Record<string, string>>): NodeForN8n {
 	const major = Number.parseInt(host.nodeVersion.replace(/^v/, '').split('.')[0], 10);
-	if (major >= MINIMUM_NODE_MAJOR_FOR_N8N) return { kind: 'installed', nodePath: host.execPath, version: host.nodeVersion };
+	if (major >= MINIMUM_NODE_MAJOR_FOR_N8N)
+		return { kind: 'installed', nodePath: host.execPath, version: host.nodeVersion };
 	const os = NPM_NODE_OS[host.platform];
 	const packageName = `node-${os}-${host.arch}`;
-	const version = !os || !NPM_NODE_ARCH.has(host.arch) ? undefined : typeof pinned === 'string' ? pinned : pinned[packageName];
+	const version =
+		!os || !NPM_NODE_ARCH.has(host.arch) ? undefined : typeof pinned === 'string' ? pinned : pinned[packageName];
 	if (version === undefined) {
 		return {
 			kind: 'unsupported',

@@ -10,13 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import {
-	createN8nInstance,
-	freePort,
-	startN8nServer,
-	type N8nInstance,
-	type N8nServer,
-} from './n8nInstance';
+import { createN8nInstance, freePort, startN8nServer, type N8nInstance, type N8nServer } from './n8nInstance';
 import type { N8nRuntime } from './n8nRuntime';
 import { killGroupOnExit, stopProcessGroup, type PostgresService, type RedisService } from './services';
 
@@ -129,19 +123,25 @@ export async function startWorker(
 		...options.env,
 	};
 	const recorder = outputRecorder(path.join(instance.userFolder, `${options.label}.log`));
-	const child = spawn(instance.runtime.node24, [instance.runtime.n8nBin, 'worker', `--concurrency=${options.concurrency}`], {
-		cwd: instance.userFolder,
-		env,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const child = spawn(
+		instance.runtime.node24,
+		[instance.runtime.n8nBin, 'worker', `--concurrency=${options.concurrency}`],
+		{
+			cwd: instance.userFolder,
+			env,
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	killGroupOnExit(child);
 	child.stdout?.setEncoding('utf8').on('data', recorder.collect);
 	child.stderr?.setEncoding('utf8').on('data', recorder.collect);
 	const deadline = Date.now() + (options.timeoutMs ?? 180_000);
 	for (;;) {
 		if (child.exitCode !== null || child.signalCode !== null) {
-			throw new Error(`n8n worker ${options.label} exited early (exit ${child.exitCode}, signal ${child.signalCode}):\n${recorder.output().slice(-5000)}`);
+			throw new Error(
+				`n8n worker ${options.label} exited early (exit ${child.exitCode}, signal ${child.signalCode}):\n${recorder.output().slice(-5000)}`,
+			);
 		}
 		try {
 			const response = await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`);
@@ -151,11 +151,15 @@ export async function startWorker(
 		}
 		if (Date.now() > deadline) {
 			await stopProcessGroup(child, 'SIGKILL', 1000);
-			throw new Error(`n8n worker ${options.label} was not ready after ${(options.timeoutMs ?? 180_000) / 1000}s:\n${recorder.output().slice(-5000)}`);
+			throw new Error(
+				`n8n worker ${options.label} was not ready after ${(options.timeoutMs ?? 180_000) / 1000}s:\n${recorder.output().slice(-5000)}`,
+			);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
-	instance.log(`[queue] ${options.label} ready (pid ${child.pid}, concurrency ${options.concurrency}, health port ${healthPort})`);
+	instance.log(
+		`[queue] ${options.label} ready (pid ${child.pid}, concurrency ${options.concurrency}, health port ${healthPort})`,
+	);
 	return {
 		label: options.label,
 		pid: child.pid!,
@@ -282,7 +286,10 @@ function socketOwner(inode: string, folders: Map<string, string>): string {
  * n8n processes run as the same user as the test. This is how the test knows which n8n process made an API call
  * without changing n8n or the emulators.
  */
-export async function startCallerTracingProxy(targetOrigin: string, folders: Record<string, string>): Promise<CallerTracingProxy> {
+export async function startCallerTracingProxy(
+	targetOrigin: string,
+	folders: Record<string, string>,
+): Promise<CallerTracingProxy> {
 	const target = new URL(targetOrigin);
 	const labels = new Map(Object.entries(folders).map(([folder, label]) => [path.resolve(folder), label]));
 	const callers = new WeakMap<object, string>();

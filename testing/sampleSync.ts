@@ -70,7 +70,11 @@ export async function startEmulatorPair(options: {
  * it issued) in the run's transcript, for the secret scan. Call it before the pair is closed.
  */
 export function recordEmulatorSecrets(pair: EmulatorPair): void {
-	recordSecrets('emulator-accounts', [DEFAULT_JIKEYUN_APP.appSecret, DEFAULT_KINGDEE_ACCOUNT.password, DEFAULT_KINGDEE_ACCOUNT.appSecret]);
+	recordSecrets('emulator-accounts', [
+		DEFAULT_JIKEYUN_APP.appSecret,
+		DEFAULT_KINGDEE_ACCOUNT.password,
+		DEFAULT_KINGDEE_ACCOUNT.appSecret,
+	]);
 	recordSecrets('kingdee-session-ids', pair.kingdee.issuedSessionIds());
 }
 
@@ -129,7 +133,11 @@ export function emulatorCredentialsFor(workflow: WorkflowJson, pair: EmulatorPai
 }
 
 /** Name of the first node of a given package node type (`jikeyun`, `kingdee`, …) in the workflow. */
-export function nodeNameOfType(workflow: WorkflowJson, type: string, predicate?: (parameters: Record<string, unknown>) => boolean): string {
+export function nodeNameOfType(
+	workflow: WorkflowJson,
+	type: string,
+	predicate?: (parameters: Record<string, unknown>) => boolean,
+): string {
 	const node = workflow.nodes.find(
 		(n) => n.type === `${NODE_TYPE_PREFIX}${type}` && (predicate ? predicate(n.parameters) : true),
 	);
@@ -159,14 +167,19 @@ export function customerMirrorProblems(pair: EmulatorPair, options: { allowExtra
 		}
 		const [customer] = matches;
 		const expectedName = shop.channelName.trim();
-		if (customer.FName !== expectedName) problems.push(`${shop.channelCode}: FName ${JSON.stringify(customer.FName)} ≠ ${JSON.stringify(expectedName)}`);
-		if (customer.FDocumentStatus !== 'C') problems.push(`${shop.channelCode}: FDocumentStatus ${String(customer.FDocumentStatus)}`);
-		if (String(customer.FCreateOrgId) !== '100') problems.push(`${shop.channelCode}: FCreateOrgId ${String(customer.FCreateOrgId)}`);
-		if (String(customer.FUseOrgId) !== '100') problems.push(`${shop.channelCode}: FUseOrgId ${String(customer.FUseOrgId)}`);
+		if (customer.FName !== expectedName)
+			problems.push(`${shop.channelCode}: FName ${JSON.stringify(customer.FName)} ≠ ${JSON.stringify(expectedName)}`);
+		if (customer.FDocumentStatus !== 'C')
+			problems.push(`${shop.channelCode}: FDocumentStatus ${String(customer.FDocumentStatus)}`);
+		if (String(customer.FCreateOrgId) !== '100')
+			problems.push(`${shop.channelCode}: FCreateOrgId ${String(customer.FCreateOrgId)}`);
+		if (String(customer.FUseOrgId) !== '100')
+			problems.push(`${shop.channelCode}: FUseOrgId ${String(customer.FUseOrgId)}`);
 	}
 	const allowed = new Set(options.allowExtra ?? []);
 	for (const [number, records] of byNumber) {
-		if (!allowed.has(number) || records.length > 1) problems.push(`${number}: ${records.length} customer(s) without an active shop`);
+		if (!allowed.has(number) || records.length > 1)
+			problems.push(`${number}: ${records.length} customer(s) without an active shop`);
 	}
 	return problems;
 }

@@ -79,7 +79,8 @@ export function missingServicePackages(): string[] {
 	const missing: string[] = [];
 	if (!findBinary('redis-server')) missing.push('redis-server');
 	const pgDirs = postgresBinDirs();
-	if (!findBinary('initdb', pgDirs) || !findBinary('postgres', pgDirs) || !findBinary('psql', pgDirs)) missing.push('postgresql');
+	if (!findBinary('initdb', pgDirs) || !findBinary('postgres', pgDirs) || !findBinary('psql', pgDirs))
+		missing.push('postgresql');
 	return missing;
 }
 
@@ -87,7 +88,11 @@ function tail(text: string, lines = 40): string {
 	return text.split('\n').slice(-lines).join('\n');
 }
 
-function spawnService(command: string, args: string[], options: { cwd: string; uid?: number; gid?: number }): {
+function spawnService(
+	command: string,
+	args: string[],
+	options: { cwd: string; uid?: number; gid?: number },
+): {
 	child: ChildProcess;
 	output: () => string;
 } {
@@ -118,7 +123,6 @@ export function killGroupOnExit(child: ChildProcess): void {
 	groupsToKillOnExit.add(child);
 	child.once('exit', () => groupsToKillOnExit.delete(child));
 }
-
 
 /** `signal` to the group, SIGKILL after `graceMs`; once the child exited, SIGKILL to whatever of its group is left. */
 export async function stopProcessGroup(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
@@ -172,7 +176,20 @@ export async function startRedis(options: { log?: Log } = {}): Promise<RedisServ
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jk-redis-'));
 	const { child, output } = spawnService(
 		binary,
-		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--daemonize',
+			'no',
+		],
 		{ cwd: dir },
 	);
 	await waitUntil('redis-server', child, output, () => /Ready to accept connections/i.test(output()), 30_000);
@@ -248,26 +265,39 @@ export async function startPostgres(options: { log?: Log; database?: string } = 
 	// The unprivileged account must be able to enter the temp dir (mkdtemp makes it 0700, owned by us).
 	if (account.uid !== undefined && account.gid !== undefined) chownTree(root, account.uid, account.gid);
 
-	const init = spawnSync(initdb, ['-D', dataDir, '-U', user, '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'], {
-		cwd: root,
-		uid: account.uid,
-		gid: account.gid,
-		encoding: 'utf8',
-	});
-	if (init.status !== 0) throw new Error(`initdb failed (exit ${init.status}) as ${account.name}:\n${init.stdout}\n${init.stderr}`);
+	const init = spawnSync(
+		initdb,
+		['-D', dataDir, '-U', user, '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'],
+		{
+			cwd: root,
+			uid: account.uid,
+			gid: account.gid,
+			encoding: 'utf8',
+		},
+	);
+	if (init.status !== 0)
+		throw new Error(`initdb failed (exit ${init.status}) as ${account.name}:\n${init.stdout}\n${init.stderr}`);
 
 	const port = await freePort();
 	const { child, output } = spawnService(
 		postgres,
 		[
-			'-D', dataDir,
-			'-p', String(port),
-			'-c', 'listen_addresses=127.0.0.1',
-			'-c', `unix_socket_directories=${socketDir}`,
-			'-c', 'fsync=off',
-			'-c', 'synchronous_commit=off',
-			'-c', 'full_page_writes=off',
-			'-c', 'max_connections=100',
+			'-D',
+			dataDir,
+			'-p',
+			String(port),
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			`unix_socket_directories=${socketDir}`,
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
+			'-c',
+			'max_connections=100',
 		],
 		{ cwd: root, uid: account.uid, gid: account.gid },
 	);
@@ -280,9 +310,29 @@ export async function startPostgres(options: { log?: Log; database?: string } = 
 	);
 
 	const query = (sql: string, db = database): string[][] => {
-		const result = spawnSync(psql, ['-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', db, '-At', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
-			encoding: 'utf8',
-		});
+		const result = spawnSync(
+			psql,
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				user,
+				'-d',
+				db,
+				'-At',
+				'-F',
+				'\t',
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-c',
+				sql,
+			],
+			{
+				encoding: 'utf8',
+			},
+		);
 		if (result.status !== 0) throw new Error(`psql failed (exit ${result.status}) on: ${sql}\n${result.stderr}`);
 		return result.stdout
 			.split('\n')
@@ -290,7 +340,9 @@ export async function startPostgres(options: { log?: Log; database?: string } = 
 			.map((line) => line.split('\t'));
 	};
 	query(`CREATE DATABASE "${database}"`, 'postgres');
-	log(`[services] postgres (initdb in ${root}, running as ${account.name}) on 127.0.0.1:${port}, database "${database}"`);
+	log(
+		`[services] postgres (initdb in ${root}, running as ${account.name}) on 127.0.0.1:${port}, database "${database}"`,
+	);
 
 	return {
 		host: '127.0.0.1',

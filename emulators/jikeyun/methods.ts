@@ -122,7 +122,10 @@ function readVisibility(bizcontent: Record<string, unknown>): VisibilityFilter {
 	};
 }
 
-function isVisible(flags: { isBlockup?: number | string; isDelete?: number | string }, wanted: VisibilityFilter): boolean {
+function isVisible(
+	flags: { isBlockup?: number | string; isDelete?: number | string },
+	wanted: VisibilityFilter,
+): boolean {
 	if (wanted.isBlockup !== undefined && Number(flags.isBlockup ?? 0) !== wanted.isBlockup) return false;
 	if (wanted.isDelete !== undefined && Number(flags.isDelete ?? 0) !== wanted.isDelete) return false;
 	return true;
@@ -203,7 +206,9 @@ const queryDeliveryOrders: MethodHandler = (bizcontent, data) => {
 		(o) => (from === undefined || o.modifiedAtMs >= from) && (to === undefined || o.modifiedAtMs <= to),
 	);
 	// This method returns the list itself as `data` (docs/jikeyun-open-api.md#data-shapes-and-long-ids).
-	return toJsonText(page(rows, paging).map((order) => ({ ...publicFields(order), orderId: new BareInteger(order.orderId) })));
+	return toJsonText(
+		page(rows, paging).map((order) => ({ ...publicFields(order), orderId: new BareInteger(order.orderId) })),
+	);
 };
 
 const getOnlineOrders: MethodHandler = (bizcontent, data) => {

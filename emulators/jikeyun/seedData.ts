@@ -77,14 +77,73 @@ const ONLINE_PLATFORMS: Platform[] = [
 const OFFLINE = { code: 'OFFLINE', name: '线下', codePrefix: 'MD' };
 const DISTRIBUTION = { code: 'OTHER', name: '其他', codePrefix: 'FX' };
 
-const BRANDS = ['花语', '木子', '简约家', '悦颜', '青禾', '北极绒', '暖阳', '山野', '云朵', '星河', '小熊', '蜜桃', '知味', '若水', '禾田', '优选'];
+const BRANDS = [
+	'花语',
+	'木子',
+	'简约家',
+	'悦颜',
+	'青禾',
+	'北极绒',
+	'暖阳',
+	'山野',
+	'云朵',
+	'星河',
+	'小熊',
+	'蜜桃',
+	'知味',
+	'若水',
+	'禾田',
+	'优选',
+];
 const CITIES = [
-	{ provinceId: 310000, provinceName: '上海市', cityId: 310100, cityName: '上海市', districts: ['徐汇', '静安', '浦东'], postcode: '200030' },
-	{ provinceId: 330000, provinceName: '浙江省', cityId: 330100, cityName: '杭州市', districts: ['西湖', '滨江', '余杭'], postcode: '310012' },
-	{ provinceId: 440000, provinceName: '广东省', cityId: 440100, cityName: '广州市', districts: ['天河', '越秀', '番禺'], postcode: '510620' },
-	{ provinceId: 110000, provinceName: '北京市', cityId: 110100, cityName: '北京市', districts: ['朝阳', '海淀', '东城'], postcode: '100020' },
-	{ provinceId: 510000, provinceName: '四川省', cityId: 510100, cityName: '成都市', districts: ['锦江', '武侯', '高新'], postcode: '610041' },
-	{ provinceId: 420000, provinceName: '湖北省', cityId: 420100, cityName: '武汉市', districts: ['江汉', '洪山', '武昌'], postcode: '430022' },
+	{
+		provinceId: 310000,
+		provinceName: '上海市',
+		cityId: 310100,
+		cityName: '上海市',
+		districts: ['徐汇', '静安', '浦东'],
+		postcode: '200030',
+	},
+	{
+		provinceId: 330000,
+		provinceName: '浙江省',
+		cityId: 330100,
+		cityName: '杭州市',
+		districts: ['西湖', '滨江', '余杭'],
+		postcode: '310012',
+	},
+	{
+		provinceId: 440000,
+		provinceName: '广东省',
+		cityId: 440100,
+		cityName: '广州市',
+		districts: ['天河', '越秀', '番禺'],
+		postcode: '510620',
+	},
+	{
+		provinceId: 110000,
+		provinceName: '北京市',
+		cityId: 110100,
+		cityName: '北京市',
+		districts: ['朝阳', '海淀', '东城'],
+		postcode: '100020',
+	},
+	{
+		provinceId: 510000,
+		provinceName: '四川省',
+		cityId: 510100,
+		cityName: '成都市',
+		districts: ['锦江', '武侯', '高新'],
+		postcode: '610041',
+	},
+	{
+		provinceId: 420000,
+		provinceName: '湖北省',
+		cityId: 420100,
+		cityName: '武汉市',
+		districts: ['江汉', '洪山', '武昌'],
+		postcode: '430022',
+	},
 ];
 const COMPANIES = [
 	{ id: 7120456789012, name: '上海示例贸易有限公司', code: 'SH01' },
@@ -135,7 +194,8 @@ function isDeletedIndex(index: number): boolean {
 
 /** 19-digit ids, strictly increasing with the index (ordering by channelId = creation order). */
 function channelIdFor(seed: number, index: number, random: Random): string {
-	const base = BigInt('1900000000000000000') + BigInt(deriveSeed(seed, 'channel-base') % 90_000) * BigInt(1_000_000_000_000);
+	const base =
+		BigInt('1900000000000000000') + BigInt(deriveSeed(seed, 'channel-base') % 90_000) * BigInt(1_000_000_000_000);
 	return (base + BigInt(index) * BigInt(1_000_003) + BigInt(randomInt(random, 0, 999_999))).toString();
 }
 
@@ -150,7 +210,10 @@ export function generateShop(seed: number, index: number, modifiedAtMs?: number)
 	const city = pick(random, CITIES);
 	const district = pick(random, city.districts);
 	const company = pick(random, COMPANIES);
-	const warehouse = pick(random, SEED_WAREHOUSES.filter((w) => w.isBlockup === 0 && w.isDelete === 0));
+	const warehouse = pick(
+		random,
+		SEED_WAREHOUSES.filter((w) => w.isBlockup === 0 && w.isDelete === 0),
+	);
 	const numbersAsStrings = random() < 0.25;
 	const sequence = String(index + 1).padStart(5, '0');
 
@@ -165,7 +228,10 @@ export function generateShop(seed: number, index: number, modifiedAtMs?: number)
 		platform = online;
 		channelType = 1;
 		name = `${brand}${pick(random, online.shopSuffixes)}`;
-		category = online.code === 'DOUYIN' || online.code === 'XIAOHONGSHU' || online.code === 'KUAISHOU' ? CATEGORIES.social : CATEGORIES.online;
+		category =
+			online.code === 'DOUYIN' || online.code === 'XIAOHONGSHU' || online.code === 'KUAISHOU'
+				? CATEGORIES.social
+				: CATEGORIES.online;
 		department = pick(random, DEPARTMENTS.slice(0, 2));
 		platShop = { id: String(randomInt(random, 100_000_000, 99_999_999_999)), name: `${brand}${online.name}店` };
 	} else if (kindRoll < 0.85) {

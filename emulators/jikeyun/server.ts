@@ -218,7 +218,11 @@ function normalizeFaults(input: unknown): JikeyunFaults {
 	faults.failureRate = numberField('failureRate');
 	faults.failNextCalls = numberField('failNextCalls');
 	if (raw.throttleResponse !== undefined) {
-		if (raw.throttleResponse !== 'subCode' && raw.throttleResponse !== 'http429' && raw.throttleResponse !== 'http503') {
+		if (
+			raw.throttleResponse !== 'subCode' &&
+			raw.throttleResponse !== 'http429' &&
+			raw.throttleResponse !== 'http503'
+		) {
 			throw new TypeError("throttleResponse must be 'subCode', 'http429' or 'http503'");
 		}
 		faults.throttleResponse = raw.throttleResponse;
@@ -408,10 +412,13 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 		const addCount = drift.addFirst ?? 0;
 		if (addCount === 0) return;
 		// Ids below every existing one put the new shops first in the (ascending channelId) list order.
-		const lowestId = shops.reduce((lowest, { shop }) => {
-			const id = BigInt(shop.channelId);
-			return id < lowest ? id : lowest;
-		}, BigInt(shops[0]?.shop.channelId ?? '1900000000000000000'));
+		const lowestId = shops.reduce(
+			(lowest, { shop }) => {
+				const id = BigInt(shop.channelId);
+				return id < lowest ? id : lowest;
+			},
+			BigInt(shops[0]?.shop.channelId ?? '1900000000000000000'),
+		);
 		const added = generateShops(seed, nextShopIndex, addCount, modifiedAtMs);
 		nextShopIndex += addCount;
 		added.forEach((stored, i) => {
@@ -440,9 +447,7 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 		stats.calls++;
 		stats.byMethod[method] = (stats.byMethod[method] ?? 0) + 1;
 
-		const answer = body.tooLarge
-			? failure(SUBCODE_UNKNOWN_ERROR, '请求体过大')
-			: answerGatewayCall(parameters);
+		const answer = body.tooLarge ? failure(SUBCODE_UNKNOWN_ERROR, '请求体过大') : answerGatewayCall(parameters);
 		if (answer.outcome === 'throttled') stats.throttled++;
 		else if (answer.outcome === 'injected') stats.injectedFailures++;
 		else if (answer.outcome === 'rejected') stats.rejected++;

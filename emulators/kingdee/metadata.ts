@@ -125,9 +125,27 @@ const CUSTOMER_BANK_ENTRY = {
 	Key: 'FT_BD_CUSTBANK',
 	Name: captions('银行信息', 'Bank information'),
 	Fields: [
-		{ Key: 'FBANKCODE', Name: captions('银行账号', 'Bank account'), FieldType: TEXT, LookUpObjectFormId: '', MustInput: 0 },
-		{ Key: 'FACCOUNTNAME', Name: captions('账户名称', 'Account name'), FieldType: TEXT, LookUpObjectFormId: '', MustInput: 0 },
-		{ Key: 'FCURRENCYID', Name: captions('币别', 'Currency'), FieldType: BASE_DATA, LookUpObjectFormId: 'BD_Currency', MustInput: 0 },
+		{
+			Key: 'FBANKCODE',
+			Name: captions('银行账号', 'Bank account'),
+			FieldType: TEXT,
+			LookUpObjectFormId: '',
+			MustInput: 0,
+		},
+		{
+			Key: 'FACCOUNTNAME',
+			Name: captions('账户名称', 'Account name'),
+			FieldType: TEXT,
+			LookUpObjectFormId: '',
+			MustInput: 0,
+		},
+		{
+			Key: 'FCURRENCYID',
+			Name: captions('币别', 'Currency'),
+			FieldType: BASE_DATA,
+			LookUpObjectFormId: 'BD_Currency',
+			MustInput: 0,
+		},
 	],
 };
 
@@ -153,7 +171,9 @@ function describe(definition: FormDefinition): Record<string, unknown> {
 export function queryBusinessInfo(data: unknown): Record<string, unknown> {
 	const formId = isPlainObject(data) ? (scalarText(getCaseInsensitive(data, 'FormId'))?.trim() ?? '') : '';
 	if (!formId) return failureBody(8, 'data 数据包中的参数 FormId 的值不能为空');
-	const definition = [...FORM_DEFINITIONS, ORG_FORM_DEFINITION, CURRENCY_FORM].find((form) => form.formId.toLowerCase() === formId.toLowerCase());
+	const definition = [...FORM_DEFINITIONS, ORG_FORM_DEFINITION, CURRENCY_FORM].find(
+		(form) => form.formId.toLowerCase() === formId.toLowerCase(),
+	);
 	if (!definition) return failureBody(4, unknownFormMessage(formId));
 	return { Result: { ResponseStatus: responseStatus([], [], 0), NeedReturnData: describe(definition) } };
 }

@@ -200,7 +200,15 @@ function jsonReply(value: unknown, cookies?: string[]): Reply {
 }
 
 function emptyStats(): KingdeeEmulatorStats {
-	return { calls: 0, writeLog: [], byService: {}, logins: 0, sessionsLost: 0, maxConcurrencyPerSession: 0, maxConcurrencyOverall: 0 };
+	return {
+		calls: 0,
+		writeLog: [],
+		byService: {},
+		logins: 0,
+		sessionsLost: 0,
+		maxConcurrencyPerSession: 0,
+		maxConcurrencyOverall: 0,
+	};
 }
 
 export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {}): Promise<KingdeeEmulator> {
@@ -304,7 +312,9 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 	function takeWriteFault(service: ServiceInfo): KingdeeWriteFault | undefined {
 		if (!WRITE_SERVICES.has(service.name)) return undefined;
 		const list = faults.writeFaults ?? [];
-		const index = list.findIndex((entry) => !entry.service || entry.service.toLowerCase() === service.name.toLowerCase());
+		const index = list.findIndex(
+			(entry) => !entry.service || entry.service.toLowerCase() === service.name.toLowerCase(),
+		);
 		if (index < 0) return undefined;
 		const [entry] = list.splice(index, 1);
 		return entry.fault;
@@ -324,12 +334,22 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 		const model = getCaseInsensitive(object, 'Model');
 		const packages = Array.isArray(model) ? model : model === undefined ? [] : [model];
 		const numbers = packages
-			.map((pkg) => (isPlainObject(pkg) ? scalarText(getCaseInsensitive(pkg, 'FNumber') ?? getCaseInsensitive(pkg, 'FBillNo')) : undefined))
+			.map((pkg) =>
+				isPlainObject(pkg)
+					? scalarText(getCaseInsensitive(pkg, 'FNumber') ?? getCaseInsensitive(pkg, 'FBillNo'))
+					: undefined,
+			)
 			.filter((n): n is string => n !== undefined);
 		const listed = getCaseInsensitive(object, 'Numbers');
 		if (Array.isArray(listed)) numbers.push(...listed.map((n) => String(n)));
 		const idsValue = getCaseInsensitive(object, 'Ids') ?? getCaseInsensitive(object, 'PkIds');
-		const ids = typeof idsValue === 'string' ? idsValue.split(',').map((id) => id.trim()).filter(Boolean) : [];
+		const ids =
+			typeof idsValue === 'string'
+				? idsValue
+						.split(',')
+						.map((id) => id.trim())
+						.filter(Boolean)
+				: [];
 		stats.writeLog.push({ service: service.name, numbers, ids, ...(fault ? { fault } : {}) });
 	}
 
@@ -466,7 +486,11 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 			logWrite(service, args, writeFault);
 			if (writeFault === 'dropBeforeServer') return 'reset';
 			if (writeFault === 'responseErrorBeforeCommit') {
-				return { status: 200, body: responseErrorText('服务器内部异常：模拟器注入的异常（保存前）'), contentType: TEXT_TYPE };
+				return {
+					status: 200,
+					body: responseErrorText('服务器内部异常：模拟器注入的异常（保存前）'),
+					contentType: TEXT_TYPE,
+				};
 			}
 			const result = await runOperation(service, args);
 			if (WRITE_SERVICES.has(service.name) && takeFault('commitThenTimeoutNextCalls')) return 'hang';
@@ -689,9 +713,7 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 				entry.reject(new EmulatorClosed());
 			}
 			pendingSleeps.clear();
-			const stopped = unreachable
-				? Promise.resolve()
-				: new Promise<void>((resolve) => server.close(() => resolve()));
+			const stopped = unreachable ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
 			for (const socket of sockets) socket.destroy();
 			sockets.clear();
 			await stopped;

@@ -72,9 +72,14 @@ export function expectedSignedHeaderSignatures(
 ): { kdSignature: string; apiSignature: string } | undefined {
 	const parts = fields.appId.split('_');
 	if (parts.length !== 2 || parts[0] === '') return undefined;
-	const stringToSign = ['POST', encodePath(fields.path), '', `x-api-nonce:${fields.nonce}`, `x-api-timestamp:${fields.timestamp}`, ''].join(
-		'\n',
-	);
+	const stringToSign = [
+		'POST',
+		encodePath(fields.path),
+		'',
+		`x-api-nonce:${fields.nonce}`,
+		`x-api-timestamp:${fields.timestamp}`,
+		'',
+	].join('\n');
 	return {
 		kdSignature: base64OfHexHmac(fields.appSecret, fields.appId + fields.appData),
 		apiSignature: base64OfHexHmac(clientSecretOf(parts[1]), stringToSign),

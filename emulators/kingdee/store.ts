@@ -221,7 +221,13 @@ export class KingdeeStore {
 		for (const definition of FORM_DEFINITIONS)
 			this.tables.set(definition.formId.toLowerCase(), new FormTable(definition));
 		for (const org of this.orgs) {
-			this.orgTable.put({ FORGID: org.id, FNumber: org.number, FName: org.name, FDocumentStatus: 'C', FForbidStatus: 'A' });
+			this.orgTable.put({
+				FORGID: org.id,
+				FNumber: org.number,
+				FName: org.name,
+				FDocumentStatus: 'C',
+				FForbidStatus: 'A',
+			});
 		}
 	}
 

@@ -28,7 +28,9 @@ export class Jikeyun implements INodeType {
 		properties: [
 			resourceProperty(RESOURCES, 'salesChannel'),
 			...operationLists(RESOURCES, OPERATIONS),
-			...operationParameters(OPERATIONS, (resource, operation) => ({ show: { resource: [resource], operation: [operation] } })),
+			...operationParameters(OPERATIONS, (resource, operation) => ({
+				show: { resource: [resource], operation: [operation] },
+			})),
 			optionsCollection({ '/resource': ['salesChannel'] }, { callReportOption: true }),
 		],
 	};

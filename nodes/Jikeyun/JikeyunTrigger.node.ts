@@ -312,7 +312,8 @@ export class JikeyunTrigger implements INodeType {
 			}
 
 			// Only now, with every request done, does the state change (and n8n persists it on emit).
-			next.watermark = next.watermarkMs === undefined ? undefined : `${formatBeijingTime(new Date(next.watermarkMs))} +08:00`;
+			next.watermark =
+				next.watermarkMs === undefined ? undefined : `${formatBeijingTime(new Date(next.watermarkMs))} +08:00`;
 			staticData[STATE_KEY] = next as unknown as IDataObject;
 			return toItems(emitted);
 		} catch (error) {
@@ -371,7 +372,9 @@ function methodSource(context: IPollFunctions, client: JikeyunClient, pageSize: 
 			description: 'Give the Jikeyun method to poll, e.g. erp.warehouse.get.',
 		});
 	}
-	const fixed = readBizContentParameter(context.getNodeParameter('bizContent', '{}'), 'the poll', { requireObject: true }).value;
+	const fixed = readBizContentParameter(context.getNodeParameter('bizContent', '{}'), 'the poll', {
+		requireObject: true,
+	}).value;
 	const startParameter = String(context.getNodeParameter('windowStartParameter', 'gmtModifiedStart'));
 	const endParameter = String(context.getNodeParameter('windowEndParameter', 'gmtModifiedEnd'));
 	const epochMs = context.getNodeParameter('windowTimeFormat', 'beijing') === 'epochMs';

@@ -18,8 +18,10 @@ export class Kingdee implements INodeType {
 		icon: { light: 'file:kingdee.svg', dark: 'file:kingdee.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + ($parameter["formId"].cachedResultName || $parameter["formId"].value || "")}}',
-		documentationUrl: 'https://github.com/n8n-nodes-jikeyun-kingdee/n8n-nodes-jikeyun-kingdee#node-kingdee-cloud-galaxy-kingdee',
+		subtitle:
+			'={{$parameter["operation"] + ": " + ($parameter["formId"].cachedResultName || $parameter["formId"].value || "")}}',
+		documentationUrl:
+			'https://github.com/n8n-nodes-jikeyun-kingdee/n8n-nodes-jikeyun-kingdee#node-kingdee-cloud-galaxy-kingdee',
 		description: 'Save, upsert, query and approve records in Kingdee Cloud Galaxy (金蝶云星空) through its WebAPI',
 		defaults: { name: 'Kingdee Cloud Galaxy' },
 		usableAsTool: true,
@@ -53,7 +55,10 @@ export class Kingdee implements INodeType {
 						validation: [
 							{
 								type: 'regex',
-								properties: { regex: '^[A-Za-z][A-Za-z0-9_]*$', errorMessage: 'Form IDs look like BD_Customer or SAL_SaleOrder' },
+								properties: {
+									regex: '^[A-Za-z][A-Za-z0-9_]*$',
+									errorMessage: 'Form IDs look like BD_Customer or SAL_SaleOrder',
+								},
 							},
 						],
 					},

@@ -146,7 +146,8 @@ function createSend(context: KingdeeContext, redact: (text: string) => string): 
 					: JSON.stringify(response.body ?? '');
 		const responseHeaders: KingdeeRawResponse['headers'] = {};
 		for (const [key, value] of Object.entries(response.headers ?? {})) {
-			if (typeof value === 'string' || Array.isArray(value)) responseHeaders[key.toLowerCase()] = value as string | string[];
+			if (typeof value === 'string' || Array.isArray(value))
+				responseHeaders[key.toLowerCase()] = value as string | string[];
 		}
 		return { statusCode: Number(response.statusCode), headers: responseHeaders, body };
 	};
@@ -198,7 +199,11 @@ export async function withKingdeeSession<T>(
 	context: ILoadOptionsFunctions,
 	work: (session: KingdeeSession, lcid: number) => Promise<T>,
 ): Promise<T> {
-	const { pool, lcid } = await createKingdeeSessionPool(context, { parallelRequests: 1, maxTries: 2, timeoutSeconds: 30 });
+	const { pool, lcid } = await createKingdeeSessionPool(context, {
+		parallelRequests: 1,
+		maxTries: 2,
+		timeoutSeconds: 30,
+	});
 	try {
 		return await work(pool.session(0), lcid);
 	} finally {

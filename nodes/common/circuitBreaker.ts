@@ -29,7 +29,15 @@ export class CircuitBreaker {
 }
 
 /** Error codes of Node's network stack that mean "no server is there", not "the request may have run". */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_FAIL', 'ERR_INVALID_URL']);
+const UNREACHABLE_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EAI_FAIL',
+	'ERR_INVALID_URL',
+]);
 
 /**
  * True when `error` (or an error it wraps, e.g. axios' `cause`) says the request never reached a server:
@@ -42,7 +50,10 @@ export function isUnreachableError(error: unknown): boolean {
 		seen.add(current);
 		const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
 		if (typeof candidate.code === 'string' && UNREACHABLE_CODES.has(candidate.code)) return true;
-		if (typeof candidate.message === 'string' && /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/.test(candidate.message)) {
+		if (
+			typeof candidate.message === 'string' &&
+			/\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/.test(candidate.message)
+		) {
 			return true;
 		}
 		current = candidate.cause;

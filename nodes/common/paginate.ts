@@ -186,7 +186,10 @@ export async function readCompleteList<T>(options: CompleteReadOptions<T>): Prom
 				);
 			}
 			if (++restarts >= maxPasses) {
-				throw new PagingError('keptChanging', `the list kept changing while being read: ${maxPasses} reads never agreed`);
+				throw new PagingError(
+					'keptChanging',
+					`the list kept changing while being read: ${maxPasses} reads never agreed`,
+				);
 			}
 			first.length = 0;
 			page = -1;

@@ -41,5 +41,12 @@ export function includeCallReportOption(description: string): INodeProperties {
 
 /** The *Options* collection that holds an operation's optional settings. */
 export function optionsCollectionOf(options: INodeProperties[]): INodeProperties {
-	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options,
+	};
 }

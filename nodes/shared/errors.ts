@@ -22,7 +22,10 @@ export type FailurePhase = 'input' | 'call';
 export type FailureMapper = (error: unknown, itemIndex: number, label: string, phase: FailurePhase) => ItemFailure;
 
 export function errorItem(itemIndex: number, failure: ItemFailure): INodeExecutionData {
-	return { json: { error: { message: failure.message, itemIndex, ...failure.details } }, pairedItem: { item: itemIndex } };
+	return {
+		json: { error: { message: failure.message, itemIndex, ...failure.details } },
+		pairedItem: { item: itemIndex },
+	};
 }
 
 /** The n8n error of an item, with the item index set (n8n's constructors return such errors unchanged). */

@@ -29,7 +29,13 @@ export interface PerItemDefinition<Run, Lane, Parameters> extends OperationDefin
 	/** Names the operation in item error messages ("Item 3: View failed — …"). */
 	label: string;
 	readParameters: (context: IExecuteFunctions, itemIndex: number) => Parameters;
-	execute: (context: IExecuteFunctions, parameters: Parameters, lane: Lane, run: Run, itemIndex: number) => Promise<IDataObject[]>;
+	execute: (
+		context: IExecuteFunctions,
+		parameters: Parameters,
+		lane: Lane,
+		run: Run,
+		itemIndex: number,
+	) => Promise<IDataObject[]>;
 }
 
 /**
@@ -38,7 +44,12 @@ export interface PerItemDefinition<Run, Lane, Parameters> extends OperationDefin
  */
 export interface BatchDefinition<Run, Parameters> extends OperationDefinitionBase {
 	readParameters: (context: IExecuteFunctions, itemIndex: number) => Parameters;
-	execute: (context: IExecuteFunctions, parameters: Parameters, items: INodeExecutionData[], run: Run) => Promise<INodeExecutionData[]>;
+	execute: (
+		context: IExecuteFunctions,
+		parameters: Parameters,
+		items: INodeExecutionData[],
+		run: Run,
+	) => Promise<INodeExecutionData[]>;
 }
 
 /** An item's work, its parameters already read: what the runner schedules on a lane. */
@@ -47,11 +58,24 @@ export type PreparedCall<Run, Lane> = (lane: Lane, run: Run) => Promise<IDataObj
 /** A definition with its parameter type hidden, so one registry can list operations with different parameters. */
 export type Operation<Run, Lane> = OperationDefinitionBase &
 	(
-		| { mode: 'perItem'; label: string; prepare: (context: IExecuteFunctions, itemIndex: number) => PreparedCall<Run, Lane> }
-		| { mode: 'batch'; executeAll: (context: IExecuteFunctions, items: INodeExecutionData[], run: Run) => Promise<INodeExecutionData[]> }
+		| {
+				mode: 'perItem';
+				label: string;
+				prepare: (context: IExecuteFunctions, itemIndex: number) => PreparedCall<Run, Lane>;
+		  }
+		| {
+				mode: 'batch';
+				executeAll: (
+					context: IExecuteFunctions,
+					items: INodeExecutionData[],
+					run: Run,
+				) => Promise<INodeExecutionData[]>;
+		  }
 	);
 
-export function perItemOperation<Run, Lane, Parameters>(definition: PerItemDefinition<Run, Lane, Parameters>): Operation<Run, Lane> {
+export function perItemOperation<Run, Lane, Parameters>(
+	definition: PerItemDefinition<Run, Lane, Parameters>,
+): Operation<Run, Lane> {
 	const { resource, option, properties, label } = definition;
 	return {
 		resource,
@@ -66,13 +90,16 @@ export function perItemOperation<Run, Lane, Parameters>(definition: PerItemDefin
 	};
 }
 
-export function batchOperation<Run, Lane, Parameters>(definition: BatchDefinition<Run, Parameters>): Operation<Run, Lane> {
+export function batchOperation<Run, Lane, Parameters>(
+	definition: BatchDefinition<Run, Parameters>,
+): Operation<Run, Lane> {
 	const { resource, option, properties } = definition;
 	return {
 		resource,
 		option,
 		properties,
 		mode: 'batch',
-		executeAll: async (context, items, run) => await definition.execute(context, definition.readParameters(context, 0), items, run),
+		executeAll: async (context, items, run) =>
+			await definition.execute(context, definition.readParameters(context, 0), items, run),
 	};
 }

@@ -2,7 +2,12 @@
  * A node's Resource and Operation lists and its parameters, generated from its operation registry
  * (ARCHITECTURE.md#how-to-add-an-operation): adding an operation is one file plus one line in actions/registry.ts.
  */
-import { updateDisplayOptions, type IDisplayOptions, type INodeProperties, type INodePropertyOptions } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDisplayOptions,
+	type INodeProperties,
+	type INodePropertyOptions,
+} from 'n8n-workflow';
 
 import type { Operation } from './operation';
 
@@ -21,7 +26,10 @@ const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompar
  * The *Operation* property of each resource: options alphabetical, as n8n's lint asks; preselected is the resource's
  * first operation in the registry.
  */
-export function operationLists<Run, Lane>(resources: ResourceOption[], operations: Array<Operation<Run, Lane>>): INodeProperties[] {
+export function operationLists<Run, Lane>(
+	resources: ResourceOption[],
+	operations: Array<Operation<Run, Lane>>,
+): INodeProperties[] {
 	return resources.map((resource): INodeProperties => {
 		const ofResource = operations.filter((operation) => operation.resource === resource.value);
 		const defaultOperation = ofResource[0]?.option.value ?? '';
@@ -38,8 +46,13 @@ export function operationLists<Run, Lane>(resources: ResourceOption[], operation
 }
 
 /** Every operation's parameters, shown for that operation only: `displayFor` applied through updateDisplayOptions. */
-export function operationParameters<Run, Lane>(operations: Array<Operation<Run, Lane>>, displayFor: DisplayFor): INodeProperties[] {
-	return operations.flatMap((operation) => updateDisplayOptions(displayFor(operation.resource, operation.option.value), operation.properties));
+export function operationParameters<Run, Lane>(
+	operations: Array<Operation<Run, Lane>>,
+	displayFor: DisplayFor,
+): INodeProperties[] {
+	return operations.flatMap((operation) =>
+		updateDisplayOptions(displayFor(operation.resource, operation.option.value), operation.properties),
+	);
 }
 
 /** The *Resource* property (options alphabetical). */

@@ -76,7 +76,11 @@ async function runPerItem<Run, Lane>(
 }
 
 /** Nothing can be sent: every item's error item, or (without continue on fail) the node stops at item 0. */
-function failEveryItem(context: IExecuteFunctions, items: INodeExecutionData[], { credentialFailure }: CredentialFailure) {
+function failEveryItem(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	{ credentialFailure }: CredentialFailure,
+) {
 	if (!context.continueOnFail()) throw credentialFailure(0).error;
 	return items.map((_, itemIndex) => errorItem(itemIndex, credentialFailure(itemIndex)));
 }
@@ -102,12 +106,14 @@ export async function runOperation<Run, Lane>(
 	try {
 		const { started } = nodeRun;
 		if ('credentialFailure' in started) output = failEveryItem(context, items, started);
-		else if (operation.mode === 'perItem') output = await runPerItem(context, operation, items, started, nodeRun.mapFailure);
+		else if (operation.mode === 'perItem')
+			output = await runPerItem(context, operation, items, started, nodeRun.mapFailure);
 		else output = await operation.executeAll(context, items, started.run);
 	} finally {
 		await nodeRun.close();
 		const { report } = nodeRun;
-		if (report.summary().calls > 0) context.addExecutionHints({ message: report.summaryLine(runner.service), location: 'outputPane' });
+		if (report.summary().calls > 0)
+			context.addExecutionHints({ message: report.summaryLine(runner.service), location: 'outputPane' });
 	}
 	if (includeCallReport) {
 		const { calls, omitted } = nodeRun.report.calls();

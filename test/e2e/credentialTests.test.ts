@@ -29,7 +29,12 @@ import { recordEmulatorSecrets, startEmulatorPair, type EmulatorPair } from '../
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-const OWNER = { email: 'credential-tests@example.com', password: 'Cred-Test-n8n-2024', firstName: 'Credential', lastName: 'Tests' };
+const OWNER = {
+	email: 'credential-tests@example.com',
+	password: 'Cred-Test-n8n-2024',
+	firstName: 'Credential',
+	lastName: 'Tests',
+};
 /** A 32-hex secret of the right shape that the emulator does not know. */
 const WRONG_APP_SECRET = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6';
 const WRONG_JIKEYUN_SECRET = 'not-the-emulator-secret';
@@ -78,7 +83,13 @@ describe('credential tests in a real n8n', () => {
 		await server?.stop();
 		await stopAllN8nProcesses();
 		await new Promise((resolve) => htmlSite?.close(resolve));
-		recordSecrets('credential-tests', [OWNER.password, WRONG_APP_SECRET, WRONG_JIKEYUN_SECRET, WRONG_KINGDEE_PASSWORD, UNREACHABLE_SERVER_PASSWORD]);
+		recordSecrets('credential-tests', [
+			OWNER.password,
+			WRONG_APP_SECRET,
+			WRONG_JIKEYUN_SECRET,
+			WRONG_KINGDEE_PASSWORD,
+			UNREACHABLE_SERVER_PASSWORD,
+		]);
 		if (pair) recordEmulatorSecrets(pair);
 		await pair?.close();
 		if (workDir && !process.env.KEEP_E2E_DIR) fs.rmSync(workDir, { recursive: true, force: true });
@@ -94,7 +105,8 @@ describe('credential tests in a real n8n', () => {
 			`credentials/${created.id}?includeData=true`,
 		);
 		const secretFields = SECRET_FIELDS.filter((field) => typeof data[field] === 'string' && data[field] !== '');
-		if (secretFields.length === 0) throw new Error(`${label}: the credential holds no secret, so the redaction checks could not run`);
+		if (secretFields.length === 0)
+			throw new Error(`${label}: the credential holds no secret, so the redaction checks could not run`);
 		// The editor never receives a stored secret back, so the test below proves n8n restores it server-side.
 		expect(secretFields.filter((field) => opened.data[field] === data[field])).toEqual([]);
 		const result = await rest.request<TestResult>('POST', 'credentials/test', {
@@ -119,14 +131,25 @@ describe('credential tests in a real n8n', () => {
 		});
 
 		test('wrong App Secret: the signature error in words', async () => {
-			const result = await saveAndTest('jikeyunApi', jikeyun({ appSecret: WRONG_JIKEYUN_SECRET }), 'Jikeyun wrong secret');
+			const result = await saveAndTest(
+				'jikeyunApi',
+				jikeyun({ appSecret: WRONG_JIKEYUN_SECRET }),
+				'Jikeyun wrong secret',
+			);
 			expect(result.status).toBe('Error');
 			expect(result.message).toContain('签名错误');
 		});
 
 		test('a Gateway URL that answers any web page (HTML, HTTP 200): "does not look like a Jikeyun gateway"', async () => {
-			const result = await saveAndTest('jikeyunApi', jikeyun({ gatewayUrl: `${htmlSiteUrl}/open/openapi/do` }), 'Jikeyun HTML site');
-			expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/^This URL does not look like a Jikeyun gateway/) });
+			const result = await saveAndTest(
+				'jikeyunApi',
+				jikeyun({ gatewayUrl: `${htmlSiteUrl}/open/openapi/do` }),
+				'Jikeyun HTML site',
+			);
+			expect(result).toEqual({
+				status: 'Error',
+				message: expect.stringMatching(/^This URL does not look like a Jikeyun gateway/),
+			});
 		});
 
 		test('unknown App Key: points at the subscription', async () => {
@@ -157,17 +180,25 @@ describe('credential tests in a real n8n', () => {
 		});
 
 		test('username and password: wrong password → "Wrong username or password"', async () => {
-			const result = await saveAndTest('kingdeeApi', kingdee('password', { password: WRONG_KINGDEE_PASSWORD }), 'Kingdee wrong password');
+			const result = await saveAndTest(
+				'kingdeeApi',
+				kingdee('password', { password: WRONG_KINGDEE_PASSWORD }),
+				'Kingdee wrong password',
+			);
 			expect(result.status).toBe('Error');
 			expect(result.message).toMatch(/^Wrong username or password \(用户或密码错误, LoginResultType 0\)/);
 		});
 
 		test('signed login (SHA-256): good → OK', async () => {
-			expect(await saveAndTest('kingdeeApi', kingdee('sign', { signAlgorithm: 'sha256' }), 'Kingdee sign good')).toEqual(OK);
+			expect(
+				await saveAndTest('kingdeeApi', kingdee('sign', { signAlgorithm: 'sha256' }), 'Kingdee sign good'),
+			).toEqual(OK);
 		});
 
 		test('signed headers: good → OK', async () => {
-			expect(await saveAndTest('kingdeeApi', kingdee('signedHeaders', { orgNumber: '0' }), 'Kingdee signed headers good')).toEqual(OK);
+			expect(
+				await saveAndTest('kingdeeApi', kingdee('signedHeaders', { orgNumber: '0' }), 'Kingdee signed headers good'),
+			).toEqual(OK);
 		});
 
 		test('signed headers: wrong App Secret → Error naming the signed headers', async () => {
@@ -183,14 +214,24 @@ describe('credential tests in a real n8n', () => {
 		test('a Server URL that is not a Kingdee WebAPI (HTTP 404): the responseCode rule explains it', async () => {
 			const serverUrl = new URL('/k3cloud/', pair.jikeyun.url).href; // some other web server
 			const result = await saveAndTest('kingdeeApi', kingdee('password', { serverUrl }), 'Kingdee not a WebAPI');
-			expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/^No Kingdee WebAPI at this Server URL \(HTTP 404\)/) });
+			expect(result).toEqual({
+				status: 'Error',
+				message: expect.stringMatching(/^No Kingdee WebAPI at this Server URL \(HTTP 404\)/),
+			});
 		});
 
 		test.each(['password', 'sign'])(
 			'a Server URL that answers any web page (HTML, HTTP 200), %s login: "does not look like a Kingdee WebAPI"',
 			async (authType) => {
-				const result = await saveAndTest('kingdeeApi', kingdee(authType, { serverUrl: `${htmlSiteUrl}/k3cloud/` }), `Kingdee HTML site (${authType})`);
-				expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/^This URL does not look like a Kingdee WebAPI/) });
+				const result = await saveAndTest(
+					'kingdeeApi',
+					kingdee(authType, { serverUrl: `${htmlSiteUrl}/k3cloud/` }),
+					`Kingdee HTML site (${authType})`,
+				);
+				expect(result).toEqual({
+					status: 'Error',
+					message: expect.stringMatching(/^This URL does not look like a Kingdee WebAPI/),
+				});
 			},
 		);
 
@@ -198,14 +239,21 @@ describe('credential tests in a real n8n', () => {
 			pair.kingdee.setFaults({ http500NextCalls: 1 });
 			try {
 				const result = await saveAndTest('kingdeeApi', kingdee('password'), 'Kingdee HTTP 500');
-				expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/^The Kingdee server answered HTTP 500/) });
+				expect(result).toEqual({
+					status: 'Error',
+					message: expect.stringMatching(/^The Kingdee server answered HTTP 500/),
+				});
 			} finally {
 				pair.kingdee.setFaults({});
 			}
 		});
 
 		test('signed headers with a wrong Account ID (non-200 "Fail to verify thirty passport"): names the Account ID', async () => {
-			const result = await saveAndTest('kingdeeApi', kingdee('signedHeaders', { orgNumber: '0', acctId: 'no-such-acct' }), 'Kingdee wrong account');
+			const result = await saveAndTest(
+				'kingdeeApi',
+				kingdee('signedHeaders', { orgNumber: '0', acctId: 'no-such-acct' }),
+				'Kingdee wrong account',
+			);
 			expect(result.status).toBe('Error');
 			expect(result.message).toContain('wrong Account ID');
 		});
@@ -215,7 +263,13 @@ describe('credential tests in a real n8n', () => {
 		const closedPort = await freePort();
 		const result = await saveAndTest(
 			'kingdeeApi',
-			{ serverUrl: `http://127.0.0.1:${closedPort}/k3cloud/`, acctId: pair.kingdee.acctId, authType: 'password', username: 'u', password: UNREACHABLE_SERVER_PASSWORD },
+			{
+				serverUrl: `http://127.0.0.1:${closedPort}/k3cloud/`,
+				acctId: pair.kingdee.acctId,
+				authType: 'password',
+				username: 'u',
+				password: UNREACHABLE_SERVER_PASSWORD,
+			},
 			'Kingdee unreachable',
 		);
 		expect(result).toEqual({ status: 'Error', message: 'ECONNREFUSED' });

@@ -36,7 +36,12 @@ import { NODE_TYPE_PREFIX, activeShops, customerMirrorProblems } from '../../tes
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-const OWNER = { email: 'browser-test@example.com', password: 'Browser-Test-n8n-2024', firstName: 'Browser', lastName: 'Test' };
+const OWNER = {
+	email: 'browser-test@example.com',
+	password: 'Browser-Test-n8n-2024',
+	firstName: 'Browser',
+	lastName: 'Test',
+};
 /** More shops than the trigger's old 5-record manual sample, so a sample run cannot pass for a full resync. */
 const SHOP_COUNT = 40;
 const SYNC_WORKFLOW_ID = 'jkyShopsToKdCustomer';
@@ -65,7 +70,10 @@ function emulatorForm(formId: string): { caption: string; pkField: string; headF
 			NeedReturnData: {
 				Name: Caption;
 				PkFieldName: string;
-				Entrys: Array<{ Key: string; Fields: Array<{ Key: string; Name: Caption; LookUpObjectFormId: string; MustInput: number }> }>;
+				Entrys: Array<{
+					Key: string;
+					Fields: Array<{ Key: string; Name: Caption; LookUpObjectFormId: string; MustInput: number }>;
+				}>;
 			};
 		};
 	};
@@ -86,7 +94,11 @@ function emulatorForm(formId: string): { caption: string; pkField: string; headF
 
 /** A label of the mapper shows `field`: it starts with the field key and carries its caption (and, for base data, the form it points at). */
 function labelShows(label: string, field: EmulatorField): boolean {
-	return new RegExp(`^${field.key}\\b`).test(label) && label.includes(field.caption) && (!field.lookUp || label.includes(field.lookUp));
+	return (
+		new RegExp(`^${field.key}\\b`).test(label) &&
+		label.includes(field.caption) &&
+		(!field.lookUp || label.includes(field.lookUp))
+	);
 }
 
 /** Retries an assertion until it holds (the editor updates asynchronously), rethrowing its last failure at the end. */
@@ -111,7 +123,14 @@ describe('the n8n editor in a real browser', () => {
 	let page: Page;
 
 	beforeAll(async () => {
-		setup = await startEditorSetup({ shopCount: SHOP_COUNT, seed: 20241111, kingdeeOrgs: KINGDEE_ORGS, owner: OWNER, log, label: 'e2e-browser' });
+		setup = await startEditorSetup({
+			shopCount: SHOP_COUNT,
+			seed: 20241111,
+			kingdeeOrgs: KINGDEE_ORGS,
+			owner: OWNER,
+			log,
+			label: 'e2e-browser',
+		});
 		browser = await launchChromium();
 		page = await newEditorPage(browser, 'editor-browser-test');
 		page.setDefaultTimeout(60_000);
@@ -128,32 +147,36 @@ describe('the n8n editor in a real browser', () => {
 		expect(new URL(page.url()).pathname).not.toMatch(/^\/signin/);
 	});
 
-	test.each([
-		['jkyShopsToKdCustomer'],
-		['jkyKdReconcile01'],
-		['jkySyncErrorAlert01'],
-	])('sample workflow %s: every node renders with its own icon, none as an unknown-node placeholder, none on note text', async (workflowId) => {
-		const workflow = setup.workflows.find((w) => w.id === workflowId)!;
-		const expected = nodesOnCanvas(workflow);
-		await openWorkflow(page, setup.server.url, workflowId, expected.length);
-		const looks = await canvasNodeLooks(page);
-		expect(looks.map((look) => look.name).sort()).toEqual(expected.map((node) => node.name).sort());
-		for (const look of looks) {
-			// Asserted per node so a failure names it.
-			expect({ name: look.name, placeholder: look.placeholder }).toEqual({ name: look.name, placeholder: null });
-			expect({ name: look.name, hasIcon: look.imageLoaded || look.svgIcon }).toEqual({ name: look.name, hasIcon: true });
-			if (look.type.startsWith(NODE_TYPE_PREFIX)) {
-				// This package's nodes: their own SVG file, served by n8n from the installed package, and loaded.
-				expect({ name: look.name, src: look.imageSrc, loaded: look.imageLoaded }).toEqual({
+	test.each([['jkyShopsToKdCustomer'], ['jkyKdReconcile01'], ['jkySyncErrorAlert01']])(
+		'sample workflow %s: every node renders with its own icon, none as an unknown-node placeholder, none on note text',
+		async (workflowId) => {
+			const workflow = setup.workflows.find((w) => w.id === workflowId)!;
+			const expected = nodesOnCanvas(workflow);
+			await openWorkflow(page, setup.server.url, workflowId, expected.length);
+			const looks = await canvasNodeLooks(page);
+			expect(looks.map((look) => look.name).sort()).toEqual(expected.map((node) => node.name).sort());
+			for (const look of looks) {
+				// Asserted per node so a failure names it.
+				expect({ name: look.name, placeholder: look.placeholder }).toEqual({ name: look.name, placeholder: null });
+				expect({ name: look.name, hasIcon: look.imageLoaded || look.svgIcon }).toEqual({
 					name: look.name,
-					src: expect.stringMatching(/^\/icons\/n8n-nodes-jikeyun-kingdee\/dist\/nodes\/(Jikeyun|Kingdee)\/[\w.]+\.svg$/),
-					loaded: true,
+					hasIcon: true,
 				});
+				if (look.type.startsWith(NODE_TYPE_PREFIX)) {
+					// This package's nodes: their own SVG file, served by n8n from the installed package, and loaded.
+					expect({ name: look.name, src: look.imageSrc, loaded: look.imageLoaded }).toEqual({
+						name: look.name,
+						src: expect.stringMatching(
+							/^\/icons\/n8n-nodes-jikeyun-kingdee\/dist\/nodes\/(Jikeyun|Kingdee)\/[\w.]+\.svg$/,
+						),
+						loaded: true,
+					});
+				}
 			}
-		}
-		// The notes read cleanly: no node, label or handle lies on their text, and no text runs past its note.
-		expect(await canvasOverlaps(page)).toEqual([]);
-	});
+			// The notes read cleanly: no node, label or handle lies on their text, and no text runs past its note.
+			expect(await canvasOverlaps(page)).toEqual([]);
+		},
+	);
 
 	describe('the Kingdee credential', () => {
 		const always = ['serverUrl', 'acctId', 'authType', 'username', 'lcid'];
@@ -172,20 +195,31 @@ describe('the n8n editor in a real browser', () => {
 			for (const [caption, mode, fields] of modes) {
 				await chooseOption(page, 'authType', caption);
 				await page.getByTestId(`parameter-input-${fields[fields.length - 1]}`).waitFor();
-				expect({ mode, fields: (await shownCredentialFields(page)).sort() }).toEqual({ mode, fields: [...fields].sort() });
+				expect({ mode, fields: (await shownCredentialFields(page)).sort() }).toEqual({
+					mode,
+					fields: [...fields].sort(),
+				});
 			}
 		});
 
 		test('Save (which tests the credential) succeeds against the emulator in signed-login mode', async () => {
 			// The dialog is still open in the last mode chosen above: Signed Login.
 			await saveCredentialAndAwaitTest(page, signLogins);
-			expect(await page.getByTestId('credentials-config-container-test-success').innerText()).toMatch(/tested successfully/i);
-			const saved = await setup.rest.request<{ data: Record<string, unknown> }>('GET', `credentials/${KINGDEE_CREDENTIAL_ID}?includeData=true`);
+			expect(await page.getByTestId('credentials-config-container-test-success').innerText()).toMatch(
+				/tested successfully/i,
+			);
+			const saved = await setup.rest.request<{ data: Record<string, unknown> }>(
+				'GET',
+				`credentials/${KINGDEE_CREDENTIAL_ID}?includeData=true`,
+			);
 			// Signed Login is the credential's default, and n8n stores no value equal to the default; any other mode is stored.
 			expect(['sign', undefined]).toContain(saved.data.authType);
 			// …and the Retry button of the success banner tests again.
 			const afterSave = signLogins();
-			await page.getByTestId('credentials-config-container-test-success').getByRole('button', { name: 'Retry' }).click();
+			await page
+				.getByTestId('credentials-config-container-test-success')
+				.getByRole('button', { name: 'Retry' })
+				.click();
 			await eventually(() => expect(signLogins()).toBeGreaterThan(afterSave));
 			await page.getByTestId('credentials-config-container-test-success').waitFor();
 			// The secret scan checks that the stored App Secret and password never reached the dialog.
@@ -197,20 +231,26 @@ describe('the n8n editor in a real browser', () => {
 	test('Batch Save: the Form list is filled with the common forms, searchable, and finds other forms on the server', async () => {
 		const workflow = setup.workflows.find((w) => w.id === SYNC_WORKFLOW_ID)!;
 		await openWorkflow(page, setup.server.url, SYNC_WORKFLOW_ID, nodesOnCanvas(workflow).length);
-		const batchSave = workflow.nodes.find((node) => node.type === `${NODE_TYPE_PREFIX}kingdee` && node.parameters.operation === 'batchSave')!;
+		const batchSave = workflow.nodes.find(
+			(node) => node.type === `${NODE_TYPE_PREFIX}kingdee` && node.parameters.operation === 'batchSave',
+		)!;
 		await openNode(page, batchSave.name);
 		await page.getByTestId('resource-locator-formId').getByTestId('rlc-input').click();
 		const items = page.getByTestId('rlc-item');
 		// The list shows the chosen form at once and the loaded ones (from the node's list search) a moment later.
 		const formIds = async () => (await items.allInnerTexts()).map((caption) => caption.split(' — ').pop());
 		await eventually(async () =>
-			expect(await formIds()).toEqual(expect.arrayContaining(['BD_Customer', 'BD_Supplier', 'BD_MATERIAL', 'SAL_SaleOrder'])),
+			expect(await formIds()).toEqual(
+				expect.arrayContaining(['BD_Customer', 'BD_Supplier', 'BD_MATERIAL', 'SAL_SaleOrder']),
+			),
 		);
 		await page.getByTestId('rlc-search').fill('物料');
 		// The form already chosen stays on top of the list; the search keeps only the matching one below it.
 		const chosen = 'Customer (客户) — BD_Customer';
 		await eventually(async () =>
-			expect((await items.allInnerTexts()).filter((caption) => caption !== chosen)).toEqual(['Material (物料) — BD_MATERIAL']),
+			expect((await items.allInnerTexts()).filter((caption) => caption !== chosen)).toEqual([
+				'Material (物料) — BD_MATERIAL',
+			]),
 		);
 		// A form that is not one of the common ones (the emulator describes BD_Currency) is found by its ID on the
 		// server (QueryBusinessInfo), listed with the caption Kingdee gives it.
@@ -220,28 +260,36 @@ describe('the n8n editor in a real browser', () => {
 		await page.getByTestId('rlc-search').fill(other);
 		const { caption } = emulatorForm(other);
 		await eventually(async () =>
-			expect((await items.allInnerTexts()).filter((text) => text !== chosen)).toEqual([expect.stringMatching(new RegExp(`${caption}.*${other}$`))]),
+			expect((await items.allInnerTexts()).filter((text) => text !== chosen)).toEqual([
+				expect.stringMatching(new RegExp(`${caption}.*${other}$`)),
+			]),
 		);
 		expect(setup.pair.kingdee.stats().byService.QueryBusinessInfo ?? 0).toBeGreaterThan(describedBefore);
 		await page.keyboard.press('Escape');
 		await closeNode(page);
 	});
 
-	test('Batch Save, Map Fields Below (on a copy): the form\'s fields from its metadata, required ones shown, base data named, organisations to choose', async () => {
+	test("Batch Save, Map Fields Below (on a copy): the form's fields from its metadata, required ones shown, base data named, organisations to choose", async () => {
 		const workflow = setup.workflows.find((w) => w.id === SYNC_WORKFLOW_ID)!;
 		// A copy, so that n8n's autosave cannot change the sample the next test runs.
 		const copyId = await copyWorkflow(setup.rest, workflow, `${workflow.name} (Map Fields Below)`);
 		await openWorkflow(page, setup.server.url, copyId, nodesOnCanvas(workflow).length);
-		const batchSave = workflow.nodes.find((node) => node.type === `${NODE_TYPE_PREFIX}kingdee` && node.parameters.operation === 'batchSave')!;
+		const batchSave = workflow.nodes.find(
+			(node) => node.type === `${NODE_TYPE_PREFIX}kingdee` && node.parameters.operation === 'batchSave',
+		)!;
 		await openNode(page, batchSave.name);
 		const form = emulatorForm('BD_Customer');
 		const describedBefore = setup.pair.kingdee.stats().byService.QueryBusinessInfo ?? 0;
 		await chooseOption(page, 'modelSource', 'Map Fields Below');
 		const mapper = page.getByTestId('mapping-fields-container');
 		const shownIds = async () =>
-			(await mapper.locator('[data-test-id^="parameter-input-"]:not([data-test-id="parameter-input-field"])').evaluateAll((elements) =>
-				elements.map((element) => (element.getAttribute('data-test-id') ?? '').replace(/^parameter-input-/, '')),
-			)).sort();
+			(
+				await mapper
+					.locator('[data-test-id^="parameter-input-"]:not([data-test-id="parameter-input-field"])')
+					.evaluateAll((elements) =>
+						elements.map((element) => (element.getAttribute('data-test-id') ?? '').replace(/^parameter-input-/, '')),
+					)
+			).sort();
 		// n8n's mapper (upsert mode) shows the required fields and the match column at once; the rest are added by hand.
 		const numberField = form.headFields.find((field) => field.key === 'FNumber')!;
 		const shownFields = form.headFields.filter((field) => field.required || field === numberField);
@@ -249,7 +297,10 @@ describe('the n8n editor in a real browser', () => {
 		expect(setup.pair.kingdee.stats().byService.QueryBusinessInfo ?? 0).toBeGreaterThan(describedBefore);
 		const labels = await mapper.locator('label[for^="value["]').allInnerTexts();
 		for (const field of shownFields) {
-			expect({ field: field.key, shownAs: labels.filter((label) => labelShows(label.trim(), field)).length }).toEqual({ field: field.key, shownAs: 1 });
+			expect({ field: field.key, shownAs: labels.filter((label) => labelShows(label.trim(), field)).length }).toEqual({
+				field: field.key,
+				shownAs: 1,
+			});
 		}
 		// The number field is the match column (the select shows its key).
 		expect(await page.getByTestId('matching-column-select').locator('input').inputValue()).toBe(numberField.key);
@@ -262,14 +313,20 @@ describe('the n8n editor in a real browser', () => {
 		const others = form.headFields.filter((field) => !shownFields.includes(field) && field.key !== form.pkField);
 		expect(addable).toHaveLength(others.length);
 		for (const field of others) {
-			expect({ field: field.key, listedAs: addable.filter((text) => labelShows(text, field)).length }).toEqual({ field: field.key, listedAs: 1 });
+			expect({ field: field.key, listedAs: addable.filter((text) => labelShows(text, field)).length }).toEqual({
+				field: field.key,
+				listedAs: 1,
+			});
 		}
 		// Base data detected from the metadata: the fields the emulator gives a LookUpObjectFormId name that form (checked
 		// above); the others name none.
 		const lookedUpForms = [...new Set(form.headFields.map((field) => field.lookUp).filter(Boolean))];
 		for (const field of [...shownFields, ...others].filter((each) => !each.lookUp)) {
 			const label = [...labels, ...addable].find((text) => labelShows(text.trim(), field)) ?? '';
-			expect({ field: field.key, namesForms: lookedUpForms.filter((formId) => label.includes(formId)) }).toEqual({ field: field.key, namesForms: [] });
+			expect({ field: field.key, namesForms: lookedUpForms.filter((formId) => label.includes(formId)) }).toEqual({
+				field: field.key,
+				namesForms: [],
+			});
 		}
 		// Organisation fields are dropdowns of the emulator's organisations (ORG_Organizations): the required one shown
 		// at once, and one added from the menu (which closes it; Escape would close the whole panel).
@@ -286,7 +343,11 @@ describe('the n8n editor in a real browser', () => {
 			await eventually(async () => expect(await options.count()).toBe(organisations.length));
 			const optionTexts = await options.allInnerTexts();
 			for (const org of organisations) {
-				expect({ field: orgField.key, org: org.number, options: optionTexts.filter((text) => text.includes(org.number) && text.includes(org.name)).length }).toEqual({
+				expect({
+					field: orgField.key,
+					org: org.number,
+					options: optionTexts.filter((text) => text.includes(org.number) && text.includes(org.name)).length,
+				}).toEqual({
 					field: orgField.key,
 					org: org.number,
 					options: 1,

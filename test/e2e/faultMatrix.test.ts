@@ -61,7 +61,12 @@ const SHOP_COUNT = 480;
 /** A seed whose fault draws make the 5% case fail the first Jikeyun call and the second Kingdee form call. */
 const SEED = 20240644;
 const EMULATOR_OPTIONS = { jikeyun: { shopCount: SHOP_COUNT, seed: SEED }, kingdee: { seed: SEED } };
-const OWNER = { email: 'fault-matrix@example.com', password: 'Fault-Matrix-n8n-2024', firstName: 'Fault', lastName: 'Matrix' };
+const OWNER = {
+	email: 'fault-matrix@example.com',
+	password: 'Fault-Matrix-n8n-2024',
+	firstName: 'Fault',
+	lastName: 'Matrix',
+};
 /**
  * The trigger's Full Re-Emit period in the published copy: 0.0001 h = 0.36 s, so the poll of every case re-emits all
  * shops (the shipped hourly period would leave a case that follows a quick one with nothing to emit).
@@ -138,10 +143,12 @@ const HEALING_CASES: HealingCase[] = [
 			],
 		},
 		exercised: (pair) =>
-			expect(pair.kingdee.stats().writeLog.map((write) => write.fault).filter(Boolean)).toEqual([
-				'resetAfterCommit',
-				'http500AfterCommit',
-			]),
+			expect(
+				pair.kingdee
+					.stats()
+					.writeLog.map((write) => write.fault)
+					.filter(Boolean),
+			).toEqual(['resetAfterCommit', 'http500AfterCommit']),
 	},
 	{
 		name: 'requests lost before the server (two BatchSave connections reset unprocessed)',
@@ -160,9 +167,13 @@ type ShopSnapshot = Map<string, { active: boolean; name: string }>;
 
 function snapshotShops(pair: EmulatorPair): ShopSnapshot {
 	return new Map(
-		pair.jikeyun
-			.listShops()
-			.map((shop) => [shop.channelCode, { active: Number(shop.isBlockup ?? 0) === 0 && Number(shop.isDelete ?? 0) === 0, name: shop.channelName.trim() }]),
+		pair.jikeyun.listShops().map((shop) => [
+			shop.channelCode,
+			{
+				active: Number(shop.isBlockup ?? 0) === 0 && Number(shop.isDelete ?? 0) === 0,
+				name: shop.channelName.trim(),
+			},
+		]),
 	);
 }
 
@@ -175,7 +186,11 @@ interface EntryNames {
 }
 
 /** The fault matrix for one entry point; `start` builds the entry point once, before the first case. */
-function faultMatrix(entryLabel: string, names: EntryNames, start: (pair: () => EmulatorPair) => Promise<EntryPoint>): void {
+function faultMatrix(
+	entryLabel: string,
+	names: EntryNames,
+	start: (pair: () => EmulatorPair) => Promise<EntryPoint>,
+): void {
 	describe(entryLabel, () => {
 		let pair: EmulatorPair;
 		let entry: EntryPoint;
@@ -184,7 +199,9 @@ function faultMatrix(entryLabel: string, names: EntryNames, start: (pair: () => 
 		beforeAll(async () => {
 			pair = await startEmulatorPair(EMULATOR_OPTIONS);
 			activeCount = activeShops(pair).length;
-			log(`[matrix] ${entryLabel}: ${SHOP_COUNT} shops, ${activeCount} active; Jikeyun ${pair.jikeyun.url}, Kingdee ${pair.kingdee.serverUrl}`);
+			log(
+				`[matrix] ${entryLabel}: ${SHOP_COUNT} shops, ${activeCount} active; Jikeyun ${pair.jikeyun.url}, Kingdee ${pair.kingdee.serverUrl}`,
+			);
 			entry = await start(() => pair);
 		});
 
@@ -203,17 +220,27 @@ function faultMatrix(entryLabel: string, names: EntryNames, start: (pair: () => 
 		async function run(label: string): Promise<RunOutcome> {
 			const started = Date.now();
 			const outcome = await entry.run(label);
-			log(`[matrix] ${entryLabel} · ${label}: ${describeOutcome(outcome)} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+			log(
+				`[matrix] ${entryLabel} · ${label}: ${describeOutcome(outcome)} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+			);
 			return outcome;
 		}
 
 		function expectAllSaved(outcome: RunOutcome): void {
-			expect({ status: outcome.status, error: outcome.errorMessage, failed: outcome.failed.map((row) => errorOf(row)?.message) }).toEqual({
+			expect({
+				status: outcome.status,
+				error: outcome.errorMessage,
+				failed: outcome.failed.map((row) => errorOf(row)?.message),
+			}).toEqual({
 				status: 'success',
 				error: undefined,
 				failed: [],
 			});
-			expect(outcome.saved.map((row) => String(row.Number)).sort()).toEqual(activeShops(pair).map((shop) => shop.channelCode).sort());
+			expect(outcome.saved.map((row) => String(row.Number)).sort()).toEqual(
+				activeShops(pair)
+					.map((shop) => shop.channelCode)
+					.sort(),
+			);
 			expect(customerMirrorProblems(pair)).toEqual([]);
 		}
 
@@ -235,12 +262,20 @@ function faultMatrix(entryLabel: string, names: EntryNames, start: (pair: () => 
 			const before = snapshotShops(pair);
 			const outcome = await run('page drift');
 			const after = snapshotShops(pair);
-			const stopped = [...before].filter(([code, shop]) => shop.active && !after.get(code)?.active).map(([code]) => code);
-			const renamed = [...before].filter(([code, shop]) => after.has(code) && after.get(code)?.name !== shop.name).map(([code]) => code);
+			const stopped = [...before]
+				.filter(([code, shop]) => shop.active && !after.get(code)?.active)
+				.map(([code]) => code);
+			const renamed = [...before]
+				.filter(([code, shop]) => after.has(code) && after.get(code)?.name !== shop.name)
+				.map(([code]) => code);
 			const added = [...after.keys()].filter((code) => !before.has(code));
 			// The drift happened, once, between pages.
 			expect([stopped.length, renamed.length, added.length]).toEqual([5, 3, 2]);
-			expect({ status: outcome.status, error: outcome.errorMessage, failed: outcome.failed.map((row) => errorOf(row)?.message) }).toEqual({
+			expect({
+				status: outcome.status,
+				error: outcome.errorMessage,
+				failed: outcome.failed.map((row) => errorOf(row)?.message),
+			}).toEqual({
 				status: 'success',
 				error: undefined,
 				failed: [],
@@ -255,7 +290,8 @@ function faultMatrix(entryLabel: string, names: EntryNames, start: (pair: () => 
 			for (const [code, shop] of activeThroughout) {
 				const matches = customers.filter((customer) => customer.FNumber === code);
 				if (matches.length !== 1) problems.push(`${code}: ${matches.length} customers`);
-				else if (![shop.name, after.get(code)?.name].includes(String(matches[0].FName))) problems.push(`${code}: FName ${String(matches[0].FName)}`);
+				else if (![shop.name, after.get(code)?.name].includes(String(matches[0].FName)))
+					problems.push(`${code}: FName ${String(matches[0].FName)}`);
 			}
 			const numbers = customers.map((customer) => String(customer.FNumber));
 			expect(numbers.filter((number, i) => numbers.indexOf(number) !== i)).toEqual([]);
@@ -278,14 +314,25 @@ function faultMatrix(entryLabel: string, names: EntryNames, start: (pair: () => 
 			const outcome = await run(`${invalid.length} invalid rows`);
 			expect(outcome.status).toBe('error');
 			expect(outcome.errorMessage).toMatch(
-				new RegExp(`^${invalid.length} of ${activeCount} rows could not be saved in Kingdee \\(statuses: failed ${invalid.length}, unknown 0\\)\\. First: `),
+				new RegExp(
+					`^${invalid.length} of ${activeCount} rows could not be saved in Kingdee \\(statuses: failed ${invalid.length}, unknown 0\\)\\. First: `,
+				),
 			);
 			for (const code of invalid.slice(0, 3)) expect(outcome.errorMessage).toContain(`${code}: `);
 			expect(outcome.failed.map((row) => String(row.FNumber)).sort()).toEqual([...invalid].sort());
 			for (const row of outcome.failed) {
-				expect(row).toEqual(expect.objectContaining({ error: expect.objectContaining({ message: expect.stringContaining(String(row.FNumber)), outcome: 'failed' }) }));
+				expect(row).toEqual(
+					expect.objectContaining({
+						error: expect.objectContaining({
+							message: expect.stringContaining(String(row.FNumber)),
+							outcome: 'failed',
+						}),
+					}),
+				);
 			}
-			expect(outcome.saved.map((row) => String(row.Number)).sort()).toEqual(codes.filter((code) => !invalid.includes(code)).sort());
+			expect(outcome.saved.map((row) => String(row.Number)).sort()).toEqual(
+				codes.filter((code) => !invalid.includes(code)).sort(),
+			);
 			expect(customerMirrorProblems(pair)).toEqual(invalid.map((code) => `${code}: 0 customers`));
 			await entry.afterInvalidRows(invalid.length, activeCount);
 		});
@@ -295,12 +342,19 @@ function faultMatrix(entryLabel: string, names: EntryNames, start: (pair: () => 
 			await pair.kingdee.setUnreachable(true);
 			const down = await run('Kingdee unreachable');
 			expect(down.status).toBe('error');
-			expect(down.errorMessage).toMatch(new RegExp(`^${activeCount} of ${activeCount} rows could not be saved in Kingdee`));
+			expect(down.errorMessage).toMatch(
+				new RegExp(`^${activeCount} of ${activeCount} rows could not be saved in Kingdee`),
+			);
 			expect(down.errorMessage).toMatch(/ECONNREFUSED|refused|unreachable/i);
 			expect(down.saved).toEqual([]);
-			expect(down.failed.map((row) => String(row.FNumber)).sort()).toEqual(activeShops(pair).map((shop) => shop.channelCode).sort());
+			expect(down.failed.map((row) => String(row.FNumber)).sort()).toEqual(
+				activeShops(pair)
+					.map((shop) => shop.channelCode)
+					.sort(),
+			);
 			// Nothing reached Kingdee, so no row may read as "failed while saving" or "outcome unknown".
-			for (const row of down.failed) expect(errorOf(row)?.message).toMatch(/not sent: login failed \(Kingdee cannot be reached.*nothing was sent/);
+			for (const row of down.failed)
+				expect(errorOf(row)?.message).toMatch(/not sent: login failed \(Kingdee cannot be reached.*nothing was sent/);
 			expect(pair.kingdee.records('BD_Customer')).toEqual([]);
 
 			await pair.kingdee.setUnreachable(false);
@@ -333,23 +387,27 @@ async function newInstance(name: string): Promise<N8nInstance> {
 	return createN8nInstance({ runtime, userFolder: path.join(workDir, name), tarball, log, logLevel: 'debug' });
 }
 
-faultMatrix('manual full resync (Manual Trigger → Get Many, shipped workflow file as is)', { invalidRowsAlso: '', recoveryRun: 'the next manual run' }, async (pair) => {
-	const instance = await newInstance('n8n-manual');
-	const workflow = readWorkflow(SYNC_WORKFLOW_FILE);
-	await importCredentials(instance, emulatorCredentialsFor(workflow, pair()));
-	await importWorkflow(instance, SYNC_WORKFLOW_FILE);
-	const entry: EntryPoint = {
-		workflow,
-		run: async () => {
-			const { result } = await executeWithOneRetry(instance, workflow.id, log);
-			if (!result.run) throw new Error(`n8n execute printed no execution:\n${describeFailure(result)}`);
-			return outcomeOf(workflow, result.run, result.run.data.resultData.error ? 'error' : 'success');
-		},
-		// The shipped file names no error workflow; the alert is proven through the published entry point.
-		afterInvalidRows: async () => undefined,
-	};
-	return entry;
-});
+faultMatrix(
+	'manual full resync (Manual Trigger → Get Many, shipped workflow file as is)',
+	{ invalidRowsAlso: '', recoveryRun: 'the next manual run' },
+	async (pair) => {
+		const instance = await newInstance('n8n-manual');
+		const workflow = readWorkflow(SYNC_WORKFLOW_FILE);
+		await importCredentials(instance, emulatorCredentialsFor(workflow, pair()));
+		await importWorkflow(instance, SYNC_WORKFLOW_FILE);
+		const entry: EntryPoint = {
+			workflow,
+			run: async () => {
+				const { result } = await executeWithOneRetry(instance, workflow.id, log);
+				if (!result.run) throw new Error(`n8n execute printed no execution:\n${describeFailure(result)}`);
+				return outcomeOf(workflow, result.run, result.run.data.resultData.error ? 'error' : 'success');
+			},
+			// The shipped file names no error workflow; the alert is proven through the published entry point.
+			afterInvalidRows: async () => undefined,
+		};
+		return entry;
+	},
+);
 
 faultMatrix(
 	`published workflow, Jikeyun Trigger polling (Full Re-Emit set to ${TEST_FULL_REEMIT_HOURS} h in the test copy; Sync error alert as error workflow)`,
@@ -363,7 +421,8 @@ faultMatrix(
 		const sink = await startChatSink();
 		const alert = readWorkflow(ALERT_WORKFLOW_FILE);
 		const build = alert.nodes.find((node) => node.name === 'Build alert text');
-		const assignments = (build?.parameters.assignments as { assignments: Array<{ name: string; value: string }> }).assignments;
+		const assignments = (build?.parameters.assignments as { assignments: Array<{ name: string; value: string }> })
+			.assignments;
 		assignments.find((a) => a.name === 'webhookUrl')!.value = sink.url;
 		const workflow = readWorkflow(SYNC_WORKFLOW_FILE);
 		workflow.settings = { ...workflow.settings, errorWorkflow: alert.id };
@@ -376,11 +435,14 @@ faultMatrix(
 		const rest: N8nRestSession = await loginToN8n(server.url, OWNER);
 		// n8n 2.40.7 runs an error workflow only while it is published ("… is not active and cannot be executed").
 		await setWorkflowPublished(rest, alert.id, true);
-		log(`[matrix] n8n is up at ${server.url}; alert published; each case publishes the sync workflow (one poll) and unpublishes it`);
+		log(
+			`[matrix] n8n is up at ${server.url}; alert published; each case publishes the sync workflow (one poll) and unpublishes it`,
+		);
 		const fetched = new Set<string>();
 		beforeStop.push(async () => {
 			// Every other execution of the run (the alerts), exported through the REST API into the transcript.
-			for (const execution of await listExecutions(rest)) if (!fetched.has(execution.id)) await fetchExecution(runtime, rest, execution.id);
+			for (const execution of await listExecutions(rest))
+				if (!fetched.has(execution.id)) await fetchExecution(runtime, rest, execution.id);
 			await server.stop();
 			await sink.close();
 		});
@@ -417,7 +479,11 @@ faultMatrix(
 );
 
 /** A local HTTP server standing in for the chat robot's webhook: it records every JSON body posted to it. */
-async function startChatSink(): Promise<{ url: string; close(): Promise<void>; waitForPosts(count: number): Promise<unknown[]> }> {
+async function startChatSink(): Promise<{
+	url: string;
+	close(): Promise<void>;
+	waitForPosts(count: number): Promise<unknown[]>;
+}> {
 	const posts: unknown[] = [];
 	const server = http.createServer((request, response) => {
 		let body = '';
@@ -441,7 +507,8 @@ async function startChatSink(): Promise<{ url: string; close(): Promise<void>; w
 		waitForPosts: async (count) => {
 			const deadline = Date.now() + 60_000;
 			while (posts.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
-			if (posts.length < count) throw new Error(`the chat webhook received ${posts.length} of ${count} expected posts within 60 s`);
+			if (posts.length < count)
+				throw new Error(`the chat webhook received ${posts.length} of ${count} expected posts within 60 s`);
 			return [...posts];
 		},
 	};

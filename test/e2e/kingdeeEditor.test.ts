@@ -27,12 +27,33 @@ import { describeFailure, executeWithOneRetry } from '../../testing/sampleSync';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const CREDENTIAL = { kingdeeApi: { id: 'kingdeeEditorCred1', name: 'Kingdee editor test' } };
-const customerForm = { __rl: true, mode: 'list', value: 'BD_Customer', cachedResultName: 'Customer (客户) — BD_Customer' };
+const customerForm = {
+	__rl: true,
+	mode: 'list',
+	value: 'BD_Customer',
+	cachedResultName: 'Customer (客户) — BD_Customer',
+};
 
 /** The mapper's schema as the editor stores it after loading the fields (organisations as a dropdown). */
 const SCHEMA = [
-	{ id: 'FNumber', displayName: 'FNumber — 编码', required: true, defaultMatch: true, canBeUsedToMatch: true, display: true, type: 'string' },
-	{ id: 'FName', displayName: 'FName — 名称', required: true, defaultMatch: false, canBeUsedToMatch: false, display: true, type: 'string' },
+	{
+		id: 'FNumber',
+		displayName: 'FNumber — 编码',
+		required: true,
+		defaultMatch: true,
+		canBeUsedToMatch: true,
+		display: true,
+		type: 'string',
+	},
+	{
+		id: 'FName',
+		displayName: 'FName — 名称',
+		required: true,
+		defaultMatch: false,
+		canBeUsedToMatch: false,
+		display: true,
+		type: 'string',
+	},
 	...['FCreateOrgId', 'FUseOrgId'].map((id) => ({
 		id,
 		displayName: `${id} (number of ORG_Organizations)`,
@@ -55,7 +76,14 @@ function workflow(orgNumber: string): WorkflowJson {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: 'b0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'b0000000-0000-4000-8000-000000000001',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'b0000000-0000-4000-8000-000000000002',
 				name: 'Describe customer form',
@@ -77,7 +105,12 @@ function workflow(orgNumber: string): WorkflowJson {
 					modelSource: 'mapper',
 					fields: {
 						mappingMode: 'defineBelow',
-						value: { FNumber: 'E2E1', FName: '={{ "映射客户 " + $runIndex }}', FCreateOrgId: orgNumber, FUseOrgId: orgNumber },
+						value: {
+							FNumber: 'E2E1',
+							FName: '={{ "映射客户 " + $runIndex }}',
+							FCreateOrgId: orgNumber,
+							FUseOrgId: orgNumber,
+						},
 						matchingColumns: ['FNumber'],
 						schema: SCHEMA,
 						attemptToConvertTypes: false,
@@ -133,18 +166,31 @@ describe('Kingdee editor features in a real n8n', () => {
 		const { result } = await executeWithOneRetry(instance, saved.id, log);
 		if (!result.run) throw new Error(`n8n printed no execution:\n${describeFailure(result)}`);
 		const fields = nodeOutputItems(result.run, 'Describe customer form').map((item) => item.json);
-		expect(fields.find((field) => field.key === 'FName')).toMatchObject({ caption: '名称', required: true, entity: 'FBillHead' });
-		expect(fields.find((field) => field.key === 'FCreateOrgId')).toMatchObject({ isBaseData: true, lookUpFormId: 'ORG_Organizations' });
+		expect(fields.find((field) => field.key === 'FName')).toMatchObject({
+			caption: '名称',
+			required: true,
+			entity: 'FBillHead',
+		});
+		expect(fields.find((field) => field.key === 'FCreateOrgId')).toMatchObject({
+			isBaseData: true,
+			lookUpFormId: 'ORG_Organizations',
+		});
 		expect(nodeOutputItems(result.run, 'Save mapped customer').map((item) => item.json.status)).toEqual(['created']);
 		const stored = kingdee.records('BD_Customer');
-		expect(stored.map((record) => [record.FNumber, record.FName, record.FCreateOrgId, record.FUseOrgId])).toEqual([['E2E1', '映射客户 0', '101', '101']]);
+		expect(stored.map((record) => [record.FNumber, record.FName, record.FCreateOrgId, record.FUseOrgId])).toEqual([
+			['E2E1', '映射客户 0', '101', '101'],
+		]);
 		expect(kingdee.stats().byService.LoginBySign).toBeGreaterThan(0);
 		expect(kingdee.stats().byService.ValidateUser ?? 0).toBe(0);
 	});
 
 	test('a mapped organisation that is not among the dropdown choices never reaches Kingdee; the run fails', async () => {
 		kingdee.resetStats();
-		const saved = await importWorkflow(instance, { ...workflow('999'), id: 'kingdeeEditorE2E2', name: 'Kingdee editor features (bad org)' } as WorkflowJson);
+		const saved = await importWorkflow(instance, {
+			...workflow('999'),
+			id: 'kingdeeEditorE2E2',
+			name: 'Kingdee editor features (bad org)',
+		} as WorkflowJson);
 		const { result } = await executeWithOneRetry(instance, saved.id, log);
 		// n8n checks the mapped value against the schema's choices. n8n 2.40.7's `execute` then printed no execution
 		// ("No active execution found"), so the message the run ends with cannot be read here.

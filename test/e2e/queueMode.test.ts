@@ -92,7 +92,11 @@ function kingdeeService(call: TracedCall): string {
 }
 
 function gatewayMethod(call: TracedCall): string {
-	return new URLSearchParams(call.requestBody).get('method') ?? new URL(call.path, 'http://x').searchParams.get('method') ?? '?';
+	return (
+		new URLSearchParams(call.requestBody).get('method') ??
+		new URL(call.path, 'http://x').searchParams.get('method') ??
+		'?'
+	);
 }
 
 /** The session id a Kingdee login answer set (kdservice-sessionid cookie). */
@@ -165,7 +169,8 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 	const suiteStartedMs = Date.now();
 	/** While the manual full resyncs run, their Get Many nodes call erp.sales.get too (on the workers). */
 	const manualRunWindows: Array<[number, number]> = [];
-	const outsideManualRuns = (call: TracedCall) => !manualRunWindows.some(([from, to]) => call.atMs >= from && call.atMs <= to);
+	const outsideManualRuns = (call: TracedCall) =>
+		!manualRunWindows.some(([from, to]) => call.atMs >= from && call.atMs <= to);
 
 	const customers = (): CustomerRecord[] => pair.kingdee.records('BD_Customer');
 
@@ -173,15 +178,19 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 	function mirrorProblems(): string[] {
 		const problems: string[] = [];
 		const byNumber = new Map<string, CustomerRecord[]>();
-		for (const record of customers()) byNumber.set(String(record.FNumber), [...(byNumber.get(String(record.FNumber)) ?? []), record]);
+		for (const record of customers())
+			byNumber.set(String(record.FNumber), [...(byNumber.get(String(record.FNumber)) ?? []), record]);
 		const shops = activeShops(pair);
 		for (const shop of shops) {
 			const matches = byNumber.get(shop.channelCode) ?? [];
 			if (matches.length !== 1) problems.push(`${shop.channelCode}: ${matches.length} customers`);
-			else if (matches[0].FName !== shop.channelName.trim()) problems.push(`${shop.channelCode}: FName ${String(matches[0].FName)}`);
-			else if (matches[0].FDocumentStatus !== 'C') problems.push(`${shop.channelCode}: FDocumentStatus ${String(matches[0].FDocumentStatus)}`);
+			else if (matches[0].FName !== shop.channelName.trim())
+				problems.push(`${shop.channelCode}: FName ${String(matches[0].FName)}`);
+			else if (matches[0].FDocumentStatus !== 'C')
+				problems.push(`${shop.channelCode}: FDocumentStatus ${String(matches[0].FDocumentStatus)}`);
 		}
-		if (customers().length !== shops.length) problems.push(`${customers().length} customers for ${shops.length} active shops`);
+		if (customers().length !== shops.length)
+			problems.push(`${customers().length} customers for ${shops.length} active shops`);
 		return problems;
 	}
 
@@ -228,11 +237,18 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		const jikeyunUrl = new URL(pair.jikeyun.url);
 		const kingdeeUrl = new URL(pair.kingdee.serverUrl);
 		return [
-			{ ...refs.jikeyunApi, type: 'jikeyunApi', data: jikeyunCredentialData({ url: `${jikeyunProxy.url}${jikeyunUrl.pathname}` }) },
+			{
+				...refs.jikeyunApi,
+				type: 'jikeyunApi',
+				data: jikeyunCredentialData({ url: `${jikeyunProxy.url}${jikeyunUrl.pathname}` }),
+			},
 			{
 				...refs.kingdeeApi,
 				type: 'kingdeeApi',
-				data: kingdeeCredentialData({ serverUrl: `${kingdeeProxy.url}${kingdeeUrl.pathname}`, acctId: pair.kingdee.acctId }),
+				data: kingdeeCredentialData({
+					serverUrl: `${kingdeeProxy.url}${kingdeeUrl.pathname}`,
+					acctId: pair.kingdee.acctId,
+				}),
 			},
 		];
 	}
@@ -241,14 +257,21 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 	async function startWorkers(env: NodeJS.ProcessEnv = {}, labels = ['worker-1', 'worker-2']): Promise<void> {
 		// Started one after another: two n8n start-ups at once on a 2-core machine only make both slower.
 		for (const [i, label] of labels.entries()) {
-			const worker = await startWorker(instances.workers[i], { label, concurrency: WORKER_CONCURRENCY, env: { ...FAST_STALL_DETECTION_ENV, ...env } });
+			const worker = await startWorker(instances.workers[i], {
+				label,
+				concurrency: WORKER_CONCURRENCY,
+				env: { ...FAST_STALL_DETECTION_ENV, ...env },
+			});
 			workers[i] = worker;
 			everyProcess.push(worker);
 		}
 	}
 
 	async function startMainProcess(env: NodeJS.ProcessEnv = {}): Promise<void> {
-		main = await startMain(instances.main, { label: 'main', env: { ...ownerManagedByEnv(runtime, OWNER), ...FAST_STALL_DETECTION_ENV, ...env } });
+		main = await startMain(instances.main, {
+			label: 'main',
+			env: { ...ownerManagedByEnv(runtime, OWNER), ...FAST_STALL_DETECTION_ENV, ...env },
+		});
 		everyProcess.push(main);
 		rest = await loginToN8n(main.server.url, OWNER);
 	}
@@ -258,15 +281,26 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jk-queue-e2e-'));
 		pair = await startEmulatorPair({ jikeyun: { shopCount: SHOP_COUNT, seed: 20240610 } });
 		// createQueueModeInstances puts each process's user folder (its working directory) at <workDir>/<label>.
-		const folders = Object.fromEntries(['main', 'worker-1', 'worker-2'].map((label) => [path.join(workDir, label), label]));
+		const folders = Object.fromEntries(
+			['main', 'worker-1', 'worker-2'].map((label) => [path.join(workDir, label), label]),
+		);
 		jikeyunProxy = await startCallerTracingProxy(new URL(pair.jikeyun.url).origin, folders);
 		kingdeeProxy = await startCallerTracingProxy(new URL(pair.kingdee.serverUrl).origin, folders);
-		log(`[queue-e2e] emulators: Jikeyun ${pair.jikeyun.url} via ${jikeyunProxy.url}, Kingdee ${pair.kingdee.serverUrl} via ${kingdeeProxy.url}`);
+		log(
+			`[queue-e2e] emulators: Jikeyun ${pair.jikeyun.url} via ${jikeyunProxy.url}, Kingdee ${pair.kingdee.serverUrl} via ${kingdeeProxy.url}`,
+		);
 
 		redis = await startRedis({ log });
 		postgres = await startPostgres({ log });
 		const tarball = packPackage(workDir, log);
-		instances = createQueueModeInstances({ runtime, tarball, workDir, services: { redis, postgres }, workerCount: 2, log });
+		instances = createQueueModeInstances({
+			runtime,
+			tarball,
+			workDir,
+			services: { redis, postgres },
+			workerCount: 2,
+			log,
+		});
 
 		// Through main's CLI, into the shared Postgres: the workers read the same credentials and workflows.
 		await importCredentials(instances.main, credentialsThroughProxies(shipped));
@@ -298,7 +332,9 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		expect(records.map((e) => [e.mode, e.status])).toEqual(records.map(() => ['trigger', 'success']));
 		// Every execution was started by exactly one worker, and main only put it on the queue.
 		const hosts = executionHosts();
-		expect(records.map((e) => [e.id, hosts.get(e.id)])).toEqual(records.map((e) => [e.id, [expect.stringMatching(/^worker-/)]]));
+		expect(records.map((e) => [e.id, hosts.get(e.id)])).toEqual(
+			records.map((e) => [e.id, [expect.stringMatching(/^worker-/)]]),
+		);
 		expect(executionsEnqueuedBy(main.output())).toEqual(expect.arrayContaining(records.map((e) => e.id)));
 		// Every Kingdee call came from a worker; every Jikeyun call (the trigger's polls) from main.
 		expect([...new Set(kingdeeProxy.calls.map((c) => c.caller))].sort()).toEqual(
@@ -320,7 +356,11 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		await waitFor('renames and new shops mirrored', mirrored, 150_000);
 		await waitFor('no unfinished execution', () => unfinished().length === 0, 60_000);
 		for (const shop of renamed) {
-			expect(customers().filter((c) => c.FNumber === shop.channelCode).map((c) => c.FName)).toEqual([`${shop.channelName} (renamed)`.trim()]);
+			expect(
+				customers()
+					.filter((c) => c.FNumber === shop.channelCode)
+					.map((c) => c.FName),
+			).toEqual([`${shop.channelName} (renamed)`.trim()]);
 		}
 		expect(added.length).toBe(4);
 
@@ -355,7 +395,9 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		const victimExecution = executionsStartedBy(victim.output()).at(-1)!;
 		await sleep(300);
 		await victim.kill();
-		log(`[queue-e2e] SIGKILLed ${victim.label} (pid ${victim.pid}) during the Batch Save of execution ${victimExecution}`);
+		log(
+			`[queue-e2e] SIGKILLed ${victim.label} (pid ${victim.pid}) during the Batch Save of execution ${victimExecution}`,
+		);
 		// Kingdee finishes the UnAudit it was sleeping on; the state it leaves is half done.
 		await sleep(2000);
 		pair.kingdee.setFaults({});
@@ -378,7 +420,9 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		const stallLogged = `job stalled more than maxStalledCount (execution ${victimExecution})`;
 		await waitFor(
 			`execution ${victimExecution} failed as stalled`,
-			() => executionRecords().find((e) => e.id === victimExecution)?.status === 'error' && main.output().includes(stallLogged),
+			() =>
+				executionRecords().find((e) => e.id === victimExecution)?.status === 'error' &&
+				main.output().includes(stallLogged),
 			180_000,
 		);
 		expect(main.output()).toContain('This execution failed to be processed too many times and will no longer retry');
@@ -388,7 +432,11 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		expect(mirrorProblems()).toEqual([]);
 		const numbers = customers().map((c) => String(c.FNumber));
 		expect(numbers.length).toBe(new Set(numbers).size);
-		expect(executionRecords().filter((e) => e.status !== 'success').map((e) => [e.id, e.status])).toEqual([[victimExecution, 'error']]);
+		expect(
+			executionRecords()
+				.filter((e) => e.status !== 'success')
+				.map((e) => [e.id, e.status]),
+		).toEqual([[victimExecution, 'error']]);
 		expect(executionHosts().get(victimExecution)).toEqual([victim.label]);
 	});
 
@@ -409,10 +457,14 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 			),
 		);
 		const manualIds = started.map((s) => String(s.executionId));
-		await waitFor('the four manual runs finished', () => {
-			const records = executionRecords();
-			return manualIds.every((id) => records.find((e) => e.id === id)?.status === 'success');
-		}, 300_000);
+		await waitFor(
+			'the four manual runs finished',
+			() => {
+				const records = executionRecords();
+				return manualIds.every((id) => records.find((e) => e.id === id)?.status === 'success');
+			},
+			300_000,
+		);
 		await waitFor('no unfinished execution', () => unfinished().length === 0, 120_000);
 		manualRunWindows.push([windowStartMs, Date.now()]);
 
@@ -429,7 +481,8 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 
 		const windowSessions = kingdeeSessions(kingdeeProxy.calls.slice(firstCall));
 		const loginsPerProcess = new Map<string, number>();
-		for (const session of windowSessions.values()) loginsPerProcess.set(session.loginBy, (loginsPerProcess.get(session.loginBy) ?? 0) + 1);
+		for (const session of windowSessions.values())
+			loginsPerProcess.set(session.loginBy, (loginsPerProcess.get(session.loginBy) ?? 0) + 1);
 		// One session per execution, on the worker that ran it.
 		expect(Object.fromEntries(loginsPerProcess)).toEqual(Object.fromEntries(perWorker));
 
@@ -488,14 +541,20 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		expect(mirrorProblems()).toEqual([]);
 
 		// n8n kept the trigger's state as a durable cursor row for this workflow's trigger node.
-		const triggerNodeId = triggerWorkflowCopy(DURABLE_WORKFLOW_ID).nodes.find((n) => n.type.endsWith('.jikeyunTrigger'))!.id;
-		const cursorRows = postgres.query(`SELECT "workflowId", "nodeId", cursor::text FROM poller_state WHERE "workflowId" = '${DURABLE_WORKFLOW_ID}'`);
+		const triggerNodeId = triggerWorkflowCopy(DURABLE_WORKFLOW_ID).nodes.find((n) =>
+			n.type.endsWith('.jikeyunTrigger'),
+		)!.id;
+		const cursorRows = postgres.query(
+			`SELECT "workflowId", "nodeId", cursor::text FROM poller_state WHERE "workflowId" = '${DURABLE_WORKFLOW_ID}'`,
+		);
 		expect(cursorRows.map((row) => row.slice(0, 2))).toEqual([[DURABLE_WORKFLOW_ID, triggerNodeId]]);
 		expect(cursorRows[0][2]).toContain('jikeyunIncremental');
 
 		const records = executionRecords().filter((e) => !before.has(e.id));
 		expect(records.length).toBeGreaterThanOrEqual(2);
-		expect(records.map((e) => [e.workflowId, e.mode, e.status])).toEqual(records.map(() => [DURABLE_WORKFLOW_ID, 'trigger', 'success']));
+		expect(records.map((e) => [e.workflowId, e.mode, e.status])).toEqual(
+			records.map(() => [DURABLE_WORKFLOW_ID, 'trigger', 'success']),
+		);
 		// Started by the workers of this phase (with the durable settings), each by one.
 		const hosts = new Map<string, string[]>();
 		for (const process of everyProcess.slice(durableProcessesFrom)) {
@@ -504,7 +563,8 @@ describe('queue mode: n8n main + two workers, Redis, Postgres', () => {
 		expect(records.map((e) => hosts.get(e.id))).toEqual(records.map(() => [expect.stringMatching(/^worker-\d$/)]));
 
 		// Polls: the activation poll and at least two scheduled ones, to see a whole interval.
-		const durableSalesCalls = () => jikeyunProxy.calls.slice(firstJikeyunCall).filter((c) => gatewayMethod(c) === 'erp.sales.get');
+		const durableSalesCalls = () =>
+			jikeyunProxy.calls.slice(firstJikeyunCall).filter((c) => gatewayMethod(c) === 'erp.sales.get');
 		await waitFor('three polls (durable cursors)', () => durableSalesCalls().length >= 3, 150_000);
 		log(`[queue-e2e] durable polls: ${timesOf(durableSalesCalls())}`);
 		expectOnePollPerInterval(durableSalesCalls());

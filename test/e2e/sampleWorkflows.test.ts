@@ -115,16 +115,24 @@ describe('sample workflows in a real n8n', () => {
 		const status = attempts === 1 ? 'created' : 'unchanged';
 		expect(counts).toMatchObject({ shopsRead: activeCount, [status]: activeCount, failed: 0 });
 		const summary = syncWorkflow.nodes.find((n) => n.type === 'n8n-nodes-base.summarize');
-		expect(nodeOutputItems(run, summary!.name).map((item) => item.json)).toEqual([{ status, count_Number: activeCount }]);
+		expect(nodeOutputItems(run, summary!.name).map((item) => item.json)).toEqual([
+			{ status, count_Number: activeCount },
+		]);
 		expect(run.data.resultData.error).toBeUndefined();
 	});
 
 	test('second run with nothing changed: no write call at all, nothing duplicated', async () => {
-		const before = customers(pair).map((c) => c.FCUSTID).sort();
+		const before = customers(pair)
+			.map((c) => c.FCUSTID)
+			.sort();
 		pair.kingdee.resetStats();
 		const { counts } = await runSync('run 2');
 		expectCustomersMirrorShops(pair);
-		expect(customers(pair).map((c) => c.FCUSTID).sort()).toEqual(before);
+		expect(
+			customers(pair)
+				.map((c) => c.FCUSTID)
+				.sort(),
+		).toEqual(before);
 		// Counted by the emulator: no Save, BatchSave, UnAudit, Submit or Audit reached Kingdee.
 		expect(pair.kingdee.stats().writeLog).toEqual([]);
 		expect(pair.kingdee.stats().byService.ExecuteBillQuery).toBeGreaterThan(0);
@@ -144,18 +152,31 @@ describe('sample workflows in a real n8n', () => {
 		const renamedCodes = renamed.map((shop) => shop.channelCode).sort();
 		const writes = pair.kingdee.stats().writeLog;
 		// One UnAudit naming the renamed customers' ids, BatchSave packages for exactly the renamed shops.
-		expect(writes.filter((w) => w.service === 'UnAudit').flatMap((w) => w.ids).sort()).toEqual(
-			renamedCodes.map((code) => String(idsBefore.get(code))).sort(),
+		expect(
+			writes
+				.filter((w) => w.service === 'UnAudit')
+				.flatMap((w) => w.ids)
+				.sort(),
+		).toEqual(renamedCodes.map((code) => String(idsBefore.get(code))).sort());
+		expect(
+			writes
+				.filter((w) => w.service === 'BatchSave')
+				.flatMap((w) => w.numbers)
+				.sort(),
+		).toEqual(renamedCodes);
+		expect(writes.map((w) => w.service).filter((service) => service !== 'UnAudit' && service !== 'BatchSave')).toEqual(
+			[],
 		);
-		expect(writes.filter((w) => w.service === 'BatchSave').flatMap((w) => w.numbers).sort()).toEqual(renamedCodes);
-		expect(writes.map((w) => w.service).filter((service) => service !== 'UnAudit' && service !== 'BatchSave')).toEqual([]);
 		expect(counts).toMatchObject({ updated: renamed.length, unchanged: activeCount - renamed.length, failed: 0 });
 		expect(renamed).toHaveLength(7);
 		// Each renamed customer keeps its id (an update, not a new record); the ids existed before the run.
 		expect(renamed.map((shop) => idsBefore.get(shop.channelCode))).toEqual(renamed.map(() => expect.anything()));
 		expect(renamed.map((shop) => customers(pair).find((c) => c.FNumber === shop.channelCode))).toEqual(
 			renamed.map((shop) =>
-				expect.objectContaining({ FName: `${shop.channelName} (renamed)`.trim(), FCUSTID: idsBefore.get(shop.channelCode) }),
+				expect.objectContaining({
+					FName: `${shop.channelName} (renamed)`.trim(),
+					FCUSTID: idsBefore.get(shop.channelCode),
+				}),
 			),
 		);
 	});
@@ -164,10 +185,15 @@ describe('sample workflows in a real n8n', () => {
 		const [rejected, ...others] = activeShops(pair).slice(40, 44);
 		expect(others).toHaveLength(3);
 		const rename = (shop: { channelName: string }) => ({ channelName: `${shop.channelName} (v2)` });
-		pair.jikeyun.modifyShops([rejected, ...others].map((shop) => shop.channelCode), rename);
+		pair.jikeyun.modifyShops(
+			[rejected, ...others].map((shop) => shop.channelCode),
+			rename,
+		);
 		const rejectedNameBefore = customers(pair).find((c) => c.FNumber === rejected.channelCode)?.FName;
 		if (typeof rejectedNameBefore !== 'string' || rejectedNameBefore === '') {
-			throw new Error(`could not produce the case: shop ${rejected.channelCode} has no customer to reject an update of`);
+			throw new Error(
+				`could not produce the case: shop ${rejected.channelCode} has no customer to reject an update of`,
+			);
 		}
 		pair.kingdee.setFaults({ failNumbers: [rejected.channelCode] });
 		try {
@@ -195,7 +221,9 @@ describe('sample workflows in a real n8n', () => {
 			// After the summary, the run ends red with the count and the row's number and reason.
 			expect(Object.keys(run.data.resultData.runData)).toContain('Summary: customers created / updated');
 			expect(run.data.resultData.error?.message).toMatch(
-				new RegExp(`^1 of ${activeCount} rows could not be saved in Kingdee \\(statuses: failed 1, unknown 0\\)\\. First: ${rejected.channelCode}: FNumber "${rejected.channelCode}" was not saved`),
+				new RegExp(
+					`^1 of ${activeCount} rows could not be saved in Kingdee \\(statuses: failed 1, unknown 0\\)\\. First: ${rejected.channelCode}: FNumber "${rejected.channelCode}" was not saved`,
+				),
 			);
 		} finally {
 			pair.kingdee.setFaults({});
@@ -211,7 +239,10 @@ describe('sample workflows in a real n8n', () => {
 			changed.map((shop) => shop.channelCode),
 			(shop) => ({ channelName: `${shop.channelName} (seen by the trigger)` }),
 		);
-		const wanted = changed.map((shop) => ({ code: shop.channelCode, name: `${shop.channelName} (seen by the trigger)`.trim() }));
+		const wanted = changed.map((shop) => ({
+			code: shop.channelCode,
+			name: `${shop.channelName} (seen by the trigger)`.trim(),
+		}));
 		const arrived = () =>
 			wanted.every(({ code, name }) => customers(pair).some((c) => c.FNumber === code && c.FName === name));
 		expect(arrived()).toBe(false);
@@ -237,9 +268,14 @@ describe('sample workflows in a real n8n', () => {
 		await importCredentials(instance, emulatorCredentialsFor(reconcile, pair));
 		await importWorkflow(instance, RECONCILE_WORKFLOW_FILE);
 
-		const added = pair.jikeyun.addShops(6).filter(isActiveShop).map((shop) => shop.channelCode);
+		const added = pair.jikeyun
+			.addShops(6)
+			.filter(isActiveShop)
+			.map((shop) => shop.channelCode);
 		expect(added.length).toBeGreaterThan(0);
-		const changed = activeShops(pair).slice(30, 32).map((shop) => shop.channelCode);
+		const changed = activeShops(pair)
+			.slice(30, 32)
+			.map((shop) => shop.channelCode);
 		pair.jikeyun.modifyShops(changed, (shop) => ({ channelName: `${shop.channelName} (changed in Jikeyun)` }));
 		pair.kingdee.seedRecords('BD_Customer', 1, () => ({
 			FNumber: 'KD-ONLY-0001',
@@ -295,8 +331,19 @@ describe('sample workflows in a real n8n', () => {
 
 /** Node types and versions n8n-nodes-base of the installed n8n declares (its generated dist/types/nodes.json). */
 function knownBaseNodeVersions(instance: N8nInstance): Map<string, Set<number>> {
-	const nodesJson = path.join(path.dirname(instance.runtime.n8nBin), '..', '..', 'n8n-nodes-base', 'dist', 'types', 'nodes.json');
-	const descriptions = JSON.parse(fs.readFileSync(nodesJson, 'utf8')) as Array<{ name: string; version: number | number[] }>;
+	const nodesJson = path.join(
+		path.dirname(instance.runtime.n8nBin),
+		'..',
+		'..',
+		'n8n-nodes-base',
+		'dist',
+		'types',
+		'nodes.json',
+	);
+	const descriptions = JSON.parse(fs.readFileSync(nodesJson, 'utf8')) as Array<{
+		name: string;
+		version: number | number[];
+	}>;
 	const known = new Map<string, Set<number>>();
 	for (const d of descriptions) {
 		const type = d.name.startsWith('n8n-nodes-base.') ? d.name : `n8n-nodes-base.${d.name}`;

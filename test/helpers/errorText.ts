@@ -8,7 +8,14 @@ export function errorText(error: unknown): string {
 		}
 		return value;
 	});
-	const e = error as { message?: string; description?: string; stack?: string; context?: unknown; cause?: unknown; messages?: string[] };
+	const e = error as {
+		message?: string;
+		description?: string;
+		stack?: string;
+		context?: unknown;
+		cause?: unknown;
+		messages?: string[];
+	};
 	return [
 		e?.message,
 		e?.description,

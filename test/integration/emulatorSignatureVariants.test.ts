@@ -8,7 +8,11 @@
 import { createHash, createHmac } from 'node:crypto';
 
 import { DEFAULT_JIKEYUN_APP, startJikeyunEmulator, type JikeyunEmulator } from '../../emulators/jikeyun/server';
-import { DEFAULT_KINGDEE_ACCOUNT as ACCOUNT, startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
+import {
+	DEFAULT_KINGDEE_ACCOUNT as ACCOUNT,
+	startKingdeeEmulator,
+	type KingdeeEmulator,
+} from '../../emulators/kingdee/server';
 import { KINGDEE_SESSION_LOST_BODY } from '../helpers/kingdeeReferenceBodies';
 
 interface JikeyunRecipe {
@@ -32,7 +36,9 @@ function jikeyunSign(parameters: Array<[string, string]>, secret: string, recipe
 	const joined =
 		recipe.join === 'concat' ? signed.map(([n, v]) => n + v).join('') : signed.map(([n, v]) => `${n}=${v}`).join('&');
 	const preimage = recipe.secretAt === 'both' ? secret + joined + secret : joined + secret;
-	const digest = createHash('md5').update(recipe.lowerCase ? preimage.toLowerCase() : preimage, 'utf8').digest('hex');
+	const digest = createHash('md5')
+		.update(recipe.lowerCase ? preimage.toLowerCase() : preimage, 'utf8')
+		.digest('hex');
 	return recipe.hex === 'upper' ? digest.toUpperCase() : digest;
 }
 
@@ -90,7 +96,12 @@ describe('Jikeyun emulator: documented wrong signature variants (docs/jikeyun-op
 
 const PREFIX = 'Kingdee.BOS.WebApi.ServicesStub.';
 
-async function callKingdee(emulator: KingdeeEmulator, service: string, body: unknown, headers: Record<string, string> = {}) {
+async function callKingdee(
+	emulator: KingdeeEmulator,
+	service: string,
+	body: unknown,
+	headers: Record<string, string> = {},
+) {
 	const response = await fetch(`${emulator.serverUrl}${PREFIX}${service}.common.kdsvc`, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/json', ...headers },
@@ -113,7 +124,13 @@ interface LoginRecipe {
 const LOGIN_RECIPE: LoginRecipe = { sorted: true, separator: '', withSecret: true };
 
 function loginSign(timestamp: string, recipe: LoginRecipe): string {
-	const parts = [ACCOUNT.acctId, ACCOUNT.username, ACCOUNT.appId, ...(recipe.withSecret ? [ACCOUNT.appSecret] : []), timestamp];
+	const parts = [
+		ACCOUNT.acctId,
+		ACCOUNT.username,
+		ACCOUNT.appId,
+		...(recipe.withSecret ? [ACCOUNT.appSecret] : []),
+		timestamp,
+	];
 	if (recipe.sorted) parts.sort();
 	return createHash('sha256').update(parts.join(recipe.separator), 'utf8').digest('hex');
 }
@@ -129,7 +146,12 @@ interface HeaderRecipe {
 	path: 'encoded' | 'raw';
 }
 
-const HEADER_RECIPE: HeaderRecipe = { encoding: 'hexThenBase64', appDataInMessage: 'plain', clientSecret: 'decoded', path: 'encoded' };
+const HEADER_RECIPE: HeaderRecipe = {
+	encoding: 'hexThenBase64',
+	appDataInMessage: 'plain',
+	clientSecret: 'decoded',
+	path: 'encoded',
+};
 
 function signedHeaders(path: string, recipe: HeaderRecipe): Record<string, string> {
 	const hmac = (key: string, message: string) => {
@@ -140,7 +162,9 @@ function signedHeaders(path: string, recipe: HeaderRecipe): Record<string, strin
 	};
 	const [clientId, encodedPart] = ACCOUNT.appId.split('_');
 	const pad = Buffer.from('0054f397c6234378b09ca7d3e5debce7', 'ascii');
-	const decoded = Buffer.from(Buffer.from(encodedPart, 'base64').map((byte, i) => byte ^ pad[i % 32])).toString('base64');
+	const decoded = Buffer.from(Buffer.from(encodedPart, 'base64').map((byte, i) => byte ^ pad[i % 32])).toString(
+		'base64',
+	);
 	const timestamp = String(Math.floor(Date.now() / 1000));
 	const signedPath = recipe.path === 'encoded' ? encodeURIComponent(path) : path;
 	const stringToSign = `POST\n${signedPath}\n\nx-api-nonce:${timestamp}\nx-api-timestamp:${timestamp}\n`;
@@ -155,7 +179,10 @@ function signedHeaders(path: string, recipe: HeaderRecipe): Record<string, strin
 		'X-Api-Signature': hmac(recipe.clientSecret === 'decoded' ? decoded : encodedPart, stringToSign),
 		'X-Kd-Appkey': ACCOUNT.appId,
 		'X-Kd-Appdata': appDataBase64,
-		'X-Kd-Signature': hmac(ACCOUNT.appSecret, ACCOUNT.appId + (recipe.appDataInMessage === 'plain' ? appData : appDataBase64)),
+		'X-Kd-Signature': hmac(
+			ACCOUNT.appSecret,
+			ACCOUNT.appId + (recipe.appDataInMessage === 'plain' ? appData : appDataBase64),
+		),
 	};
 }
 
@@ -206,7 +233,10 @@ describe('Kingdee emulator: documented wrong signature variants', () => {
 			const answer = await view(HEADER_RECIPE);
 			expect(answer.status).toBe(200);
 			expect(answer.json).not.toEqual(KINGDEE_SESSION_LOST_BODY);
-			expect(answer.cookies.map((cookie) => cookie.split('=')[0]).sort()).toEqual(['ASP.NET_SessionId', 'kdservice-sessionid']);
+			expect(answer.cookies.map((cookie) => cookie.split('=')[0]).sort()).toEqual([
+				'ASP.NET_SessionId',
+				'kdservice-sessionid',
+			]);
 		});
 
 		it.each<[string, Partial<HeaderRecipe>]>([

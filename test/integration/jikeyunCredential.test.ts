@@ -44,7 +44,10 @@ describe('Jikeyun credential test', () => {
 		const unknown = await testCredential('jikeyunApi', data({ appKey: '99999999' }));
 		expect(unknown).toMatchObject({ status: 'Error' });
 		expect(unknown.message).toContain('未订阅');
-		const unsubscribed = await testCredential('jikeyunApi', data({ appKey: '10000002', appSecret: 'second-app-secret' }));
+		const unsubscribed = await testCredential(
+			'jikeyunApi',
+			data({ appKey: '10000002', appSecret: 'second-app-secret' }),
+		);
 		expect(unsubscribed.message).toContain('erp.sales.get is not subscribed');
 	});
 
@@ -76,14 +79,21 @@ describe('Jikeyun credential test', () => {
 		const url = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/open/openapi/do`;
 
 		it.each([
-			['an HTML page with HTTP 200', 'text/html', '<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>'],
+			[
+				'an HTML page with HTTP 200',
+				'text/html',
+				'<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>',
+			],
 			['other JSON with HTTP 200', 'application/json', '{"status":"ok","message":"hello"}'],
 			['JSON with a code but no subCode', 'application/json', '{"code":404,"message":"no route"}'],
 		])('%s → "does not look like a Jikeyun gateway"', async (_label, contentType, body) => {
 			answer = { contentType, body };
 			const before = requests;
 			const result = await testCredential('jikeyunApi', data({ gatewayUrl: url() }));
-			expect(result).toEqual({ status: 'Error', message: expect.stringContaining('does not look like a Jikeyun gateway') });
+			expect(result).toEqual({
+				status: 'Error',
+				message: expect.stringContaining('does not look like a Jikeyun gateway'),
+			});
 			expect(requests).toBe(before + 1);
 		});
 

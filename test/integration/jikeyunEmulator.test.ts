@@ -10,7 +10,11 @@ import {
 } from '../../emulators/jikeyun/server';
 
 /** The example of docs/jikeyun-open-api.md#test-vector (official signing documentation). */
-const VECTOR_APP = { appKey: '187657', appSecret: 'f0d1483f1f2e49cea3dfd48c8d7e3c23', methods: ['erp.goods.skuimport'] };
+const VECTOR_APP = {
+	appKey: '187657',
+	appSecret: 'f0d1483f1f2e49cea3dfd48c8d7e3c23',
+	methods: ['erp.goods.skuimport'],
+};
 const VECTOR_BIZCONTENT = '{"brandName":"衣服","goodsNo":"H06-2"}';
 /** The request of docs/jikeyun-open-api.md#wire-encoding, byte for byte. */
 const VECTOR_WIRE_BODY =
@@ -49,8 +53,7 @@ function signedParameters(options: CallOptions): Record<string, string> {
 		version: 'v1.0',
 		contenttype: 'json',
 		timestamp: options.timestamp ?? formatBeijingTime(new Date()),
-		bizcontent:
-			typeof options.bizcontent === 'string' ? options.bizcontent : JSON.stringify(options.bizcontent ?? {}),
+		bizcontent: typeof options.bizcontent === 'string' ? options.bizcontent : JSON.stringify(options.bizcontent ?? {}),
 	};
 	parameters.sign = signJikeyunRequest(parameters, app.appSecret);
 	options.afterSigning?.(parameters);
@@ -117,9 +120,15 @@ describe('Jikeyun gateway emulator', () => {
 
 	describe('signature and public parameters', () => {
 		it('accepts the docs/jikeyun-open-api.md#test-vector request with a fresh timestamp', async () => {
-			const reply = await call(emulator, { app: VECTOR_APP, method: 'erp.goods.skuimport', bizcontent: VECTOR_BIZCONTENT });
+			const reply = await call(emulator, {
+				app: VECTOR_APP,
+				method: 'erp.goods.skuimport',
+				bizcontent: VECTOR_BIZCONTENT,
+			});
 			expect(reply.status).toBe(200);
-			expect(reply.text).toMatch(/^\{"code":200,"msg":"","result":\{"data":\{\},"contextId":"\d{19}"\},"subCode":""\}$/);
+			expect(reply.text).toMatch(
+				/^\{"code":200,"msg":"","result":\{"data":\{\},"contextId":"\d{19}"\},"subCode":""\}$/,
+			);
 		});
 
 		it('rejects the same request with a tampered bizcontent as 0858030801 签名错误', async () => {
@@ -132,7 +141,9 @@ describe('Jikeyun gateway emulator', () => {
 				},
 			});
 			expect(reply.status).toBe(200);
-			expect(reply.text).toMatch(/^\{"code":0,"msg":"[^"]*","result":\{"data":null,"contextId":"\d{19}"\},"subCode":"0858030801"\}$/);
+			expect(reply.text).toMatch(
+				/^\{"code":0,"msg":"[^"]*","result":\{"data":null,"contextId":"\d{19}"\},"subCode":"0858030801"\}$/,
+			);
 			expect(reply.envelope.msg).toContain('签名错误');
 		});
 
@@ -334,7 +345,13 @@ describe('Jikeyun gateway emulator', () => {
 			const tooLarge = await call(emulator, { bizcontent: { pageSize: 201 } });
 			expect(tooLarge.envelope).toMatchObject({ code: 0, subCode: '0130020327', result: { data: null } });
 
-			for (const bizcontent of ['not json', '[1,2]', '{"pageIndex":-1}', '{"pageSize":"ten"}', '{"gmtModifiedStart":"2024-01-01"}']) {
+			for (const bizcontent of [
+				'not json',
+				'[1,2]',
+				'{"pageIndex":-1}',
+				'{"pageSize":"ten"}',
+				'{"gmtModifiedStart":"2024-01-01"}',
+			]) {
 				const { status, envelope } = await call(emulator, { bizcontent });
 				expect(status).toBe(200);
 				expect(envelope).toMatchObject({ code: 0, result: { data: null } });
@@ -348,14 +365,20 @@ describe('Jikeyun gateway emulator', () => {
 			const pages: unknown[][] = [];
 			const texts: string[] = [];
 			for (let pageIndex = 0; pageIndex < 4; pageIndex++) {
-				const { envelope, text } = await call(emulator, { method: 'erp.warehouse.get', bizcontent: { pageIndex, pageSize: 4 } });
+				const { envelope, text } = await call(emulator, {
+					method: 'erp.warehouse.get',
+					bizcontent: { pageIndex, pageSize: 4 },
+				});
 				pages.push((envelope.result.data as { warehouseInfo: unknown[] }).warehouseInfo);
 				texts.push(text);
 			}
 			expect(pages.map((page) => page.length)).toEqual([4, 4, 2, 0]);
 			// The pages with rows write the ids as bare 19-digit numbers.
 			for (const text of texts.slice(0, 3)) expect(text).toMatch(/"warehouseId":\d{19}[,}]/);
-			const { envelope } = await call(emulator, { method: 'erp.warehouse.get', bizcontent: { includeDeleteAndBlockup: 1 } });
+			const { envelope } = await call(emulator, {
+				method: 'erp.warehouse.get',
+				bizcontent: { includeDeleteAndBlockup: 1 },
+			});
 			expect((envelope.result.data as { warehouseInfo: unknown[] }).warehouseInfo).toHaveLength(12);
 		});
 
@@ -384,7 +407,10 @@ describe('Jikeyun gateway emulator', () => {
 
 		it('omsapi-business.order.get: data is a JSON string holding {"Trades":[…]}, 0-based', async () => {
 			const read = async (pageIndex: number) => {
-				const { envelope } = await call(emulator, { method: 'omsapi-business.order.get', bizcontent: { pageIndex, pageSize: 30 } });
+				const { envelope } = await call(emulator, {
+					method: 'omsapi-business.order.get',
+					bizcontent: { pageIndex, pageSize: 30 },
+				});
 				expect(typeof envelope.result.data).toBe('string');
 				const inner = envelope.result.data as string;
 				const trades = (parseJsonLossless(inner) as { Trades: Array<{ TradeNo: string; ShopId: string }> }).Trades;
@@ -453,7 +479,9 @@ describe('Jikeyun emulator data changes', () => {
 		const changed = await salesPage(emulator, recentWindow());
 		expect(codesOf(changed)).toEqual(codesOf([first, second, third]));
 		expect(changed.find((shop) => shop.channelCode === first.channelCode)?.linkMan).toBe('新联系人');
-		expect(changed.find((shop) => shop.channelCode === third.channelCode)?.channelName).toBe(`${third.channelName}(改)`);
+		expect(changed.find((shop) => shop.channelCode === third.channelCode)?.channelName).toBe(
+			`${third.channelName}(改)`,
+		);
 		expect(changed.find((shop) => shop.channelCode === third.channelCode)?.channelId).toBe(third.channelId);
 		// The seeded history (2023–2024) lies outside the window and is still there.
 		expect(await scanAll(emulator, 50)).toHaveLength(emulator.listShops().filter(isListedByDefault).length);
@@ -494,7 +522,9 @@ describe('Jikeyun emulator pageDrift fault', () => {
 		const page1 = await salesPage(emulator, { pageIndex: 1, pageSize: 10 });
 		const after = activeInOrder();
 		expect(after).toHaveLength(before.length - 2 + 4);
-		const stopped = emulator.listShops().filter((shop) => before.slice(0, 2).some((b) => b.channelCode === shop.channelCode));
+		const stopped = emulator
+			.listShops()
+			.filter((shop) => before.slice(0, 2).some((b) => b.channelCode === shop.channelCode));
 		expect(stopped.map((shop) => shop.isBlockup)).toEqual([1, 1]);
 		const added = after.slice(0, 4);
 		expect(added.every((shop) => !before.some((b) => b.channelCode === shop.channelCode))).toBe(true);
@@ -540,7 +570,11 @@ describe('Jikeyun emulator faults and stats', () => {
 		expect(replies.filter((reply) => reply.envelope.code === 200)).toHaveLength(2);
 		expect(throttled).toHaveLength(3);
 		for (const reply of throttled) {
-			expect(reply.envelope).toMatchObject({ subCode: '0859999999', msg: '上游限流/暂时不可用', result: { data: null } });
+			expect(reply.envelope).toMatchObject({
+				subCode: '0859999999',
+				msg: '上游限流/暂时不可用',
+				result: { data: null },
+			});
 		}
 		expect(emulator.stats()).toMatchObject({ calls: 5, throttled: 3, rejected: 0, injectedFailures: 0 });
 	});

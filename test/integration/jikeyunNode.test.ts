@@ -1,11 +1,7 @@
 import nock from 'nock';
 import { Jikeyun } from '../../nodes/Jikeyun/Jikeyun.node';
 import { signJikeyunRequest } from '../../nodes/Jikeyun/protocol/sign';
-import {
-	DEFAULT_JIKEYUN_APP,
-	startJikeyunEmulator,
-	type JikeyunEmulator,
-} from '../../emulators/jikeyun/server';
+import { DEFAULT_JIKEYUN_APP, startJikeyunEmulator, type JikeyunEmulator } from '../../emulators/jikeyun/server';
 import { executeNode } from '../../testing/n8nHarness';
 import { jikeyunCredentialData } from '../../emulators/credentials';
 
@@ -110,7 +106,7 @@ describe('Jikeyun node against the gateway emulator', () => {
 		expect(harness.requests.length).toBe(2 * pages + stats.injectedFailures + stats.throttled);
 	});
 
-	it('fails fast on a bad secret with the gateway\'s message and no retry', async () => {
+	it("fails fast on a bad secret with the gateway's message and no retry", async () => {
 		const run = executeNode(node, {
 			parameters: { resource: 'salesChannel', operation: 'getAll', returnAll: true, options: fast },
 			credentials: credentialsFor(emulator, 'not-the-secret'),
@@ -122,7 +118,13 @@ describe('Jikeyun node against the gateway emulator', () => {
 
 	it('with Continue On Fail puts the failure on the item and goes on', async () => {
 		const { outputs } = await executeNode(node, {
-			parameters: { resource: 'api', operation: 'callMethod', method: 'erp.not.subscribed', bizContent: '{}', options: fast },
+			parameters: {
+				resource: 'api',
+				operation: 'callMethod',
+				method: 'erp.not.subscribed',
+				bizContent: '{}',
+				options: fast,
+			},
 			items: [{ json: {} }],
 			continueOnFail: true,
 			credentials: credentialsFor(emulator),
@@ -143,9 +145,15 @@ describe('Jikeyun node against the gateway emulator', () => {
 		});
 	});
 
-	it('with Continue On Fail a bad parameter becomes that item\'s error item and the other items run', async () => {
+	it("with Continue On Fail a bad parameter becomes that item's error item and the other items run", async () => {
 		const { outputs } = await executeNode(node, {
-			parameters: { resource: 'api', operation: 'callMethod', method: 'erp.sales.get', bizContent: '{}', options: fast },
+			parameters: {
+				resource: 'api',
+				operation: 'callMethod',
+				method: 'erp.sales.get',
+				bizContent: '{}',
+				options: fast,
+			},
 			parametersForItem: (itemIndex) => (itemIndex === 1 ? { method: 'not a method' } : {}),
 			items: [{ json: {} }, { json: {} }],
 			continueOnFail: true,
@@ -202,7 +210,13 @@ describe('Jikeyun node against the gateway emulator', () => {
 		});
 		expect(trades.outputs[0]).toHaveLength(12);
 		const warehouses = await executeNode(node, {
-			parameters: { resource: 'api', operation: 'callMethod', method: 'erp.warehouse.get', bizContent: '{"pageIndex":0,"pageSize":50}', options: fast },
+			parameters: {
+				resource: 'api',
+				operation: 'callMethod',
+				method: 'erp.warehouse.get',
+				bizContent: '{"pageIndex":0,"pageSize":50}',
+				options: fast,
+			},
 			credentials: credentialsFor(emulator),
 		});
 		expect(warehouses.outputs[0]).toHaveLength(1);
@@ -212,14 +226,25 @@ describe('Jikeyun node against the gateway emulator', () => {
 	it('rejects bad input before any request, naming the item and the field', async () => {
 		await expect(
 			executeNode(node, {
-				parameters: { resource: 'api', operation: 'callMethod', method: 'erp.warehouse.get', bizContent: '{oops', options: fast },
+				parameters: {
+					resource: 'api',
+					operation: 'callMethod',
+					method: 'erp.warehouse.get',
+					bizContent: '{oops',
+					options: fast,
+				},
 				items: [{ json: {} }, { json: {} }],
 				credentials: credentialsFor(emulator),
 			}),
 		).rejects.toThrow(/bizcontent\) of item 0 is not valid JSON/);
 		await expect(
 			executeNode(node, {
-				parameters: { resource: 'salesChannel', operation: 'getAll', filters: { gmtModifiedStart: 'last tuesday' }, options: fast },
+				parameters: {
+					resource: 'salesChannel',
+					operation: 'getAll',
+					filters: { gmtModifiedStart: 'last tuesday' },
+					options: fast,
+				},
 				credentials: credentialsFor(emulator),
 			}),
 		).rejects.toThrow(/gmtModifiedStart/);
@@ -262,7 +287,12 @@ describe('Jikeyun request bytes (nock)', () => {
 				options: { requestsPerSecond: 0 },
 			},
 			credentials: {
-				jikeyunApi: { gatewayUrl: 'https://open.jackyun.com/open/openapi/do', appKey: '187657', appSecret: secret, version: 'v1.0' },
+				jikeyunApi: {
+					gatewayUrl: 'https://open.jackyun.com/open/openapi/do',
+					appKey: '187657',
+					appSecret: secret,
+					version: 'v1.0',
+				},
 			},
 		});
 		expect(contentType).toBe('application/x-www-form-urlencoded;charset=UTF-8');
@@ -302,7 +332,13 @@ describe('Jikeyun node call report', () => {
 					resource: 'salesChannel',
 					operation: 'getAll',
 					returnAll: true,
-					options: { requestsPerSecond: 0, maxRetryWaitSeconds: 1, maxTries: 20, pageSize: 50, includeCallReport: true },
+					options: {
+						requestsPerSecond: 0,
+						maxRetryWaitSeconds: 1,
+						maxTries: 20,
+						pageSize: 50,
+						includeCallReport: true,
+					},
 				},
 				items: [{ json: {} }, { json: {} }],
 				credentials: { jikeyunApi: jikeyunCredentialData(emulator) },
@@ -310,15 +346,22 @@ describe('Jikeyun node call report', () => {
 			const stats = emulator.stats();
 			const reportItem = outputs[0][outputs[0].length - 1];
 			expect(reportItem.pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
-			const report = reportItem.json.callReport as { summary: { calls: number; retries: number; throttled: number }; calls: Array<Record<string, unknown>> };
+			const report = reportItem.json.callReport as {
+				summary: { calls: number; retries: number; throttled: number };
+				calls: Array<Record<string, unknown>>;
+			};
 			expect(report.summary.calls).toBe(stats.calls);
 			expect(report.summary.throttled).toBe(stats.throttled);
 			expect(report.summary.retries).toBe(stats.throttled + stats.injectedFailures);
 			expect(report.calls).toHaveLength(stats.calls);
 			expect(report.calls[0]).toMatchObject({ system: 'jikeyun', call: 'erp.sales.get', part: 'page 0', attempt: 1 });
-			expect(harness.hints).toEqual([{ message: expect.stringContaining(`Jikeyun: ${stats.calls} API calls`), location: 'outputPane' }]);
+			expect(harness.hints).toEqual([
+				{ message: expect.stringContaining(`Jikeyun: ${stats.calls} API calls`), location: 'outputPane' },
+			]);
 			expect(harness.hints[0].message).toContain(`${stats.throttled} throttled`);
-			expect(harness.logs.filter((line) => line.startsWith('debug Jikeyun call erp.sales.get'))).toHaveLength(stats.calls);
+			expect(harness.logs.filter((line) => line.startsWith('debug Jikeyun call erp.sales.get'))).toHaveLength(
+				stats.calls,
+			);
 			const everything = JSON.stringify(outputs) + harness.hints[0].message + harness.logs.join('\n');
 			expect(everything).not.toContain(DEFAULT_JIKEYUN_APP.appSecret);
 		} finally {

@@ -64,7 +64,11 @@ describe('Jikeyun Trigger against the gateway emulator', () => {
 		it.each([0, 5])(
 			'(overlap %i min) a shop renamed during a poll on a page already read is emitted by that poll or the next, with its new name',
 			async (overlapMinutes) => {
-				const parameters = { changeDetection: 'window', overlapMinutes, options: { pageSize: 10, requestsPerSecond: 0, maxTries: 1 } };
+				const parameters = {
+					changeDetection: 'window',
+					overlapMinutes,
+					options: { pageSize: 10, requestsPerSecond: 0, maxTries: 1 },
+				};
 				const staticData: IDataObject = {};
 				await poll(staticData, parameters);
 				const visible = active();
@@ -76,7 +80,8 @@ describe('Jikeyun Trigger against the gateway emulator', () => {
 				const after = await poll(staticData, parameters);
 				const renamed = visible.slice(0, 2);
 				const emittedCodes = new Set([...codesOf(during.result), ...codesOf(after.result)]);
-				for (const code of [...inWindow, ...renamed.map((shop) => shop.channelCode)]) expect(emittedCodes).toContain(code);
+				for (const code of [...inWindow, ...renamed.map((shop) => shop.channelCode)])
+					expect(emittedCodes).toContain(code);
 				for (const shop of renamed) {
 					expect(nameOf(after.result, shop.channelCode) ?? nameOf(during.result, shop.channelCode)).toBe(
 						`${shop.channelName} (renamed)`,
@@ -88,7 +93,11 @@ describe('Jikeyun Trigger against the gateway emulator', () => {
 		it.each([0, 5])(
 			'(overlap %i min) shops stopped during a poll do not hide the changed shops behind them',
 			async (overlapMinutes) => {
-				const parameters = { changeDetection: 'window', overlapMinutes, options: { pageSize: 10, requestsPerSecond: 0, maxTries: 1 } };
+				const parameters = {
+					changeDetection: 'window',
+					overlapMinutes,
+					options: { pageSize: 10, requestsPerSecond: 0, maxTries: 1 },
+				};
 				const staticData: IDataObject = {};
 				await poll(staticData, parameters);
 				const visible = active();
@@ -205,8 +214,14 @@ describe('Jikeyun Trigger against the gateway emulator', () => {
 	it('a manual run of a method window emits a sample of at most 5 records and does not touch the state', async () => {
 		const staticData: IDataObject = {};
 		// Eight shops changed now: more than the sample inside the last-24-hours window.
-		const changed = emulator.listShops().filter((shop) => !shop.isDelete && !shop.isBlockup).slice(0, 8);
-		emulator.modifyShops(changed.map((shop) => shop.channelCode), { memo: 'changed' });
+		const changed = emulator
+			.listShops()
+			.filter((shop) => !shop.isDelete && !shop.isBlockup)
+			.slice(0, 8);
+		emulator.modifyShops(
+			changed.map((shop) => shop.channelCode),
+			{ memo: 'changed' },
+		);
 		const sample = await poll(staticData, { event: 'methodWindow', method: 'erp.sales.get' }, 'manual');
 		expect(sample.result?.[0].length).toBe(5);
 		expect(staticData).toEqual({});

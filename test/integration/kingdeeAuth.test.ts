@@ -16,7 +16,11 @@ import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/cre
 const account = DEFAULT_KINGDEE_ACCOUNT;
 type AuthType = KingdeeAuthType;
 
-function credential(emulator: { serverUrl: string }, authType: AuthType, overrides: Record<string, string | number> = {}) {
+function credential(
+	emulator: { serverUrl: string },
+	authType: AuthType,
+	overrides: Record<string, string | number> = {},
+) {
 	return kingdeeCredentialData({ serverUrl: emulator.serverUrl, acctId: account.acctId }, authType, overrides);
 }
 
@@ -124,21 +128,28 @@ describe('credential test', () => {
 	});
 	afterAll(async () => await emulator.close());
 
-	it.each(['password', 'appSecret', 'sign', 'signedHeaders'] as const)('%s mode with good values: OK', async (authType) => {
-		expect(await runCredentialTest(credential(emulator, authType))).toEqual({ status: 'OK', message: 'Connection successful!' });
-	});
+	it.each(['password', 'appSecret', 'sign', 'signedHeaders'] as const)(
+		'%s mode with good values: OK',
+		async (authType) => {
+			expect(await runCredentialTest(credential(emulator, authType))).toEqual({
+				status: 'OK',
+				message: 'Connection successful!',
+			});
+		},
+	);
 
 	it('reports a wrong password, a locked user, a bad signature and a wrong account in words', async () => {
 		expect((await runCredentialTest(credential(emulator, 'password', { password: 'nope-nope' }))).message).toMatch(
 			/^Wrong username or password \(用户或密码错误/,
 		);
 		expect(
-			(await runCredentialTest(credential(emulator, 'password', { username: 'locked', password: 'Locked-Pass-1' }))).message,
+			(await runCredentialTest(credential(emulator, 'password', { username: 'locked', password: 'Locked-Pass-1' })))
+				.message,
 		).toMatch(/^Login failed \(登录失败, LoginResultType -1\): the user may be locked/);
 		expect((await runCredentialTest(credential(emulator, 'sign', { appSecret: 'f'.repeat(32) }))).status).toBe('Error');
-		expect((await runCredentialTest(credential(emulator, 'signedHeaders', { appSecret: 'f'.repeat(32) }))).message).toMatch(
-			/rejected the signed headers \(MsgCode 1\)/,
-		);
+		expect(
+			(await runCredentialTest(credential(emulator, 'signedHeaders', { appSecret: 'f'.repeat(32) }))).message,
+		).toMatch(/rejected the signed headers \(MsgCode 1\)/);
 		const wrongAccount = await runCredentialTest(credential(emulator, 'signedHeaders', { acctId: 'no-such-acct' }));
 		expect(wrongAccount.status).toBe('Error');
 	});
@@ -163,16 +174,34 @@ describe('no password or secret in any output or error', () => {
 		json: { FNumber: `S${i}`, FName: `Shop ${i}`, FCreateOrgId: '100' },
 	}));
 
-	type Scenario = { name: string; authType: AuthType; overrides?: Record<string, string | number>; prepare?: () => void | Promise<void>; serverUrl?: () => Promise<string> };
+	type Scenario = {
+		name: string;
+		authType: AuthType;
+		overrides?: Record<string, string | number>;
+		prepare?: () => void | Promise<void>;
+		serverUrl?: () => Promise<string>;
+	};
 	const scenarios: Scenario[] = [
 		{ name: 'wrong password', authType: 'password', overrides: { password: 'Wrong-Secret-Pass-77' } },
 		{ name: 'wrong app secret', authType: 'appSecret', overrides: { appSecret: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' } },
 		{ name: 'wrong sign secret', authType: 'sign', overrides: { appSecret: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' } },
-		{ name: 'wrong signed-header secret', authType: 'signedHeaders', overrides: { appSecret: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' } },
+		{
+			name: 'wrong signed-header secret',
+			authType: 'signedHeaders',
+			overrides: { appSecret: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' },
+		},
 		{ name: 'wrong account in signed headers', authType: 'signedHeaders', overrides: { acctId: 'wrong-acct' } },
-		{ name: 'validation failures', authType: 'password', prepare: () => emulator.setFaults({ failNumbers: ['S1', 'S4'] }) },
+		{
+			name: 'validation failures',
+			authType: 'password',
+			prepare: () => emulator.setFaults({ failNumbers: ['S1', 'S4'] }),
+		},
 		{ name: 'HTTP 500 pages', authType: 'password', prepare: () => emulator.setFaults({ http500NextCalls: 5 }) },
-		{ name: 'response_error on login', authType: 'appSecret', prepare: () => emulator.setFaults({ responseErrorNextCalls: 3 }) },
+		{
+			name: 'response_error on login',
+			authType: 'appSecret',
+			prepare: () => emulator.setFaults({ responseErrorNextCalls: 3 }),
+		},
 		{ name: 'write timeout', authType: 'sign', prepare: () => emulator.setFaults({ commitThenTimeoutNextCalls: 3 }) },
 		{
 			name: 'server unreachable',

@@ -69,21 +69,50 @@ function expectNothingWritten(): void {
 
 describe('credential fields, per login mode (nothing is sent at all)', () => {
 	it.each([
-		['password', 'acctId', /^Item 0: not sent: The Kingdee credential has no Account ID \(账套ID\) \(authentication "password"\): enter the data-center id/],
-		['password', 'username', /^Item 0: not sent: The Kingdee credential has no Username \(authentication "password"\): enter the Kingdee user/],
-		['password', 'password', /^Item 0: not sent: The Kingdee credential has no Password \(authentication "password"\): enter the password/],
-		['appSecret', 'appId', /^Item 0: not sent: The Kingdee credential has no App ID \(authentication "appSecret"\): copy it from 第三方系统登录授权/],
-		['appSecret', 'appSecret', /^Item 0: not sent: The Kingdee credential has no App Secret \(authentication "appSecret"\): copy it/],
+		[
+			'password',
+			'acctId',
+			/^Item 0: not sent: The Kingdee credential has no Account ID \(账套ID\) \(authentication "password"\): enter the data-center id/,
+		],
+		[
+			'password',
+			'username',
+			/^Item 0: not sent: The Kingdee credential has no Username \(authentication "password"\): enter the Kingdee user/,
+		],
+		[
+			'password',
+			'password',
+			/^Item 0: not sent: The Kingdee credential has no Password \(authentication "password"\): enter the password/,
+		],
+		[
+			'appSecret',
+			'appId',
+			/^Item 0: not sent: The Kingdee credential has no App ID \(authentication "appSecret"\): copy it from 第三方系统登录授权/,
+		],
+		[
+			'appSecret',
+			'appSecret',
+			/^Item 0: not sent: The Kingdee credential has no App Secret \(authentication "appSecret"\): copy it/,
+		],
 		['sign', 'appId', /^Item 0: not sent: The Kingdee credential has no App ID \(authentication "sign"\)/],
-		['signedHeaders', 'appSecret', /^Item 0: not sent: The Kingdee credential has no App Secret \(authentication "signedHeaders"\)/],
+		[
+			'signedHeaders',
+			'appSecret',
+			/^Item 0: not sent: The Kingdee credential has no App Secret \(authentication "signedHeaders"\)/,
+		],
 	] as Array<[KingdeeAuthType, string, RegExp]>)('%s mode with an empty %s', async (authType, field, expected) => {
 		expect(await failure(batchSave(), undefined, { authType, overrides: { [field]: '  ' } })).toMatch(expected);
 		expect(emulator.stats().calls).toBe(0);
 	});
 
 	it('signed headers with an App ID that is not <number>_<32 characters>', async () => {
-		const message = await failure(batchSave(), undefined, { authType: 'signedHeaders', overrides: { appId: 'just-an-id' } });
-		expect(message).toMatch(/^Item 0: not sent: The Kingdee credential's App ID must have the form <number>_<32 characters> for Signed Headers: copy it unchanged/);
+		const message = await failure(batchSave(), undefined, {
+			authType: 'signedHeaders',
+			overrides: { appId: 'just-an-id' },
+		});
+		expect(message).toMatch(
+			/^Item 0: not sent: The Kingdee credential's App ID must have the form <number>_<32 characters> for Signed Headers: copy it unchanged/,
+		);
 		expect(emulator.stats().calls).toBe(0);
 	});
 });
@@ -126,8 +155,13 @@ describe('Form ID and Model', () => {
 		expect(await failure(batchSave({ modelSource: 'jsonField', modelField: 'Model' }), items)).toMatch(
 			/^Item 0: the Model from field "Model" is missing, not an object: give one Model package per item as a JSON object.*or choose the field that holds it in Model Field/,
 		);
-		const second = await failure(batchSave({ modelSource: 'jsonField', modelField: 'Model' }), [{ json: { Model: { FNumber: 'C1', FName: 'x' } } }, items[1]]);
-		expect(second).toMatch(/^Item 1: field "Model" is not valid JSON \("\{\\"FNumber\\": \\"C002\\", \\"FName\\": "\): put the Model object or its JSON text into this field/);
+		const second = await failure(batchSave({ modelSource: 'jsonField', modelField: 'Model' }), [
+			{ json: { Model: { FNumber: 'C1', FName: 'x' } } },
+			items[1],
+		]);
+		expect(second).toMatch(
+			/^Item 1: field "Model" is not valid JSON \("\{\\"FNumber\\": \\"C002\\", \\"FName\\": "\): put the Model object or its JSON text into this field/,
+		);
 		expectNothingWritten();
 	});
 
@@ -140,7 +174,10 @@ describe('Form ID and Model', () => {
 	});
 
 	it('Models field holding an array instead of one package', async () => {
-		const items = [{ json: { Model: { FNumber: 'C1', FName: 'x' } } }, { json: { Model: [{ FNumber: 'C2' }, { FNumber: 'C3' }] } }];
+		const items = [
+			{ json: { Model: { FNumber: 'C1', FName: 'x' } } },
+			{ json: { Model: [{ FNumber: 'C2' }, { FNumber: 'C3' }] } },
+		];
 		expect(await failure(batchSave({ modelSource: 'jsonField', modelField: 'Model' }), items)).toMatch(
 			/^Item 1: the Model from field "Model" is an array, not an object: give one Model package per item/,
 		);
@@ -194,7 +231,9 @@ describe('Batch Size', () => {
 
 describe('Query settings', () => {
 	it('Field Keys empty', async () => {
-		expect(await failure(query({ fieldKeys: ' , ' }))).toBe('Item 0: Field Keys is empty: list the fields to return, e.g. FNumber,FName');
+		expect(await failure(query({ fieldKeys: ' , ' }))).toBe(
+			'Item 0: Field Keys is empty: list the fields to return, e.g. FNumber,FName',
+		);
 		expect(emulator.stats().calls).toBe(0);
 	});
 
@@ -253,7 +292,13 @@ describe('server replies that are not a Kingdee answer', () => {
 				const url = req.url ?? '';
 				if (/AuthService\./i.test(url)) {
 					res.writeHead(200, { 'Content-Type': 'application/json' });
-					res.end(JSON.stringify({ LoginResultType: 1, Message: null, KDSVCSessionId: 'fe1d2c3b-0000-4000-8000-0123456789ab' }));
+					res.end(
+						JSON.stringify({
+							LoginResultType: 1,
+							Message: null,
+							KDSVCSessionId: 'fe1d2c3b-0000-4000-8000-0123456789ab',
+						}),
+					);
 					return;
 				}
 				if (/Save|Submit|Audit|Delete|Allocate/i.test(url)) writes.push(url);
@@ -270,12 +315,36 @@ describe('server replies that are not a Kingdee answer', () => {
 	});
 
 	it.each([
-		['HTML with HTTP 200', { status: 200, type: 'text/html', body: '<html><body>Portal login page</body></html>' }, /answered with something that is not JSON \(check the Server URL\): Portal login page/],
+		[
+			'HTML with HTTP 200',
+			{ status: 200, type: 'text/html', body: '<html><body>Portal login page</body></html>' },
+			/answered with something that is not JSON \(check the Server URL\): Portal login page/,
+		],
 		['an empty body', { status: 200, type: 'application/json', body: '' }, /answered with an empty body/],
-		['cut-off JSON', { status: 200, type: 'application/json', body: '[["C001","Shop C' }, /answered with something that is not JSON \(check the Server URL\): \[\["C001","Shop C/],
+		[
+			'cut-off JSON',
+			{ status: 200, type: 'application/json', body: '[["C001","Shop C' },
+			/answered with something that is not JSON \(check the Server URL\): \[\["C001","Shop C/,
+		],
 		[
 			'an unknown MsgCode',
-			{ status: 200, type: 'application/json', body: JSON.stringify([[{ Result: { ResponseStatus: { IsSuccess: false, MsgCode: 99, Errors: [{ FieldName: '', Message: '未知错误', DIndex: 0 }] } } }]]) },
+			{
+				status: 200,
+				type: 'application/json',
+				body: JSON.stringify([
+					[
+						{
+							Result: {
+								ResponseStatus: {
+									IsSuccess: false,
+									MsgCode: 99,
+									Errors: [{ FieldName: '', Message: '未知错误', DIndex: 0 }],
+								},
+							},
+						},
+					],
+				]),
+			},
 			/failed: 未知错误 \[MsgCode 99: Unknown MsgCode 99\]/,
 		],
 	])('Query gets %s: names item, service, form and page, and what to check', async (_name, answer, expected) => {

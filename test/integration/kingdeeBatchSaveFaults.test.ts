@@ -57,7 +57,8 @@ function held(number: string): Record<string, unknown> | undefined {
 	return emulator.records('BD_Customer').find((record) => record.FNumber === number);
 }
 
-const writes = () => emulator.stats().writeLog.map((entry) => `${entry.service}:${[...entry.numbers, ...entry.ids].join(',')}`);
+const writes = () =>
+	emulator.stats().writeLog.map((entry) => `${entry.service}:${[...entry.numbers, ...entry.ids].join(',')}`);
 
 /** Two audited customers A1, A2 held by Kingdee before each case. */
 async function seedAudited(): Promise<Map<string, unknown>> {
@@ -93,7 +94,16 @@ describe('plan: create / update / unchanged', () => {
 		await run([shop('R1', 'Ref', { FShortName: '', FTEL: 12345 })]);
 		emulator.resetStats();
 		const rows = await run([
-			{ json: { FNumber: 'R1', FName: 'Ref ', FCreateOrgId: { FNUMBER: '100' }, FUseOrgId: '100', FShortName: null, FTEL: '12345' } },
+			{
+				json: {
+					FNumber: 'R1',
+					FName: 'Ref ',
+					FCreateOrgId: { FNUMBER: '100' },
+					FUseOrgId: '100',
+					FShortName: null,
+					FTEL: '12345',
+				},
+			},
 		]);
 		expect(rows[0]).toMatchObject({ status: 'unchanged', Number: 'R1' });
 		expect(writes()).toEqual([]);
@@ -151,9 +161,18 @@ describe('calls and sessions', () => {
 	it('a few changes among 2,500 need one batch, so one session does the lookups and the write', async () => {
 		await run(many(2500), parallel);
 		emulator.resetStats();
-		const rows = await run(many(2500, (i) => (i % 100 === 0 ? `Renamed ${i}` : `Shop ${i}`)), parallel);
+		const rows = await run(
+			many(2500, (i) => (i % 100 === 0 ? `Renamed ${i}` : `Shop ${i}`)),
+			parallel,
+		);
 		expect(rows.filter((row) => row.status === 'updated')).toHaveLength(25);
-		expect(emulator.stats().byService).toEqual({ ValidateUser: 1, ExecuteBillQuery: 3, UnAudit: 1, BatchSave: 1, Logout: 1 });
+		expect(emulator.stats().byService).toEqual({
+			ValidateUser: 1,
+			ExecuteBillQuery: 3,
+			UnAudit: 1,
+			BatchSave: 1,
+			Logout: 1,
+		});
 	});
 });
 
@@ -183,8 +202,14 @@ describe('numbers that must not be written', () => {
 	it('two items with one number are both rejected before sending, each naming the other', async () => {
 		const rows = await run([shop('D1', 'first'), shop('OK', 'fine'), shop('d1 ', 'second')]);
 		expect(rows[1]).toMatchObject({ status: 'created', Number: 'OK' });
-		expect(rows[0]).toMatchObject({ status: 'error', error: expect.stringMatching(/FNumber "D1" is also given by item 2 of this run; none of them was sent/) });
-		expect(rows[2]).toMatchObject({ status: 'error', error: expect.stringMatching(/is also given by item 0 of this run/) });
+		expect(rows[0]).toMatchObject({
+			status: 'error',
+			error: expect.stringMatching(/FNumber "D1" is also given by item 2 of this run; none of them was sent/),
+		});
+		expect(rows[2]).toMatchObject({
+			status: 'error',
+			error: expect.stringMatching(/is also given by item 0 of this run/),
+		});
 		expect(writes()).toEqual(['BatchSave:OK']);
 		expect(held('D1')).toBeUndefined();
 	});
@@ -192,7 +217,10 @@ describe('numbers that must not be written', () => {
 	it('without upsert, a number that belongs to another record is never reported created', async () => {
 		const ids = await seedAudited();
 		const rows = await run([shop('A1', 'Taken'), shop('N2', 'Free')], upsertParameters({ upsertByNumber: false }));
-		expect(rows[0]).toMatchObject({ status: 'error', error: expect.stringMatching(`already belongs to record Id ${String(ids.get('A1'))}`) });
+		expect(rows[0]).toMatchObject({
+			status: 'error',
+			error: expect.stringMatching(`already belongs to record Id ${String(ids.get('A1'))}`),
+		});
 		expect(rows[1]).toMatchObject({ status: 'created', Number: 'N2' });
 		expect(writes()).toEqual(['BatchSave:N2']);
 		expect(held('A1')).toMatchObject({ FName: 'Old one' });
@@ -206,7 +234,11 @@ describe('un-audit safety', () => {
 		const rows = await run([shop('A1', 'Rejected'), shop('A2', 'Accepted')]);
 		expect(rows[0]).toMatchObject({
 			status: 'error',
-			error: expect.stringMatching(new RegExp(`Id ${String(ids.get('A1'))}\\) had been un-audited for this update and is audited again, with its previous values`)),
+			error: expect.stringMatching(
+				new RegExp(
+					`Id ${String(ids.get('A1'))}\\) had been un-audited for this update and is audited again, with its previous values`,
+				),
+			),
 		});
 		expect(rows[1]).toMatchObject({ status: 'updated' });
 		expect(held('A1')).toMatchObject({ FName: 'Old one', FDocumentStatus: 'C' });
@@ -226,7 +258,11 @@ describe('un-audit safety', () => {
 describe('lost answers of BatchSave (an update of audited A1 and a create of N1 in one batch)', () => {
 	const cases: Array<{ fault: KingdeeWriteFault; sends: number; why: string }> = [
 		{ fault: 'dropBeforeServer', sends: 2, why: 'never reached the server: read back, proven not applied, sent again' },
-		{ fault: 'responseErrorBeforeCommit', sends: 2, why: 'server exception before saving: proven not applied, sent again' },
+		{
+			fault: 'responseErrorBeforeCommit',
+			sends: 2,
+			why: 'server exception before saving: proven not applied, sent again',
+		},
 		{ fault: 'resetAfterCommit', sends: 1, why: 'committed, connection reset: read back, holds the values' },
 		{ fault: 'http500AfterCommit', sends: 1, why: 'committed, then HTTP 500: not retried blindly' },
 		{ fault: 'htmlAfterCommit', sends: 1, why: 'committed, then an HTML page with HTTP 200' },
@@ -250,7 +286,10 @@ describe('lost answers of BatchSave (an update of audited A1 and a create of N1 
 		await seedAudited();
 		emulator.setFaults({ failNumbers: ['A1'], writeFaults: [{ service: 'BatchSave', fault: 'resetAfterCommit' }] });
 		const rows = await run([shop('A1', 'New one'), shop('N1', 'New shop')]);
-		expect(rows[0]).toMatchObject({ status: 'error', error: expect.stringMatching(/A1" was not saved \(field FName\)/) });
+		expect(rows[0]).toMatchObject({
+			status: 'error',
+			error: expect.stringMatching(/A1" was not saved \(field FName\)/),
+		});
 		expect(rows[1]).toMatchObject({ status: 'created' });
 		// The first send's outcome was unknown; the read-back showed A1 unchanged (re-sent) and N1 saved (not re-sent).
 		expect(writes().filter((entry) => entry.startsWith('BatchSave'))).toEqual(['BatchSave:A1,N1', 'BatchSave:A1']);
@@ -259,7 +298,10 @@ describe('lost answers of BatchSave (an update of audited A1 and a create of N1 
 
 	it('without upsert, creates whose answer was lost are read back (by content) and not sent twice', async () => {
 		emulator.setFaults({ writeFaults: [{ service: 'BatchSave', fault: 'truncatedAfterCommit' }] });
-		const rows = await run([shop('P1', 'Plain one'), shop('P2', 'Plain two')], upsertParameters({ upsertByNumber: false }));
+		const rows = await run(
+			[shop('P1', 'Plain one'), shop('P2', 'Plain two')],
+			upsertParameters({ upsertByNumber: false }),
+		);
 		expect(rows.map((row) => row.status)).toEqual(['created', 'created']);
 		expect(writes()).toEqual(['BatchSave:P1,P2']);
 		expect(emulator.records('BD_Customer').map((record) => record.FName)).toEqual(['Plain one', 'Plain two']);
@@ -267,9 +309,17 @@ describe('lost answers of BatchSave (an update of audited A1 and a create of N1 
 
 	it('a lost answer that cannot be settled within Max Tries is reported unknown, never saved', async () => {
 		await seedAudited();
-		emulator.setFaults({ writeFaults: [{ service: 'BatchSave', fault: 'dropBeforeServer' }, { service: 'BatchSave', fault: 'dropBeforeServer' }] });
+		emulator.setFaults({
+			writeFaults: [
+				{ service: 'BatchSave', fault: 'dropBeforeServer' },
+				{ service: 'BatchSave', fault: 'dropBeforeServer' },
+			],
+		});
 		const rows = await run([shop('A1', 'New one')], upsertParameters({ options: { maxTries: 2 } }));
-		expect(rows[0]).toMatchObject({ status: 'error', error: expect.stringMatching(/not saved — Not saved: no clear answer.*after 2 attempt/) });
+		expect(rows[0]).toMatchObject({
+			status: 'error',
+			error: expect.stringMatching(/not saved — Not saved: no clear answer.*after 2 attempt/),
+		});
 		expect(rows[0].error).toMatch(/audited again, with its previous values/);
 		expect(held('A1')).toMatchObject({ FName: 'Old one', FDocumentStatus: 'C' });
 	});

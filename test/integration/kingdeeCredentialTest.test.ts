@@ -44,7 +44,10 @@ const credential = (authType: KingdeeAuthType, overrides: Record<string, string 
 
 describe('the credential test requires a Kingdee answer', () => {
 	it.each(MODES)('%s: an HTML page with HTTP 200 is "not a Kingdee WebAPI"', async (authType) => {
-		const serverUrl = await staticServer('text/html', '<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>');
+		const serverUrl = await staticServer(
+			'text/html',
+			'<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>',
+		);
 		const result = await testCredential('kingdeeApi', credential(authType, { serverUrl }));
 		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(NOT_KINGDEE) });
 	});
@@ -56,12 +59,21 @@ describe('the credential test requires a Kingdee answer', () => {
 	});
 
 	it('a Kingdee login answer sent as text/plain still counts as Kingdee JSON (no false alarm)', async () => {
-		const serverUrl = await staticServer('text/plain; charset=utf-8', JSON.stringify({ LoginResultType: 1, Message: null, KDSVCSessionId: null }));
-		expect(await testCredential('kingdeeApi', credential('password', { serverUrl }))).toEqual({ status: 'OK', message: 'Connection successful!' });
+		const serverUrl = await staticServer(
+			'text/plain; charset=utf-8',
+			JSON.stringify({ LoginResultType: 1, Message: null, KDSVCSessionId: null }),
+		);
+		expect(await testCredential('kingdeeApi', credential('password', { serverUrl }))).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
 	});
 
 	it.each(MODES)('%s: the emulator (a Kingdee WebAPI) with good values is OK', async (authType) => {
-		expect(await testCredential('kingdeeApi', credential(authType))).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(await testCredential('kingdeeApi', credential(authType))).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
 	});
 });
 

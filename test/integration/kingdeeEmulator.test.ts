@@ -947,13 +947,25 @@ describe('ExecuteBillQuery IN lists', () => {
 		const values: unknown[] = ['A', 'a', '5', '5.0', ' 5', 5, 7, '007', 'x y', 12.5, '12.50', null];
 		values.forEach((value, index) => {
 			const id = table.allocateId();
-			table.put({ FCUSTID: id, FNumber: `N${index}`, FName: 'n', FCreateOrgId: '100', FUseOrgId: '100', FDescription: value });
+			table.put({
+				FCUSTID: id,
+				FNumber: `N${index}`,
+				FName: 'n',
+				FCreateOrgId: '100',
+				FUseOrgId: '100',
+				FDescription: value,
+			});
 		});
 		const literals = ["'A'", '5', "'007'", "'12.5'", '7.0', "'x y'", "'zz'"];
 		const query = (filter: string) =>
-			billQuery(store, { FormId: 'BD_Customer', FieldKeys: 'FNumber', FilterString: filter, OrderString: 'FCUSTID ASC' }, false, {
-				maxQueryLimit: 2000,
-			}).rows;
+			billQuery(
+				store,
+				{ FormId: 'BD_Customer', FieldKeys: 'FNumber', FilterString: filter, OrderString: 'FCUSTID ASC' },
+				false,
+				{
+					maxQueryLimit: 2000,
+				},
+			).rows;
 		const viaIn = query(`FDescription IN (${literals.join(',')})`);
 		const viaOr = query(literals.map((literal) => `FDescription = ${literal}`).join(' OR '));
 		expect(viaIn).toEqual(viaOr);
@@ -1004,7 +1016,10 @@ describe('issue-8 faults: unreachable, login 502, session-id echo, transient fai
 		const second = await login(emulator);
 		await call(emulator, 'AuthService.Logout', {}, { Cookie: second.cookie });
 		const cookieValue = (name: string) =>
-			first.cookies.map((c) => c.split(';')[0]).find((c) => c.startsWith(`${name}=`))!.split('=')[1];
+			first.cookies
+				.map((c) => c.split(';')[0])
+				.find((c) => c.startsWith(`${name}=`))!
+				.split('=')[1];
 		expect(emulator.issuedSessionIds()).toEqual([
 			first.json.KDSVCSessionId,
 			cookieValue('ASP.NET_SessionId'),
@@ -1032,19 +1047,19 @@ describe('issue-8 faults: unreachable, login 502, session-id echo, transient fai
 	it('echoSessionIdNextCalls fails the next form call with HTTP 500 HTML echoing the session id and Cookie, writing nothing', async () => {
 		const { cookie, sessionId } = await login(emulator);
 		await admin('faults', { echoSessionIdNextCalls: 1 });
-		const answer = await call(
-			emulator,
-			'DynamicFormService.BatchSave',
-			batchSaveBody([customer('E1')]),
-			{ Cookie: cookie, 'kdservice-sessionid': sessionId },
-		);
+		const answer = await call(emulator, 'DynamicFormService.BatchSave', batchSaveBody([customer('E1')]), {
+			Cookie: cookie,
+			'kdservice-sessionid': sessionId,
+		});
 		expect(answer.status).toBe(500);
 		expect(answer.text).toMatch(/<html/i);
 		expect(answer.text).toContain(sessionId);
 		expect(answer.text).toContain(cookie);
 		expect(emulator.records('BD_Customer')).toEqual([]);
 		expect(emulator.stats().writeLog).toEqual([]);
-		const next = await call(emulator, 'DynamicFormService.BatchSave', batchSaveBody([customer('E1')]), { Cookie: cookie });
+		const next = await call(emulator, 'DynamicFormService.BatchSave', batchSaveBody([customer('E1')]), {
+			Cookie: cookie,
+		});
 		expect(next.json.Result.ResponseStatus.IsSuccess).toBe(true);
 	});
 

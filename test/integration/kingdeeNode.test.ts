@@ -10,7 +10,6 @@ import { executeNode } from '../../testing/n8nHarness';
 import { errorOf } from '../../testing/errorItems';
 import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/credentials';
 
-
 /*
  * n8n's rules for "continueErrorOutput", copied from n8n-core's workflow-execute.js `handleNodeErrorOutput`
  * (ARCHITECTURE.md#error-items). 1.123: `item.error`, or a truthy json.error with json keys exactly {error} or
@@ -19,15 +18,22 @@ import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/cre
  */
 const routedToErrorOutputByN8n1x = (item: INodeExecutionData): boolean => {
 	const keys = Object.keys(item.json);
-	return Boolean(item.error) || (Boolean(item.json.error) && (keys.length === 1 || (Boolean(item.json.message) && keys.length === 2)));
+	return (
+		Boolean(item.error) ||
+		(Boolean(item.json.error) && (keys.length === 1 || (Boolean(item.json.message) && keys.length === 2)))
+	);
 };
 const routedToErrorOutputByN8n2x = (item: INodeExecutionData): boolean =>
-	Boolean(item.error) || (Boolean(item.json.error) && Object.keys(item.json).every((key) => ['error', 'message', 'details'].includes(key)));
+	Boolean(item.error) ||
+	(Boolean(item.json.error) && Object.keys(item.json).every((key) => ['error', 'message', 'details'].includes(key)));
 
 /** Splits a node's output as n8n's error output does; every item must be routed the same by n8n 1.x and 2.x. */
 function route(items: INodeExecutionData[]): { success: INodeExecutionData[]; errors: INodeExecutionData[] } {
 	expect(items.map(routedToErrorOutputByN8n1x)).toEqual(items.map(routedToErrorOutputByN8n2x));
-	return { success: items.filter((item) => !routedToErrorOutputByN8n2x(item)), errors: items.filter(routedToErrorOutputByN8n2x) };
+	return {
+		success: items.filter((item) => !routedToErrorOutputByN8n2x(item)),
+		errors: items.filter(routedToErrorOutputByN8n2x),
+	};
 }
 
 function credentialsFor(emulator: KingdeeEmulator, authType: KingdeeAuthType = 'password') {
@@ -187,7 +193,12 @@ describe('Batch Save', () => {
 			onError: 'continueErrorOutput',
 		});
 		expect(route(third.outputs[0]).success.map((item) => item.json.status)).toEqual(Array(45).fill('unchanged'));
-		expect(third.outputs[0][7].json).toEqual({ status: 'unchanged', Id: idsBefore.get('CH0007'), Number: 'CH0007', formId: 'BD_Customer' });
+		expect(third.outputs[0][7].json).toEqual({
+			status: 'unchanged',
+			Id: idsBefore.get('CH0007'),
+			Number: 'CH0007',
+			formId: 'BD_Customer',
+		});
 		expect(emulator.stats().writeLog).toEqual([]);
 		expect(emulator.stats().byService).toEqual({ ExecuteBillQuery: 1, ValidateUser: 1, Logout: 1 });
 	});
@@ -265,13 +276,20 @@ describe('Batch Save', () => {
 			],
 			credentials: credentialsFor(emulator),
 		});
-		expect(outputs[0].map((item) => [item.json.status, item.json.Number])).toEqual([['created', 'X1'], ['created', 'X2']]);
+		expect(outputs[0].map((item) => [item.json.status, item.json.Number])).toEqual([
+			['created', 'X1'],
+			['created', 'X2'],
+		]);
 		expect(emulator.records('BD_Customer').map((record) => record.FName)).toEqual(['one', 'two']);
 	});
 
 	it('refuses bad input before any request', async () => {
 		const cases: Array<{ parameters: INodeParameters; items: INodeExecutionData[]; message: RegExp }> = [
-			{ parameters: batchSaveParameters({ formId: { __rl: true, mode: 'id', value: '' } }), items: customers(2), message: /Form ID is missing/ },
+			{
+				parameters: batchSaveParameters({ formId: { __rl: true, mode: 'id', value: '' } }),
+				items: customers(2),
+				message: /Form ID is missing/,
+			},
 			{ parameters: batchSaveParameters({ batchSize: 0 }), items: customers(2), message: /Batch Size must be/ },
 			{
 				parameters: batchSaveParameters({ modelSource: 'jsonField', modelField: 'Model' }),
@@ -298,4 +316,3 @@ describe('Batch Save', () => {
 		expect(emulator.stats().calls).toBe(0);
 	});
 });
-

@@ -62,7 +62,9 @@ describe('Batch Save number field', () => {
 	});
 
 	it('a Number Field set to another field wins over the form', async () => {
-		const { outputs } = await run(upsert('SAL_SaleOrder', { numberField: 'F_Custom_No' }), [{ json: { FBillNo: 'XSDD001' } }]);
+		const { outputs } = await run(upsert('SAL_SaleOrder', { numberField: 'F_Custom_No' }), [
+			{ json: { FBillNo: 'XSDD001' } },
+		]);
 		expect(errorOf(outputs[0][0].json)?.message).toMatch(/no F_Custom_No \(Number Field\)/);
 	});
 });

@@ -29,7 +29,12 @@ afterEach(async () => await emulator.close());
 describe('Query', () => {
 	it('Return All over 4,500 rows returns 4,500 rows in 2,000-row pages', async () => {
 		emulator.seedRecords('BD_Customer', 4500);
-		const { outputs } = await run({ operation: 'query', formId: form, fieldKeys: 'FCUSTID, FNumber,FName', returnAll: true });
+		const { outputs } = await run({
+			operation: 'query',
+			formId: form,
+			fieldKeys: 'FCUSTID, FNumber,FName',
+			returnAll: true,
+		});
 		expect(outputs[0]).toHaveLength(4500);
 		expect(new Set(outputs[0].map((item) => item.json.FNumber)).size).toBe(4500);
 		expect(emulator.stats().byService.ExecuteBillQuery).toBe(3);
@@ -40,7 +45,10 @@ describe('Query', () => {
 	});
 
 	it('Limit stops early and Filter is passed through', async () => {
-		emulator.seedRecords('BD_Customer', 30, (i) => ({ FNumber: `Q${String(i).padStart(2, '0')}`, FName: i % 2 ? 'odd' : 'even' }));
+		emulator.seedRecords('BD_Customer', 30, (i) => ({
+			FNumber: `Q${String(i).padStart(2, '0')}`,
+			FName: i % 2 ? 'odd' : 'even',
+		}));
 		const limited = await run({ operation: 'query', formId: form, fieldKeys: 'FNumber', limit: 7 });
 		expect(limited.outputs[0]).toHaveLength(7);
 		expect(emulator.stats().byService.ExecuteBillQuery).toBe(1);
@@ -58,7 +66,11 @@ describe('Query', () => {
 	});
 
 	it('an unknown field becomes a per-item error with its MsgCode', async () => {
-		const { outputs } = await run({ operation: 'query', formId: form, fieldKeys: 'FNoSuchField' }, undefined, 'continueErrorOutput');
+		const { outputs } = await run(
+			{ operation: 'query', formId: form, fieldKeys: 'FNoSuchField' },
+			undefined,
+			'continueErrorOutput',
+		);
 		expect(outputs[0]).toHaveLength(1);
 		expect(Object.keys(outputs[0][0].json)).toEqual(['error']);
 		expect(errorOf(outputs[0][0].json)?.msgCode).toBe(9);
@@ -118,14 +130,19 @@ describe('record operations', () => {
 describe('parallel requests', () => {
 	it('uses one session per parallel request and keeps each session serial', async () => {
 		emulator.setFaults({ latencyMs: 5 });
-		const items = Array.from({ length: 60 }, (_, i) => ({ json: { FNumber: `P${i}`, FName: `P ${i}`, FCreateOrgId: '100' } }));
-		const { outputs } = await run({
-			operation: 'batchSave',
-			formId: form,
-			batchSize: 5,
-			baseDataFields: 'FCreateOrgId',
-			options: { parallelRequests: 3 },
-		}, items);
+		const items = Array.from({ length: 60 }, (_, i) => ({
+			json: { FNumber: `P${i}`, FName: `P ${i}`, FCreateOrgId: '100' },
+		}));
+		const { outputs } = await run(
+			{
+				operation: 'batchSave',
+				formId: form,
+				batchSize: 5,
+				baseDataFields: 'FCreateOrgId',
+				options: { parallelRequests: 3 },
+			},
+			items,
+		);
 		expect(outputs[0].every((item) => item.json.status === 'created')).toBe(true);
 		const stats = emulator.stats();
 		expect(stats.logins).toBe(3);

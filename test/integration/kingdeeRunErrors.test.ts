@@ -83,7 +83,8 @@ async function run(
 }
 
 /** The errors of the error items among `items`, in order. */
-const errorsOf = (items: INodeExecutionData[]) => items.map((item) => errorOf(item.json)).filter((error): error is ItemError => error !== undefined);
+const errorsOf = (items: INodeExecutionData[]) =>
+	items.map((item) => errorOf(item.json)).filter((error): error is ItemError => error !== undefined);
 /** The message without its "Item N: " prefix (which differs per row by design). */
 const withoutItem = (message: string) => message.replace(/^Item \d+: /, '');
 
@@ -112,7 +113,9 @@ describe('a failed login: every row "not sent: login failed (reason)", nothing w
 		const errors = errorsOf(items);
 		expect(errors).toHaveLength(6);
 		for (const error of errors) {
-			expect(withoutItem(error.message)).toMatch(/^Batch Save not sent: login failed \(Kingdee AuthService login answered HTTP 502/);
+			expect(withoutItem(error.message)).toMatch(
+				/^Batch Save not sent: login failed \(Kingdee AuthService login answered HTTP 502/,
+			);
 			expect(error.message).not.toMatch(/outcome unknown|may have been saved/i);
 		}
 		expect(emulator.stats().byService.ValidateUser).toBe(3);
@@ -127,7 +130,10 @@ describe('a failed login: every row "not sent: login failed (reason)", nothing w
 	});
 
 	it('without continue-on-fail the node error says not sent: login failed, for the first item', async () => {
-		const { error } = await run(batchSave(), shops(3), { continueOnFail: false, credential: { password: 'Wrong-Pass-77' } });
+		const { error } = await run(batchSave(), shops(3), {
+			continueOnFail: false,
+			credential: { password: 'Wrong-Pass-77' },
+		});
 		expect((error as Error).message).toMatch(/^Item 0: not sent: login failed \(.*Wrong username or password/);
 		expect((error as Error).message).not.toMatch(/outcome unknown/i);
 	});
@@ -136,12 +142,17 @@ describe('a failed login: every row "not sent: login failed (reason)", nothing w
 describe('circuit breaker: one run, one unfixable failure, no retry storm', () => {
 	it('Kingdee unreachable, 50 batches, continue-on-fail: 50 error rows with the same message after a single connection attempt', async () => {
 		await emulator.setUnreachable(true);
-		const { items, harness } = await run(batchSave({ maxTries: 5 }, { batchSize: 1, upsertByNumber: false }), shops(50));
+		const { items, harness } = await run(
+			batchSave({ maxTries: 5 }, { batchSize: 1, upsertByNumber: false }),
+			shops(50),
+		);
 		const errors = errorsOf(items);
 		expect(errors).toHaveLength(50);
 		const messages = new Set(errors.map((error) => withoutItem(error.message)));
 		expect(messages.size).toBe(1);
-		expect([...messages][0]).toMatch(/^Batch Save not sent: .*Kingdee cannot be reached at 127\.0\.0\.1:\d+ \(ECONNREFUSED/);
+		expect([...messages][0]).toMatch(
+			/^Batch Save not sent: .*Kingdee cannot be reached at 127\.0\.0\.1:\d+ \(ECONNREFUSED/,
+		);
 		// Every HTTP request the node made (n8n's request code, recorded by the harness): the first login only.
 		expect(harness.requests).toHaveLength(1);
 	});
@@ -150,15 +161,18 @@ describe('circuit breaker: one run, one unfixable failure, no retry storm', () =
 		['Save', { operation: 'save', formId: form, baseDataFields: 'FCreateOrgId, FUseOrgId', options: { maxTries: 5 } }],
 		['View', { operation: 'view', formId: form, numbers: 'S001', options: { maxTries: 5 } }],
 		['Submit', { operation: 'submit', formId: form, numbers: 'S001', options: { maxTries: 5 } }],
-	])('%s with Kingdee unreachable: one error item per input item, one connection attempt', async (_name, parameters) => {
-		await emulator.setUnreachable(true);
-		const { items, harness } = await run(parameters as INodeParameters, shops(10), {});
-		const errors = errorsOf(items);
-		expect(errors).toHaveLength(10);
-		expect(new Set(errors.map((error) => withoutItem(error.message))).size).toBe(1);
-		expect(errors[0].message).toMatch(/ECONNREFUSED/);
-		expect(harness.requests).toHaveLength(1);
-	});
+	])(
+		'%s with Kingdee unreachable: one error item per input item, one connection attempt',
+		async (_name, parameters) => {
+			await emulator.setUnreachable(true);
+			const { items, harness } = await run(parameters as INodeParameters, shops(10), {});
+			const errors = errorsOf(items);
+			expect(errors).toHaveLength(10);
+			expect(new Set(errors.map((error) => withoutItem(error.message))).size).toBe(1);
+			expect(errors[0].message).toMatch(/ECONNREFUSED/);
+			expect(harness.requests).toHaveLength(1);
+		},
+	);
 
 	it('Query items with a wrong password: one login attempt for all ten items', async () => {
 		const query = { operation: 'query', formId: form, fieldKeys: 'FNumber', returnAll: true, options: { maxTries: 5 } };
@@ -170,7 +184,10 @@ describe('circuit breaker: one run, one unfixable failure, no retry storm', () =
 
 	it('signed headers with a wrong App Secret: the first refusal stops the run (no request per item)', async () => {
 		const view = { operation: 'view', formId: form, numbers: 'S001', options: { maxTries: 5 } };
-		const { items, harness } = await run(view, shops(8), { authType: 'signedHeaders', credential: { appSecret: 'f'.repeat(32) } });
+		const { items, harness } = await run(view, shops(8), {
+			authType: 'signedHeaders',
+			credential: { appSecret: 'f'.repeat(32) },
+		});
 		expect(errorsOf(items)).toHaveLength(8);
 		expect(errorsOf(items)[0].message).toMatch(/rejected the signed request/);
 		// The first item's request and its one repeat after the session-lost answer; nothing for the other seven.
@@ -233,19 +250,36 @@ describe('call report', () => {
 		// The session died after two calls: the next call got MsgCode 1, then a re-login, then the same call again.
 		const lostAt = report.calls.findIndex((call) => call.outcome === 'failed' && call.code === '1');
 		expect(lostAt).toBeGreaterThan(0);
-		expect(report.calls[lostAt + 1]).toMatchObject({ call: 'Login', relogin: true, outcome: 'ok', code: 'LoginResultType 1' });
-		expect(report.calls[lostAt + 2]).toMatchObject({ call: report.calls[lostAt].call, part: report.calls[lostAt].part, outcome: 'ok' });
+		expect(report.calls[lostAt + 1]).toMatchObject({
+			call: 'Login',
+			relogin: true,
+			outcome: 'ok',
+			code: 'LoginResultType 1',
+		});
+		expect(report.calls[lostAt + 2]).toMatchObject({
+			call: report.calls[lostAt].call,
+			part: report.calls[lostAt].part,
+			outcome: 'ok',
+		});
 		expect(report.summary.relogins).toBe(emulator.stats().logins - 1);
 		expect(report.summary.calls).toBe(report.calls.length);
 		expect(report.summary.calls).toBe(emulator.stats().calls);
 		for (const call of report.calls) {
-			expect(call).toMatchObject({ system: 'kingdee', attempt: expect.any(Number), startedAt: expect.any(Number), durationMs: expect.any(Number) });
+			expect(call).toMatchObject({
+				system: 'kingdee',
+				attempt: expect.any(Number),
+				startedAt: expect.any(Number),
+				durationMs: expect.any(Number),
+			});
 		}
 		const text = JSON.stringify(report) + harness.logs.join('\n');
 		for (const id of emulator.issuedSessionIds()) expect(text).not.toContain(id);
 		expect(text).not.toContain(account.password);
 		expect(harness.hints).toEqual([
-			{ message: expect.stringMatching(/^Kingdee: \d+ API calls \(.*re-login.*\), [\d.]+ s from first to last$/), location: 'outputPane' },
+			{
+				message: expect.stringMatching(/^Kingdee: \d+ API calls \(.*re-login.*\), [\d.]+ s from first to last$/),
+				location: 'outputPane',
+			},
 		]);
 		expect(harness.logs.filter((line) => line.startsWith('debug Kingdee '))).toHaveLength(report.calls.length);
 	});
@@ -261,7 +295,10 @@ describe('call report', () => {
 	it('calls the breaker stopped are reported as skipped', async () => {
 		const view = { operation: 'view', formId: form, numbers: 'S001', options: { includeCallReport: true } };
 		const { items } = await run(view, shops(3), { credential: { password: 'Wrong-Pass-77' } });
-		const report = items[items.length - 1].json.callReport as { summary: { skipped: number; failed: number }; calls: Array<Record<string, unknown>> };
+		const report = items[items.length - 1].json.callReport as {
+			summary: { skipped: number; failed: number };
+			calls: Array<Record<string, unknown>>;
+		};
 		expect(report.calls.map((call) => [call.call, call.outcome])).toEqual([
 			['Login', 'failed'],
 			['View BD_Customer', 'skipped'],
@@ -283,7 +320,13 @@ describe('parse failures name the service, the form, the batch and a snippet', (
 				const url = req.url ?? '';
 				if (/AuthService\.(ValidateUser|Logout)/i.test(url)) {
 					res.writeHead(200, { 'Content-Type': 'application/json' });
-					res.end(JSON.stringify({ LoginResultType: 1, Message: null, KDSVCSessionId: 'abcdef01-2345-6789-abcd-ef0123456789' }));
+					res.end(
+						JSON.stringify({
+							LoginResultType: 1,
+							Message: null,
+							KDSVCSessionId: 'abcdef01-2345-6789-abcd-ef0123456789',
+						}),
+					);
 				} else if (/ExecuteBillQuery/i.test(url) && !/page2/.test(url)) {
 					res.writeHead(200, { 'Content-Type': 'application/json' });
 					res.end('[]');
@@ -302,13 +345,17 @@ describe('parse failures name the service, the form, the batch and a snippet', (
 		const { items } = await run(batchSave({ maxTries: 1 }), shops(3), { credential: { serverUrl } });
 		const errors = errorsOf(items);
 		expect(errors).toHaveLength(3);
-		expect(errors[2].message).toMatch(/BatchSave BD_Customer, batch 2 \(rows 3–3\) answered with something that is not JSON.*Welcome to nginx!/);
+		expect(errors[2].message).toMatch(
+			/BatchSave BD_Customer, batch 2 \(rows 3–3\) answered with something that is not JSON.*Welcome to nginx!/,
+		);
 		expect(errors[0].message).toMatch(/batch 1 \(rows 1–2\)/);
 	});
 
 	it('View: the node error names View, the form and the page text', async () => {
 		const view = { operation: 'view', formId: form, numbers: 'S001', options: { maxTries: 1 } };
 		const { error } = await run(view, [{ json: {} }], { continueOnFail: false, credential: { serverUrl } });
-		expect((error as Error).message).toMatch(/View BD_Customer answered with something that is not JSON \(check the Server URL\): Welcome to nginx!/);
+		expect((error as Error).message).toMatch(
+			/View BD_Customer answered with something that is not JSON \(check the Server URL\): Welcome to nginx!/,
+		);
 	});
 });

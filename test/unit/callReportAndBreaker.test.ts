@@ -34,7 +34,9 @@ describe('CallReport', () => {
 		});
 		expect(seen).toHaveLength(4);
 		expect(report.calls()).toEqual({ calls: [], omitted: 0 });
-		expect(report.summaryLine('Jikeyun')).toBe('Jikeyun: 4 API calls (1 retry, 1 throttled, 1 re-login), 0.9 s from first to last');
+		expect(report.summaryLine('Jikeyun')).toBe(
+			'Jikeyun: 4 API calls (1 retry, 1 throttled, 1 re-login), 0.9 s from first to last',
+		);
 	});
 
 	test('keeps entries up to the bound and counts the rest as omitted', () => {

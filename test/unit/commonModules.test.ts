@@ -118,8 +118,13 @@ describe('withRetry', () => {
 });
 
 describe('pagination', () => {
-	const source = (total: number) => async ({ pageIndex, pageSize }: { pageIndex: number; pageSize: number }) =>
-		Array.from({ length: Math.max(0, Math.min(pageSize, total - pageIndex * pageSize)) }, (_, i) => pageIndex * pageSize + i);
+	const source =
+		(total: number) =>
+		async ({ pageIndex, pageSize }: { pageIndex: number; pageSize: number }) =>
+			Array.from(
+				{ length: Math.max(0, Math.min(pageSize, total - pageIndex * pageSize)) },
+				(_, i) => pageIndex * pageSize + i,
+			);
 
 	it('reads every record and stops on the short page', async () => {
 		const result = await collectPages({ fetchPage: source(123), pageSize: 50 });

@@ -29,7 +29,9 @@ const compose = parse(fs.readFileSync(path.join(DEPLOY_DIR, 'docker-compose.yml'
 };
 const dockerfile = fs.readFileSync(path.join(DEPLOY_DIR, 'Dockerfile'), 'utf8');
 const envExample = fs.readFileSync(path.join(DEPLOY_DIR, '.env.example'), 'utf8');
-const packageVersion = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const packageVersion = (
+	JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 /** The environment the e2e test gives every n8n process (service objects reduced to what queueModeEnv reads). */
 const testEnv = queueModeEnv({
@@ -51,7 +53,13 @@ const n8nServices = Object.entries(compose.services).filter(([, service]) => ser
 
 describe('deploy/queue-mode/docker-compose.yml', () => {
 	test('services: Postgres, Redis, one n8n main and two n8n workers', () => {
-		expect(Object.keys(compose.services).sort()).toEqual(['n8n-main', 'n8n-worker-1', 'n8n-worker-2', 'postgres', 'redis']);
+		expect(Object.keys(compose.services).sort()).toEqual([
+			'n8n-main',
+			'n8n-worker-1',
+			'n8n-worker-2',
+			'postgres',
+			'redis',
+		]);
 		expect(compose.services.postgres.image).toMatch(/^postgres:\d+/);
 		expect(compose.services.redis.image).toMatch(/^redis:\d+/);
 		expect(n8nServices.map(([name]) => name).sort()).toEqual(['n8n-main', 'n8n-worker-1', 'n8n-worker-2']);
@@ -67,8 +75,14 @@ describe('deploy/queue-mode/docker-compose.yml', () => {
 	test('every n8n process runs the image with the package, n8n at the version the e2e test runs', () => {
 		for (const [, service] of n8nServices) {
 			expect(service.build?.context).toBe('.');
-			expect(interpolation(service.build?.args?.N8N_VERSION ?? '')).toEqual({ name: 'N8N_VERSION', fallback: N8N_VERSION });
-			expect(interpolation(service.build?.args?.PACKAGE_VERSION ?? '')).toEqual({ name: 'PACKAGE_VERSION', fallback: packageVersion });
+			expect(interpolation(service.build?.args?.N8N_VERSION ?? '')).toEqual({
+				name: 'N8N_VERSION',
+				fallback: N8N_VERSION,
+			});
+			expect(interpolation(service.build?.args?.PACKAGE_VERSION ?? '')).toEqual({
+				name: 'PACKAGE_VERSION',
+				fallback: packageVersion,
+			});
 		}
 		expect(dockerfile).toContain(`ARG N8N_VERSION=${N8N_VERSION}`);
 		expect(dockerfile).toMatch(/^FROM docker\.n8n\.io\/n8nio\/n8n:\$\{N8N_VERSION\}$/m);
@@ -83,7 +97,12 @@ describe('deploy/queue-mode/docker-compose.yml', () => {
 			const env = service.environment ?? {};
 			const missing = Object.keys(testEnv).filter((key) => !(key in env));
 			expect({ name, missing }).toEqual({ name, missing: [] });
-			for (const key of ['EXECUTIONS_MODE', 'OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS', 'DB_TYPE', 'QUEUE_HEALTH_CHECK_ACTIVE']) {
+			for (const key of [
+				'EXECUTIONS_MODE',
+				'OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS',
+				'DB_TYPE',
+				'QUEUE_HEALTH_CHECK_ACTIVE',
+			]) {
 				expect([name, key, env[key]]).toEqual([name, key, testEnv[key]]);
 			}
 			expect(compose.services[env.DB_POSTGRESDB_HOST]?.image).toMatch(/^postgres:/);

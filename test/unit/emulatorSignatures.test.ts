@@ -47,12 +47,16 @@ describe('Jikeyun emulator: Beijing time (docs/jikeyun-open-api.md#timestamp)', 
 		expect(readBeijingWallClock('2020-01-01 00:00:00')?.toISOString()).toBe('2019-12-31T16:00:00.000Z');
 	});
 
-	it.each(['2019-07-30T15:18:30', '2019-07-30 15:18:30.000', '2019-07-30 15:18', '2019-02-30 00:00:00', '2019-07-30 24:00:00', ''])(
-		'refuses %j',
-		(text) => {
-			expect(readBeijingWallClock(text)).toBeUndefined();
-		},
-	);
+	it.each([
+		'2019-07-30T15:18:30',
+		'2019-07-30 15:18:30.000',
+		'2019-07-30 15:18',
+		'2019-02-30 00:00:00',
+		'2019-07-30 24:00:00',
+		'',
+	])('refuses %j', (text) => {
+		expect(readBeijingWallClock(text)).toBeUndefined();
+	});
 });
 
 /** The public sample credentials of docs/kingdee-webapi.md#signed-login. */
@@ -73,13 +77,17 @@ const SIGNED_HEADER_VECTOR = {
 
 describe('Kingdee emulator: LoginBySign (docs/kingdee-webapi.md#signed-login)', () => {
 	it('computes the documented SHA-256 and SHA-1 signs', () => {
-		expect(expectedLoginSign(KINGDEE_SAMPLE, 'sha256')).toBe('91020350abf9d30f0d7316b6db1c5a14eba2bde38b42cc8e8ca8b10aa0ef783d');
+		expect(expectedLoginSign(KINGDEE_SAMPLE, 'sha256')).toBe(
+			'91020350abf9d30f0d7316b6db1c5a14eba2bde38b42cc8e8ca8b10aa0ef783d',
+		);
 		expect(expectedLoginSign(KINGDEE_SAMPLE, 'sha1')).toBe('214cce08d2fab9540dd2f3f0b725a9f3e091d73c');
 	});
 
 	it('does not depend on which field holds which value (the five strings are sorted)', () => {
 		const swapped = { ...KINGDEE_SAMPLE, acctId: KINGDEE_SAMPLE.username, username: KINGDEE_SAMPLE.acctId };
-		expect(expectedLoginSign(swapped, 'sha256')).toBe('91020350abf9d30f0d7316b6db1c5a14eba2bde38b42cc8e8ca8b10aa0ef783d');
+		expect(expectedLoginSign(swapped, 'sha256')).toBe(
+			'91020350abf9d30f0d7316b6db1c5a14eba2bde38b42cc8e8ca8b10aa0ef783d',
+		);
 	});
 });
 
@@ -110,9 +118,12 @@ describe('Kingdee emulator: signed headers (docs/kingdee-webapi.md#signed-header
 		}
 	});
 
-	it.each(['204399', '204399_a_b', '_72epSbtEQMC92Vwt2d3LRa9LRqSc1tqJ'])('has no signature for the App ID %j', (appId) => {
-		expect(expectedSignedHeaderSignatures({ ...fields, appId })).toBeUndefined();
-	});
+	it.each(['204399', '204399_a_b', '_72epSbtEQMC92Vwt2d3LRa9LRqSc1tqJ'])(
+		'has no signature for the App ID %j',
+		(appId) => {
+			expect(expectedSignedHeaderSignatures({ ...fields, appId })).toBeUndefined();
+		},
+	);
 
 	it('the package computes the same documented headers', () => {
 		const headers = buildKingdeeSignedHeaders({ ...KINGDEE_SAMPLE, lcid: 2052, orgNumber: 0, path: VIEW_PATH });

@@ -45,7 +45,9 @@ function importsUnder(dir: string): ImportEdge[] {
 			.filter((specifier) => specifier.startsWith('.'))
 			.map((specifier) => ({
 				from,
-				to: relative(ROOT, join(ROOT, dirname(from), specifier)).split(sep).join('/'),
+				to: relative(ROOT, join(ROOT, dirname(from), specifier))
+					.split(sep)
+					.join('/'),
 			})),
 	);
 }
@@ -93,7 +95,7 @@ describe('scripts/ and test/ share testing/, never each other', () => {
 });
 
 describe('the emulators verify with their own code', () => {
-	it('nothing under emulators/ imports the package\'s signing or timestamp modules', () => {
+	it("nothing under emulators/ imports the package's signing or timestamp modules", () => {
 		expect(violations('emulators', /^nodes\/.*\/protocol\/(sign|signing|timestamp)[^/]*$/)).toEqual([]);
 	});
 
@@ -102,4 +104,3 @@ describe('the emulators verify with their own code', () => {
 		expect(targets).toEqual(expect.arrayContaining(['emulators/jikeyun/signature', 'emulators/kingdee/signatures']));
 	});
 });
-

@@ -22,7 +22,13 @@ describe('incremental sync state', () => {
 
 	it('emits a record only when it is new or its content changed', () => {
 		const idOf = (record: { id: string }) => record.id;
-		const first = keyRecords([{ id: '1', name: 'a' }, { id: '2', name: 'b' }], idOf);
+		const first = keyRecords(
+			[
+				{ id: '1', name: 'a' },
+				{ id: '2', name: 'b' },
+			],
+			idOf,
+		);
 		const seen = seenFromScan(first, 1000);
 		const second = keyRecords(
 			[
@@ -60,7 +66,9 @@ describe('incremental sync state', () => {
 	it('ignores static data of another shape', () => {
 		expect(readIncrementalState(undefined)).toBeUndefined();
 		expect(readIncrementalState({ version: 2, seen: {} })).toBeUndefined();
-		expect(readIncrementalState({ version: 1, seen: { a: ['h', 1] }, watermarkMs: 5 })).toMatchObject({ watermarkMs: 5 });
+		expect(readIncrementalState({ version: 1, seen: { a: ['h', 1] }, watermarkMs: 5 })).toMatchObject({
+			watermarkMs: 5,
+		});
 	});
 });
 

@@ -5,11 +5,15 @@ import { JikeyunClient } from '../../nodes/Jikeyun/protocol/client';
 import { JikeyunApiError } from '../../nodes/Jikeyun/protocol/errors';
 
 const success = '{"code":200,"msg":"","result":{"data":{"salesChannelInfo":[]},"contextId":"1"},"subCode":""}';
-const throttled = '{"code":0,"msg":"上游限流/暂时不可用","result":{"data":null,"contextId":"2"},"subCode":"0859999999"}';
+const throttled =
+	'{"code":0,"msg":"上游限流/暂时不可用","result":{"data":null,"contextId":"2"},"subCode":"0859999999"}';
 const unknown = '{"code":0,"msg":"未知错误","result":{"data":null,"contextId":"3"},"subCode":"0130020001"}';
 const badSign = '{"code":0,"msg":"签名错误","result":{"data":null,"contextId":"4"},"subCode":"0858030801"}';
 
-function clientAnswering(bodies: Array<string | Error>, extra: { onCall?: (entry: CallRecord) => void; breaker?: CircuitBreaker } = {}) {
+function clientAnswering(
+	bodies: Array<string | Error>,
+	extra: { onCall?: (entry: CallRecord) => void; breaker?: CircuitBreaker } = {},
+) {
 	const sent: Array<{ method: string; bizcontent: string }> = [];
 	const sleeps: number[] = [];
 	const client = new JikeyunClient({
@@ -34,7 +38,10 @@ describe('JikeyunClient', () => {
 	it('retries 未知错误 (0130020001) of a read at most twice, with short waits, then fails with a hint', async () => {
 		const { client, sent, sleeps } = clientAnswering([unknown, unknown, unknown, success]);
 		const failure = client.call('erp.sales.get', {});
-		await expect(failure).rejects.toMatchObject({ kind: 'unknownError', hint: expect.stringContaining('bad business parameter') });
+		await expect(failure).rejects.toMatchObject({
+			kind: 'unknownError',
+			hint: expect.stringContaining('bad business parameter'),
+		});
 		expect(sent).toHaveLength(3);
 		expect(Math.max(...sleeps)).toBeLessThanOrEqual(2_000);
 	});
@@ -43,7 +50,10 @@ describe('JikeyunClient', () => {
 		const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
 		const breaker = new CircuitBreaker();
 		const report = new CallReport({ keepCalls: true });
-		const { client, sent } = clientAnswering([refused, success, success], { breaker, onCall: (entry) => report.record(entry) });
+		const { client, sent } = clientAnswering([refused, success, success], {
+			breaker,
+			onCall: (entry) => report.record(entry),
+		});
 		const first = await client.call('erp.sales.get', {}, { part: 'item 0' }).catch((error: unknown) => error);
 		expect(first).toMatchObject({ kind: 'unreachable', part: 'item 0' });
 		const second = await client.call('erp.sales.get', {}, { part: 'item 1' }).catch((error: unknown) => error);
@@ -73,7 +83,16 @@ describe('JikeyunClient', () => {
 		const entries: CallRecord[] = [];
 		const { client } = clientAnswering([throttled, unknown, success], { onCall: (entry) => entries.push(entry) });
 		await client.call('erp.sales.get', {}, { part: 'page 3' });
-		expect(entries.map(({ call, part, attempt, outcome, code, contextId }) => ({ call, part, attempt, outcome, code, contextId }))).toEqual([
+		expect(
+			entries.map(({ call, part, attempt, outcome, code, contextId }) => ({
+				call,
+				part,
+				attempt,
+				outcome,
+				code,
+				contextId,
+			})),
+		).toEqual([
 			{ call: 'erp.sales.get', part: 'page 3', attempt: 1, outcome: 'throttled', code: '0859999999', contextId: '2' },
 			{ call: 'erp.sales.get', part: 'page 3', attempt: 2, outcome: 'failed', code: '0130020001', contextId: '3' },
 			{ call: 'erp.sales.get', part: 'page 3', attempt: 3, outcome: 'ok', code: undefined, contextId: '1' },

@@ -88,7 +88,9 @@ describe('readCompleteList: every record present for the whole read', () => {
 	});
 
 	it('records appended at the end during the read, making the last page full, are read on', async () => {
-		const list = scriptedList(25, { 2: (rows) => rows.push(newRow(), newRow(), newRow(), newRow(), newRow(), newRow()) });
+		const list = scriptedList(25, {
+			2: (rows) => rows.push(newRow(), newRow(), newRow(), newRow(), newRow(), newRow()),
+		});
 		const result = await readCompleteList({ fetchPage: list.fetchPage, keyOf, pageSize: 10 });
 		expect(ids(result.records)).toEqual(ids(list.rows));
 		expect(result.records).toHaveLength(31);
@@ -108,7 +110,9 @@ describe('readCompleteList: every record present for the whole read', () => {
 		const list = scriptedList(25, changes);
 		const failure = readCompleteList({ fetchPage: list.fetchPage, keyOf, pageSize: 10, maxPasses: 4 });
 		await expect(failure).rejects.toThrow(PagingError);
-		await expect(readCompleteList({ fetchPage: scriptedList(25, changes).fetchPage, keyOf, pageSize: 10, maxPasses: 4 })).rejects.toMatchObject({
+		await expect(
+			readCompleteList({ fetchPage: scriptedList(25, changes).fetchPage, keyOf, pageSize: 10, maxPasses: 4 }),
+		).rejects.toMatchObject({
 			problem: 'keptChanging',
 			message: expect.stringContaining('kept changing while being read'),
 		});
@@ -154,7 +158,12 @@ describe('readCompleteList: every record present for the whole read', () => {
 	it('a poll budget (shouldStop) ends the first read early and says it is incomplete', async () => {
 		const list = scriptedList(50);
 		let pages = 0;
-		const result = await readCompleteList({ fetchPage: list.fetchPage, keyOf, pageSize: 10, shouldStop: () => pages++ >= 2 });
+		const result = await readCompleteList({
+			fetchPage: list.fetchPage,
+			keyOf,
+			pageSize: 10,
+			shouldStop: () => pages++ >= 2,
+		});
 		expect(result).toMatchObject({ complete: false });
 		expect(result.records).toHaveLength(20);
 	});
@@ -175,7 +184,9 @@ describe('readCompleteList: paging settings that cannot be right fail loudly', (
 			const index = Math.max(pageIndex, 1) - 1;
 			return rows.slice(index * pageSize, (index + 1) * pageSize);
 		};
-		await expect(readCompleteList({ fetchPage: oneBased, keyOf, pageSize: 10 })).rejects.toMatchObject({ problem: 'repeatedPage' });
+		await expect(readCompleteList({ fetchPage: oneBased, keyOf, pageSize: 10 })).rejects.toMatchObject({
+			problem: 'repeatedPage',
+		});
 		// Configured right, the same method reads completely.
 		const result = await readCompleteList({ fetchPage: oneBased, keyOf, pageSize: 10, startIndex: 1 });
 		expect(result.records).toHaveLength(28);
@@ -183,7 +194,9 @@ describe('readCompleteList: paging settings that cannot be right fail loudly', (
 
 	it('first page index 1 on a 0-based method (page 0 holds other records) → firstPageIndex', async () => {
 		const list = scriptedList(28);
-		await expect(readCompleteList({ fetchPage: list.fetchPage, keyOf, pageSize: 10, startIndex: 1 })).rejects.toMatchObject({
+		await expect(
+			readCompleteList({ fetchPage: list.fetchPage, keyOf, pageSize: 10, startIndex: 1 }),
+		).rejects.toMatchObject({
 			problem: 'firstPageIndex',
 			pageIndex: 0,
 		});
@@ -206,13 +219,23 @@ describe('readCompleteList: paging settings that cannot be right fail loudly', (
 	it('a page larger than the page size (the page-size key was ignored) → pageTooLarge', async () => {
 		const list = scriptedList(120);
 		await expect(
-			readCompleteList({ fetchPage: async ({ pageIndex }) => list.fetchPage({ pageIndex, pageSize: 50 }), keyOf, pageSize: 20 }),
-		).rejects.toMatchObject({ problem: 'pageTooLarge', pageIndex: 0, message: expect.stringContaining('50 records although 20') });
+			readCompleteList({
+				fetchPage: async ({ pageIndex }) => list.fetchPage({ pageIndex, pageSize: 50 }),
+				keyOf,
+				pageSize: 20,
+			}),
+		).rejects.toMatchObject({
+			problem: 'pageTooLarge',
+			pageIndex: 0,
+			message: expect.stringContaining('50 records although 20'),
+		});
 	});
 
 	it('more pages than maxPages → tooManyPages, never a silently cut list', async () => {
 		const list = scriptedList(100);
-		await expect(readCompleteList({ fetchPage: list.fetchPage, keyOf, pageSize: 10, maxPages: 3 })).rejects.toMatchObject({
+		await expect(
+			readCompleteList({ fetchPage: list.fetchPage, keyOf, pageSize: 10, maxPages: 3 }),
+		).rejects.toMatchObject({
 			problem: 'tooManyPages',
 		});
 	});

@@ -179,7 +179,9 @@ describe('Jikeyun responses', () => {
 		expect(classifyJikeyunFailure('0859999999', '上游限流/暂时不可用')).toBe('throttled');
 		expect(classifyJikeyunFailure(undefined, '调用太频繁，请稍后再试')).toBe('throttled');
 		expect(classifyJikeyunFailure('0130000609', '')).toBe('quota');
-		expect(classifyJikeyunFailure('0130020310', 'appKey=1,method=x,未查询到应用或应用未订阅此API')).toBe('subscription');
+		expect(classifyJikeyunFailure('0130020310', 'appKey=1,method=x,未查询到应用或应用未订阅此API')).toBe(
+			'subscription',
+		);
 		expect(classifyJikeyunFailure('0130020001', '未知错误')).toBe('unknownError');
 		expect(classifyJikeyunFailure('0999999999', '时间戳已过期')).toBe('timestamp');
 		expect(classifyJikeyunFailure('0130020327', '')).toBe('badRequest');

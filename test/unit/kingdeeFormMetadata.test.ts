@@ -32,8 +32,19 @@ const CUSTOMER = {
 				{ Key: 'FCUSTID', Name: zhEn('客户内码', 'Customer ID'), FieldType: 106, LookUpObjectFormId: '', MustInput: 0 },
 				{ Key: 'FNumber', Name: zhEn('编码', 'Number'), FieldType: 231, LookUpObjectFormId: '', MustInput: 1 },
 				{ Key: 'FName', Name: zhEn('名称', 'Name'), FieldType: 231, MustInput: 'true' },
-				{ Key: 'FCreateOrgId', Name: zhEn('创建组织', 'Creation organization'), FieldType: 1, LookUpObjectFormId: 'ORG_Organizations', MustInput: true },
-				{ Key: 'FTRADINGCURRID', Name: [{ Key: 1033, Value: 'Currency only in English' }], FieldType: 1, LookUpObjectFormId: 'BD_Currency' },
+				{
+					Key: 'FCreateOrgId',
+					Name: zhEn('创建组织', 'Creation organization'),
+					FieldType: 1,
+					LookUpObjectFormId: 'ORG_Organizations',
+					MustInput: true,
+				},
+				{
+					Key: 'FTRADINGCURRID',
+					Name: [{ Key: 1033, Value: 'Currency only in English' }],
+					FieldType: 1,
+					LookUpObjectFormId: 'BD_Currency',
+				},
 				{ Key: 'FShortName', Name: '简称', FieldType: 231, LookUpObjectFormId: null, MustInput: '0' },
 				{ Name: zhEn('无标识', 'No key') },
 			],
@@ -41,7 +52,15 @@ const CUSTOMER = {
 		{
 			Key: 'FT_BD_CUSTBANK',
 			Name: zhEn('银行信息', 'Bank information'),
-			Fields: [{ Key: 'FCURRENCYID', Name: zhEn('币别', 'Currency'), FieldType: 1, LookUpObjectFormId: 'BD_Currency', MustInput: 0 }],
+			Fields: [
+				{
+					Key: 'FCURRENCYID',
+					Name: zhEn('币别', 'Currency'),
+					FieldType: 1,
+					LookUpObjectFormId: 'BD_Currency',
+					MustInput: 0,
+				},
+			],
 		},
 	],
 };
@@ -91,7 +110,13 @@ describe('parseFormMetadata', () => {
 
 	it('reads MustInput as 1, true or "true"; anything else or absent is not required', () => {
 		const required = Object.fromEntries(metadata.fields.map((field) => [field.key, field.required]));
-		expect(required).toMatchObject({ FNumber: true, FName: true, FCreateOrgId: true, FShortName: false, FTRADINGCURRID: false });
+		expect(required).toMatchObject({
+			FNumber: true,
+			FName: true,
+			FCreateOrgId: true,
+			FShortName: false,
+			FTRADINGCURRID: false,
+		});
 	});
 
 	it('takes the caption of the asked language, else the first one, else plain text', () => {
@@ -102,11 +127,23 @@ describe('parseFormMetadata', () => {
 	});
 
 	it('accepts NeedReturnData as a one-element list and keys in other casing', () => {
-		const lower = { id: 'X_Form', pkfieldname: 'FID', entrys: [{ key: 'FBillHead', fields: [{ key: 'FBillNo', fieldtype: 231 }] }] };
+		const lower = {
+			id: 'X_Form',
+			pkfieldname: 'FID',
+			entrys: [{ key: 'FBillHead', fields: [{ key: 'FBillNo', fieldtype: 231 }] }],
+		};
 		const parsed = parseFormMetadata('X_Form', [lower]);
 		expect(parsed.pkFieldName).toBe('FID');
 		expect(parsed.fields).toEqual([
-			{ key: 'FBillNo', caption: '', type: 231, entity: 'FBillHead', isBaseData: false, lookUpFormId: null, required: false },
+			{
+				key: 'FBillNo',
+				caption: '',
+				type: 231,
+				entity: 'FBillHead',
+				isBaseData: false,
+				lookUpFormId: null,
+				required: false,
+			},
 		]);
 	});
 
@@ -118,7 +155,9 @@ describe('parseFormMetadata', () => {
 			thrown = error;
 		}
 		expect(isKingdeeApiError(thrown)).toBe(true);
-		expect((thrown as Error).message).toBe('Kingdee QueryBusinessInfo BD_Customer answered without a field list (NeedReturnData.Entrys)');
+		expect((thrown as Error).message).toBe(
+			'Kingdee QueryBusinessInfo BD_Customer answered without a field list (NeedReturnData.Entrys)',
+		);
 	});
 });
 
@@ -133,7 +172,17 @@ describe('base-data fields, number field and the mapper fields of a form', () =>
 		expect(numberFieldOf(metadata)).toBe('FNumber');
 		const bill: KingdeeFormMetadata = {
 			...metadata,
-			fields: [{ key: 'FBILLNO', caption: '单据编号', type: 231, entity: 'FBillHead', isBaseData: false, lookUpFormId: null, required: false }],
+			fields: [
+				{
+					key: 'FBILLNO',
+					caption: '单据编号',
+					type: 231,
+					entity: 'FBillHead',
+					isBaseData: false,
+					lookUpFormId: null,
+					required: false,
+				},
+			],
 		};
 		expect(numberFieldOf(bill)).toBe('FBILLNO');
 		expect(numberFieldOf({ ...metadata, fields: [] })).toBeUndefined();
@@ -141,7 +190,13 @@ describe('base-data fields, number field and the mapper fields of a form', () =>
 
 	it('shows "key — caption", marks required fields, matches on the number only and leaves the internal id out', () => {
 		const fields = mapperFields(metadata);
-		expect(fields.map((field) => field.id)).toEqual(['FNumber', 'FName', 'FCreateOrgId', 'FTRADINGCURRID', 'FShortName']);
+		expect(fields.map((field) => field.id)).toEqual([
+			'FNumber',
+			'FName',
+			'FCreateOrgId',
+			'FTRADINGCURRID',
+			'FShortName',
+		]);
 		expect(fields[0]).toEqual({
 			id: 'FNumber',
 			displayName: 'FNumber — 编码',
@@ -151,7 +206,13 @@ describe('base-data fields, number field and the mapper fields of a form', () =>
 			display: true,
 			type: 'string',
 		});
-		expect(fields[1]).toMatchObject({ id: 'FName', displayName: 'FName — 名称', required: true, defaultMatch: false, canBeUsedToMatch: false });
+		expect(fields[1]).toMatchObject({
+			id: 'FName',
+			displayName: 'FName — 名称',
+			required: true,
+			defaultMatch: false,
+			canBeUsedToMatch: false,
+		});
 		expect(fields[3].displayName).toBe('FTRADINGCURRID — Currency only in English (number of BD_Currency)');
 	});
 
@@ -170,7 +231,10 @@ describe('base-data fields, number field and the mapper fields of a form', () =>
 describe('mapperModel', () => {
 	it('takes the values mapped below and leaves out empty ones', () => {
 		const model = mapperModel(
-			{ mappingMode: 'defineBelow', value: { FNumber: 'C001', FName: '天猫店', FShortName: '', FTEL: null, FIsTrade: false } },
+			{
+				mappingMode: 'defineBelow',
+				value: { FNumber: 'C001', FName: '天猫店', FShortName: '', FTEL: null, FIsTrade: false },
+			},
 			{ FNumber: 'ignored' },
 		);
 		expect(model).toEqual({ FNumber: 'C001', FName: '天猫店', FIsTrade: false });

@@ -44,10 +44,12 @@ describe('status replies', () => {
 		expect(reply.id).toBe(103697);
 	});
 
-	it('accepts the template\'s string IsSuccess and keeps ids beyond 2^53 exact', () => {
+	it("accepts the template's string IsSuccess and keeps ids beyond 2^53 exact", () => {
 		const reply = parseStatusResponse(
 			'Save',
-			ok('{"Result":{"ResponseStatus":{"IsSuccess":"true","ErrorCode":"","MsgCode":"","SuccessEntitys":[{"Id":1234567890123456789,"Number":"A","DIndex":"0"}]}}}'),
+			ok(
+				'{"Result":{"ResponseStatus":{"IsSuccess":"true","ErrorCode":"","MsgCode":"","SuccessEntitys":[{"Id":1234567890123456789,"Number":"A","DIndex":"0"}]}}}',
+			),
 		);
 		expect(reply.status.isSuccess).toBe(true);
 		expect(reply.status.msgCode).toBeUndefined();
@@ -60,7 +62,13 @@ describe('status replies', () => {
 				ResponseStatus: {
 					ErrorCode: 500,
 					IsSuccess: false,
-					Errors: [{ FieldName: 'FBillNo', Message: '违反字段唯一性要求：编码唯一。[test5]在当前系统中已经被使用。', DIndex: 0 }],
+					Errors: [
+						{
+							FieldName: 'FBillNo',
+							Message: '违反字段唯一性要求：编码唯一。[test5]在当前系统中已经被使用。',
+							DIndex: 0,
+						},
+					],
 					SuccessEntitys: [],
 					MsgCode: 11,
 				},
@@ -79,19 +87,31 @@ describe('status replies', () => {
 	});
 
 	it('raises session loss, call limit and network-control conflicts as call-level errors', () => {
-		expect(caught(() => parseStatusResponse('Save', ok(sessionLost)))).toMatchObject({ kind: 'sessionLost', msgCode: 1 });
+		expect(caught(() => parseStatusResponse('Save', ok(sessionLost)))).toMatchObject({
+			kind: 'sessionLost',
+			msgCode: 1,
+		});
 		const limited = JSON.parse(JSON.stringify(sessionLost));
 		limited.Result.ResponseStatus.MsgCode = 14;
-		expect(caught(() => parseStatusResponse('Save', ok(limited)))).toMatchObject({ kind: 'transient', retryable: true });
+		expect(caught(() => parseStatusResponse('Save', ok(limited)))).toMatchObject({
+			kind: 'transient',
+			retryable: true,
+		});
 		limited.Result.ResponseStatus.MsgCode = 13;
-		expect(caught(() => parseStatusResponse('Save', ok(limited)))).toMatchObject({ kind: 'transient', retryable: true });
+		expect(caught(() => parseStatusResponse('Save', ok(limited)))).toMatchObject({
+			kind: 'transient',
+			retryable: true,
+		});
 	});
 });
 
 describe('transport-level shapes', () => {
 	it('HTTP 500 HTML page → transient and ambiguous (it may come after a commit), with a tag-free excerpt', () => {
 		const error = caught(() =>
-			parseStatusResponse('Save', ok('<html><head><style>x{}</style></head><body><h1>Server Error in \'/\' Application.</h1></body></html>', 500)),
+			parseStatusResponse(
+				'Save',
+				ok("<html><head><style>x{}</style></head><body><h1>Server Error in '/' Application.</h1></body></html>", 500),
+			),
 		);
 		expect(error).toMatchObject({ kind: 'transient', retryable: true, ambiguous: true, httpStatus: 500 });
 		expect(error.message).toContain("Server Error in '/' Application.");
@@ -99,15 +119,31 @@ describe('transport-level shapes', () => {
 	});
 
 	it('HTTP 504 from a gateway is ambiguous (a write may have happened); 503 (nothing ran) is not; 404 is permanent', () => {
-		expect(caught(() => parseStatusResponse('Save', ok('timeout', 504)))).toMatchObject({ ambiguous: true, retryable: true });
-		expect(caught(() => parseStatusResponse('Save', ok('Service Unavailable', 503)))).toMatchObject({ ambiguous: false, retryable: true });
-		expect(caught(() => parseStatusResponse('Save', ok('<html>proxy</html>', 200)))).toMatchObject({ ambiguous: true, retryable: false });
-		expect(caught(() => parseStatusResponse('Save', ok('{"Result":{"ResponseStatus":{"IsSu', 200)))).toMatchObject({ ambiguous: true });
-		expect(caught(() => parseStatusResponse('Save', ok('not found', 404)))).toMatchObject({ kind: 'transport', retryable: false });
+		expect(caught(() => parseStatusResponse('Save', ok('timeout', 504)))).toMatchObject({
+			ambiguous: true,
+			retryable: true,
+		});
+		expect(caught(() => parseStatusResponse('Save', ok('Service Unavailable', 503)))).toMatchObject({
+			ambiguous: false,
+			retryable: true,
+		});
+		expect(caught(() => parseStatusResponse('Save', ok('<html>proxy</html>', 200)))).toMatchObject({
+			ambiguous: true,
+			retryable: false,
+		});
+		expect(caught(() => parseStatusResponse('Save', ok('{"Result":{"ResponseStatus":{"IsSu', 200)))).toMatchObject({
+			ambiguous: true,
+		});
+		expect(caught(() => parseStatusResponse('Save', ok('not found', 404)))).toMatchObject({
+			kind: 'transport',
+			retryable: false,
+		});
 	});
 
 	it('"Fail to verify thirty passport" → wrong account id in signed mode', () => {
-		expect(caught(() => parseQueryResponse('Q', ok('Fail to verify thirty passport', 401)))).toMatchObject({ kind: 'auth' });
+		expect(caught(() => parseQueryResponse('Q', ok('Fail to verify thirty passport', 401)))).toMatchObject({
+			kind: 'auth',
+		});
 	});
 
 	it('response_error: envelope → its Message, redacted', () => {
@@ -123,7 +159,9 @@ describe('transport-level shapes', () => {
 	});
 
 	it('non-JSON 200 → transport error naming the Server URL', () => {
-		expect(caught(() => parseStatusResponse('Save', ok('<html>login page</html>'))).message).toMatch(/not JSON \(check the Server URL\)/);
+		expect(caught(() => parseStatusResponse('Save', ok('<html>login page</html>'))).message).toMatch(
+			/not JSON \(check the Server URL\)/,
+		);
 	});
 });
 
@@ -134,7 +172,22 @@ describe('ExecuteBillQuery', () => {
 	});
 
 	it('[[{"Result":…}]] → error with MsgCode (and session loss inside the wrapper)', () => {
-		const wrapped = [[{ Result: { ResponseStatus: { ErrorCode: 500, IsSuccess: false, Errors: [{ FieldName: null, Message: '元数据中标识为FIssueType的字段不存在', DIndex: 0 }], SuccessEntitys: [], SuccessMessages: [], MsgCode: 9 } } }]];
+		const wrapped = [
+			[
+				{
+					Result: {
+						ResponseStatus: {
+							ErrorCode: 500,
+							IsSuccess: false,
+							Errors: [{ FieldName: null, Message: '元数据中标识为FIssueType的字段不存在', DIndex: 0 }],
+							SuccessEntitys: [],
+							SuccessMessages: [],
+							MsgCode: 9,
+						},
+					},
+				},
+			],
+		];
 		expect(caught(() => parseQueryResponse('Q', ok(wrapped)))).toMatchObject({ kind: 'invalidRequest', msgCode: 9 });
 		expect(caught(() => parseQueryResponse('Q', ok([[sessionLost]])))).toMatchObject({ kind: 'sessionLost' });
 	});
@@ -152,8 +205,12 @@ describe('login replies', () => {
 	});
 
 	it('failure → auth error with LoginResultType in words and the server message', () => {
-		const error = caught(() => parseLoginResponse('L', ok({ Message: '用户名或密码错误！', LoginResultType: 0, Context: null })));
+		const error = caught(() =>
+			parseLoginResponse('L', ok({ Message: '用户名或密码错误！', LoginResultType: 0, Context: null })),
+		);
 		expect(error).toMatchObject({ kind: 'auth', loginResultType: 0 });
-		expect(error.message).toBe('Kingdee login refused (L): Wrong username or password (用户或密码错误) — 用户名或密码错误！ [LoginResultType 0]');
+		expect(error.message).toBe(
+			'Kingdee login refused (L): Wrong username or password (用户或密码错误) — 用户名或密码错误！ [LoginResultType 0]',
+		);
 	});
 });

@@ -21,7 +21,16 @@ describe('redactSessionIds', () => {
 			'echoed alone: 9f8e7d6c-known',
 		].join('\n');
 		const out = redactSessionIds(text, ['9f8e7d6c-known']);
-		for (const secret of ['2c6dfa6c-039b', 'aaaa-1111', 'n3xfizba4et0o2uutwdftvzg', 'bbbb-2222', 'cccc-3333', 'ZGVhZGJlZWY=', 'NWRiMjVh', '9f8e7d6c-known']) {
+		for (const secret of [
+			'2c6dfa6c-039b',
+			'aaaa-1111',
+			'n3xfizba4et0o2uutwdftvzg',
+			'bbbb-2222',
+			'cccc-3333',
+			'ZGVhZGJlZWY=',
+			'NWRiMjVh',
+			'9f8e7d6c-known',
+		]) {
 			expect(out).not.toContain(secret);
 		}
 		expect(out).toContain('Theme=standard');
@@ -51,12 +60,20 @@ describe('credentialProblem', () => {
 	});
 	it('names the first empty field of the mode and the URL problems', () => {
 		expect(credentialProblem({ ...good, serverUrl: '  ' })).toMatch(/no Server URL/);
-		expect(credentialProblem({ ...good, serverUrl: 'erp.example.com/k3cloud' })).toMatch(/does not start with http:\/\/ or https:\/\/: enter the full address, e\.g\. https:\/\/erp\.example\.com\/k3cloud$/);
+		expect(credentialProblem({ ...good, serverUrl: 'erp.example.com/k3cloud' })).toMatch(
+			/does not start with http:\/\/ or https:\/\/: enter the full address, e\.g\. https:\/\/erp\.example\.com\/k3cloud$/,
+		);
 		expect(credentialProblem({ ...good, serverUrl: 'https://' })).toMatch(/is not a valid address/);
-		expect(credentialProblem({ ...good, serverUrl: 'localhost:8080/k3cloud/' })).toMatch(/e\.g\. https:\/\/localhost:8080\/k3cloud\/$/);
+		expect(credentialProblem({ ...good, serverUrl: 'localhost:8080/k3cloud/' })).toMatch(
+			/e\.g\. https:\/\/localhost:8080\/k3cloud\/$/,
+		);
 		expect(credentialProblem({ ...good, acctId: '' })).toMatch(/no Account ID \(账套ID\)/);
-		expect(credentialProblem({ ...good, authType: 'appSecret', appSecret: '' })).toMatch(/no App Secret \(authentication "appSecret"\)/);
-		expect(credentialProblem({ ...good, authType: 'signedHeaders', appId: 'a_b_c' })).toMatch(/<number>_<32 characters>/);
+		expect(credentialProblem({ ...good, authType: 'appSecret', appSecret: '' })).toMatch(
+			/no App Secret \(authentication "appSecret"\)/,
+		);
+		expect(credentialProblem({ ...good, authType: 'signedHeaders', appId: 'a_b_c' })).toMatch(
+			/<number>_<32 characters>/,
+		);
 	});
 });
 
@@ -90,19 +107,27 @@ function harness(handler: (request: KingdeeHttpRequest, service: string) => Repl
 
 const loginOk = JSON.stringify({ LoginResultType: 1, KDSVCSessionId: 'S-1' });
 const wrongPassword = JSON.stringify({ LoginResultType: 0, Message: '用户名或密码错误！' });
-const batchSaveOk = JSON.stringify({ Result: { ResponseStatus: { IsSuccess: true, Errors: [], SuccessEntitys: [{ Id: 1, Number: 'C1', DIndex: 0 }], MsgCode: 0 } } });
+const batchSaveOk = JSON.stringify({
+	Result: {
+		ResponseStatus: { IsSuccess: true, Errors: [], SuccessEntitys: [{ Id: 1, Number: 'C1', DIndex: 0 }], MsgCode: 0 },
+	},
+});
 
 describe('login failures', () => {
 	it('a refused login is "login failed (reason)", not sent, opens the breaker; the next call sends nothing', async () => {
 		const h = harness((_, service) => ({ body: service === 'login' ? wrongPassword : batchSaveOk }));
 		const first = h.session();
-		const error = await first.formCall('DynamicFormService.BatchSave', 'BD_Customer', { Model: [{}] }, 'batch 1 (rows 1–1)').catch((e: unknown) => e);
+		const error = await first
+			.formCall('DynamicFormService.BatchSave', 'BD_Customer', { Model: [{}] }, 'batch 1 (rows 1–1)')
+			.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(KingdeeApiError);
 		expect(error).toMatchObject({ kind: 'auth', notSent: true, loginFailed: true, ambiguous: false });
 		expect((error as Error).message).toMatch(/^login failed \(Kingdee login refused .*Wrong username or password/);
 		expect(h.breaker.isOpen).toBe(true);
 		const second = h.session();
-		await expect(second.formCall('DynamicFormService.BatchSave', 'BD_Customer', { Model: [{}] }, 'batch 2 (rows 2–2)')).rejects.toBe(error);
+		await expect(
+			second.formCall('DynamicFormService.BatchSave', 'BD_Customer', { Model: [{}] }, 'batch 2 (rows 2–2)'),
+		).rejects.toBe(error);
 		expect(h.requests).toEqual(['login']);
 		expect(h.calls.map((c) => [c.call, c.part, c.outcome, c.code])).toEqual([
 			['Login', 'login', 'failed', 'LoginResultType 0'],
@@ -113,7 +138,11 @@ describe('login failures', () => {
 	it('a login HTTP 502 is retried like a read and a write is never "outcome unknown"', async () => {
 		let logins = 0;
 		const h = harness((_, service) =>
-			service === 'login' ? (++logins < 3 ? { statusCode: 502, body: '<html>Bad Gateway</html>' } : { body: loginOk }) : { body: batchSaveOk },
+			service === 'login'
+				? ++logins < 3
+					? { statusCode: 502, body: '<html>Bad Gateway</html>' }
+					: { body: loginOk }
+				: { body: batchSaveOk },
 		);
 		const reply = await h.session().formCall('DynamicFormService.BatchSave', 'BD_Customer', { Model: [{}] });
 		expect(reply.status.isSuccess).toBe(true);
@@ -129,8 +158,13 @@ describe('login failures', () => {
 
 	it('a login that keeps answering 502: login failed after the tries, breaker open', async () => {
 		const h = harness(() => ({ statusCode: 502, body: '<html>Bad Gateway</html>' }));
-		const error = await h.session().formCall('DynamicFormService.BatchSave', 'BD_Customer', { Model: [{}] }).catch((e: unknown) => e);
-		expect((error as Error).message).toMatch(/^login failed \(Kingdee AuthService login answered HTTP 502: Bad Gateway\)$/);
+		const error = await h
+			.session()
+			.formCall('DynamicFormService.BatchSave', 'BD_Customer', { Model: [{}] })
+			.catch((e: unknown) => e);
+		expect((error as Error).message).toMatch(
+			/^login failed \(Kingdee AuthService login answered HTTP 502: Bad Gateway\)$/,
+		);
 		expect(error).toMatchObject({ notSent: true, kind: 'transient' });
 		expect(h.requests).toHaveLength(4);
 		expect(h.breaker.isOpen).toBe(true);
@@ -147,14 +181,27 @@ describe('breaker on an unreachable server', () => {
 		});
 		const h = harness(() => refused);
 		const errors = await Promise.all(
-			[1, 2, 3].map(async (n) => await h.session().executeBillQuery({ FormId: 'BD_Customer' }, `lookup ${n}`).catch((e: unknown) => e)),
+			[1, 2, 3].map(
+				async (n) =>
+					await h
+						.session()
+						.executeBillQuery({ FormId: 'BD_Customer' }, `lookup ${n}`)
+						.catch((e: unknown) => e),
+			),
 		);
 		// The three sessions start together: each may log in once before the first refusal is seen, never more.
 		expect(h.requests.length).toBeLessThanOrEqual(3);
 		for (const error of errors) expect((error as Error).message).toMatch(/ECONNREFUSED/);
-		const later = await h.session().executeBillQuery({ FormId: 'BD_Customer' }, 'lookup 4').catch((e: unknown) => e);
+		const later = await h
+			.session()
+			.executeBillQuery({ FormId: 'BD_Customer' }, 'lookup 4')
+			.catch((e: unknown) => e);
 		expect(later).toBe(h.breaker.openedBy?.error);
-		expect(h.calls.at(-1)).toMatchObject({ call: 'ExecuteBillQuery BD_Customer', part: 'lookup 4', outcome: 'skipped' });
+		expect(h.calls.at(-1)).toMatchObject({
+			call: 'ExecuteBillQuery BD_Customer',
+			part: 'lookup 4',
+			outcome: 'skipped',
+		});
 	});
 });
 
@@ -169,9 +216,32 @@ describe('call report entries', () => {
 		});
 		await h.session().executeBillQuery({ FormId: 'BD_Customer' }, 'lookup 1, page 1');
 		expect(h.calls).toEqual([
-			{ system: 'kingdee', call: 'Login', part: 'login', attempt: 1, startedAt: 1000, durationMs: 5, httpStatus: 200, outcome: 'ok', code: 'LoginResultType 1' },
-			expect.objectContaining({ call: 'ExecuteBillQuery BD_Customer', part: 'lookup 1, page 1', attempt: 1, outcome: 'unknown', httpStatus: 500, durationMs: 5 }),
-			expect.objectContaining({ call: 'ExecuteBillQuery BD_Customer', part: 'lookup 1, page 1', attempt: 2, outcome: 'ok', httpStatus: 200 }),
+			{
+				system: 'kingdee',
+				call: 'Login',
+				part: 'login',
+				attempt: 1,
+				startedAt: 1000,
+				durationMs: 5,
+				httpStatus: 200,
+				outcome: 'ok',
+				code: 'LoginResultType 1',
+			},
+			expect.objectContaining({
+				call: 'ExecuteBillQuery BD_Customer',
+				part: 'lookup 1, page 1',
+				attempt: 1,
+				outcome: 'unknown',
+				httpStatus: 500,
+				durationMs: 5,
+			}),
+			expect.objectContaining({
+				call: 'ExecuteBillQuery BD_Customer',
+				part: 'lookup 1, page 1',
+				attempt: 2,
+				outcome: 'ok',
+				httpStatus: 200,
+			}),
 		]);
 		expect(h.calls[1].detail).toMatch(/HTTP 500/);
 		expect(h.calls[1].detail).not.toContain('S-1');

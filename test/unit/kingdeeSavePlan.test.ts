@@ -45,7 +45,14 @@ describe('valuesEqual: the comparison rules', () => {
 describe('fields to read back', () => {
 	it('scalars by their key, references as <field>.FNumber, entries and other objects not comparable, the id never', () => {
 		const { readable, unverifiable } = describePackageFields(
-			{ FCUSTID: 5, FNumber: 'C1', FName: 'n', FCreateOrgId: { FNumber: '100' }, FEntity: [{ a: 1 }], FOther: { FName: 'x' } },
+			{
+				FCUSTID: 5,
+				FNumber: 'C1',
+				FName: 'n',
+				FCreateOrgId: { FNumber: '100' },
+				FEntity: [{ a: 1 }],
+				FOther: { FName: 'x' },
+			},
 			'FCUSTID',
 			'FNumber',
 		);
@@ -59,7 +66,15 @@ describe('fields to read back', () => {
 
 	it('the union over all packages, without the number field, capped at 30 columns with the fixed ones', () => {
 		const wide = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`F${i}`, i]));
-		const { keys, overLimit } = readKeysForPackages([{ FNumber: 'A', FName: 'a' }, { FNumber: 'B', ...wide }], 'FCUSTID', 'FNumber', 3);
+		const { keys, overLimit } = readKeysForPackages(
+			[
+				{ FNumber: 'A', FName: 'a' },
+				{ FNumber: 'B', ...wide },
+			],
+			'FCUSTID',
+			'FNumber',
+			3,
+		);
 		expect(keys).toHaveLength(MAX_QUERY_COLUMNS - 3);
 		expect(keys.slice(0, 2)).toEqual(['FName', 'F0']);
 		expect(overLimit.size).toBe(41 - (MAX_QUERY_COLUMNS - 3));
@@ -101,19 +116,30 @@ describe('classification', () => {
 
 	it('unchanged only when every field was compared equal; unreadable fields make it an update with the reason', () => {
 		const record = existing({ FName: 'Same' });
-		expect(comparePackage({ FNumber: 'C1', FName: 'Same' }, record, settings)).toEqual({ changes: [], unverifiable: [] });
+		expect(comparePackage({ FNumber: 'C1', FName: 'Same' }, record, settings)).toEqual({
+			changes: [],
+			unverifiable: [],
+		});
 		const unreadable = new Map([['fx', 'the form has no field FX']]);
-		expect(comparePackage({ FNumber: 'C1', FName: 'Same', FX: 1 }, record, { ...settings, unreadable }).unverifiable).toEqual([
-			{ field: 'FX', reason: 'the form has no field FX' },
-		]);
+		expect(
+			comparePackage({ FNumber: 'C1', FName: 'Same', FX: 1 }, record, { ...settings, unreadable }).unverifiable,
+		).toEqual([{ field: 'FX', reason: 'the form has no field FX' }]);
 	});
 
 	it('without upsert a found number stays a create (the caller refuses it); an internal id makes an update', () => {
-		const plans = planPackages([{ FNumber: 'C1' }, { FNumber: 'C9', FCUSTID: 3 }], ['C1', 'C9'], new Map([['C1', existing({})]]), {
-			...settings,
-			upsert: false,
-		});
-		expect(plans.map((plan) => [plan.action, plan.existing?.id])).toEqual([['create', 7], ['update', undefined]]);
+		const plans = planPackages(
+			[{ FNumber: 'C1' }, { FNumber: 'C9', FCUSTID: 3 }],
+			['C1', 'C9'],
+			new Map([['C1', existing({})]]),
+			{
+				...settings,
+				upsert: false,
+			},
+		);
+		expect(plans.map((plan) => [plan.action, plan.existing?.id])).toEqual([
+			['create', 7],
+			['update', undefined],
+		]);
 	});
 
 	it('duplicate numbers by the number rule (trim, case)', () => {
@@ -137,12 +163,17 @@ describe('lookup helpers', () => {
 	});
 
 	it('reads the missing field out of MsgCode 9, nothing else', () => {
-		const error = new KingdeeApiError('Kingdee ExecuteBillQuery failed: 元数据中标识为FNoSuchField的字段不存在 [MsgCode 9]', {
-			kind: 'invalidRequest',
-			msgCode: 9,
-		});
+		const error = new KingdeeApiError(
+			'Kingdee ExecuteBillQuery failed: 元数据中标识为FNoSuchField的字段不存在 [MsgCode 9]',
+			{
+				kind: 'invalidRequest',
+				msgCode: 9,
+			},
+		);
 		expect(missingFieldOf(error)).toBe('FNoSuchField');
-		expect(missingFieldOf(new KingdeeApiError('元数据中标识为FX的字段不存在', { kind: 'server', msgCode: 4 }))).toBeUndefined();
+		expect(
+			missingFieldOf(new KingdeeApiError('元数据中标识为FX的字段不存在', { kind: 'server', msgCode: 4 })),
+		).toBeUndefined();
 	});
 });
 
@@ -157,13 +188,20 @@ describe('judging a read-back after an unclear answer', () => {
 		model: { FNumber: 'C1', FName: 'New', FCUSTID: 7 },
 		...extra,
 	});
-	const judge = (item: PlannedPackage, now: ExistingRecord | undefined) => judgeReadBack(item, now, settings, new Map());
+	const judge = (item: PlannedPackage, now: ExistingRecord | undefined) =>
+		judgeReadBack(item, now, settings, new Map());
 
 	it('an update holds only when the record has the values sent', () => {
 		expect(judge(plan({}), existing({ FName: 'New' }))).toEqual({ kind: 'holds', id: 7 });
 		expect(judge(plan({}), existing({ FName: 'Old' }))).toEqual({ kind: 'notApplied' });
-		expect(judge(plan({}), existing({ FName: 'Third' }))).toMatchObject({ kind: 'unclear', message: expect.stringMatching(/FName is "Third", sent "New"/) });
-		expect(judge(plan({}), existing({ FName: 'New' }, { id: 99 }))).toMatchObject({ kind: 'unclear', message: expect.stringMatching(/another record/) });
+		expect(judge(plan({}), existing({ FName: 'Third' }))).toMatchObject({
+			kind: 'unclear',
+			message: expect.stringMatching(/FName is "Third", sent "New"/),
+		});
+		expect(judge(plan({}), existing({ FName: 'New' }, { id: 99 }))).toMatchObject({
+			kind: 'unclear',
+			message: expect.stringMatching(/another record/),
+		});
 		expect(judge(plan({}), undefined)).toMatchObject({ kind: 'unclear' });
 	});
 
@@ -175,7 +213,11 @@ describe('judging a read-back after an unclear answer', () => {
 	});
 
 	it('an update of fields that cannot be read back is never called applied', () => {
-		const entries = plan({ changes: [], unverifiable: [{ field: 'FEntity', reason: 'entry rows' }], model: { FNumber: 'C1', FEntity: [{}], FCUSTID: 7 } });
+		const entries = plan({
+			changes: [],
+			unverifiable: [{ field: 'FEntity', reason: 'entry rows' }],
+			model: { FNumber: 'C1', FEntity: [{}], FCUSTID: 7 },
+		});
 		expect(judge(entries, existing({}))).toMatchObject({ kind: 'unclear', message: expect.stringMatching(/FEntity/) });
 	});
 });

@@ -80,7 +80,13 @@ describe('signed headers (docs/kingdee-webapi.md#signed-headers)', () => {
 
 	it('authenticate signs the request path including the virtual directory, at the current second', () => {
 		const signed = authenticateKingdeeRequest(
-			{ serverUrl: 'https://erp.example.com/k3cloud/', authType: 'signedHeaders', lcid: 2052, orgNumber: '0', ...sample },
+			{
+				serverUrl: 'https://erp.example.com/k3cloud/',
+				authType: 'signedHeaders',
+				lcid: 2052,
+				orgNumber: '0',
+				...sample,
+			},
 			{ url: `https://erp.example.com${path}`, headers: { 'Content-Type': 'application/json' }, body: '{}' },
 			1700000000,
 		);
@@ -94,7 +100,7 @@ describe('authenticate for session modes', () => {
 	const base = { serverUrl: 'http://h/k3cloud', acctId: 'A1', username: 'u', lcid: 2052 };
 	const marker = { 'x-n8n-kingdee-login': '1', 'Content-Type': 'application/json' };
 
-	it('turns a marked request into the mode\'s login call and drops the marker', () => {
+	it("turns a marked request into the mode's login call and drops the marker", () => {
 		const password = authenticateKingdeeRequest(
 			{ ...base, authType: 'password', password: ' p w ' },
 			{ url: 'http://h/k3cloud/x', headers: marker, body: '' },
@@ -115,11 +121,15 @@ describe('authenticate for session modes', () => {
 
 	it('leaves unmarked requests of session modes untouched', () => {
 		const request = { url: 'http://h/k3cloud/y', headers: { Cookie: 'a=b' }, body: '{"parameters":[]}' };
-		expect(authenticateKingdeeRequest({ ...base, authType: 'password', password: 'pw12' }, request, 1)).toEqual(request);
+		expect(authenticateKingdeeRequest({ ...base, authType: 'password', password: 'pw12' }, request, 1)).toEqual(
+			request,
+		);
 	});
 
 	it('hash check: SHA-256 of the sorted concatenation', () => {
-		const concatenated = [sample.acctId, sample.username, sample.appId, sample.appSecret, sample.timestamp].sort().join('');
+		const concatenated = [sample.acctId, sample.username, sample.appId, sample.appSecret, sample.timestamp]
+			.sort()
+			.join('');
 		expect(signKingdeeLogin(sample)).toBe(createHash('sha256').update(concatenated).digest('hex'));
 	});
 });

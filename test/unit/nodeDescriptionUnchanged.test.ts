@@ -46,8 +46,18 @@ describe('node descriptions are unchanged by the operation registry', () => {
 				.flatMap((property) => (property.options ?? []).map((option) => option.value))
 				.sort();
 		expect(operations(before.jikeyun)).toEqual(['callMethod', 'getAll']);
-		expect(operations(before.kingdee)).toEqual(
-			['allocate', 'audit', 'batchSave', 'delete', 'describeForm', 'executeOperation', 'query', 'save', 'submit', 'unAudit', 'view'],
-		);
+		expect(operations(before.kingdee)).toEqual([
+			'allocate',
+			'audit',
+			'batchSave',
+			'delete',
+			'describeForm',
+			'executeOperation',
+			'query',
+			'save',
+			'submit',
+			'unAudit',
+			'view',
+		]);
 	});
 });

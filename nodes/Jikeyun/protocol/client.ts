@@ -57,14 +57,16 @@ function outcomeOf(error: unknown): CallOutcome {
  * twice for reads, everything else fails at once.
  */
 export class JikeyunClient {
-
 	private readonly limiter: AdaptiveRateLimiter;
 
 	private readonly now: () => number;
 
 	constructor(private readonly options: JikeyunClientOptions) {
 		this.now = options.now ?? (() => Date.now());
-		this.limiter = new AdaptiveRateLimiter({ ceiling: options.requestsPerSecond }, { now: this.now, sleep: options.sleep });
+		this.limiter = new AdaptiveRateLimiter(
+			{ ceiling: options.requestsPerSecond },
+			{ now: this.now, sleep: options.sleep },
+		);
 	}
 
 	async call(method: string, bizContent: unknown, settings: JikeyunCallSettings = {}): Promise<JikeyunSuccess> {
@@ -92,7 +94,15 @@ export class JikeyunClient {
 				const startedAt = this.now();
 				const answer = await settle(async () => {
 					const success = parseJikeyunResponse(method, await this.sendOnce(method, bizcontent, part), part);
-					this.record({ method, part, attempt, startedAt, outcome: 'ok', contextId: success.contextId, httpStatus: 200 });
+					this.record({
+						method,
+						part,
+						attempt,
+						startedAt,
+						outcome: 'ok',
+						contextId: success.contextId,
+						httpStatus: 200,
+					});
 					return success;
 				});
 				if (answer.ok) return answer.value;
@@ -144,7 +154,12 @@ export class JikeyunClient {
 		detail?: string;
 	}): void {
 		if (!this.options.onCall) return;
-		const detail = entry.detail === undefined ? undefined : entry.detail.length > 160 ? `${entry.detail.slice(0, 160)}…` : entry.detail;
+		const detail =
+			entry.detail === undefined
+				? undefined
+				: entry.detail.length > 160
+					? `${entry.detail.slice(0, 160)}…`
+					: entry.detail;
 		this.options.onCall({
 			system: 'jikeyun',
 			call: entry.method,

@@ -46,8 +46,7 @@ const HINTS: Record<JikeyunFailureKind, string> = {
 		'This URL does not look like a Jikeyun gateway: it did not answer with the JSON envelope (code/subCode). Check "Gateway URL" in the Jikeyun credential (normally https://open.jackyun.com/open/openapi/do).',
 	quota:
 		'The app is not enabled for the open platform or its call quota is exhausted (0130000609); contact your Jikeyun account manager.',
-	signature:
-		'Signature error (签名错误): check that the App Secret belongs to this App Key and has not been rotated.',
+	signature: 'Signature error (签名错误): check that the App Secret belongs to this App Key and has not been rotated.',
 	timestamp:
 		'The gateway rejected the timestamp (时间戳); check the clock of the n8n host (requests are signed in Beijing time).',
 	subscription:
@@ -154,7 +153,20 @@ export class JikeyunSettingsError extends Error {
 
 const READ_VERBS = ['get', 'list', 'query', 'search', 'find', 'count', 'page', 'fetch', 'select'];
 /** Write verbs seen in method names (skuimport, stockoutcreate, updateinfo, detailupdate …), matched anywhere in a word. */
-const WRITE_VERBS = ['create', 'update', 'insert', 'delete', 'import', 'modify', 'cancel', 'upload', 'submit', 'save', 'remove', 'audit'];
+const WRITE_VERBS = [
+	'create',
+	'update',
+	'insert',
+	'delete',
+	'import',
+	'modify',
+	'cancel',
+	'upload',
+	'submit',
+	'save',
+	'remove',
+	'audit',
+];
 /** Short write verbs, matched only at the start of a word (setbudget, addgoods), except in these nouns. */
 const SHORT_WRITE_VERBS = ['add', 'set', 'del', 'push', 'send', 'sync', 'bind', 'close', 'confirm'];
 const NOUNS_STARTING_LIKE_WRITES = ['address', 'settle', 'setting'];

@@ -72,7 +72,8 @@ function describePagingProblem(error: PagingError, options: FetchListOptions, pa
  * and wrong paging settings fail with the setting to fix instead of returning partial data.
  */
 export async function fetchJikeyunList(client: JikeyunClient, options: FetchListOptions): Promise<FetchListResult> {
-	const pageSize = options.limit !== undefined ? Math.max(1, Math.min(options.pageSize, options.limit)) : options.pageSize;
+	const pageSize =
+		options.limit !== undefined ? Math.max(1, Math.min(options.pageSize, options.limit)) : options.pageSize;
 	const pageIndexParameter = options.pageIndexParameter || 'pageIndex';
 	const pageSizeParameter = options.pageSizeParameter || 'pageSize';
 	const idPath = (options.idPath ?? '').trim();
@@ -95,7 +96,8 @@ export async function fetchJikeyunList(client: JikeyunClient, options: FetchList
 				},
 			}),
 	);
-	if (reading.ok) return { records: reading.value.records, pages: reading.value.requests, complete: reading.value.complete };
+	if (reading.ok)
+		return { records: reading.value.records, pages: reading.value.requests, complete: reading.value.complete };
 	// A paging problem names the setting to fix; anything else goes to the node as it is (ARCHITECTURE.md#layers, settle).
 	const failure = reading.error;
 	if (!(failure instanceof PagingError)) throw failure;

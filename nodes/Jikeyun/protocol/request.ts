@@ -60,14 +60,23 @@ export function findJikeyunCredentialProblem(values: {
 }): JikeyunSettingsError | undefined {
 	const fixIn = 'Edit the Jikeyun credential';
 	if (String(values.appKey ?? '').trim() === '') {
-		return new JikeyunSettingsError('The Jikeyun credential has no App Key', `${fixIn}: fill in "App Key" (应用编号, from the open platform console).`);
+		return new JikeyunSettingsError(
+			'The Jikeyun credential has no App Key',
+			`${fixIn}: fill in "App Key" (应用编号, from the open platform console).`,
+		);
 	}
 	if (String(values.appSecret ?? '') === '') {
-		return new JikeyunSettingsError('The Jikeyun credential has no App Secret', `${fixIn}: fill in "App Secret" (应用密钥).`);
+		return new JikeyunSettingsError(
+			'The Jikeyun credential has no App Secret',
+			`${fixIn}: fill in "App Secret" (应用密钥).`,
+		);
 	}
 	const url = String(values.gatewayUrl ?? '').trim();
 	if (url === '') {
-		return new JikeyunSettingsError('The Jikeyun credential has no Gateway URL', `${fixIn}: set "Gateway URL" to https://open.jackyun.com/open/openapi/do.`);
+		return new JikeyunSettingsError(
+			'The Jikeyun credential has no Gateway URL',
+			`${fixIn}: set "Gateway URL" to https://open.jackyun.com/open/openapi/do.`,
+		);
 	}
 	if (!/^https?:\/\//i.test(url)) {
 		return new JikeyunSettingsError(
@@ -82,7 +91,10 @@ export function findJikeyunCredentialProblem(values: {
 		parsed = undefined;
 	}
 	if (!parsed || parsed.hostname === '') {
-		return new JikeyunSettingsError(`The Gateway URL "${url}" is not a valid URL`, `${fixIn}: set "Gateway URL" to https://open.jackyun.com/open/openapi/do.`);
+		return new JikeyunSettingsError(
+			`The Gateway URL "${url}" is not a valid URL`,
+			`${fixIn}: set "Gateway URL" to https://open.jackyun.com/open/openapi/do.`,
+		);
 	}
 	return undefined;
 }

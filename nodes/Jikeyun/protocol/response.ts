@@ -137,11 +137,20 @@ export function extractJikeyunRecords(data: unknown, listPath?: string, context?
 	return (firstList as unknown[] | undefined) ?? [];
 }
 
-function listPathError(path: string, walked: string[], found: unknown, context: AnswerContext | undefined): JikeyunSettingsError {
+function listPathError(
+	path: string,
+	walked: string[],
+	found: unknown,
+	context: AnswerContext | undefined,
+): JikeyunSettingsError {
 	const where = walked.length ? `result.data.${walked.join('.')}` : 'result.data';
 	const keys =
 		found !== null && typeof found === 'object' && !Array.isArray(found)
-			? `it has ${Object.keys(found).map((key) => `"${key}"`).join(', ') || 'no keys'}`
+			? `it has ${
+					Object.keys(found)
+						.map((key) => `"${key}"`)
+						.join(', ') || 'no keys'
+				}`
 			: `it is ${Array.isArray(found) ? 'a list' : typeof found}`;
 	const answer = context ? ` in the answer of ${context.method}${context.part ? ` (${context.part})` : ''}` : '';
 	return new JikeyunSettingsError(

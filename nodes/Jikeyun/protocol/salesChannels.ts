@@ -46,7 +46,9 @@ export function toJikeyunDateTime(value: string | Date): string | undefined {
 	const [, day, clock, , zone] = iso;
 	const time = clock.length === 5 ? `${clock}:00` : clock;
 	if (!zone) return parseBeijingTime(`${day} ${time}`) ? `${day} ${time}` : undefined;
-	const date = new Date(`${day}T${time}${zone === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
+	const date = new Date(
+		`${day}T${time}${zone === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`,
+	);
 	return Number.isNaN(date.getTime()) ? undefined : formatBeijingTime(date);
 }
 

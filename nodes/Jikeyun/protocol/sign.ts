@@ -21,9 +21,6 @@ export function jikeyunSignaturePreimage(
 }
 
 /** MD5 (32 lower-case hex chars) of the signature pre-image. */
-export function signJikeyunRequest(
-	parameters: Record<string, string | undefined | null>,
-	appSecret: string,
-): string {
+export function signJikeyunRequest(parameters: Record<string, string | undefined | null>, appSecret: string): string {
 	return createHash('md5').update(jikeyunSignaturePreimage(parameters, appSecret), 'utf8').digest('hex');
 }

@@ -29,7 +29,9 @@ export const transportOptionFields: INodeProperties[] = [
 
 /** The `options` collection of an operation: transport settings plus operation-specific extras. */
 export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
-	return optionsCollectionOf([...extra, ...transportOptionFields].sort((a, b) => a.displayName.localeCompare(b.displayName)));
+	return optionsCollectionOf(
+		[...extra, ...transportOptionFields].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	);
 }
 
 /** Transport options of item 0 (they apply to the whole execution). */
@@ -48,7 +50,14 @@ export function readTransportOptions(context: IExecuteFunctions): KingdeeTranspo
 
 /** Primary Key Field of Save and Batch Save; `description` names the forms whose key is known. */
 export function primaryKeyFieldProperty(description: string): INodeProperties {
-	return { displayName: 'Primary Key Field', name: 'primaryKeyField', type: 'string', default: '', placeholder: 'FCUSTID', description };
+	return {
+		displayName: 'Primary Key Field',
+		name: 'primaryKeyField',
+		type: 'string',
+		default: '',
+		placeholder: 'FCUSTID',
+		description,
+	};
 }
 
 /** Where the Model comes from (Batch Save and Save). */
@@ -63,7 +72,8 @@ export function modelSourceProperties(mapperMode: 'upsert' | 'add'): INodeProper
 				{
 					name: 'Whole Input Item',
 					value: 'itemJson',
-					description: 'The item\'s JSON is the Model package, e.g. {"FNumber": "C001", "FName": "…"} (map it with a Set node before this one)',
+					description:
+						'The item\'s JSON is the Model package, e.g. {"FNumber": "C001", "FName": "…"} (map it with a Set node before this one)',
 				},
 				{
 					name: 'JSON Field of the Item',
@@ -73,7 +83,8 @@ export function modelSourceProperties(mapperMode: 'upsert' | 'add'): INodeProper
 				{
 					name: 'Map Fields Below',
 					value: 'mapper',
-					description: 'Choose the form\'s fields from its Kingdee metadata (captions, required fields, base data) and map values to them here',
+					description:
+						"Choose the form's fields from its Kingdee metadata (captions, required fields, base data) and map values to them here",
 				},
 			],
 		},
@@ -136,7 +147,8 @@ export function saveOptionsCollection(withBatchCount: boolean): INodeProperties 
 			name: 'isDeleteEntry',
 			type: 'boolean',
 			default: true,
-			description: 'Whether entry rows of an existing record that are missing from the package are deleted (Kingdee default: true)',
+			description:
+				'Whether entry rows of an existing record that are missing from the package are deleted (Kingdee default: true)',
 		},
 		{
 			displayName: 'Auto Adjust Field Order (IsAutoAdjustField)',
@@ -267,7 +279,7 @@ export function selectByProperties(single: boolean): INodeProperties[] {
 			default: '',
 			required: true,
 			placeholder: single ? 'C001' : 'C001, C002',
-			description: single ? 'The record\'s number' : 'Comma-separated numbers of the records of this item',
+			description: single ? "The record's number" : 'Comma-separated numbers of the records of this item',
 			displayOptions: { show: { selectBy: ['number'] } },
 		},
 		{
@@ -277,7 +289,7 @@ export function selectByProperties(single: boolean): INodeProperties[] {
 			default: '',
 			required: true,
 			placeholder: single ? '100123' : '100123, 100124',
-			description: single ? 'The record\'s internal ID' : 'Comma-separated internal IDs of the records of this item',
+			description: single ? "The record's internal ID" : 'Comma-separated internal IDs of the records of this item',
 			displayOptions: { show: { selectBy: ['id'] } },
 		},
 	];

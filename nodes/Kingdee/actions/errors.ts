@@ -1,10 +1,4 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type INode,
-	type JsonObject,
-} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
 import { genericFailure, type FailurePhase, type ItemFailure } from '../../shared/errors';
 import { isKingdeeApiError, type KingdeeErrorKind } from '../protocol/errors';
@@ -57,11 +51,19 @@ export function describeCallFailure(
 		};
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	return { message: `Item ${itemIndex}: ${what} failed — ${message}`, details: { field: '', msgCode: null, kind: 'node' } };
+	return {
+		message: `Item ${itemIndex}: ${what} failed — ${message}`,
+		details: { field: '', msgCode: null, kind: 'node' },
+	};
 }
 
 /** NodeApiError for a Kingdee failure (a plain object is wrapped so no request data rides along). */
-export function nodeApiError(node: INode, message: string, itemIndex: number | undefined, details?: IDataObject): NodeApiError {
+export function nodeApiError(
+	node: INode,
+	message: string,
+	itemIndex: number | undefined,
+	details?: IDataObject,
+): NodeApiError {
 	return new NodeApiError(node, { message, ...(details ?? {}) } as JsonObject, {
 		message,
 		description: details ? JSON.stringify(details) : undefined,
@@ -86,7 +88,13 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
  * The Kingdee failure mapper of the shared runner: a Kingdee error names the operation, says what to do and keeps
  * field, MsgCode and kind in the details; anything else as genericFailure (with msgCode null, as the sample reads it).
  */
-export function kingdeeFailure(node: INode, error: unknown, itemIndex: number, label: string, phase: FailurePhase): ItemFailure {
+export function kingdeeFailure(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	label: string,
+	phase: FailurePhase,
+): ItemFailure {
 	if (!isKingdeeApiError(error)) return genericFailure(node, error, itemIndex, label, phase, { msgCode: null });
 	const { message, details } = describeCallFailure(error, itemIndex, label);
 	return { message, error: nodeApiError(node, message, itemIndex, details), details };

@@ -18,11 +18,7 @@ export function getFormId(context: IExecuteFunctions, itemIndex: number): string
 }
 
 /** Parses a JSON parameter that may already be an object; undefined for empty text. */
-export function jsonParameter(
-	context: IExecuteFunctions,
-	name: string,
-	itemIndex: number,
-): IDataObject | undefined {
+export function jsonParameter(context: IExecuteFunctions, name: string, itemIndex: number): IDataObject | undefined {
 	const raw = context.getNodeParameter(name, itemIndex, '') as unknown;
 	if (raw === '' || raw === undefined || raw === null) return undefined;
 	let value: unknown = raw;

@@ -27,7 +27,11 @@ import type { KingdeeOperation, KingdeeRun } from './run';
 
 export const RESOURCES: ResourceOption[] = [
 	{ name: 'Document Status', value: 'documentStatus', description: 'Submit, audit or unaudit records (单据状态)' },
-	{ name: 'Form', value: 'form', description: 'The form (business object) itself: its fields from the Kingdee metadata' },
+	{
+		name: 'Form',
+		value: 'form',
+		description: 'The form (business object) itself: its fields from the Kingdee metadata',
+	},
 	{ name: 'Record', value: 'record', description: 'Records of a form: save, read, delete, allocate' },
 ];
 
@@ -69,7 +73,10 @@ function callLogLine(entry: CallRecord): string {
  * asks integrators not to leave server contexts behind); items are shared out over the sessions. A credential that
  * cannot work fails every item ("not sent: …") before any request.
  */
-async function start(context: IExecuteFunctions, { keepCalls }: { keepCalls: boolean }): Promise<NodeRun<KingdeeRun, KingdeeSession>> {
+async function start(
+	context: IExecuteFunctions,
+	{ keepCalls }: { keepCalls: boolean },
+): Promise<NodeRun<KingdeeRun, KingdeeSession>> {
 	const node = context.getNode();
 	const report = new CallReport({ keepCalls, onCall: (entry) => context.logger.debug(callLogLine(entry)) });
 	const continueOnFail = context.continueOnFail();

@@ -20,13 +20,25 @@ export async function searchForms(this: ILoadOptionsFunctions, filter?: string):
 	).map((form) => ({ name: `${form.name} — ${form.formId}`, value: form.formId }));
 	if (!FORM_ID.test(typed) || knownForm(typed)) return { results };
 	try {
-		const metadata = await withKingdeeSession(this, async (session, lcid) => await fetchFormMetadata(session, typed, lcid));
-		return { results: [{ name: `${metadata.caption || metadata.formId} — ${metadata.formId}`, value: metadata.formId }, ...results] };
+		const metadata = await withKingdeeSession(
+			this,
+			async (session, lcid) => await fetchFormMetadata(session, typed, lcid),
+		);
+		return {
+			results: [
+				{ name: `${metadata.caption || metadata.formId} — ${metadata.formId}`, value: metadata.formId },
+				...results,
+			],
+		};
 	} catch (error) {
 		// A refused form ID (unknown form, no right to it) only means "not a form to list"; a login or connection
 		// problem is shown, since every other lookup of this node would fail the same way.
-		const notAForm = isKingdeeApiError(error) && error.msgCode !== undefined && !error.loginFailed && error.kind !== 'sessionLost';
+		const notAForm =
+			isKingdeeApiError(error) && error.msgCode !== undefined && !error.loginFailed && error.kind !== 'sessionLost';
 		if (notAForm) return { results };
-		throw new NodeOperationError(this.getNode(), `Could not look up the form ${typed} in Kingdee: ${error instanceof Error ? error.message : String(error)}`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`Could not look up the form ${typed} in Kingdee: ${error instanceof Error ? error.message : String(error)}`,
+		);
 	}
 }

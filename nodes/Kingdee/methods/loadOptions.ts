@@ -9,7 +9,14 @@ export async function getOrganizations(this: ILoadOptionsFunctions): Promise<INo
 	try {
 		organizations = await withKingdeeSession(this, async (session) => await fetchOrganizations(session));
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), `Could not read the organisations (ORG_Organizations) from Kingdee: ${error instanceof Error ? error.message : String(error)}`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`Could not read the organisations (ORG_Organizations) from Kingdee: ${error instanceof Error ? error.message : String(error)}`,
+		);
 	}
-	return organizations.map((org) => ({ name: `${org.number} — ${org.name}`, value: org.id, description: `Internal ID ${org.id}` }));
+	return organizations.map((org) => ({
+		name: `${org.number} — ${org.name}`,
+		value: org.id,
+		description: `Internal ID ${org.id}`,
+	}));
 }

@@ -16,17 +16,25 @@ export async function getModelFields(this: ILoadOptionsFunctions): Promise<Resou
 	try {
 		fields = await withKingdeeSession(this, async (session, lcid) => {
 			const metadata = await fetchFormMetadata(session, formId, lcid);
-			const pointsAtOrganizations = metadata.fields.some((field) => field.lookUpFormId?.toLowerCase() === ORGANIZATION_FORM_ID.toLowerCase());
+			const pointsAtOrganizations = metadata.fields.some(
+				(field) => field.lookUpFormId?.toLowerCase() === ORGANIZATION_FORM_ID.toLowerCase(),
+			);
 			const organizations = pointsAtOrganizations ? await fetchOrganizations(session) : [];
 			return mapperFields(metadata, {
-				[ORGANIZATION_FORM_ID.toLowerCase()]: organizations.map((org) => ({ name: `${org.number} — ${org.name}`, value: org.number })),
+				[ORGANIZATION_FORM_ID.toLowerCase()]: organizations.map((org) => ({
+					name: `${org.number} — ${org.name}`,
+					value: org.number,
+				})),
 			});
 		});
 	} catch (error) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`Could not read the fields of form ${formId} from Kingdee (QueryBusinessInfo): ${error instanceof Error ? error.message : String(error)}`,
-			{ description: 'Check the Form ID and that the integration user may view the form, or map the fields with a Set node and Model Source "Whole Input Item".' },
+			{
+				description:
+					'Check the Form ID and that the integration user may view the form, or map the fields with a Set node and Model Source "Whole Input Item".',
+			},
 		);
 	}
 	return { fields };

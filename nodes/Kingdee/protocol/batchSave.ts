@@ -22,7 +22,13 @@ import {
 	type KingdeeErrorKind,
 	type KingdeeRowError,
 } from './errors';
-import { lookupExisting, NUMBERS_PER_LOOKUP, sequentially, type ChunkRunner, type LookupResult } from './existingRecords';
+import {
+	lookupExisting,
+	NUMBERS_PER_LOOKUP,
+	sequentially,
+	type ChunkRunner,
+	type LookupResult,
+} from './existingRecords';
 import { packageNumber } from './model';
 import type { KingdeeStatusReply, KingdeeSuccessEntity } from './responses';
 import {
@@ -131,7 +137,8 @@ export function mapBatchSaveReply(
 			position = entity.dIndex;
 			// Trust DIndex only when it agrees with the number (if both are known).
 			const expected = numbers[position];
-			if (entity.number !== null && expected !== undefined && expected !== entity.number) position = byNumber(entity.number);
+			if (entity.number !== null && expected !== undefined && expected !== entity.number)
+				position = byNumber(entity.number);
 		} else {
 			position = byNumber(entity.number);
 		}
@@ -190,7 +197,13 @@ export type SendResult =
 	| { kind: 'saved'; entity: KingdeeSuccessEntity }
 	| { kind: 'failed'; outcome: UnsavedOutcome }
 	/** The answer did not say: lost (`noAnswer`) or the package is in neither list (`notReported`). */
-	| { kind: 'unclear'; reason: 'noAnswer' | 'notReported'; context: string; rowErrors: KingdeeRowError[]; msgCode?: number };
+	| {
+			kind: 'unclear';
+			reason: 'noAnswer' | 'notReported';
+			context: string;
+			rowErrors: KingdeeRowError[];
+			msgCode?: number;
+	  };
 
 /** One BatchSave call for `packages`; one result per package. Throws only auth errors. */
 export async function sendBatch(
@@ -270,7 +283,10 @@ export function judgeReadBack(
 	if (!now) {
 		return creating
 			? { kind: 'notApplied' }
-			: { kind: 'unclear', message: `the record (Id ${String(item.existing?.id ?? '?')}) is no longer found by its number` };
+			: {
+					kind: 'unclear',
+					message: `the record (Id ${String(item.existing?.id ?? '?')}) is no longer found by its number`,
+				};
 	}
 	if (!creating && item.existing && String(now.id) !== String(item.existing.id)) {
 		return { kind: 'unclear', message: `the number now belongs to another record (Id ${String(now.id)})` };
@@ -286,11 +302,14 @@ export function judgeReadBack(
 		if (storedKey === undefined) continue;
 		compared++;
 		if (!valuesEqual(item.model[field], now.values[storedKey], caseInsensitive)) {
-			differing.push(`${field} is ${JSON.stringify(now.values[storedKey] ?? null)}, sent ${JSON.stringify(displayValue(item.model[field]))}`);
+			differing.push(
+				`${field} is ${JSON.stringify(now.values[storedKey] ?? null)}, sent ${JSON.stringify(displayValue(item.model[field]))}`,
+			);
 		}
 	}
 	if (differing.length === 0) {
-		if (creating || item.changes.length > 0 || (compared > 0 && item.unverifiable.length === 0)) return { kind: 'holds', id: now.id };
+		if (creating || item.changes.length > 0 || (compared > 0 && item.unverifiable.length === 0))
+			return { kind: 'holds', id: now.id };
 		return {
 			kind: 'unclear',
 			message: `Kingdee holds the record, but the fields that changed (${item.unverifiable.map((u) => u.field).join(', ')}) cannot be read back to check`,
@@ -301,7 +320,10 @@ export function judgeReadBack(
 		!creating &&
 		item.changes.length > 0 &&
 		item.changes.every((change) => {
-			const key = Object.keys(now.values).find((k) => k.toLowerCase() === change.field.toLowerCase() || k.toLowerCase() === `${change.field.toLowerCase()}.fnumber`);
+			const key = Object.keys(now.values).find(
+				(k) =>
+					k.toLowerCase() === change.field.toLowerCase() || k.toLowerCase() === `${change.field.toLowerCase()}.fnumber`,
+			);
 			return key !== undefined && valuesEqual(change.before, now.values[key], true);
 		});
 	if (untouched) return { kind: 'notApplied' };
@@ -330,7 +352,8 @@ export async function verifyPackages(
 				message: `the package has no ${settings.numberField} to look it up, so it is not sent again`,
 			};
 		}
-		if (!readBack.ok) return { kind: 'unclear', message: `reading it back failed too (${asApiError(readBack.error).message})` };
+		if (!readBack.ok)
+			return { kind: 'unclear', message: `reading it back failed too (${asApiError(readBack.error).message})` };
 		return judgeReadBack(item, readBack.value.get(numberKey(item.number)), settings, unreadable);
 	});
 }
@@ -351,7 +374,6 @@ async function readStatuses(
 	return statuses;
 }
 
-
 // ---------------------------------------------------------------------------------------------------------------
 // Steps: un-audit before, re-audit after
 
@@ -369,7 +391,8 @@ export async function changeState(
 	for (let start = 0; start < ids.length; start += IDS_PER_STATE_CALL) {
 		const chunk = ids.slice(start, start + IDS_PER_STATE_CALL);
 		const answer = await settle(
-			async () => await session.formCall(service, formId, { Ids: chunk.join(',') }, `ids ${start + 1}–${start + chunk.length}`),
+			async () =>
+				await session.formCall(service, formId, { Ids: chunk.join(',') }, `ids ${start + 1}–${start + chunk.length}`),
 		);
 		if (!answer.ok) {
 			if (isAuthError(answer.error)) throw answer.error;
@@ -394,8 +417,20 @@ export async function changeState(
 export async function reAudit(session: KingdeeSession, formId: string, ids: string[]): Promise<Map<string, string>> {
 	const submitted = await changeState(session, 'DynamicFormService.Submit', formId, ids);
 	const toAudit = ids.filter((id) => submitted.get(id) === '');
-	const audited = toAudit.length > 0 ? await changeState(session, 'DynamicFormService.Audit', formId, toAudit) : new Map<string, string>();
-	return new Map(ids.map((id) => [id, submitted.get(id) ? `Submit failed: ${submitted.get(id)}` : audited.get(id) ? `Audit failed: ${audited.get(id)}` : '']));
+	const audited =
+		toAudit.length > 0
+			? await changeState(session, 'DynamicFormService.Audit', formId, toAudit)
+			: new Map<string, string>();
+	return new Map(
+		ids.map((id) => [
+			id,
+			submitted.get(id)
+				? `Submit failed: ${submitted.get(id)}`
+				: audited.get(id)
+					? `Audit failed: ${audited.get(id)}`
+					: '',
+		]),
+	);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -449,7 +484,9 @@ export async function runBatchSave(
 		settings.numberField,
 		3,
 	);
-	const lookupNumbers = candidates.map((index) => numbers[index]).filter((number): number is string => number !== undefined);
+	const lookupNumbers = candidates
+		.map((index) => numbers[index])
+		.filter((number): number is string => number !== undefined);
 	const unreadable = new Map<string, string>();
 	for (const key of overLimit) unreadable.set(key, 'more fields than one query may read (30 columns); not compared');
 	const planFor = (indices: number[], found: LookupResult['found']) =>
@@ -457,18 +494,29 @@ export async function runBatchSave(
 			indices.map((index) => models[index]),
 			indices.map((index) => numbers[index]),
 			found,
-			{ primaryKeyField: settings.primaryKeyField, numberField: settings.numberField, upsert: settings.upsertByNumber, unreadable },
+			{
+				primaryKeyField: settings.primaryKeyField,
+				numberField: settings.numberField,
+				upsert: settings.upsertByNumber,
+				unreadable,
+			},
 		).map((plan, position) => ({ ...plan, index: indices[position] }));
 	const wouldSend = (plan: PlannedPackage) =>
-		!(plan.action === 'unchanged' && settings.skipUnchanged) && !(!settings.upsertByNumber && plan.action === 'create' && plan.existing);
+		!(plan.action === 'unchanged' && settings.skipUnchanged) &&
+		!(!settings.upsertByNumber && plan.action === 'create' && plan.existing);
 
 	// The rest of the lookup uses as many sessions as the writes are expected to use, judged by the
 	// first 1,000: a re-run with nothing changed stays on one session (one login, one logout).
-	const indexOfNumber = new Map(candidates.filter((index) => numbers[index] !== undefined).map((index) => [numbers[index]!, index]));
+	const indexOfNumber = new Map(
+		candidates.filter((index) => numbers[index] !== undefined).map((index) => [numbers[index]!, index]),
+	);
 	const runnerForRest = ({ numbers: sample, result }: { numbers: string[]; result: LookupResult }): ChunkRunner => {
 		for (const [key, why] of result.unreadable) unreadable.set(key, why);
 		if (settings.dryRun) return sequentially(first);
-		const sampled = planFor(sample.map((number) => indexOfNumber.get(number)!), result.found);
+		const sampled = planFor(
+			sample.map((number) => indexOfNumber.get(number)!),
+			result.found,
+		);
 		const share = sampled.filter(wouldSend).length / Math.max(1, sampled.length);
 		const lanes = Math.min(pool.size, Math.ceil((share * lookupNumbers.length) / Math.max(1, settings.batchSize)));
 		return lanes <= 1 ? sequentially(first) : async (inputs, work) => void (await pool.forEach(inputs, work, lanes));
@@ -504,9 +552,15 @@ export async function runBatchSave(
 	const unAudited = new Map<number, PlannedPackage>();
 	const audited = toSend.filter((plan) => plan.action === 'update' && plan.existing?.documentStatus === 'C');
 	if (audited.length > 0) {
-		const results = await changeState(first, 'DynamicFormService.UnAudit', settings.formId, audited.map((plan) => String(plan.existing!.id)));
+		const results = await changeState(
+			first,
+			'DynamicFormService.UnAudit',
+			settings.formId,
+			audited.map((plan) => String(plan.existing!.id)),
+		);
 		const unclear = audited.filter((plan) => results.get(String(plan.existing!.id)) !== '');
-		const statuses = unclear.length > 0 ? await readStatuses(first, settings, unclear) : new Map<number, string | null>();
+		const statuses =
+			unclear.length > 0 ? await readStatuses(first, settings, unclear) : new Map<number, string | null>();
 		for (const plan of audited) {
 			const problem = results.get(String(plan.existing!.id)) ?? '';
 			if (problem === '' || (statuses.has(plan.index) && statuses.get(plan.index) !== 'C')) {
@@ -534,7 +588,11 @@ export async function runBatchSave(
 				const first = batchIndex * size + 1;
 				const part = `batch ${batchIndex + 1} (rows ${first}–${first + batch.length - 1})`;
 				await saveOneBatch(session, batch, settings, readKeys, unreadable, outcomes, part);
-				if (settings.stopAtFirstFailure && batch.some((plan) => outcomes[plan.index] && isUnsaved(outcomes[plan.index]!))) throw STOP;
+				if (
+					settings.stopAtFirstFailure &&
+					batch.some((plan) => outcomes[plan.index] && isUnsaved(outcomes[plan.index]!))
+				)
+					throw STOP;
 			}),
 	);
 	// STOP only ends the sending early; any other error is thrown once the re-audit below has run.
@@ -548,7 +606,11 @@ export async function runBatchSave(
 	if (restore.length > 0) {
 		let problems: Map<string, string> | undefined;
 		try {
-			problems = await reAudit(first, settings.formId, restore.map((plan) => String(plan.existing!.id)));
+			problems = await reAudit(
+				first,
+				settings.formId,
+				restore.map((plan) => String(plan.existing!.id)),
+			);
 		} catch (error) {
 			problems = new Map(restore.map((plan) => [String(plan.existing!.id), asApiError(error).message]));
 		}
@@ -586,7 +648,12 @@ async function saveOneBatch(
 ): Promise<void> {
 	let pending = batch;
 	for (let send = 1; pending.length > 0; send++) {
-		const results = await sendBatch(session, pending, settings, send > 1 && part ? `${part}, resend ${send - 1}` : part);
+		const results = await sendBatch(
+			session,
+			pending,
+			settings,
+			send > 1 && part ? `${part}, resend ${send - 1}` : part,
+		);
 		const unclear: Array<{ plan: PlannedPackage; result: Extract<SendResult, { kind: 'unclear' }> }> = [];
 		pending.forEach((plan, position) => {
 			const result = results[position];
@@ -618,7 +685,10 @@ async function saveOneBatch(
 		unclear.forEach(({ plan, result }, position) => {
 			const verification = verifications[position];
 			const number = plan.number ?? null;
-			const why = result.reason === 'noAnswer' ? `no clear answer from Kingdee (${result.context})` : `Kingdee reported neither success nor an error for it${result.context ? ` (the batch reported: ${result.context})` : ''}`;
+			const why =
+				result.reason === 'noAnswer'
+					? `no clear answer from Kingdee (${result.context})`
+					: `Kingdee reported neither success nor an error for it${result.context ? ` (the batch reported: ${result.context})` : ''}`;
 			if (verification.kind === 'holds') {
 				outcomes[plan.index] = {
 					status: plan.action === 'create' ? 'created' : 'updated',

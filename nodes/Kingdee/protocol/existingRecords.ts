@@ -76,7 +76,8 @@ function rowsToRecords(
 		const status = row.FDocumentStatus;
 		const values: Record<string, unknown> = {};
 		for (const [field, value] of Object.entries(row)) {
-			if (field !== settings.primaryKeyField && field !== settings.numberField && field !== 'FDocumentStatus') values[field] = value;
+			if (field !== settings.primaryKeyField && field !== settings.numberField && field !== 'FDocumentStatus')
+				values[field] = value;
 		}
 		found.set(key, {
 			id: id as string | number,
@@ -135,7 +136,10 @@ export async function lookupExisting(
 		if (first.ok) break;
 		const failure = first.error;
 		const missing = missingFieldOf(failure);
-		const droppable = missing === undefined ? undefined : keys.findIndex((key, index) => index >= 2 && key.toLowerCase() === missing.toLowerCase());
+		const droppable =
+			missing === undefined
+				? undefined
+				: keys.findIndex((key, index) => index >= 2 && key.toLowerCase() === missing.toLowerCase());
 		if (droppable === undefined || droppable < 0) throw failure;
 		const [dropped] = keys.splice(droppable, 1);
 		result.unreadable.set(dropped.toLowerCase(), `the form has no field ${dropped} to read back (Kingdee MsgCode 9)`);

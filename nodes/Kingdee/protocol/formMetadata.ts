@@ -60,8 +60,12 @@ function text(value: unknown): string {
 /** `[{"Key":2052,"Value":"客户"}]` (or plain text) → the text for `lcid`, else the first non-empty one. */
 export function localizedText(value: unknown, lcid = 2052): string {
 	if (!Array.isArray(value)) return text(value);
-	const entries = value.filter(isObject).map((entry) => ({ lcid: Number(pick(entry, 'Key')), text: text(pick(entry, 'Value')) }));
-	return entries.find((entry) => entry.lcid === lcid && entry.text)?.text ?? entries.find((entry) => entry.text)?.text ?? '';
+	const entries = value
+		.filter(isObject)
+		.map((entry) => ({ lcid: Number(pick(entry, 'Key')), text: text(pick(entry, 'Value')) }));
+	return (
+		entries.find((entry) => entry.lcid === lcid && entry.text)?.text ?? entries.find((entry) => entry.text)?.text ?? ''
+	);
 }
 
 /** MustInput arrives as a boolean, 0/1 or their text. */
@@ -89,7 +93,11 @@ export function parseFormMetadata(formId: string, needReturnData: unknown, lcid 
 	const fields: KingdeeFieldInfo[] = [];
 	rawEntities.filter(isObject).forEach((rawEntity, index) => {
 		const key = text(pick(rawEntity, 'Key')) || `Entity${index}`;
-		entities.push({ key, caption: localizedText(pick(rawEntity, 'Name'), lcid), isHead: key.toLowerCase() === KINGDEE_HEAD_ENTITY.toLowerCase() });
+		entities.push({
+			key,
+			caption: localizedText(pick(rawEntity, 'Name'), lcid),
+			isHead: key.toLowerCase() === KINGDEE_HEAD_ENTITY.toLowerCase(),
+		});
 		const rawFields = pick(rawEntity, 'Fields');
 		for (const rawField of Array.isArray(rawFields) ? rawFields.filter(isObject) : []) {
 			const fieldKey = text(pick(rawField, 'Key'));
@@ -124,13 +132,21 @@ export function headFields(metadata: KingdeeFormMetadata): KingdeeFieldInfo[] {
 
 /** The head's base-data (reference) field keys: what Base-Data Fields would list by hand. */
 export function baseDataFieldKeys(metadata: KingdeeFormMetadata): string[] {
-	return [...new Set(headFields(metadata).filter((field) => field.isBaseData).map((field) => field.key))];
+	return [
+		...new Set(
+			headFields(metadata)
+				.filter((field) => field.isBaseData)
+				.map((field) => field.key),
+		),
+	];
 }
 
 /** The business-number field: FNumber for base data, FBillNo for bills; undefined when the form has neither. */
 export function numberFieldOf(metadata: KingdeeFormMetadata): string | undefined {
 	const keys = headFields(metadata).map((field) => field.key);
-	return ['FNumber', 'FBillNo'].map((wanted) => keys.find((key) => key.toLowerCase() === wanted.toLowerCase())).find(Boolean);
+	return ['FNumber', 'FBillNo']
+		.map((wanted) => keys.find((key) => key.toLowerCase() === wanted.toLowerCase()))
+		.find(Boolean);
 }
 
 /** One field as n8n's resource mapper shows it (structurally n8n's ResourceMapperField; this module imports no n8n). */
@@ -201,7 +217,11 @@ export class FormMetadataCache {
 }
 
 /** QueryBusinessInfo `[{"FormId": …}]` (a read: retried like queries) → the parsed metadata. */
-export async function fetchFormMetadata(session: KingdeeSession, formId: string, lcid = 2052): Promise<KingdeeFormMetadata> {
+export async function fetchFormMetadata(
+	session: KingdeeSession,
+	formId: string,
+	lcid = 2052,
+): Promise<KingdeeFormMetadata> {
 	const service = 'DynamicFormService.QueryBusinessInfo';
 	const reply: KingdeeStatusReply = await session.statusCall(service, queryRequestBody({ FormId: formId }), { formId });
 	if (!reply.status.isSuccess) throw statusError(`QueryBusinessInfo ${formId}`, reply.status);

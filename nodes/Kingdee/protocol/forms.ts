@@ -2,7 +2,6 @@
 import { queryAllRows } from './query';
 import type { KingdeeSession } from './session';
 
-
 export interface KingdeeFormInfo {
 	formId: string;
 	name: string;
@@ -24,7 +23,12 @@ export const COMMON_KINGDEE_FORMS: KingdeeFormInfo[] = [
 	{ formId: 'SAL_OUTSTOCK', name: 'Sales Delivery (销售出库单)', primaryKey: 'FID', numberField: 'FBillNo' },
 	{ formId: 'PUR_PurchaseOrder', name: 'Purchase Order (采购订单)', primaryKey: 'FID', numberField: 'FBillNo' },
 	{ formId: 'STK_InStock', name: 'Purchase Receipt (采购入库单)', primaryKey: 'FID', numberField: 'FBillNo' },
-	{ formId: 'STK_MISCELLANEOUS', name: 'Miscellaneous Receipt (其他入库单)', primaryKey: 'FID', numberField: 'FBillNo' },
+	{
+		formId: 'STK_MISCELLANEOUS',
+		name: 'Miscellaneous Receipt (其他入库单)',
+		primaryKey: 'FID',
+		numberField: 'FBillNo',
+	},
 	{ formId: 'AR_receivable', name: 'Receivable (应收单)', primaryKey: 'FID', numberField: 'FBillNo' },
 	{ formId: 'AP_Payable', name: 'Payable (应付单)', primaryKey: 'FID', numberField: 'FBillNo' },
 	{ formId: 'AR_RECEIVEBILL', name: 'Receipt (收款单)', primaryKey: 'FID', numberField: 'FBillNo' },
@@ -80,5 +84,9 @@ export async function fetchOrganizations(session: KingdeeSession): Promise<Kingd
 		orderString: 'FNumber ASC',
 		part: 'organisations',
 	});
-	return rows.map((row) => ({ id: String(row.FOrgID ?? ''), number: String(row.FNumber ?? ''), name: String(row.FName ?? '') }));
+	return rows.map((row) => ({
+		id: String(row.FOrgID ?? ''),
+		number: String(row.FNumber ?? ''),
+		name: String(row.FName ?? ''),
+	}));
 }

@@ -3,12 +3,7 @@
  * This is the only code that handles passwords and app secrets; the node never sees them.
  */
 import { buildKingdeeSignedHeaders, signKingdeeLogin, type LoginSignAlgorithm } from './signing';
-import {
-	formRequestBody,
-	kingdeeServiceUrl,
-	urlPath,
-	type KingdeeLoginService,
-} from './services';
+import { formRequestBody, kingdeeServiceUrl, urlPath, type KingdeeLoginService } from './services';
 
 export type KingdeeAuthType = 'password' | 'appSecret' | 'sign' | 'signedHeaders';
 
@@ -191,19 +186,31 @@ export function credentialProblem(credentials: Partial<KingdeeCredentialValues>)
 	}
 	const authType = credentials.authType ?? KINGDEE_DEFAULT_AUTH_TYPE;
 	const fields: Array<[keyof KingdeeCredentialValues, string, string]> = [
-		['acctId', 'Account ID (账套ID)', 'enter the data-center id shown in the Kingdee management center, e.g. 5db25ac8d2b819'],
-		['username', 'Username', 'enter the Kingdee user (for App ID modes the integration user of the third-party authorisation)'],
+		[
+			'acctId',
+			'Account ID (账套ID)',
+			'enter the data-center id shown in the Kingdee management center, e.g. 5db25ac8d2b819',
+		],
+		[
+			'username',
+			'Username',
+			'enter the Kingdee user (for App ID modes the integration user of the third-party authorisation)',
+		],
 	];
 	if (authType === 'password') fields.push(['password', 'Password', 'enter the password of the Kingdee user']);
 	else {
-		fields.push(['appId', 'App ID', 'copy it from 第三方系统登录授权 in Kingdee (of the form <number>_<32 characters>)']);
+		fields.push([
+			'appId',
+			'App ID',
+			'copy it from 第三方系统登录授权 in Kingdee (of the form <number>_<32 characters>)',
+		]);
 		fields.push(['appSecret', 'App Secret', 'copy it from 第三方系统登录授权 in Kingdee, next to the App ID']);
 	}
 	for (const [key, label, fix] of fields) {
 		if (empty(credentials[key])) return `The Kingdee credential has no ${label} (authentication "${authType}"): ${fix}`;
 	}
 	if (authType === 'signedHeaders' && String(credentials.appId).trim().split('_').length !== 2) {
-		return 'The Kingdee credential\'s App ID must have the form <number>_<32 characters> for Signed Headers: copy it unchanged from 第三方系统登录授权';
+		return "The Kingdee credential's App ID must have the form <number>_<32 characters> for Signed Headers: copy it unchanged from 第三方系统登录授权";
 	}
 	return undefined;
 }

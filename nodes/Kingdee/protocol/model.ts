@@ -88,5 +88,7 @@ export function mapperModel(mapping: MapperValue, itemJson: Record<string, unkno
 		const known = new Set((mapping.schema ?? []).filter((field) => !field.removed).map((field) => field.id));
 		source = Object.fromEntries(Object.entries(itemJson).filter(([key]) => known.has(key)));
 	}
-	return Object.fromEntries(Object.entries(source).filter(([, value]) => value !== null && value !== undefined && value !== ''));
+	return Object.fromEntries(
+		Object.entries(source).filter(([, value]) => value !== null && value !== undefined && value !== ''),
+	);
 }

@@ -38,22 +38,28 @@ export interface BillQueryInput {
 }
 
 /** Pages ExecuteBillQuery with StartRow/Limit until a short page; rows as objects. */
-export async function queryAllRows(session: KingdeeSession, input: BillQueryInput): Promise<Array<Record<string, unknown>>> {
+export async function queryAllRows(
+	session: KingdeeSession,
+	input: BillQueryInput,
+): Promise<Array<Record<string, unknown>>> {
 	const pageSize = Math.max(1, Math.floor(input.pageSize ?? KINGDEE_QUERY_PAGE_SIZE));
 	const fieldKeys = input.fieldKeys.join(',');
 	const { records } = await collectPages<unknown[]>({
 		pageSize: input.limit !== undefined ? Math.min(pageSize, Math.max(1, input.limit)) : pageSize,
 		limit: input.limit,
 		fetchPage: async ({ pageIndex, pageSize: size }) =>
-			await session.executeBillQuery({
-				FormId: input.formId,
-				FieldKeys: fieldKeys,
-				FilterString: input.filterString ?? '',
-				OrderString: input.orderString,
-				TopRowCount: 0,
-				StartRow: pageIndex * size,
-				Limit: size,
-			}, [input.part, `page ${pageIndex + 1}`].filter(Boolean).join(', ')),
+			await session.executeBillQuery(
+				{
+					FormId: input.formId,
+					FieldKeys: fieldKeys,
+					FilterString: input.filterString ?? '',
+					OrderString: input.orderString,
+					TopRowCount: 0,
+					StartRow: pageIndex * size,
+					Limit: size,
+				},
+				[input.part, `page ${pageIndex + 1}`].filter(Boolean).join(', '),
+			),
 	});
 	return records.map((row) => rowToObject(input.fieldKeys, row));
 }

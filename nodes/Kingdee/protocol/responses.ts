@@ -108,16 +108,13 @@ export function parseKingdeeJson(service: string, raw: KingdeeRawResponse, redac
 		// forwarded the request): reads are retried, writes are verified before anything is re-sent.
 		// 503 is IIS refusing the request (application pool stopped or queue full): nothing ran.
 		const ambiguous = serverSide && status !== 503;
-		throw new KingdeeApiError(
-			`Kingdee ${service} answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`,
-			{
-				kind: serverSide || status === 429 ? 'transient' : 'transport',
-				service,
-				httpStatus: status,
-				retryable: serverSide || status === 429,
-				ambiguous,
-			},
-		);
+		throw new KingdeeApiError(`Kingdee ${service} answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`, {
+			kind: serverSide || status === 429 ? 'transient' : 'transport',
+			service,
+			httpStatus: status,
+			retryable: serverSide || status === 429,
+			ambiguous,
+		});
 	}
 	const trimmed = body.trim();
 	if (/^response_error:/i.test(trimmed)) {
@@ -196,7 +193,11 @@ export function parseResponseStatus(value: unknown): KingdeeResponseStatus | und
 }
 
 /** The error for a failed status: kind from the MsgCode table (session loss, transient, permanent). */
-export function statusError(service: string, status: KingdeeResponseStatus, redact: Redact = identity): KingdeeApiError {
+export function statusError(
+	service: string,
+	status: KingdeeResponseStatus,
+	redact: Redact = identity,
+): KingdeeApiError {
 	const msgCode = status.msgCode;
 	const entry = msgCode === undefined ? undefined : KINGDEE_MSG_CODES[msgCode];
 	const kind = entry?.kind ?? 'server';
@@ -227,7 +228,11 @@ function isCallLevelFailure(status: KingdeeResponseStatus): boolean {
  * Step 6 of docs/kingdee-webapi.md#parsing-order for DynamicFormService calls. Returns the reply even when IsSuccess is false
  * (BatchSave has per-row outcomes); throws for call-level failures (session lost, transient).
  */
-export function parseStatusResponse(service: string, raw: KingdeeRawResponse, redact: Redact = identity): KingdeeStatusReply {
+export function parseStatusResponse(
+	service: string,
+	raw: KingdeeRawResponse,
+	redact: Redact = identity,
+): KingdeeStatusReply {
 	const json = parseKingdeeJson(service, raw, redact);
 	// Some servers wrap even these replies in [[…]] (as ExecuteBillQuery does for errors).
 	const unwrapped = unwrapQueryError(json) ?? json;
@@ -277,16 +282,22 @@ export function parseQueryResponse(service: string, raw: KingdeeRawResponse, red
 			if (status.isSuccess) return [];
 			throw statusError(service, status, redact);
 		}
-		throw new KingdeeApiError(`Kingdee ${service} answered with an unexpected object: ${bodyExcerpt(redact(raw.body))}`, {
-			kind: 'transport',
-			service,
-		});
+		throw new KingdeeApiError(
+			`Kingdee ${service} answered with an unexpected object: ${bodyExcerpt(redact(raw.body))}`,
+			{
+				kind: 'transport',
+				service,
+			},
+		);
 	}
 	if (!Array.isArray(json)) {
-		throw new KingdeeApiError(`Kingdee ${service} answered with something that is not a row list: ${bodyExcerpt(redact(raw.body))}`, {
-			kind: 'transport',
-			service,
-		});
+		throw new KingdeeApiError(
+			`Kingdee ${service} answered with something that is not a row list: ${bodyExcerpt(redact(raw.body))}`,
+			{
+				kind: 'transport',
+				service,
+			},
+		);
 	}
 	return json.map((row) => (Array.isArray(row) ? row : [row]));
 }
@@ -295,13 +306,20 @@ export function parseQueryResponse(service: string, raw: KingdeeRawResponse, red
  * Login answers are top-level objects (docs/kingdee-webapi.md#login-result). Success: LoginResultType 1,
  * or -5 which the manual allows.
  */
-export function parseLoginResponse(service: string, raw: KingdeeRawResponse, redact: Redact = identity): KingdeeLoginReply {
+export function parseLoginResponse(
+	service: string,
+	raw: KingdeeRawResponse,
+	redact: Redact = identity,
+): KingdeeLoginReply {
 	const json = parseKingdeeJson(service, raw, redact);
 	if (!isObject(json)) {
-		throw new KingdeeApiError(`Kingdee ${service} answered with an unexpected login reply: ${bodyExcerpt(redact(raw.body))}`, {
-			kind: 'transport',
-			service,
-		});
+		throw new KingdeeApiError(
+			`Kingdee ${service} answered with an unexpected login reply: ${bodyExcerpt(redact(raw.body))}`,
+			{
+				kind: 'transport',
+				service,
+			},
+		);
 	}
 	const loginResultType = toNumberOrUndefined(pick(json, 'LoginResultType'));
 	if (loginResultType === undefined) {
@@ -326,7 +344,9 @@ export function parseLoginResponse(service: string, raw: KingdeeRawResponse, red
 	if (loginResultType !== 1 && loginResultType !== -5) {
 		const meaning = KINGDEE_LOGIN_RESULT_TYPES[loginResultType] ?? `Unknown LoginResultType ${loginResultType}`;
 		throw new KingdeeApiError(
-			redact(`Kingdee login refused (${service}): ${meaning}${message ? ` — ${message}` : ''} [LoginResultType ${loginResultType}]`),
+			redact(
+				`Kingdee login refused (${service}): ${meaning}${message ? ` — ${message}` : ''} [LoginResultType ${loginResultType}]`,
+			),
 			{ kind: 'auth', service, loginResultType },
 		);
 	}

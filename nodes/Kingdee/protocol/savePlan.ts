@@ -164,7 +164,8 @@ function normalize(value: unknown): Normalized {
 	const plain = code === undefined ? value : code;
 	if (plain === null || plain === undefined) return { kind: 'empty' };
 	if (typeof plain === 'boolean') return { kind: 'boolean', value: plain };
-	if (typeof plain === 'number') return Number.isFinite(plain) ? { kind: 'number', value: plain, text: String(plain) } : { kind: 'empty' };
+	if (typeof plain === 'number')
+		return Number.isFinite(plain) ? { kind: 'number', value: plain, text: String(plain) } : { kind: 'empty' };
 	if (typeof plain === 'bigint') return { kind: 'number', value: Number(plain), text: plain.toString() };
 	const text = (typeof plain === 'string' ? plain : JSON.stringify(plain)).trim();
 	return text === '' ? { kind: 'empty' } : { kind: 'text', text };

@@ -86,10 +86,6 @@ export function queryRequestBody(data: Record<string, unknown>): string {
 }
 
 /** ExcuteOperation: `[formId, opNumber, data]`. */
-export function executeOperationRequestBody(
-	formId: string,
-	opNumber: string,
-	data: Record<string, unknown>,
-): string {
+export function executeOperationRequestBody(formId: string, opNumber: string, data: Record<string, unknown>): string {
 	return JSON.stringify({ parameters: [formId, opNumber, JSON.stringify(data)] });
 }

@@ -175,7 +175,11 @@ export class KingdeeSession {
 	}
 
 	private report(entry: Omit<CallRecord, 'system'>): void {
-		this.options.onCall?.({ system: 'kingdee', ...entry, ...(entry.detail ? { detail: shortDetail(this.redact(entry.detail)) } : {}) });
+		this.options.onCall?.({
+			system: 'kingdee',
+			...entry,
+			...(entry.detail ? { detail: shortDetail(this.redact(entry.detail)) } : {}),
+		});
 	}
 
 	/** DynamicFormService call with `[formId, data]`; per-row failures come back in the reply. */
@@ -195,12 +199,25 @@ export class KingdeeSession {
 		data: Record<string, unknown>,
 		part?: string,
 	): Promise<KingdeeStatusReply> {
-		return await this.statusCall('DynamicFormService.ExcuteOperation', executeOperationRequestBody(formId, opNumber, data), { formId, part });
+		return await this.statusCall(
+			'DynamicFormService.ExcuteOperation',
+			executeOperationRequestBody(formId, opNumber, data),
+			{ formId, part },
+		);
 	}
 
 	/** Any DynamicFormService call answered with `Result.ResponseStatus` (the body already built). */
-	async statusCall(service: KingdeeFormService, body: string, context: KingdeeCallContext = {}): Promise<KingdeeStatusReply> {
-		return await this.call(service, body, (raw) => parseStatusResponse(callWhere(service, context), raw, this.redact), context);
+	async statusCall(
+		service: KingdeeFormService,
+		body: string,
+		context: KingdeeCallContext = {},
+	): Promise<KingdeeStatusReply> {
+		return await this.call(
+			service,
+			body,
+			(raw) => parseStatusResponse(callWhere(service, context), raw, this.redact),
+			context,
+		);
 	}
 
 	/** ExecuteBillQuery: one page of rows in FieldKeys order. */
@@ -235,7 +252,14 @@ export class KingdeeSession {
 			// The server drops idle sessions after 20 minutes anyway.
 			outcome = { outcome: 'unknown', detail: error instanceof Error ? error.message : String(error) };
 		}
-		this.report({ call: 'Logout', part: 'logout', attempt: 1, startedAt, durationMs: this.now - startedAt, ...outcome });
+		this.report({
+			call: 'Logout',
+			part: 'logout',
+			attempt: 1,
+			startedAt,
+			durationMs: this.now - startedAt,
+			...outcome,
+		});
 		this.cookies.clear();
 		this.kdsvcSessionId = null;
 	}
@@ -271,7 +295,13 @@ export class KingdeeSession {
 						if (write && isKingdeeApiError(error) && error.ambiguous && !error.notSent) {
 							throw new KingdeeApiError(
 								`${error.message} — the outcome of this write is unknown (it may have been saved)`,
-								{ kind: 'outcomeUnknown', service, msgCode: error.msgCode, httpStatus: error.httpStatus, rowErrors: error.rowErrors },
+								{
+									kind: 'outcomeUnknown',
+									service,
+									msgCode: error.msgCode,
+									httpStatus: error.httpStatus,
+									rowErrors: error.rowErrors,
+								},
 							);
 						}
 						throw error;
@@ -455,7 +485,8 @@ export class KingdeeSession {
 			const value = pair.slice(eq + 1).trim();
 			if (value === '') this.cookies.delete(name);
 			else this.cookies.set(name, value);
-			if (value !== '' && SESSION_COOKIES.some((cookie) => cookie.toLowerCase() === name.toLowerCase())) this.sessionIds.add(value);
+			if (value !== '' && SESSION_COOKIES.some((cookie) => cookie.toLowerCase() === name.toLowerCase()))
+				this.sessionIds.add(value);
 		}
 	}
 

@@ -69,8 +69,7 @@ export function buildKingdeeSignedHeaders(input: KingdeeSignedHeaderInput): Reco
 	const clientSecret = decodeKingdeeClientSecret(encodedPart);
 	const nonce = input.nonce ?? input.timestamp;
 	const stringToSign =
-		`POST\n${encodeKingdeeSignedPath(input.path)}\n\n` +
-		`x-api-nonce:${nonce}\nx-api-timestamp:${input.timestamp}\n`;
+		`POST\n${encodeKingdeeSignedPath(input.path)}\n\n` + `x-api-nonce:${nonce}\nx-api-timestamp:${input.timestamp}\n`;
 	const appData = `${input.acctId},${input.username},${input.lcid},${input.orgNumber}`;
 	return {
 		'X-Api-ClientID': clientId,

@@ -1,9 +1,4 @@
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { perItemOperation } from '../../../shared/operation';
 import type { JikeyunClient } from '../../protocol/client';
 import { listPagingFields, returnAllAndLimit } from '../common.description';
@@ -31,7 +26,7 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: '{}',
 		description:
-			'The method\'s parameters as JSON (any JSON value: most methods take an object, a few an array). Sent exactly as written unless pagination adds its page keys.',
+			"The method's parameters as JSON (any JSON value: most methods take an object, a few an array). Sent exactly as written unless pagination adds its page keys.",
 	},
 	{
 		displayName: 'Paginate',
@@ -88,9 +83,13 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): CallMeth
 		});
 	}
 	const paginate = context.getNodeParameter('paginate', itemIndex, false) as boolean;
-	const bizContent = readBizContentParameter(context.getNodeParameter('bizContent', itemIndex, '{}'), `item ${itemIndex}`, {
-		requireObject: paginate,
-	});
+	const bizContent = readBizContentParameter(
+		context.getNodeParameter('bizContent', itemIndex, '{}'),
+		`item ${itemIndex}`,
+		{
+			requireObject: paginate,
+		},
+	);
 	const retryWrites = context.getNodeParameter('retryWrites', itemIndex, false) as boolean;
 	if (!paginate) return { method, bizContent, retryWrites };
 
@@ -98,10 +97,14 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): CallMeth
 	const limit = returnAll ? undefined : (context.getNodeParameter('limit', itemIndex, 50) as number);
 	const pageSize = context.getNodeParameter('pageSize', itemIndex, DEFAULT_JIKEYUN_PAGE_SIZE) as number;
 	if (!Number.isInteger(pageSize) || pageSize < 1) {
-		throw new NodeOperationError(context.getNode(), `Page Size must be a whole number of at least 1 (got ${pageSize})`, {
-			itemIndex,
-			description: `Item ${itemIndex}: set "Page Size" to the records per page the method allows (most allow 1 to 200).`,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Page Size must be a whole number of at least 1 (got ${pageSize})`,
+			{
+				itemIndex,
+				description: `Item ${itemIndex}: set "Page Size" to the records per page the method allows (most allow 1 to 200).`,
+			},
+		);
 	}
 	return {
 		method,
@@ -119,7 +122,8 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): CallMeth
 	};
 }
 
-const isObject = (value: unknown): value is IDataObject => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is IDataObject =>
+	value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Any Open API method with the item's bizcontent; with Paginate, one output item per record of all pages. */
 export const callMethod = perItemOperation<JikeyunRun, JikeyunClient, CallMethodParameters>({

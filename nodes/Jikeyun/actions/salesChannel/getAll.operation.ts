@@ -1,9 +1,4 @@
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { perItemOperation } from '../../../shared/operation';
 import type { JikeyunClient } from '../../protocol/client';
 import { DEFAULT_JIKEYUN_PAGE_SIZE } from '../../protocol/listMethod';

@@ -14,7 +14,8 @@ export const describeForm = perItemOperation<KingdeeRun, KingdeeSession, string>
 		name: 'Describe Form',
 		value: 'describeForm',
 		action: 'Describe a form',
-		description: 'List the form\'s fields from its Kingdee metadata (QueryBusinessInfo): key, caption, type, entity, base data, required',
+		description:
+			"List the form's fields from its Kingdee metadata (QueryBusinessInfo): key, caption, type, entity, base data, required",
 	},
 	properties: [optionsCollection()],
 	label: 'Describe Form',

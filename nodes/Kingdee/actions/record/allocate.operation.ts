@@ -49,7 +49,9 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): Allocate
 	const pkIds = splitList(context.getNodeParameter('pkIds', itemIndex, ''));
 	const orgIds = splitList(context.getNodeParameter('targetOrgIds', itemIndex, ''));
 	if (pkIds.length === 0 || orgIds.length === 0) {
-		throw new NodeOperationError(context.getNode(), 'Allocate needs internal IDs and target organisation IDs', { itemIndex });
+		throw new NodeOperationError(context.getNode(), 'Allocate needs internal IDs and target organisation IDs', {
+			itemIndex,
+		});
 	}
 	return {
 		formId,
@@ -74,5 +76,10 @@ export const allocate = perItemOperation<KingdeeRun, KingdeeSession, AllocatePar
 	label: 'Allocate',
 	readParameters,
 	execute: async (_context, { formId, data }, session) =>
-		stateResult('Allocate', 'DynamicFormService.Allocate', formId, await session.formCall('DynamicFormService.Allocate', formId, data)),
+		stateResult(
+			'Allocate',
+			'DynamicFormService.Allocate',
+			formId,
+			await session.formCall('DynamicFormService.Allocate', formId, data),
+		),
 });

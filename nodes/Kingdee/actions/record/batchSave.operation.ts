@@ -129,7 +129,11 @@ function outcomeJson(outcome: Exclude<PackageOutcome, UnsavedOutcome>, formId: s
 	const json: IDataObject = { status: outcome.status, Id: outcome.id, Number: outcome.number, formId };
 	if (outcome.status === 'planned') json.action = outcome.action;
 	if (outcome.action !== 'create') {
-		json.changes = outcome.changes.map((change) => ({ field: change.field, before: change.before, after: change.after })) as IDataObject[];
+		json.changes = outcome.changes.map((change) => ({
+			field: change.field,
+			before: change.before,
+			after: change.after,
+		})) as IDataObject[];
 	}
 	if (outcome.unverifiable.length > 0) {
 		// Why an item was sent although nothing comparable differed (entry rows, unreadable fields).
@@ -241,7 +245,12 @@ async function execute(
 		});
 		if (firstFailed >= 0) {
 			const itemIndex = prepared[firstFailed].itemIndex;
-			const { message, details } = describeOutcomeFailure(outcomes[firstFailed] as UnsavedOutcome, itemIndex, numberField, formId);
+			const { message, details } = describeOutcomeFailure(
+				outcomes[firstFailed] as UnsavedOutcome,
+				itemIndex,
+				numberField,
+				formId,
+			);
 			const savedBefore = outcomes.filter((outcome) => outcome && isSaved(outcome)).length;
 			throw nodeApiError(
 				node,

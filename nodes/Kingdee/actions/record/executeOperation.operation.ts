@@ -39,5 +39,10 @@ export const executeOperation = perItemOperation<KingdeeRun, KingdeeSession, Sta
 	label: 'Execute Operation',
 	readParameters,
 	execute: async (_context, { formId, opNumber, data }, session) =>
-		stateResult('Execute Operation', 'DynamicFormService.ExcuteOperation', formId, await session.executeOperation(formId, opNumber, data)),
+		stateResult(
+			'Execute Operation',
+			'DynamicFormService.ExcuteOperation',
+			formId,
+			await session.executeOperation(formId, opNumber, data),
+		),
 });

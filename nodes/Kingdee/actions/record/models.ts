@@ -3,7 +3,13 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 import { parseJsonLossless } from '../../../common/losslessJson';
 import { isKingdeeApiError } from '../../protocol/errors';
 import { baseDataFieldKeys } from '../../protocol/formMetadata';
-import { findBaseDataShapeConflict, mapperModel, parseFieldList, wrapBaseDataFields, type MapperValue } from '../../protocol/model';
+import {
+	findBaseDataShapeConflict,
+	mapperModel,
+	parseFieldList,
+	wrapBaseDataFields,
+	type MapperValue,
+} from '../../protocol/model';
 import { toNodeError } from '../errors';
 import type { KingdeeRun } from '../run';
 
@@ -36,7 +42,8 @@ export function modelReader(context: IExecuteFunctions): ModelReader {
 	const items = context.getInputData();
 	const source = perItemParameter(context, 'modelSource', 'itemJson');
 	const modelField = perItemParameter(context, 'modelField', 'Model');
-	const reader: ModelReader = (itemIndex) => readModel(context, items, itemIndex, source(itemIndex), modelField(itemIndex));
+	const reader: ModelReader = (itemIndex) =>
+		readModel(context, items, itemIndex, source(itemIndex), modelField(itemIndex));
 	readers.set(context, reader);
 	return reader;
 }
@@ -50,7 +57,10 @@ function readMapping(context: IExecuteFunctions, itemIndex: number): MapperValue
 		const mappingMode = context.getNodeParameter('fields.mappingMode', itemIndex, 'defineBelow') as string;
 		return {
 			mappingMode,
-			value: mappingMode === 'autoMapInputData' ? null : (context.getNodeParameter('fields.value', itemIndex, {}) as Record<string, unknown> | null),
+			value:
+				mappingMode === 'autoMapInputData'
+					? null
+					: (context.getNodeParameter('fields.value', itemIndex, {}) as Record<string, unknown> | null),
 			schema: context.getNodeParameter('fields.schema', itemIndex, []) as MapperValue['schema'],
 		};
 	} catch (error) {
@@ -122,20 +132,27 @@ function readModel(
  * form (one QueryBusinessInfo per run and form). A login failure stops the run as itself; any other failure to
  * read the metadata says so and how to go on without it.
  */
-async function baseDataFieldsOf(context: IExecuteFunctions, run: KingdeeRun, formId: string, itemIndex: number): Promise<string[]> {
+async function baseDataFieldsOf(
+	context: IExecuteFunctions,
+	run: KingdeeRun,
+	formId: string,
+	itemIndex: number,
+): Promise<string[]> {
 	const typed = parseFieldList(context.getNodeParameter('baseDataFields', itemIndex, '') as string);
 	if (typed.length > 0) return typed;
 	try {
 		return baseDataFieldKeys(await run.formMetadata(formId));
 	} catch (error) {
-		if (isKingdeeApiError(error) && (error.loginFailed || error.kind === 'auth')) throw toNodeError(context.getNode(), error);
+		if (isKingdeeApiError(error) && (error.loginFailed || error.kind === 'auth'))
+			throw toNodeError(context.getNode(), error);
 		const reason = error instanceof Error ? error.message : String(error);
 		throw new NodeOperationError(
 			context.getNode(),
 			`Item ${itemIndex}: the base-data fields of form ${formId} could not be detected: its metadata could not be read (QueryBusinessInfo: ${reason}). List them in Base-Data Fields, e.g. FCreateOrgId, FUseOrgId, to skip the detection`,
 			{
 				itemIndex,
-				description: 'The integration user needs the right to view the form; Base-Data Fields, when filled in, is used instead of the metadata. Nothing was saved.',
+				description:
+					'The integration user needs the right to view the form; Base-Data Fields, when filled in, is used instead of the metadata. Nothing was saved.',
 			},
 		);
 	}

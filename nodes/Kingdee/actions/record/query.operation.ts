@@ -53,7 +53,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'FCUSTID ASC',
 		description:
-			'OrderString. Left empty, the form\'s internal ID (or the first field key) is used, because pages are only stable with a fixed order.',
+			"OrderString. Left empty, the form's internal ID (or the first field key) is used, because pages are only stable with a fixed order.",
 	},
 	{
 		displayName: 'Return All',
@@ -71,18 +71,17 @@ const properties: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},
-	optionsCollection(
-		[
-			{
-				displayName: 'Page Size',
-				name: 'pageSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: KINGDEE_QUERY_MAX_PAGE_SIZE },
-				default: KINGDEE_QUERY_PAGE_SIZE,
-				description: 'Rows per ExecuteBillQuery call (Limit). 2,000 works on every server; newer ones allow up to 10,000.',
-			},
-		],
-	),
+	optionsCollection([
+		{
+			displayName: 'Page Size',
+			name: 'pageSize',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: KINGDEE_QUERY_MAX_PAGE_SIZE },
+			default: KINGDEE_QUERY_PAGE_SIZE,
+			description:
+				'Rows per ExecuteBillQuery call (Limit). 2,000 works on every server; newer ones allow up to 10,000.',
+		},
+	]),
 ];
 
 function readParameters(context: IExecuteFunctions, itemIndex: number): BillQueryInput {
@@ -90,9 +89,13 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): BillQuer
 	const formId = getFormId(context, itemIndex);
 	const fieldKeys = splitList(context.getNodeParameter('fieldKeys', itemIndex, ''));
 	if (fieldKeys.length === 0) {
-		throw new NodeOperationError(node, `Item ${itemIndex}: Field Keys is empty: list the fields to return, e.g. FNumber,FName`, {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			node,
+			`Item ${itemIndex}: Field Keys is empty: list the fields to return, e.g. FNumber,FName`,
+			{
+				itemIndex,
+			},
+		);
 	}
 	const badKey = fieldKeys.find((key) => !FIELD_KEY.test(key));
 	if (badKey !== undefined) {

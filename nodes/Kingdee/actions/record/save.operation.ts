@@ -5,7 +5,13 @@ import { primaryKeyFieldFor } from '../../protocol/forms';
 import { hasPrimaryKey } from '../../protocol/model';
 import { statusError } from '../../protocol/responses';
 import type { KingdeeSession } from '../../protocol/session';
-import { buildSaveData, modelSourceProperties, optionsCollection, primaryKeyFieldProperty, saveOptionsCollection } from '../descriptions';
+import {
+	buildSaveData,
+	modelSourceProperties,
+	optionsCollection,
+	primaryKeyFieldProperty,
+	saveOptionsCollection,
+} from '../descriptions';
 import { getFormId } from '../parameters';
 import type { KingdeeRun } from '../run';
 import { applyBaseDataFields, modelReader } from './models';
@@ -41,7 +47,12 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): SavePara
 /** One Save call per item (Kingdee prefers Batch Save for many records). */
 export const save = perItemOperation<KingdeeRun, KingdeeSession, SaveParameters>({
 	resource: 'record',
-	option: { name: 'Save a Record', value: 'save', action: 'Save a record', description: 'Create or update one record per item (Save)' },
+	option: {
+		name: 'Save a Record',
+		value: 'save',
+		action: 'Save a record',
+		description: 'Create or update one record per item (Save)',
+	},
 	properties,
 	label: 'Save',
 	readParameters,

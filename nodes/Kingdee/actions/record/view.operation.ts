@@ -25,7 +25,12 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): ViewPara
 /** View one record per item by number or internal ID; outputs Kingdee's object (ORM property names). */
 export const view = perItemOperation<KingdeeRun, KingdeeSession, ViewParameters>({
 	resource: 'record',
-	option: { name: 'View a Record', value: 'view', action: 'View a record', description: 'Read one full record by number or internal ID (View)' },
+	option: {
+		name: 'View a Record',
+		value: 'view',
+		action: 'View a record',
+		description: 'Read one full record by number or internal ID (View)',
+	},
 	properties: [...selectByProperties(true), optionsCollection()],
 	label: 'View',
 	readParameters,
@@ -33,6 +38,10 @@ export const view = perItemOperation<KingdeeRun, KingdeeSession, ViewParameters>
 		const reply = await session.formCall('DynamicFormService.View', formId, { CreateOrgId: 0, ...data });
 		if (!reply.status.isSuccess) throw statusError('DynamicFormService.View', reply.status);
 		const record = reply.result;
-		return [record !== null && typeof record === 'object' && !Array.isArray(record) ? (record as IDataObject) : { Result: record as IDataObject }];
+		return [
+			record !== null && typeof record === 'object' && !Array.isArray(record)
+				? (record as IDataObject)
+				: { Result: record as IDataObject },
+		];
 	},
 });
