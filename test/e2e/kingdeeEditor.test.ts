@@ -3,7 +3,7 @@
  * The editor's Kingdee features inside a real n8n 2.40.7 (packed package, `n8n execute`), against the Kingdee emulator:
  * Describe Form under the Form resource, Batch Save with Map Fields Below (a resource-mapper value as the editor saves
  * it, checked by n8n against its schema), and a credential saved without a login mode, which n8n completes with the
- * credential's default (Signed Login). Judged by the emulator's state and the node outputs n8n prints.
+ * credential's default (Signed Login), and Batch Save's Dry Run preview. Judged by the emulator's state and the node outputs n8n prints.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -182,6 +182,41 @@ describe('Kingdee editor features in a real n8n', () => {
 		]);
 		expect(kingdee.stats().byService.LoginBySign).toBeGreaterThan(0);
 		expect(kingdee.stats().byService.ValidateUser ?? 0).toBe(0);
+	});
+
+	test('Dry Run in the editor: Batch Save shows the plan (update with before → after) and writes nothing', async () => {
+		const before = kingdee.records('BD_Customer').map((record) => ({ ...record }));
+		expect(before.map((record) => [record.FNumber, record.FName])).toEqual([['E2E1', '映射客户 0']]);
+		kingdee.resetStats();
+		const dryRun = workflow('101');
+		const save = dryRun.nodes.find((node) => node.name === 'Save mapped customer')!;
+		const parameters = save.parameters as { fields: { value: Record<string, string> }; options?: object };
+		parameters.fields.value.FName = '预览改名';
+		parameters.options = { dryRun: true };
+		const saved = await importWorkflow(instance, {
+			...dryRun,
+			id: 'kingdeeEditorE2E3',
+			name: 'Kingdee editor features (dry run)',
+		} as WorkflowJson);
+		const { result } = await executeWithOneRetry(instance, saved.id, log);
+		if (!result.run) throw new Error(`n8n printed no execution:\n${describeFailure(result)}`);
+		expect(nodeOutputItems(result.run, 'Save mapped customer').map((item) => item.json)).toEqual([
+			expect.objectContaining({
+				status: 'planned',
+				action: 'update',
+				Number: 'E2E1',
+				changes: [{ field: 'FName', before: '映射客户 0', after: '预览改名' }],
+			}),
+		]);
+		const byService = kingdee.stats().byService;
+		expect({ BatchSave: byService.BatchSave ?? 0, Save: byService.Save ?? 0, UnAudit: byService.UnAudit ?? 0 }).toEqual(
+			{
+				BatchSave: 0,
+				Save: 0,
+				UnAudit: 0,
+			},
+		);
+		expect(kingdee.records('BD_Customer')).toEqual(before);
 	});
 
 	test('a mapped organisation that is not among the dropdown choices never reaches Kingdee; the run fails', async () => {
