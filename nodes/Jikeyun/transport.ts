@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, IHttpRequestOptions, IPollFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
-import { CallReport, type CallRecord } from '../common/callReport';
+import { CallReport, describeCall } from '../common/callReport';
 import { CircuitBreaker } from '../common/circuitBreaker';
 import { redactSecrets } from '../common/redact';
 import { DEFAULT_RETRY_POLICY } from '../common/retry';
@@ -60,17 +60,6 @@ export interface JikeyunRun {
 	report: CallReport;
 	/** Set when the credential cannot work; every item then fails with it before any request. */
 	credentialProblem?: JikeyunSettingsError;
-}
-
-/** One line per call for n8n's debug log. */
-export function describeCall(entry: CallRecord): string {
-	const parts = [`Jikeyun call ${entry.call}`];
-	if (entry.part) parts.push(entry.part);
-	parts.push(`attempt ${entry.attempt}`, entry.outcome, `${entry.durationMs} ms`);
-	if (entry.code) parts.push(`subCode ${entry.code}`);
-	if (entry.contextId) parts.push(`contextId ${entry.contextId}`);
-	if (entry.detail) parts.push(entry.detail);
-	return parts.join(', ');
 }
 
 /**

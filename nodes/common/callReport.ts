@@ -56,6 +56,22 @@ export interface CallSummary {
 	byCall: Record<string, number>;
 }
 
+const SYSTEM_NAMES: Record<CallSystem, string> = { jikeyun: 'Jikeyun', kingdee: 'Kingdee' };
+
+/** One line per call for n8n's debug log, the same for both nodes; every text in an entry is already redacted. */
+export function describeCall(entry: CallRecord): string {
+	const parts = [`${SYSTEM_NAMES[entry.system]} call ${entry.call}`];
+	if (entry.part) parts.push(entry.part);
+	parts.push(`attempt ${entry.attempt}`, entry.outcome);
+	if (entry.httpStatus !== undefined) parts.push(`HTTP ${entry.httpStatus}`);
+	if (entry.code !== undefined && entry.code !== '') parts.push(`code ${entry.code}`);
+	if (entry.contextId) parts.push(`contextId ${entry.contextId}`);
+	if (entry.relogin) parts.push('re-login');
+	parts.push(`${entry.durationMs} ms`);
+	if (entry.detail) parts.push(entry.detail);
+	return parts.join(', ');
+}
+
 export interface CallReportOptions {
 	/** Keep every entry (for the full per-call list); otherwise only the summary is kept. */
 	keepCalls: boolean;

@@ -1,4 +1,4 @@
-import { CallReport, type CallRecord } from '../../nodes/common/callReport';
+import { CallReport, describeCall, type CallRecord } from '../../nodes/common/callReport';
 import { CircuitBreaker, isUnreachableError } from '../../nodes/common/circuitBreaker';
 
 const call = (overrides: Partial<CallRecord>): CallRecord => ({
@@ -52,6 +52,40 @@ describe('CallReport', () => {
 		const report = new CallReport();
 		expect(report.summary().wallTimeMs).toBe(0);
 		expect(report.summaryLine('Kingdee')).toBe('Kingdee: 0 API calls, 0.0 s from first to last');
+	});
+});
+
+describe('describeCall (the debug log line of both nodes)', () => {
+	test('names the system, the call, its part and attempt, then what happened', () => {
+		const kingdee: CallRecord = {
+			system: 'kingdee',
+			call: 'BatchSave BD_Customer',
+			part: 'batch 2 (rows 201–400)',
+			attempt: 2,
+			startedAt: 0,
+			durationMs: 35,
+			outcome: 'unknown',
+			httpStatus: 502,
+			relogin: true,
+			detail: 'HTTP 502 page',
+		};
+		expect(describeCall(kingdee)).toBe(
+			'Kingdee call BatchSave BD_Customer, batch 2 (rows 201–400), attempt 2, unknown, HTTP 502, re-login, 35 ms, HTTP 502 page',
+		);
+		const jikeyun: CallRecord = {
+			system: 'jikeyun',
+			call: 'erp.sales.get',
+			part: 'page 0',
+			attempt: 1,
+			startedAt: 0,
+			durationMs: 8,
+			outcome: 'throttled',
+			code: '0130020041',
+			contextId: 'ctx-1',
+		};
+		expect(describeCall(jikeyun)).toBe(
+			'Jikeyun call erp.sales.get, page 0, attempt 1, throttled, code 0130020041, contextId ctx-1, 8 ms',
+		);
 	});
 });
 

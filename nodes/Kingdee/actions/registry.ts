@@ -4,7 +4,7 @@
  */
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { CallReport, type CallRecord } from '../../common/callReport';
+import { CallReport, describeCall } from '../../common/callReport';
 import type { ResourceOption } from '../../shared/registry';
 import type { NodeRun, NodeRunner } from '../../shared/runner';
 import { fetchFormMetadata, FormMetadataCache } from '../protocol/formMetadata';
@@ -53,21 +53,6 @@ export const OPERATIONS: KingdeeOperation[] = [
 	describeForm,
 ];
 
-/** One debug log line per call; every text in it was redacted by the session layer. */
-function callLogLine(entry: CallRecord): string {
-	const parts = [
-		`Kingdee ${entry.call}${entry.part ? ` (${entry.part})` : ''}`,
-		`attempt ${entry.attempt}`,
-		entry.outcome,
-		entry.httpStatus !== undefined ? `HTTP ${entry.httpStatus}` : '',
-		entry.code !== undefined ? `code ${entry.code}` : '',
-		entry.relogin ? 're-login' : '',
-		`${entry.durationMs} ms`,
-		entry.detail ?? '',
-	];
-	return parts.filter(Boolean).join(' · ');
-}
-
 /**
  * One session pool (and one circuit breaker) for the whole execution, its sessions logged out at the end (Kingdee
  * asks integrators not to leave server contexts behind); items are shared out over the sessions. A credential that
@@ -78,7 +63,7 @@ async function start(
 	{ keepCalls }: { keepCalls: boolean },
 ): Promise<NodeRun<KingdeeRun, KingdeeSession>> {
 	const node = context.getNode();
-	const report = new CallReport({ keepCalls, onCall: (entry) => context.logger.debug(callLogLine(entry)) });
+	const report = new CallReport({ keepCalls, onCall: (entry) => context.logger.debug(describeCall(entry)) });
 	const continueOnFail = context.continueOnFail();
 	const mapFailure: NodeRun<KingdeeRun, KingdeeSession>['mapFailure'] = (error, itemIndex, label, phase) =>
 		kingdeeFailure(node, error, itemIndex, label, phase);
