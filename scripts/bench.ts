@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error, no-console */
 /**
  * `npm run bench` — throughput of the real node code, in-process, against the two emulators over loopback HTTP
  * with a remote-server latency model. The nodes run through the jest harness (testing/n8nHarness.ts): n8n's

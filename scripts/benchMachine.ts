@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions */
 /** The facts about the machine and the tree a benchmark ran on, gathered once for both modes of `npm run bench`. */
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
