@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, no-console */
 /**
  * `npx tsx scripts/setup-system.ts` — the first step of `npm test`: installs the Debian packages the e2e suites need
  * when they are missing (decisions in scripts/systemSetup.ts), or fails within seconds with the command to run.
