@@ -183,7 +183,7 @@ async function main(): Promise<void> {
 		`  Kingdee API calls              ${pair.kingdee.stats().calls} (BatchSave ${pair.kingdee.stats().byService.BatchSave ?? 0})`,
 		`  Workflow run (n8n execution)   ${workflowMs === undefined ? 'not printed by n8n' : seconds(workflowMs)}`,
 		`  n8n execute, start-up included ${seconds(syncMs)}${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
-		`  Total time                     ${formatElapsed(Date.now() - startedAt)} ${alreadyInstalled ? ' (n8n was already in the cache)' : ` (n8n install ${formatElapsed(runtimeMs)} included)`}`,
+		`  Total time                     ${formatElapsed(Date.now() - startedAt)}${alreadyInstalled ? ' (n8n was already in the cache)' : ` (n8n install ${formatElapsed(runtimeMs)} included)`}`,
 		`  Result                         ${allSynced ? 'all shops synced ✔' : 'NOT all shops synced ✘'}`,
 		'─────────────────────────────',
 	];
