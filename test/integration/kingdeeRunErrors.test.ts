@@ -14,6 +14,7 @@ import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/cre
 import { errorText } from '../helpers/errorText';
 import { executeNode, type Harness } from '../../testing/n8nHarness';
 import { errorOf, type ItemError } from '../../testing/errorItems';
+import { SERVER_ERROR_RUN_LIMIT } from '../../nodes/common/circuitBreaker';
 
 const account = DEFAULT_KINGDEE_ACCOUNT;
 let emulator: KingdeeEmulator;
@@ -192,6 +193,51 @@ describe('circuit breaker: one run, one unfixable failure, no retry storm', () =
 		expect(errorsOf(items)[0].message).toMatch(/rejected the signed request/);
 		// The first item's request and its one repeat after the session-lost answer; nothing for the other seven.
 		expect(harness.requests).toHaveLength(2);
+	});
+});
+
+describe('circuit breaker: a server that keeps answering 5xx ends the run (issue 19)', () => {
+	it('BatchSave answered 503 forever, 50 batches at one session: 5 BatchSave requests, the rest "not sent", none unknown', async () => {
+		emulator.setFaults({ http503Services: ['BatchSave'] });
+		const { items } = await run(batchSave({ maxTries: 3 }, { batchSize: 1, upsertByNumber: false }), shops(50));
+		const errors = errorsOf(items);
+		expect(errors).toHaveLength(50);
+		// Batch 1 used its three tries, batch 2 two more: five 503s in a row stop the run.
+		expect(emulator.stats().byService.BatchSave).toBe(SERVER_ERROR_RUN_LIMIT);
+		expect(emulator.stats().writeLog.filter((entry) => entry.service === 'BatchSave')).toEqual([]);
+		for (const error of errors.slice(0, 2)) {
+			expect(withoutItem(error.message)).toMatch(
+				/^FNumber "S00\d" was not saved — Kingdee BatchSave BD_Customer, batch \d .*answered HTTP 503/,
+			);
+		}
+		for (const error of errors.slice(2)) {
+			expect(withoutItem(error.message)).toMatch(
+				/^FNumber "S\d+" was not saved — not sent: Kingdee answered HTTP 503 to the last 5 calls; the rest of this run was stopped/,
+			);
+		}
+		for (const error of errors) expect(error.message).not.toMatch(/outcome unknown|may have been saved/i);
+	});
+
+	it('the same at five sessions (Parallel Requests 5, default tries): at most two rounds of requests', async () => {
+		emulator.setFaults({ http503Services: ['BatchSave'] });
+		const { items } = await run(
+			batchSave({ maxTries: 5, parallelRequests: 5 }, { batchSize: 1, upsertByNumber: false }),
+			shops(50),
+		);
+		const errors = errorsOf(items);
+		expect(errors).toHaveLength(50);
+		expect(emulator.stats().byService.BatchSave).toBeLessThanOrEqual(2 * SERVER_ERROR_RUN_LIMIT);
+		const notSent = errors.filter((error) =>
+			/was not saved — not sent: Kingdee answered HTTP 503 to the last 5 calls/.test(error.message),
+		);
+		expect(notSent.length).toBeGreaterThanOrEqual(40);
+		for (const error of errors) expect(error.message).not.toMatch(/outcome unknown|may have been saved/i);
+	});
+
+	it('fewer 5xx in a row than the limit do not stop the run: four HTTP 500 pages, then every row saved', async () => {
+		emulator.setFaults({ http500NextCalls: SERVER_ERROR_RUN_LIMIT - 1 });
+		const { items } = await run(batchSave({ maxTries: 5 }, { batchSize: 1, upsertByNumber: false }), shops(6));
+		expect(items.map((item) => item.json.status)).toEqual(Array(6).fill('created'));
 	});
 });
 
