@@ -257,6 +257,20 @@ describe('session ids never leave the node', () => {
 		expect(text).toMatch(/kdservice-sessionid: \*\*\*/i);
 	});
 
+	it('an error page naming the session by a 14-character prefix: the prefix reaches no row, report, log or node error', async () => {
+		emulator.setFaults({ echoSessionIdPrefixNextCalls: 3 });
+		const { items, harness } = await run(batchSave({ maxTries: 1, includeCallReport: true }), shops(4));
+		emulator.setFaults({ echoSessionIdPrefixNextCalls: 1 });
+		const query = { operation: 'query', formId: form, fieldKeys: 'FNumber', returnAll: true, options: { maxTries: 1 } };
+		const { error } = await run(query, [{ json: {} }], { continueOnFail: false });
+		const text = JSON.stringify(items) + harness.logs.join('\n') + JSON.stringify(harness.hints) + errorText(error);
+		// The page did echo a prefix: the redaction, not the emulator, kept it out.
+		expect(text).toMatch(/Session state for context \*\*\*… could not be loaded/);
+		const ids = emulator.issuedSessionIds();
+		expect(ids.length).toBeGreaterThanOrEqual(2);
+		for (const id of ids) expect(text).not.toContain(id.slice(0, 14));
+	});
+
 	it('Batch Save rows, the call report and the debug log after echoed session ids hold none of them', async () => {
 		emulator.setFaults({ echoSessionIdNextCalls: 3 });
 		const { items, harness } = await run(batchSave({ maxTries: 1, includeCallReport: true }), shops(4));
