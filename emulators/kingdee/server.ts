@@ -77,6 +77,16 @@ export interface KingdeeFaults {
 	 */
 	echoSessionIdNextCalls?: number;
 	/**
+	 * The next N authenticated (form) calls fail with an HTTP 500 HTML page that names only the first 14 characters of
+	 * the caller's session id (a page that cuts the id short); nothing is processed.
+	 */
+	echoSessionIdPrefixNextCalls?: number;
+	/**
+	 * Every call of these services (e.g. `['BatchSave']`) is answered with IIS's HTTP 503 page for as long as the fault
+	 * is set (an application pool that stays stopped); nothing is processed.
+	 */
+	http503Services?: string[];
+	/**
 	 * 0..1: seeded probability that an authenticated (form) call fails before processing with HTTP 503 or a
 	 * `response_error:` exception (nothing committed).
 	 */
@@ -196,6 +206,18 @@ function sessionEchoPage(req: http.IncomingMessage): string {
 	);
 }
 
+/** An error page that names the session by the first 14 characters of its id, as a page that cuts ids short does. */
+function sessionPrefixEchoPage(req: http.IncomingMessage): string {
+	const header = req.headers['kdservice-sessionid'];
+	const cookie = /(?:kdservice-sessionid|ASP\.NET_SessionId)=([^;]+)/i.exec(String(req.headers.cookie ?? ''))?.[1];
+	const id = (typeof header === 'string' ? header : undefined) ?? cookie ?? '';
+	return (
+		'<!DOCTYPE html>\r\n<html><head><title>Runtime Error</title></head><body>' +
+		"<h1>Server Error in '/K3Cloud' Application.</h1>" +
+		`<p>Session state for context ${id.slice(0, 14)}… could not be loaded.</p></body></html>`
+	);
+}
+
 class EmulatorClosed extends Error {}
 
 interface Reply {
@@ -311,7 +333,8 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 			| 'responseErrorNextCalls'
 			| 'commitThenTimeoutNextCalls'
 			| 'loginHttp502NextCalls'
-			| 'echoSessionIdNextCalls',
+			| 'echoSessionIdNextCalls'
+			| 'echoSessionIdPrefixNextCalls',
 	): boolean {
 		const remaining = faults[name] ?? 0;
 		if (remaining <= 0) return false;
@@ -368,6 +391,10 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 			return { status: 502, body: BAD_GATEWAY_PAGE, contentType: HTML_TYPE };
 		if (service.kind === 'form' && takeFault('echoSessionIdNextCalls'))
 			return { status: 500, body: sessionEchoPage(req), contentType: HTML_TYPE };
+		if (service.kind === 'form' && takeFault('echoSessionIdPrefixNextCalls'))
+			return { status: 500, body: sessionPrefixEchoPage(req), contentType: HTML_TYPE };
+		if (faults.http503Services?.some((name) => name.toLowerCase() === service.name.toLowerCase()))
+			return { status: 503, body: SERVICE_UNAVAILABLE_PAGE, contentType: HTML_TYPE };
 		const rate = faults.transientFailureRate ?? 0;
 		if (service.kind === 'form' && rate > 0 && transientRandom() < rate) {
 			if (transientRandom() < 0.5) return { status: 503, body: SERVICE_UNAVAILABLE_PAGE, contentType: HTML_TYPE };
