@@ -19,7 +19,6 @@ export interface KingdeeRawResponse {
 	body: string;
 }
 
-
 export type { Redact };
 
 const identity: Redact = (text) => text;
