@@ -51,13 +51,17 @@ const PROTOCOL_WORDS = new Set([
 	'scrollId',
 	'selelctFields',
 	'shopId',
+	'specId',
 ]);
 /** n8n's own code, cited as where a behaviour comes from (ARCHITECTURE.md#error-items). */
 const OUTSIDE_NAMES = new Set(['normalizeNodeErrors', 'handleNodeErrorOutput', 'workflow-execute.js']);
 
 const FILE_EXTENSION = /\.(ts|js|mjs|cjs|json|md|yml|yaml)$/;
-/** Kingdee form ids: a subsystem prefix, `_`, the form (docs/kingdee-webapi.md). */
-const KINGDEE_FORM_ID = /^(BD|BOS|ORG|PUR|SAL|STK)_/;
+/**
+ * Kingdee form ids (a subsystem prefix, `_`, the form) and Kingdee's preset numbers, which end in `_SYS`
+ * (`XSCKD01_SYS`, `KHLB001_SYS`): protocol values, not constants of ours (docs/kingdee-webapi.md).
+ */
+const KINGDEE_FORM_ID = /^(BD|BOS|ORG|PUR|SAL|STK)_|_SYS$/;
 
 export interface CodeReference {
 	kind: 'identifier' | 'path';
