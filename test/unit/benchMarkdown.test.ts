@@ -1,6 +1,6 @@
-import { benchMarkdown } from '../../scripts/benchMarkdown';
+import { benchMarkdown } from '../../testing/benchMarkdown';
 
-describe('docs/benchmark.md as the benchmark writes it (scripts/benchMarkdown.ts)', () => {
+describe('docs/benchmark.md as the benchmark writes it (testing/benchMarkdown.ts)', () => {
 	const markdown = benchMarkdown(
 		[
 			{ kind: 'text', line: '' },
