@@ -79,16 +79,33 @@ const UNREACHABLE_CODES = new Set([
 ]);
 
 /**
- * True when `error` (or an error it wraps, e.g. axios' `cause`) says the request never reached a server:
- * connection refused, DNS failure, no route, or an invalid URL. Such a request was certainly not processed.
+ * The network error code (ECONNREFUSED, ETIMEDOUT, …) of `error` or of an error it wraps (n8n's request helpers wrap
+ * axios' error, which holds the code, and then word the message generically); undefined when there is none.
  */
-export function isUnreachableError(error: unknown): boolean {
+export function networkErrorCode(error: unknown): string | undefined {
 	const seen = new Set<unknown>();
 	let current: unknown = error;
 	while (current && typeof current === 'object' && !seen.has(current)) {
 		seen.add(current);
-		const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
-		if (typeof candidate.code === 'string' && UNREACHABLE_CODES.has(candidate.code)) return true;
+		const candidate = current as { code?: unknown; cause?: unknown };
+		if (typeof candidate.code === 'string' && /^E[A-Z_]+$/.test(candidate.code)) return candidate.code;
+		current = candidate.cause;
+	}
+	return undefined;
+}
+
+/**
+ * True when `error` (or an error it wraps, e.g. axios' `cause`) says the request never reached a server:
+ * connection refused, DNS failure, no route, or an invalid URL. Such a request was certainly not processed.
+ */
+export function isUnreachableError(error: unknown): boolean {
+	const code = networkErrorCode(error);
+	if (code !== undefined && UNREACHABLE_CODES.has(code)) return true;
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	while (current && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const candidate = current as { message?: unknown; cause?: unknown };
 		if (
 			typeof candidate.message === 'string' &&
 			/\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/.test(candidate.message)

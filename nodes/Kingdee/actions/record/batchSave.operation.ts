@@ -232,7 +232,7 @@ async function execute(
 	} catch (error) {
 		if (!run.continueOnFail) {
 			const firstOpen = prepared.findIndex((_, position) => !outcomes[position]);
-			throw toNodeError(node, error, firstOpen >= 0 ? prepared[firstOpen].itemIndex : undefined);
+			throw toNodeError(node, error, firstOpen >= 0 ? prepared[firstOpen].itemIndex : undefined, 'Batch Save');
 		}
 		// With continue on fail every item without an outcome gets this failure as its error item below.
 		failure = error;
