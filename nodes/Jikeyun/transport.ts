@@ -85,8 +85,7 @@ export async function startJikeyunRun(
 			maxDelayMs: Math.max(1, options.maxRetryWaitSeconds) * 1000,
 		},
 		breaker: new CircuitBreaker(),
-		onCall: (entry) =>
-			report.record(entry.detail === undefined ? entry : { ...entry, detail: redact(entry.detail) }),
+		onCall: (entry) => report.record(entry.detail === undefined ? entry : { ...entry, detail: redact(entry.detail) }),
 	});
 	return { client, report, credentialProblem: findJikeyunCredentialProblem(credentials) };
 }
