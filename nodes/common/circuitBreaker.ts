@@ -79,17 +79,22 @@ const UNREACHABLE_CODES = new Set([
 ]);
 
 /**
- * The network error code (ECONNREFUSED, ETIMEDOUT, …) of `error` or of an error it wraps (n8n's request helpers wrap
- * axios' error, which holds the code, and then word the message generically); undefined when there is none.
+ * The network error code (ECONNREFUSED, ETIMEDOUT, …) of `error` or of an error it wraps; undefined when there is none.
+ * n8n's request helpers wrap axios' error in a NodeApiError with generic wording: the code is its `httpCode` (n8n 1.x
+ * and 2.x), and the axios error is its `cause` (2.x) or `errorResponse` (1.x).
  */
 export function networkErrorCode(error: unknown): string | undefined {
 	const seen = new Set<unknown>();
-	let current: unknown = error;
-	while (current && typeof current === 'object' && !seen.has(current)) {
+	const pending: unknown[] = [error];
+	while (pending.length > 0) {
+		const current = pending.shift();
+		if (!current || typeof current !== 'object' || seen.has(current)) continue;
 		seen.add(current);
-		const candidate = current as { code?: unknown; cause?: unknown };
-		if (typeof candidate.code === 'string' && /^E[A-Z_]+$/.test(candidate.code)) return candidate.code;
-		current = candidate.cause;
+		const candidate = current as { code?: unknown; httpCode?: unknown; cause?: unknown; errorResponse?: unknown };
+		for (const code of [candidate.code, candidate.httpCode]) {
+			if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		}
+		pending.push(candidate.cause, candidate.errorResponse);
 	}
 	return undefined;
 }

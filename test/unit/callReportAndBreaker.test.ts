@@ -119,6 +119,7 @@ describe('CircuitBreaker', () => {
 		[Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), false],
 		[new Error('timeout of 60000ms exceeded'), false],
 		['ECONNREFUSED as a plain string', false],
+		[Object.assign(new Error('The service refused the connection'), { httpCode: 'ECONNREFUSED' }), true],
 	])('isUnreachableError(%p) is %p', (error, expected) => {
 		expect(isUnreachableError(error)).toBe(expected);
 	});
@@ -144,7 +145,9 @@ describe('CircuitBreaker', () => {
 			'ECONNREFUSED',
 		],
 		[Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }), 'ETIMEDOUT'],
-		[Object.assign(new Error('HTTP'), { code: 503 }), undefined],
+		[Object.assign(new Error('The service refused the connection'), { httpCode: 'ECONNREFUSED' }), 'ECONNREFUSED'],
+		[Object.assign(new Error('n8n 1.x'), { errorResponse: { code: 'ENOTFOUND' } }), 'ENOTFOUND'],
+		[Object.assign(new Error('HTTP'), { code: 503, httpCode: '503' }), undefined],
 		[new Error('no code'), undefined],
 	])('networkErrorCode(%p) is %p', (error, expected) => {
 		expect(networkErrorCode(error)).toBe(expected);
