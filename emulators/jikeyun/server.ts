@@ -6,6 +6,14 @@ import { listenOnLoopback } from '../loopback';
 import { BusinessError, filterSalesChannels, METHOD_HANDLERS, type EmulatorData } from './methods';
 import { createRandom, deriveSeed } from './prng';
 import {
+	SalesOrderBook,
+	SalesOrderCursors,
+	type ChangeTiming,
+	type CursorMode,
+	type SalesOrder,
+	type SalesOrderSeedOptions,
+} from './salesOrders';
+import {
 	generateDeliveryOrders,
 	generateShops,
 	generateTrades,
@@ -16,6 +24,8 @@ import {
 import { beijingWallClock, expectedJikeyunSign, readBeijingWallClock } from './signature';
 
 export type { JikeyunShop } from './seedData';
+export type { ChangeTiming, CursorMode, SalesOrder, SalesOrderSeedOptions } from './salesOrders';
+export { DEFAULT_MATERIAL_NUMBERS, TRADE_STATUS } from './salesOrders';
 
 /**
  * Emulator of the Jikeyun (吉客云) Open API gateway `POST /open/openapi/do`
@@ -77,6 +87,8 @@ export interface JikeyunEmulatorOptions {
 	/** Accepted clock difference in seconds (default 600). */
 	timestampSkewSeconds?: number;
 	faults?: JikeyunFaults;
+	/** Orders of oms.trade.fullinfoget (docs/jikeyun-open-api.md#sales-order-emulator-choices). */
+	salesOrders?: SalesOrderSeedOptions & { cursorMode?: CursorMode };
 }
 
 export interface JikeyunEmulatorStats {
@@ -102,6 +114,22 @@ export interface JikeyunEmulator {
 	addShops(count: number): JikeyunShop[];
 	stats(): JikeyunEmulatorStats;
 	resetStats(): void;
+	/** The newest version of every sales order, visible yet or not. */
+	listSalesOrders(): SalesOrder[];
+	/** New orders awaiting shipment, traded and modified at `timing.atMs` (default now). */
+	addSalesOrders(count: number, timing?: ChangeTiming): SalesOrder[];
+	/** A new version of each order, modified at `timing.atMs` and visible from `timing.visibleAtMs`. */
+	modifySalesOrders(
+		tradeNos: string[],
+		change: Partial<SalesOrder> | ((order: SalesOrder) => Partial<SalesOrder>),
+		timing?: ChangeTiming,
+	): SalesOrder[];
+	shipSalesOrders(tradeNos: string[], timing?: ChangeTiming): SalesOrder[];
+	cancelSalesOrders(tradeNos: string[], timing?: ChangeTiming): SalesOrder[];
+	/** Runs `hook` once just before page `pageNumber` (0 = first request) of the next scrollId read is answered. */
+	beforeCursorPage(pageNumber: number, hook: () => void): void;
+	/** How scrollId reads see changes made during them (default 'snapshot'). */
+	setCursorMode(mode: CursorMode): void;
 }
 
 export const GATEWAY_PATH = '/open/openapi/do';
@@ -206,6 +234,21 @@ function nowToWholeSecond(): number {
 	return Math.floor(Date.now() / 1000) * 1000;
 }
 
+/** `{ atMs?, visibleAtMs? }` of an admin request (epoch milliseconds). */
+function readTiming(input: unknown): ChangeTiming | undefined {
+	if (input === undefined || input === null) return undefined;
+	if (typeof input !== 'object' || Array.isArray(input)) throw new TypeError('timing must be an object');
+	const raw = input as Record<string, unknown>;
+	const timing: ChangeTiming = {};
+	for (const name of ['atMs', 'visibleAtMs'] as const) {
+		const value = raw[name];
+		if (value === undefined || value === null) continue;
+		if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`timing.${name} must be a number`);
+		timing[name] = value;
+	}
+	return timing;
+}
+
 function normalizeFaults(input: unknown): JikeyunFaults {
 	if (input === null || typeof input !== 'object' || Array.isArray(input)) {
 		throw new TypeError('faults must be an object');
@@ -268,11 +311,15 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 	const shops: StoredShop[] = generateShops(seed, 0, options.shopCount ?? 50);
 	let nextShopIndex = shops.length;
 	const seedShopViews = shops.map(({ shop }) => shop);
+	const salesOrderBook = new SalesOrderBook(seed, seedShopViews, options.salesOrders ?? {}, () => Date.now());
+	const cursors = new SalesOrderCursors();
+	cursors.mode = options.salesOrders?.cursorMode ?? 'snapshot';
 	const data: EmulatorData = {
 		shops,
 		warehouses: SEED_WAREHOUSES,
 		deliveryOrders: generateDeliveryOrders(seed, seedShopViews, 120),
 		trades: generateTrades(seed, seedShopViews, 75),
+		salesOrders: { orders: salesOrderBook, cursors, now: () => Date.now() },
 	};
 
 	let faults: JikeyunFaults = normalizeFaults(options.faults ?? {});
@@ -514,6 +561,15 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 		resetStats() {
 			stats = { calls: 0, byMethod: {}, throttled: 0, injectedFailures: 0, rejected: 0 };
 		},
+		listSalesOrders: () => salesOrderBook.latest(),
+		addSalesOrders: (count, timing) => salesOrderBook.add(count, timing),
+		modifySalesOrders: (tradeNos, change, timing) => salesOrderBook.modify(tradeNos, change, timing),
+		shipSalesOrders: (tradeNos, timing) => salesOrderBook.ship(tradeNos, timing),
+		cancelSalesOrders: (tradeNos, timing) => salesOrderBook.cancel(tradeNos, timing),
+		beforeCursorPage: (pageNumber, hook) => cursors.beforePage(pageNumber, hook),
+		setCursorMode(mode) {
+			cursors.mode = mode;
+		},
 	};
 
 	async function handleAdmin(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
@@ -557,6 +613,31 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 					const next = normalizeFaults(await readJson());
 					emulator.setFaults(next);
 					return reply(200, { faults: next });
+				}
+				case 'GET /__admin/salesOrders':
+					return reply(200, emulator.listSalesOrders());
+				case 'POST /__admin/salesOrders/add': {
+					const { count, timing } = await readJson();
+					if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+						throw new TypeError('count must be a non-negative integer');
+					}
+					return reply(200, { added: emulator.addSalesOrders(count, readTiming(timing)) });
+				}
+				case 'POST /__admin/salesOrders/modify':
+				case 'POST /__admin/salesOrders/ship':
+				case 'POST /__admin/salesOrders/cancel': {
+					const { tradeNos, change, timing } = await readJson();
+					if (!Array.isArray(tradeNos) || tradeNos.some((tradeNo) => typeof tradeNo !== 'string')) {
+						throw new TypeError('tradeNos must be an array of order numbers');
+					}
+					const numbers = tradeNos as string[];
+					const when = readTiming(timing);
+					if (route.endsWith('/ship')) return reply(200, { modified: emulator.shipSalesOrders(numbers, when) });
+					if (route.endsWith('/cancel')) return reply(200, { modified: emulator.cancelSalesOrders(numbers, when) });
+					if (change === null || typeof change !== 'object' || Array.isArray(change)) {
+						throw new TypeError('change must be an object');
+					}
+					return reply(200, { modified: emulator.modifySalesOrders(numbers, change as Partial<SalesOrder>, when) });
 				}
 				case 'GET /__admin/stats':
 					return reply(200, emulator.stats());

@@ -72,9 +72,16 @@ export async function collectPages<T>(options: PaginateOptions<T>): Promise<Pagi
  *   start one higher than configured: the first page equals the second);
  * - firstPageIndex: the page before the configured first one holds other records (pages start lower);
  * - tooManyPages: more pages than `maxPages`;
- * - keptChanging: consecutive reads of the list never agreed.
+ * - keptChanging: consecutive reads of the list never agreed;
+ * - missingCursor: a cursor-paged answer held records but no cursor to continue with.
  */
-export type PagingProblem = 'pageTooLarge' | 'repeatedPage' | 'firstPageIndex' | 'tooManyPages' | 'keptChanging';
+export type PagingProblem =
+	| 'pageTooLarge'
+	| 'repeatedPage'
+	| 'firstPageIndex'
+	| 'tooManyPages'
+	| 'keptChanging'
+	| 'missingCursor';
 
 /** A paged read that would have returned an incomplete or wrong list; the caller names the settings to fix. */
 export class PagingError extends Error {
@@ -252,6 +259,95 @@ export async function readCompleteList<T>(options: CompleteReadOptions<T>): Prom
 		const current = await confirmationRead(previous.length);
 		if (sameKeys(keysOf(current), keysOf(previous))) return finish(current, passes);
 		previous = current;
+	}
+	throw new PagingError('keptChanging', `the list kept changing while being read: ${maxPasses} reads never agreed`);
+}
+
+/** One page of a cursor-paged list: its records and the cursor that asks for the next page. */
+export interface CursorPage<T> {
+	records: T[];
+	/** Missing or empty: the answer named no next page. */
+	nextCursor?: string;
+}
+
+export interface CursorReadOptions<T> {
+	/** `page` counts from 0 within one read; `cursor` is `firstCursor` for page 0. */
+	fetchPage: (cursor: string, page: number) => Promise<CursorPage<T>>;
+	/** Sent with the first page (`""` for Jikeyun's scrollId, docs/jikeyun-open-api.md#sales-order-paging). */
+	firstCursor?: string;
+	/** Identity of a record within one read and between reads (order number + modified time for orders). */
+	keyOf: (record: T) => string;
+	limit?: number;
+	maxPages?: number;
+	/** Reads in total, the first included, before giving up on a list that keeps changing. */
+	maxPasses?: number;
+	/** Checked before each page of the first read; true ends the read early with `complete: false`. */
+	shouldStop?: () => boolean;
+	/**
+	 * Proves a finished multi-page read complete without reading it again (orders: the match count before and after
+	 * the read equals the records returned, docs/jikeyun-open-api.md#complete-order-reads). False: read again.
+	 */
+	proveComplete?: (records: T[]) => Promise<boolean>;
+}
+
+function keySet(keys: string[]): string {
+	return [...keys].sort().join('\n');
+}
+
+/**
+ * Reads a cursor-paged list (docs/jikeyun-open-api.md#complete-order-reads): the first request sends `firstCursor`,
+ * each answer's cursor asks for the next page, and the read ends at an empty page (the end public clients rely on). A
+ * record seen twice in one read counts once (the later copy wins). A read of one page is one answer, complete by
+ * nature; a longer one is complete when `proveComplete` says so, or when the next read returns the same keys;
+ * after `maxPasses` reads without either it throws `keptChanging` rather than return a list that may have a gap. An
+ * answer with records but no cursor, or a page that repeats the previous one (the cursor was ignored), throws.
+ */
+export async function readCompleteCursorList<T>(options: CursorReadOptions<T>): Promise<CompleteReadResult<T>> {
+	const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+	const maxPasses = Math.max(2, options.maxPasses ?? DEFAULT_MAX_PASSES);
+	const limit = options.limit ?? Infinity;
+	let requests = 0;
+
+	/** One read; `undefined` when shouldStop ended it. */
+	const readOnce = async (first: boolean): Promise<{ records: T[]; pages: number } | undefined> => {
+		const byKey = new Map<string, T>();
+		let cursor = options.firstCursor ?? '';
+		let previousKeys: string | undefined;
+		for (let page = 0; ; page++) {
+			if (byKey.size >= limit) return { records: [...byKey.values()].slice(0, limit), pages: page };
+			if (page >= maxPages) throw new PagingError('tooManyPages', `the list did not end within ${maxPages} pages`);
+			if (first && options.shouldStop?.()) return undefined;
+			requests++;
+			const answer = await options.fetchPage(cursor, page);
+			if (answer.records.length === 0) return { records: [...byKey.values()], pages: page };
+			const keys = answer.records.map((record) => options.keyOf(record));
+			const pageKeys = keys.join('\n');
+			if (pageKeys === previousKeys) {
+				throw new PagingError('repeatedPage', `page ${page} returned the same records as page ${page - 1}`, page);
+			}
+			previousKeys = pageKeys;
+			answer.records.forEach((record, i) => {
+				byKey.delete(keys[i]);
+				byKey.set(keys[i], record);
+			});
+			if (!answer.nextCursor) {
+				throw new PagingError('missingCursor', `page ${page} held records but no cursor for the next page`, page);
+			}
+			cursor = answer.nextCursor;
+		}
+	};
+
+	const first = await readOnce(true);
+	if (!first) return { records: [], requests, passes: 1, complete: false };
+	const done = (records: T[], passes: number): CompleteReadResult<T> => ({ records, requests, passes, complete: true });
+	if (first.pages <= 1 || limit !== Infinity) return done(first.records, 1);
+	if (await options.proveComplete?.(first.records)) return done(first.records, 1);
+	let previous = first.records;
+	for (let passes = 2; passes <= maxPasses; passes++) {
+		const current = (await readOnce(false)) as { records: T[] };
+		const agree = keySet(current.records.map(options.keyOf)) === keySet(previous.map(options.keyOf));
+		if (agree || (await options.proveComplete?.(current.records))) return done(current.records, passes);
+		previous = current.records;
 	}
 	throw new PagingError('keptChanging', `the list kept changing while being read: ${maxPasses} reads never agreed`);
 }
