@@ -244,8 +244,8 @@ async function saveAll(
 			),
 		};
 	} catch (error) {
-		// A thrown run returns no outcomes: the error belongs to the first package.
-		if (!run.continueOnFail) throw toNodeError(context.getNode(), error, prepared[0]?.itemIndex);
+		// A thrown run returns no outcomes: the error belongs to the first package, worded as its error item would be.
+		if (!run.continueOnFail) throw toNodeError(context.getNode(), error, prepared[0]?.itemIndex, 'Batch Save');
 		return { outcomes: [], failure: error };
 	}
 }
