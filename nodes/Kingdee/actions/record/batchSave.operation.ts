@@ -128,6 +128,8 @@ export function describeOutcomeFailure(
 function outcomeJson(outcome: Exclude<PackageOutcome, UnsavedOutcome>, formId: string): IDataObject {
 	if (outcome.status === 'unchanged') return { status: 'unchanged', Id: outcome.id, Number: outcome.number, formId };
 	const json: IDataObject = { status: outcome.status, Id: outcome.id, Number: outcome.number, formId };
+	if (outcome.documentStatus) json.documentStatus = { ...outcome.documentStatus };
+	if (outcome.status === 'audited') return json;
 	if (outcome.status === 'planned') json.action = outcome.action;
 	if (outcome.action !== 'create') {
 		json.changes = outcome.changes.map((change) => ({
