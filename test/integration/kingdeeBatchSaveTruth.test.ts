@@ -189,3 +189,22 @@ describe('un-audit is never silent', () => {
 		for (const number of numbers) expect(held(number)).toMatchObject({ FName: `Name ${number}`, FDocumentStatus: 'C' });
 	});
 });
+
+describe('races resolve to the truth', () => {
+	it('a create refused because another worker made the number meanwhile is read back: equal → unchanged, else updated', async () => {
+		emulator.setFaults({
+			insertBeforeNextSave: {
+				formId: 'BD_Customer',
+				records: [customer('R1'), customer('R2', { FName: 'Theirs' })],
+			},
+		});
+		const rows = await run(['R1', 'R2', 'R3'].map((number) => ({ json: customer(number) })));
+		expect(rows.map((row) => row.status)).toEqual(['unchanged', 'updated', 'created']);
+		expect(rows[1]).toMatchObject({ changes: [{ field: 'FName', before: 'Theirs', after: 'Name R2' }] });
+		expect(emulator.records('BD_Customer').map((record) => [record.FNumber, record.FName])).toEqual([
+			['R1', 'Name R1'],
+			['R2', 'Name R2'],
+			['R3', 'Name R3'],
+		]);
+	});
+});

@@ -6,6 +6,7 @@ import { settle } from '../../../common/settle';
 import type { PlannedPackage } from '../savePlan';
 import type { KingdeeSession, KingdeeSessionPool } from '../session';
 import { reAuditUnsaved, unAuditForUpdate } from './auditCycle';
+import { resolveLostRaces } from './races';
 import { sendBatch, type SendResult } from './send';
 import {
 	isUnsaved,
@@ -140,6 +141,9 @@ async function unAuditAndSave(
 	const saving = await settle(async () => await saveOneBatch(session, sendable, settings, columns, outcomes, part));
 	await reAuditUnsaved(session, unAudited, settings, outcomes);
 	if (!saving.ok) throw saving.error;
+	// A create that lost a race is an update of the record the other worker made (once: updates do not race so).
+	const raced = await resolveLostRaces(session, sendable, settings, columns, outcomes);
+	if (raced.length > 0) await unAuditAndSave(session, raced, settings, columns, outcomes, `${part}, after a lost race`);
 }
 
 /**
