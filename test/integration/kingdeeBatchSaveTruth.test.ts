@@ -208,3 +208,40 @@ describe('races resolve to the truth', () => {
 		]);
 	});
 });
+
+describe('org-aware matching', () => {
+	beforeEach(() => {
+		emulator.seedRecords('BD_Customer', 1, () => customer('O1', { FName: 'Org 100' }));
+		emulator.seedRecords('BD_Customer', 1, () => customer('O1', { FName: 'Org 101', FUseOrgId: '101' }));
+		emulator.resetStats();
+	});
+	const byOrg = () =>
+		emulator
+			.records('BD_Customer')
+			.map((record) => [record.FUseOrgId, record.FName])
+			.sort();
+
+	it("an item naming its use organisation updates that organisation's record only (numbers case-insensitive)", async () => {
+		const rows = await run([{ json: customer('o1', { FName: 'Renamed 101', FUseOrgId: '101' }) }]);
+		expect(rows[0]).toMatchObject({ status: 'updated' });
+		expect(rows[0].changes).toEqual(
+			expect.arrayContaining([{ field: 'FName', before: 'Org 101', after: 'Renamed 101' }]),
+		);
+		expect((rows[0].changes as Array<{ field: string }>).map((change) => change.field)).not.toContain('FUseOrgId');
+		expect(byOrg()).toEqual([
+			['100', 'Org 100'],
+			['101', 'Renamed 101'],
+		]);
+	});
+
+	it('a number held by several organisations and no organisation in the item fails the row, naming them', async () => {
+		const rows = await run([{ json: { FNumber: 'O1', FName: 'Which one?' } }]);
+		expect(rows[0].status).toBe('error');
+		expect(rows[0].error).toContain('several use organisations (100, 101)');
+		expect(writes()).toEqual([]);
+		expect(byOrg()).toEqual([
+			['100', 'Org 100'],
+			['101', 'Org 101'],
+		]);
+	});
+});

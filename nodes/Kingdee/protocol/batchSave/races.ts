@@ -5,7 +5,7 @@
  * holds with the item's values (docs/kingdee-webapi.md#upsert-by-number). Pure.
  */
 import { settle } from '../../../common/settle';
-import { lookupExisting } from '../existingRecords';
+import { isAmbiguous, lookupExisting, pickRecord, useOrgOf } from '../existingRecords';
 import { comparePackage, numberKey, type PlannedPackage } from '../savePlan';
 import type { KingdeeSession } from '../session';
 import { isAuthError } from './failures';
@@ -47,8 +47,8 @@ export async function resolveLostRaces(
 	}
 	const updates: PlannedPackage[] = [];
 	for (const plan of refused) {
-		const existing = read.value.found.get(numberKey(plan.number!));
-		if (!existing) continue;
+		const existing = pickRecord(read.value.all.get(numberKey(plan.number!)), { useOrg: useOrgOf(plan.model) });
+		if (!existing || isAmbiguous(existing)) continue;
 		const { changes, unverifiable } = comparePackage(plan.model, existing, { ...settings, unreadable });
 		if (changes.length === 0 && unverifiable.length === 0) {
 			outcomes[plan.index] = { status: 'unchanged', id: existing.id, number: plan.number ?? null };
