@@ -245,3 +245,51 @@ describe('org-aware matching', () => {
 		]);
 	});
 });
+
+describe('Dry Run tells what the real run then does', () => {
+	it('across clear, status, organisations, updates, creates and unchanged rows', async () => {
+		emulator.seedRecords('BD_Customer', 1, () => customer('P1', { FTEL: '13800138000' }));
+		emulator.seedRecords('BD_Customer', 1, () => customer('P2', { FDocumentStatus: 'A' }));
+		emulator.seedRecords('BD_Customer', 1, () => customer('P3', { FDocumentStatus: 'D', FName: 'Old' }));
+		emulator.seedRecords('BD_Customer', 1, () => customer('P4', { FName: 'Old' }));
+		emulator.seedRecords('BD_Customer', 1, () => customer('P5'));
+		emulator.seedRecords('BD_Customer', 1, () => customer('P6', { FName: 'Org 100' }));
+		emulator.seedRecords('BD_Customer', 1, () => customer('P6', { FName: 'Org 101', FUseOrgId: '101' }));
+		emulator.resetStats();
+		const items = [
+			customer('P1', { FTEL: null }),
+			customer('P2'),
+			customer('P3'),
+			customer('P4'),
+			customer('P5'),
+			customer('P6', { FUseOrgId: '101', FName: 'New 101' }),
+			customer('P7'),
+		].map((json) => ({ json }));
+
+		const plan = await run(items, upsertParameters({ options: { dryRun: true } }));
+		expect(writes()).toEqual([]);
+		const done = await run(items);
+
+		const statusOf: Record<string, string> = {
+			create: 'created',
+			update: 'updated',
+			unchanged: 'unchanged',
+			audit: 'audited',
+		};
+		expect(done.map((row) => row.status)).toEqual(plan.map((row) => statusOf[String(row.action)]));
+		expect(done.map((row) => row.status)).toEqual([
+			'updated',
+			'audited',
+			'updated',
+			'updated',
+			'unchanged',
+			'updated',
+			'created',
+		]);
+		done.forEach((row, index) => {
+			expect(row.changes).toEqual(plan[index].action === 'create' ? undefined : plan[index].changes);
+			expect(row.documentStatus).toEqual(plan[index].documentStatus);
+			if (row.status !== 'created') expect(row.Id).toEqual(plan[index].Id);
+		});
+	});
+});
