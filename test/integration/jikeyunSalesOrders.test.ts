@@ -162,6 +162,33 @@ describe('Jikeyun Sales Order → Get Many against the emulator', () => {
 		);
 	});
 
+	it('Call Method with Pagination Style Cursor reads every order of a window by scrollId; without scrollId in fields it says what to fix', async () => {
+		const fromMs = nowMs - 7 * DAY_MS;
+		const bizContent = { startConsignTime: beijing(fromMs), endConsignTime: beijing(nowMs), pageSize: 40 };
+		const call = async (fields: string) =>
+			await executeNode(node, {
+				parameters: {
+					resource: 'api',
+					operation: 'callMethod',
+					method: 'oms.trade.fullinfoget',
+					bizContent: JSON.stringify({ ...bizContent, fields }),
+					paginate: true,
+					returnAll: true,
+					paginationStyle: 'cursor',
+					listPath: 'trades',
+					idField: 'tradeNo',
+					pageSize: 40,
+					options: fast,
+				},
+				credentials: { jikeyunApi: jikeyunCredentialData(emulator) },
+			});
+		const { outputs } = await call('tradeNo,scrollId');
+		const expected = inRange('consignTime', fromMs, nowMs);
+		expect(expected.length).toBeGreaterThan(40);
+		expect(outputs[0].map((item) => item.json.tradeNo).sort()).toEqual(expected.map((o) => o.tradeNo).sort());
+		await expect(call('tradeNo')).rejects.toThrow(/could not be read completely/);
+	});
+
 	it.each([
 		[
 			{ timeField: 'none', from: '2024-06-01 00:00:00', to: '2024-06-02 00:00:00' },
