@@ -19,6 +19,7 @@ const SUITE_NAMES: Record<string, string> = {
 	'kingdeeEditor.test.ts': 'Kingdee editor',
 	'editorBrowser.test.ts': 'editor in a browser',
 	'secretScan.test.ts': 'secret scan',
+	'errorShape.test.ts': 'error shape in stop mode',
 };
 
 function suitesOfConfig(config: string): string[] {
