@@ -204,6 +204,14 @@ describe('SAL_OUTSTOCK queries, status flow and entry updates', () => {
 		expect(
 			await client.query({ FormId: FORM, FieldKeys: 'FBillNo', FilterString: "FMaterialID.FNumber = 'M-0002'" }),
 		).toEqual([['JY001']]);
+		// A number IN list is read through the number index; the rest of the filter still applies, OR included.
+		const numbers = (filter: string) => client.query({ FormId: FORM, FieldKeys: 'FBillNo', FilterString: filter });
+		expect(await numbers("FBillNo IN ('jy002','JY001','JY009') AND FDocumentStatus = 'C'")).toEqual([
+			['JY001'],
+			['JY002'],
+		]);
+		expect(await numbers("FBillNo IN ('JY001') AND FDocumentStatus = 'A'")).toEqual([]);
+		expect(await numbers("FBillNo IN ('JY001') AND FDocumentStatus = 'A' OR FBillNo = 'JY002'")).toEqual([['JY002']]);
 		expect(
 			await client.query({
 				FormId: FORM,
