@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * SAL_OUTSTOCK (销售出库单) in the Kingdee emulator over real loopback HTTP (issue 16 section 4): bills with entry
  * rows, base-data checks naming field and row, unique FBillNo, entry-level queries, the status flow, IsDeleteEntry,
@@ -256,6 +256,8 @@ describe('SAL_OUTSTOCK queries, status flow and entry updates', () => {
 			true,
 		]);
 		expect(emulator.records(FORM)[0].FDocumentStatus).toBe('C');
+		const allocate = await client.form('Allocate', FORM, { PkIds: '100001', TOrgIds: '100002' });
+		expect(allocate.json.Result.ResponseStatus).toMatchObject({ IsSuccess: false, MsgCode: 4 });
 	});
 
 	it('logs writes by FBillNo', async () => {
