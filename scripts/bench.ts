@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error, no-console */
 /**
  * `npm run bench` — throughput of the real node code, in-process, against the two emulators over loopback HTTP
  * with a remote-server latency model. The nodes run through the jest harness (testing/n8nHarness.ts): n8n's
@@ -19,9 +19,7 @@
  * emulators' own statistics. "server Σ" is the latency the model injected, summed over all calls: the floor for a
  * sequential run.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
@@ -34,6 +32,7 @@ import { startKingdeeEmulator, type KingdeeEmulator } from '../emulators/kingdee
 import { Jikeyun } from '../nodes/Jikeyun/Jikeyun.node.js';
 import { Kingdee } from '../nodes/Kingdee/Kingdee.node.js';
 import { executeNode } from '../testing/n8nHarness';
+import { machineFacts } from './benchMachine';
 
 /** A remote server as seen from a client in the same region: per call, plus per saved row in Kingdee. */
 const LATENCY_MODEL = {
@@ -124,28 +123,6 @@ function printTable(title: string, header: string[], rows: string[][]): void {
 	console.log(line(header));
 	console.log(widths.map((width) => '-'.repeat(width)).join('  '));
 	for (const row of rows) console.log(line(row));
-}
-
-function machineInfo() {
-	const cpus = os.cpus();
-	let commit = 'unknown';
-	try {
-		commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-			cwd: path.join(__dirname, '..'),
-			encoding: 'utf8',
-		}).trim();
-	} catch {
-		// Not a git checkout: the commit stays unknown.
-	}
-	return {
-		cores: cpus.length,
-		cpu: cpus[0]?.model.trim() ?? 'unknown',
-		memoryGb: Math.round(os.totalmem() / 2 ** 30),
-		node: process.version,
-		platform: `${os.platform()} ${os.release()}`,
-		commit,
-		date: new Date().toISOString(),
-	};
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -469,11 +446,17 @@ async function benchPipeline(shops: number): Promise<PipelineResult[]> {
 async function main(): Promise<void> {
 	if (process.argv.includes('--n8n')) {
 		// Real n8n workflows side by side (scripts/benchN8n.ts); loaded only for this mode.
-		const { runBenchN8n } = await import('./benchN8n');
-		process.exit(await runBenchN8n(process.argv.slice(2)));
+		const { BENCH_N8N_USAGE, UsageError: N8nUsageError, runBenchN8n } = await import('./benchN8n');
+		try {
+			process.exit(await runBenchN8n(process.argv.slice(2)));
+		} catch (error) {
+			if (!(error instanceof N8nUsageError)) throw error;
+			console.error(`${error.message}\n\n${BENCH_N8N_USAGE}`);
+			process.exit(2);
+		}
 	}
 	const options = parseArguments(process.argv.slice(2));
-	const machine = machineInfo();
+	const machine = machineFacts();
 	const started = process.hrtime.bigint();
 	console.error(`Benchmark: ${options.shops} shops, ${options.rows} rows${options.quick ? ' (quick)' : ''}; progress:`);
 

@@ -1,11 +1,12 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, no-console */
 /**
- * `npm run bench -- --n8n` (or `npm run bench:n8n`) — real n8n workflows, side by side, against the two emulators
+ * `npm run bench -- --n8n` — real n8n workflows, side by side, against the two emulators
  * with a remote-server latency model. The pinned n8n 2.40.7 (scripts/ensure-n8n.ts) runs each workflow with
  * `n8n execute`, with this package built from the working tree, packed and installed as n8n installs community nodes.
  *
  *   npm run bench -- --n8n                                   2,000, 10,000 and 100,000 records
  *   npm run bench -- --n8n --sizes 2000,10000 --json out.json
+ *   npm run bench -- --n8n --sizes 2000 --queue-mode --markdown docs/benchmark.md   (the published figures)
  *   npm run bench -- --n8n --sizes 100000 --skip-stock-above 10000
  *
  * Workflows, each at every size (records = active shops in the Jikeyun emulator, all of which must end up as audited
@@ -53,6 +54,8 @@ import {
 	type WorkflowNodeJson,
 } from '../testing/n8nInstance';
 import { ensureN8n, type N8nRuntime } from '../testing/n8nRuntime';
+import { machineFacts, type MachineFacts } from './benchMachine';
+import { benchMarkdown, type ReportPart } from './benchMarkdown';
 import {
 	createQueueModeInstances,
 	executionsStartedBy,
@@ -101,6 +104,8 @@ interface BenchN8nOptions {
 	sizes: number[];
 	scenarios: ScenarioId[];
 	jsonFile?: string;
+	/** Also the report as Markdown (docs/benchmark.md). */
+	markdownFile?: string;
 	skipStockAbove?: number;
 	build: boolean;
 	emulatorCache: boolean;
@@ -112,13 +117,14 @@ interface BenchN8nOptions {
 	queueMode: boolean;
 }
 
-const USAGE = `Usage: npm run bench -- --n8n [--sizes 2000,10000,100000] [--only sample,rerun,renamed,tuned,stock]
-                            [--skip-stock-above N] [--json <file>] [--no-build] [--no-emulator-cache] [--keep]
+export const BENCH_N8N_USAGE = `Usage: npm run bench -- --n8n [--sizes 2000,10000,100000] [--only sample,rerun,renamed,tuned,stock]
+                            [--skip-stock-above N] [--json <file>] [--markdown <file>] [--no-build] [--no-emulator-cache] [--keep]
                             [--repeat N] [--timeout-min M] [--queue-mode]
   --sizes             record counts to run (default ${DEFAULT_SIZES.join(',')})
   --only              workflows to run (default all; rerun and renamed need sample)
   --skip-stock-above  do not run the stock workflow above N records (it is slow; the reason is printed)
   --json <file>       also write the results as JSON
+  --markdown <file>   also write the report as Markdown (docs/benchmark.md is written this way)
   --no-build          use dist/ as it is instead of running \`npm run build\` first
   --no-emulator-cache let the Jikeyun emulator re-filter all shops on every page (its own O(N) per call)
   --keep              keep the n8n user folder (path printed)
@@ -127,7 +133,7 @@ const USAGE = `Usage: npm run bench -- --n8n [--sizes 2000,10000,100000] [--only
   --queue-mode        also run n8n in queue mode (main + 2 workers, Redis, Postgres): 10 concurrent executions of the
                       first size each, spread over the workers (needs redis-server and postgresql, see .ci/run)`;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 export function parseBenchN8nArguments(argv: string[]): BenchN8nOptions {
 	const options: BenchN8nOptions = {
@@ -166,6 +172,7 @@ export function parseBenchN8nArguments(argv: string[]): BenchN8nOptions {
 			options.scenarios = SCENARIOS.filter((id) => wanted.includes(id));
 		} else if (flag === '--skip-stock-above') options.skipStockAbove = count(flag, next());
 		else if (flag === '--json') options.jsonFile = next();
+		else if (flag === '--markdown') options.markdownFile = next();
 		else if (flag === '--repeat') options.repeat = count(flag, next());
 		else if (flag === '--no-build') options.build = false;
 		else if (flag === '--no-emulator-cache') options.emulatorCache = false;
@@ -176,7 +183,7 @@ export function parseBenchN8nArguments(argv: string[]): BenchN8nOptions {
 			if (!(minutes > 0)) throw new UsageError('--timeout-min needs a positive number');
 			options.timeoutMinutes = minutes;
 		} else if (flag === '--help' || flag === '-h') {
-			console.log(USAGE);
+			console.log(BENCH_N8N_USAGE);
 			process.exit(0);
 		} else throw new UsageError(`unknown argument "${flag}"`);
 	}
@@ -851,7 +858,16 @@ const fixed = (value: number | undefined, digits = 1) =>
 const grouped = (value: number | undefined) =>
 	value === undefined || !Number.isFinite(value) ? '-' : Math.round(value).toLocaleString('en-US');
 
-function printTable(title: string, header: string[], rows: string[][]): void {
+/** Everything the report prints, in order, for --markdown (scripts/benchMarkdown.ts). */
+const reportParts: ReportPart[] = [];
+
+function say(text = ''): void {
+	console.log(text);
+	for (const line of text.split('\n')) reportParts.push({ kind: 'text', line });
+}
+
+function printTable(heading: string, title: string, header: string[], rows: string[][]): void {
+	reportParts.push({ kind: 'table', heading, title, header, rows });
 	const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
 	const numeric = header.map((_, column) => rows.length > 0 && rows.every((row) => /^[-\d.,×x]+$/.test(row[column])));
 	const line = (cells: string[]) =>
@@ -875,31 +891,6 @@ function callsText(c: KingdeeCallCounts): string {
 	return parts.join(', ');
 }
 
-function machineInfo() {
-	const cpus = os.cpus();
-	const git = (args: string[]) => {
-		try {
-			return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trimEnd();
-		} catch {
-			return '';
-		}
-	};
-	const dirty = git(['status', '--porcelain', '--untracked-files=no'])
-		.split('\n')
-		.filter(Boolean)
-		.map((line) => line.slice(3));
-	return {
-		cores: cpus.length,
-		cpu: cpus[0]?.model.trim() ?? 'unknown',
-		memoryGb: Math.round(os.totalmem() / 2 ** 30),
-		node: process.version,
-		platform: `${os.platform()} ${os.release()}`,
-		commit: git(['rev-parse', '--short', 'HEAD']).trim() || 'unknown',
-		modifiedFiles: dirty,
-		date: new Date().toISOString(),
-	};
-}
-
 /** How long the emulators' timers really sleep (Node timers overshoot; the per-row 2 ms is the most affected). */
 async function timerCalibration(): Promise<Record<string, number>> {
 	const measure = async (ms: number, times: number) => {
@@ -912,7 +903,7 @@ async function timerCalibration(): Promise<Record<string, number>> {
 
 interface ReportContext {
 	options: BenchN8nOptions;
-	machine: ReturnType<typeof machineInfo>;
+	machine: MachineFacts;
 	runtime: { cacheRoot: string };
 	calibration: Record<string, number>;
 	nodeDefaults: NodeDefaults;
@@ -982,41 +973,40 @@ function representativeRuns(results: RunResult[]): RunResult[] {
 function printReport(context: ReportContext): void {
 	const { options, machine, runtime, calibration, startupMs, emptySummary, results } = context;
 	const totalMs = Date.now() - context.startedAt;
-	if (context.interrupted)
-		console.log(`\nINTERRUPTED (${context.interrupted}): the report covers the runs that finished.`);
-	console.log(
+	if (context.interrupted) say(`\nINTERRUPTED (${context.interrupted}): the report covers the runs that finished.`);
+	say(
 		`\nMachine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, harness Node ${machine.node}, ${machine.platform}; ` +
 			`n8n 2.40.7 under Node 24 from ${runtime.cacheRoot}`,
 	);
-	console.log(
+	say(
 		`Commit: ${machine.commit}${machine.modifiedFiles.length ? ` + uncommitted changes in ${machine.modifiedFiles.length} tracked file(s): ${machine.modifiedFiles.join(', ')}` : ' (clean tree)'}; ${machine.date}`,
 	);
-	console.log(
+	say(
 		`n8n environment: ${Object.entries(PRODUCTION_ENV)
 			.map(([k, v]) => `${k}=${v}`)
 			.join(' ')} (rest default; \`n8n execute\`, SQLite)`,
 	);
-	console.log(
+	say(
 		`Latency model: Jikeyun ${N8N_LATENCY_MODEL.jikeyunPerCallMs} ms/call; Kingdee ${N8N_LATENCY_MODEL.kingdeePerCallMs} ms/call + ${N8N_LATENCY_MODEL.kingdeePerRowMs} ms/saved row, one session's calls queued. ` +
 			`Emulator timers really sleep ${fixed(calibration['2'], 2)} / ${fixed(calibration['50'], 1)} / ${fixed(calibration['150'], 1)} ms for 2 / 50 / 150 ms.`,
 	);
-	console.log(
+	say(
 		'Floor = Jikeyun (pages − 1) × max(50 ms, 1 s / req-per-s limit) + 50 ms  +  Kingdee (calls × 150 ms + rows saved × 2 ms) / sessions opened; calls as made by the run, logins and logouts included.',
 	);
-	console.log(
+	say(
 		`Net = wall − ${(startupMs / 1000).toFixed(2)} s (empty workflow, ${emptySummary.note}). Jikeyun emulator page cache ${options.emulatorCache ? 'on' : 'off'}.`,
 	);
 
 	const runs = representativeRuns(results);
 	const repeated = options.repeat > 1;
 	if (repeated)
-		console.log(
+		say(
 			`\nEach workflow ran ${options.repeat} times per size; the tables show the median run by net time, "net range" all of them.`,
 		);
-	console.log('\nWorkflows (settings as configured; the floor uses the calls each run made):');
+	say('\nWorkflows (settings as configured; the floor uses the calls each run made):');
 	for (const scenario of options.scenarios) {
 		const run = runs.find((r) => r.scenario === scenario);
-		if (run) console.log(`  ${SCENARIO_LABELS[scenario].padEnd(30)} ${run.settings}`);
+		if (run) say(`  ${SCENARIO_LABELS[scenario].padEnd(30)} ${run.settings}`);
 	}
 	const done = (r: RunResult) => r.status === 'ok' || r.status === 'failed';
 	const phaseMs = (r: RunResult, name: 'read' | 'between' | 'save') =>
@@ -1024,6 +1014,7 @@ function printReport(context: ReportContext): void {
 	const phaseUs = (r: RunResult, name: 'read' | 'between' | 'save') =>
 		r.phases[name] ? fixed((r.phases[name].cpuS * 1e6) / r.records, 0) : '-';
 	printTable(
+		'Time and API calls',
 		'Time (s) and API calls. to 1st call = n8n start-up; read = first to last Jikeyun call; between = no API calls (Set node, nodes preparing and emitting items); save = Kingdee calls after the read; after last call = until `n8n execute` exits',
 		[
 			'records',
@@ -1067,6 +1058,7 @@ function printReport(context: ReportContext): void {
 		]),
 	);
 	printTable(
+		'Memory and CPU',
 		'Memory (MB peak RSS: VmHWM, and the highest RSS sampled while the APIs were called) and CPU of n8n main + task runner (µs per record)',
 		[
 			'records',
@@ -1105,8 +1097,8 @@ function printReport(context: ReportContext): void {
 
 	const noted = runs.filter((r) => r.note);
 	if (noted.length > 0) {
-		console.log('\nNotes:');
-		for (const r of noted) console.log(`  ${grouped(r.records)} × ${r.label}: ${r.note}`);
+		say('\nNotes:');
+		for (const r of noted) say(`  ${grouped(r.records)} × ${r.label}: ${r.note}`);
 	}
 
 	const ratioRows: string[][] = [];
@@ -1128,6 +1120,7 @@ function printReport(context: ReportContext): void {
 	}
 	if (ratioRows.length > 0) {
 		printTable(
+			'Package vs stock',
 			'Package vs stock (same records)',
 			['records', 'comparison', 'faster (stock net / net)', 'main RSS ratio', 'CPU ratio', 'CPU µs/rec minus stock'],
 			ratioRows,
@@ -1135,9 +1128,9 @@ function printReport(context: ReportContext): void {
 	}
 
 	// Targets: reported, not asserted.
-	console.log('\nTargets (reported, not asserted):');
+	say('\nTargets (reported, not asserted):');
 	const target = (text: string, measured: string, met: boolean | undefined | 'info') =>
-		console.log(
+		say(
 			`  ${met === 'info' ? '[info]' : met === undefined ? '[n/a]' : met ? '[met]' : '[MISSED]'} ${text}: ${measured}`,
 		);
 	{
@@ -1204,7 +1197,7 @@ function printReport(context: ReportContext): void {
 		target(text, measured, m.scenario === 'stock' ? 'info' : m.nodeUs <= 50);
 	}
 	if (context.queueMode) printQueueModeReport(context.queueMode, runs);
-	console.log(`\nTotal benchmark time: ${(totalMs / 60_000).toFixed(1)} min`);
+	say(`\nTotal benchmark time: ${(totalMs / 60_000).toFixed(1)} min`);
 }
 
 function writeJsonReport(context: ReportContext, partial: boolean): void {
@@ -1482,11 +1475,12 @@ function printQueueModeReport(queue: QueueModeResult, runs: RunResult[]): void {
 			.join(', ') + `; main ${mb(queue.mainPeakRssMb)}`,
 	]);
 	printTable(
+		'Queue mode',
 		`Queue mode (n8n main + ${queue.workers} workers, Redis, Postgres; ${PRODUCTION_ENV.EXECUTIONS_DATA_SAVE_ON_SUCCESS === 'none' ? 'same production settings' : ''}): ${grouped(queue.records)} records per run`,
 		['setup', 'runs', 'records', 'seconds', 'records/s', 'peak RSS MB'],
 		rows,
 	);
-	console.log(
+	say(
 		`Queue-mode seconds: first run request to the last "Worker finished execution" (processes already up); Kingdee: ${queue.kingdeeLogins} logins, ${grouped(queue.kingdeeCalls)} calls, ${queue.sessionsLost} sessions lost.` +
 			`${single ? ` Throughput ×${fixed(queue.recordsPerSecond / (single.recordsPerSecond ?? 1), 1)} of the single process.` : ' (no single-process sample run at this size in this invocation: add --only sample)'}` +
 			`${queue.note ? ` Note: ${queue.note}` : ''}`,
@@ -1499,7 +1493,7 @@ const log = (line: string) => console.error(line);
 
 export async function runBenchN8n(argv: string[]): Promise<number> {
 	const options = parseBenchN8nArguments(argv);
-	const machine = machineInfo();
+	const machine = machineFacts();
 	const startedAt = Date.now();
 	salesChannelCache.enabled = options.emulatorCache;
 	installSalesChannelCache();
@@ -1743,21 +1737,14 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 
 	printReport(context);
 	writeJsonReport(context, false);
+	if (options.markdownFile) {
+		fs.writeFileSync(
+			path.resolve(options.markdownFile),
+			benchMarkdown(reportParts, { command: `npm run bench -- ${argv.join(' ')}` }),
+		);
+		console.log(`Report written to ${path.resolve(options.markdownFile)}`);
+	}
 	if (options.keep) console.log(`n8n user folder kept: ${instance.userFolder}`);
 	else fs.rmSync(workDir, { recursive: true, force: true });
 	return failures > 0 ? 1 : 0;
-}
-
-if (require.main === module) {
-	runBenchN8n(process.argv.slice(2))
-		.then((code) => process.exit(code))
-		.catch(async (error: unknown) => {
-			await stopAllN8nProcesses(2000);
-			if (error instanceof UsageError) {
-				console.error(`${error.message}\n\n${USAGE}`);
-				process.exit(2);
-			}
-			console.error(error);
-			process.exit(1);
-		});
 }

@@ -8,6 +8,8 @@
  *   npm run demo                      sync and report, then stop everything
  *   npm run demo -- --open            …then leave n8n running at http://localhost:5678 with the workflow open (Ctrl-C stops)
  *   npm run demo -- --open --port 5679 --shops 500 --listen 0.0.0.0
+ *   npm run demo -- --write-readme    …and put the report into README.md and README.zh-CN.md (between the
+ *                                     demo-report markers), so the README shows what a real run printed
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -37,20 +39,22 @@ import {
 
 interface DemoOptions {
 	open: boolean;
+	writeReadme: boolean;
 	port: number;
 	shops: number;
 	listen: string;
 }
 
-const USAGE = 'usage: npm run demo -- [--open] [--port 5678] [--shops 200] [--listen 127.0.0.1]';
+const USAGE = 'usage: npm run demo -- [--open] [--port 5678] [--shops 200] [--listen 127.0.0.1] [--write-readme]';
 const OWNER = { email: 'demo@example.com', password: 'Demo-n8n-2024', firstName: 'Demo', lastName: 'User' };
 
 function parseArgs(argv: string[]): DemoOptions {
-	const options: DemoOptions = { open: false, port: 5678, shops: 200, listen: '127.0.0.1' };
+	const options: DemoOptions = { open: false, writeReadme: false, port: 5678, shops: 200, listen: '127.0.0.1' };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = () => inline ?? argv[++i];
 		if (flag === '--open') options.open = true;
+		else if (flag === '--write-readme') options.writeReadme = true;
 		else if (flag === '--port') options.port = Number(value());
 		else if (flag === '--shops') options.shops = Number(value());
 		else if (flag === '--listen') options.listen = value();
@@ -71,6 +75,32 @@ function parseArgs(argv: string[]): DemoOptions {
 
 const log = (line: string) => console.log(line);
 
+const README_FILES = ['README.md', 'README.zh-CN.md'].map((name) => path.join(__dirname, '..', name));
+const REPORT_BLOCK = /(<!-- demo-report:[^\n]*-->\n)[\s\S]*?(<!-- \/demo-report -->)/;
+
+/** Puts the report between the demo-report markers of both READMEs (CONTRIBUTING.md#docs). */
+function writeReportIntoReadmes(report: string[]): void {
+	for (const file of README_FILES) {
+		const text = fs.readFileSync(file, 'utf8');
+		if (!REPORT_BLOCK.test(text)) throw new Error(`${file} has no demo-report markers`);
+		const block = ['```', ...report, '```', ''].join('\n');
+		fs.writeFileSync(
+			file,
+			text.replace(REPORT_BLOCK, (_, start: string, end: string) => `${start}${block}${end}`),
+		);
+		console.log(`report written into ${path.relative(process.cwd(), file)}`);
+	}
+}
+
+/** n8n's own start-to-stop time of the execution (IRun startedAt/stoppedAt), when it printed them. */
+function executionMs(run: unknown): number | undefined {
+	const { startedAt, stoppedAt } = (run ?? {}) as { startedAt?: string; stoppedAt?: string };
+	const ms = Date.parse(stoppedAt ?? '') - Date.parse(startedAt ?? '');
+	return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
 async function main(): Promise<void> {
 	const options = parseArgs(process.argv.slice(2));
 	const startedAt = Date.now();
@@ -90,7 +120,17 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', () => void shutdown(143));
 
 	console.log('== 1/4  n8n runtime');
-	const runtime = await ensureN8n({ log, n8nVersion: N8N_VERSION });
+	const runtimeStarted = Date.now();
+	let alreadyInstalled = false;
+	const runtime = await ensureN8n({
+		log: (line) => {
+			// ensureN8n's line when the cache already holds this n8n (testing/n8nRuntime.ts)
+			if (/ already installed in /.test(line)) alreadyInstalled = true;
+			log(line);
+		},
+		n8nVersion: N8N_VERSION,
+	});
+	const runtimeMs = Date.now() - runtimeStarted;
 
 	console.log(`== 2/4  emulators (${options.shops} shops)`);
 	const pair = await startEmulatorPair({ jikeyun: { shopCount: options.shops } });
@@ -128,33 +168,30 @@ async function main(): Promise<void> {
 	const counts = syncCountsFromRun(workflow, result);
 	const created = attempts === 1 && counts ? counts.created : customers.length - customersBefore;
 
-	console.log('\n──────── Sync report ────────');
-	console.log(
-		`  Shops in Jikeyun               ${pair.jikeyun.listShops().length} (${shops.length} active; stopped/deleted shops are not synced)`,
-	);
-	console.log(
-		`  Shops read from Jikeyun        ${counts?.shopsRead ?? shops.length}${counts ? '' : ' (from the emulator; n8n printed no execution)'}`,
-	);
-	console.log(`  Customers created in Kingdee   ${created}`);
-	console.log(`  Customers updated              ${counts?.updated ?? 0}`);
-	console.log(`  Rows failed                    ${counts?.failed ?? shops.length - synced}`);
-	for (const failure of counts?.failures.slice(0, 5) ?? []) console.log(`    - ${failure}`);
-	console.log(`  Audited customers matching     ${synced} of ${shops.length} shops`);
-	console.log(`  Jikeyun API calls              ${pair.jikeyun.stats().calls}`);
-	console.log(
-		`  Kingdee API calls              ${pair.kingdee.stats().calls} (BatchSave ${pair.kingdee.stats().byService.BatchSave ?? 0})`,
-	);
-	console.log(
-		`  Sync time (n8n execute)        ${formatElapsed(syncMs)} incl. ~5 s n8n start-up${attempts > 1 ? `, ${attempts} attempts` : ''}`,
-	);
-	console.log(`  Total time                     ${formatElapsed(Date.now() - startedAt)}`);
 	const allSynced = synced === shops.length && customers.length === shops.length;
-	console.log(
-		allSynced
-			? '  Result                         all shops synced ✔'
-			: '  Result                         NOT all shops synced ✘',
-	);
-	console.log('─────────────────────────────');
+	const workflowMs = executionMs(result.run);
+	const report = [
+		'──────── Sync report ────────',
+		`  Shops in Jikeyun               ${pair.jikeyun.listShops().length} (${shops.length} active; stopped/deleted shops are not synced)`,
+		`  Shops read from Jikeyun        ${counts?.shopsRead ?? shops.length}${counts ? '' : ' (from the emulator; n8n printed no execution)'}`,
+		`  Customers created in Kingdee   ${created}`,
+		`  Customers updated              ${counts?.updated ?? 0}`,
+		`  Rows failed                    ${counts?.failed ?? shops.length - synced}`,
+		...(counts?.failures.slice(0, 5) ?? []).map((failure) => `    - ${failure}`),
+		`  Audited customers matching     ${synced} of ${shops.length} shops`,
+		`  Jikeyun API calls              ${pair.jikeyun.stats().calls}`,
+		`  Kingdee API calls              ${pair.kingdee.stats().calls} (BatchSave ${pair.kingdee.stats().byService.BatchSave ?? 0})`,
+		`  Workflow run (n8n execution)   ${workflowMs === undefined ? 'not printed by n8n' : seconds(workflowMs)}`,
+		`  n8n execute, start-up included ${seconds(syncMs)}${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
+		`  Total time                     ${formatElapsed(Date.now() - startedAt)}${alreadyInstalled ? ' (n8n was already in the cache)' : ` (n8n install ${formatElapsed(runtimeMs)} included)`}`,
+		`  Result                         ${allSynced ? 'all shops synced ✔' : 'NOT all shops synced ✘'}`,
+		'─────────────────────────────',
+	];
+	console.log(`\n${report.join('\n')}`);
+	if (options.writeReadme) {
+		if (allSynced) writeReportIntoReadmes(report);
+		else console.log('READMEs not written: the sync did not succeed');
+	}
 	if (!allSynced) console.log(describeFailure(result));
 
 	if (!options.open) {

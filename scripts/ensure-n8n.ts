@@ -1,24 +1,70 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, no-console */
 /**
- * `npx tsx scripts/ensure-n8n.ts [--n8n <version>]` — installs the real n8n used by the end-to-end test and the demo
- * into a per-machine cache outside the repo (see testing/n8nRuntime.ts). Prints where it is; does nothing when
- * already installed. Without --n8n: JIKEYUN_KINGDEE_N8N_VERSION, else 2.40.7. `--n8n 1.x` means N8N_1X_VERSION.
+ * `npx tsx scripts/ensure-n8n.ts [--n8n <version> | latest | 1.x]` — installs the real n8n used by the end-to-end
+ * tests and the demo into a per-machine cache outside the repo (see testing/n8nRuntime.ts). Prints where it is; does
+ * nothing when already installed. Without --n8n: JIKEYUN_KINGDEE_N8N_VERSION, else 2.40.7. `latest` is the newest 2.x
+ * pinned by scripts/n8n-runtime-latest/ (refreshed by `npm run n8n:refresh-latest`); for it, this also asks the
+ * registry whether a newer 2.x has appeared since and says so (it never changes the pin by itself: a test run must
+ * not change what it tests).
  */
-import { N8N_1X_VERSION, N8N_VERSION_ENV_VAR, ensureN8n } from '../testing/n8nRuntime';
+import { execFile } from 'node:child_process';
+import {
+	N8N_LATEST_SKIPPED,
+	N8N_LATEST_VERSION,
+	N8N_VERSION_ENV_VAR,
+	ensureN8n,
+	resolveN8nVersionAlias,
+} from '../testing/n8nRuntime';
+import { compareVersions, newestStable } from './n8nVersions';
 
 const [flag, value] = process.argv.slice(2);
 if (flag !== undefined && (flag !== '--n8n' || !value)) {
-	console.error('usage: npx tsx scripts/ensure-n8n.ts [--n8n <version> | --n8n 1.x]');
+	console.error('usage: npx tsx scripts/ensure-n8n.ts [--n8n <version> | --n8n latest | --n8n 1.x]');
 	process.exit(2);
 }
-if (value) process.env[N8N_VERSION_ENV_VAR] = value === '1.x' ? N8N_1X_VERSION : value;
+if (value) process.env[N8N_VERSION_ENV_VAR] = resolveN8nVersionAlias(value);
 
-ensureN8n()
-	.then((runtime) => {
-		console.log(`[ensure-n8n] node: ${runtime.node24}`);
-		console.log(`[ensure-n8n] n8n ${runtime.n8nVersion}: ${runtime.n8nBin}`);
-	})
-	.catch((error: Error) => {
-		console.error(`[ensure-n8n] FAILED: ${error.message}`);
-		process.exit(1);
+/** The registry's newest stable 2.x the refresh did not skip, or undefined when the registry does not answer in 20 s. */
+async function registryNewest2x(): Promise<string | undefined> {
+	return await new Promise((resolve) => {
+		execFile(
+			'npm',
+			['view', 'n8n', 'versions', '--json'],
+			{ timeout: 20_000, shell: process.platform === 'win32' },
+			(error, stdout) => {
+				try {
+					const versions = (JSON.parse(stdout) as string[]).filter((v) => !(v in N8N_LATEST_SKIPPED));
+					resolve(error ? undefined : newestStable(versions, 2));
+				} catch {
+					resolve(undefined);
+				}
+			},
+		);
 	});
+}
+
+async function main(): Promise<void> {
+	const runtime = await ensureN8n();
+	console.log(`[ensure-n8n] node: ${runtime.node24}`);
+	console.log(`[ensure-n8n] n8n ${runtime.n8nVersion}: ${runtime.n8nBin}`);
+	if (runtime.n8nVersion !== N8N_LATEST_VERSION) return;
+	const newest = await registryNewest2x();
+	if (newest === undefined) console.log('[ensure-n8n] could not ask the registry for a newer n8n 2.x (not checked)');
+	else if (compareVersions(newest, N8N_LATEST_VERSION) > 0)
+		console.log(
+			`[ensure-n8n] NOTE: the registry now offers n8n ${newest} (tests pin ${N8N_LATEST_VERSION}); ` +
+				'run `npm run n8n:refresh-latest` and commit scripts/n8n-runtime-latest/ to test it',
+		);
+	else
+		console.log(
+			`[ensure-n8n] n8n ${N8N_LATEST_VERSION} is still the newest 2.x in the registry` +
+				Object.entries(N8N_LATEST_SKIPPED)
+					.map(([version, why]) => ` (${version} skipped: ${why})`)
+					.join(''),
+		);
+}
+
+main().catch((error: Error) => {
+	console.error(`[ensure-n8n] FAILED: ${error.message}`);
+	process.exit(1);
+});

@@ -42,7 +42,7 @@ type Log = (line: string) => void;
 export const SAMPLE_WORKFLOW_FILES = [SYNC_WORKFLOW_FILE, RECONCILE_WORKFLOW_FILE, ALERT_WORKFLOW_FILE];
 
 /** Where Debian (and most distributions) put Chromium; CHROMIUM_PATH overrides. */
-const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
 export function chromiumPath(): string {
 	const override = process.env.CHROMIUM_PATH;
@@ -51,7 +51,7 @@ export function chromiumPath(): string {
 	if (!found) {
 		throw new Error(
 			`No Chromium found (looked for ${CHROMIUM_CANDIDATES.join(', ')}). Install it with ` +
-				'`apt-get install -y chromium fonts-noto-cjk` (.ci/run does this), or set CHROMIUM_PATH.',
+				'`apt-get install -y chromium fonts-noto-cjk` (`npm test` does this first: scripts/setup-system.ts), or set CHROMIUM_PATH.',
 		);
 	}
 	return found;

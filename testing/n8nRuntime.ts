@@ -6,8 +6,10 @@
  * `npm test` would blow the CI budget. Which Node: the one running this script when it is 24 or newer, otherwise
  * npm's build for this platform (`node-<os>-<arch>`, see nodeForN8n.ts), since n8n 2.x requires Node >= 24.
  *
- * Two n8n versions are pinned: N8N_VERSION (the demo, all e2e suites) and N8N_1X_VERSION (the newest 1.x; the e2e
- * runs its main suites on it too). JIKEYUN_KINGDEE_N8N_VERSION chooses one; unset means N8N_VERSION.
+ * Three n8n versions are pinned (CONTRIBUTING.md#the-n8n-versions-we-test): N8N_VERSION (the demo, all e2e suites),
+ * N8N_LATEST_VERSION (the newest 2.x when `npm run n8n:refresh-latest` last ran, read from
+ * scripts/n8n-runtime-latest/package.json; an e2e subset) and N8N_1X_VERSION (the newest 1.x; an e2e subset).
+ * JIKEYUN_KINGDEE_N8N_VERSION chooses one (a version, or `latest` / `1.x`); unset means N8N_VERSION.
  *
  * Layout under the cache root (default `${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-jikeyun-kingdee`, override with
  * JIKEYUN_KINGDEE_N8N_CACHE):
@@ -26,6 +28,13 @@ import { chooseNodeForN8n, type NodeForN8n } from './nodeForN8n';
 export const N8N_VERSION = '2.40.7';
 /** The newest n8n 1.x that installs here (1.123.81; its engines field allows Node 20.19 to 24.x). */
 export const N8N_1X_VERSION = '1.123.81';
+const LATEST_MANIFEST = JSON.parse(
+	fs.readFileSync(path.join(__dirname, '..', 'scripts', 'n8n-runtime-latest', 'package.json'), 'utf8'),
+) as { dependencies: { n8n: string }; n8nSkipped?: Record<string, string> };
+/** The newest n8n 2.x whose tree resolved when its lock file was last refreshed (scripts/refresh-n8n-latest.ts). */
+export const N8N_LATEST_VERSION = LATEST_MANIFEST.dependencies.n8n;
+/** Newer 2.x releases the refresh skipped, with the reason (e.g. a dependency the registry does not have). */
+export const N8N_LATEST_SKIPPED: Readonly<Record<string, string>> = LATEST_MANIFEST.n8nSkipped ?? {};
 export const CACHE_ENV_VAR = 'JIKEYUN_KINGDEE_N8N_CACHE';
 export const N8N_VERSION_ENV_VAR = 'JIKEYUN_KINGDEE_N8N_VERSION';
 
@@ -36,7 +45,18 @@ export const N8N_VERSION_ENV_VAR = 'JIKEYUN_KINGDEE_N8N_VERSION';
 const N8N_RUNTIMES: Readonly<Record<string, { manifestDir: string; firstInstall: string }>> = {
 	[N8N_VERSION]: { manifestDir: 'n8n-runtime', firstInstall: '~7 minutes, ~2.8 GB' },
 	[N8N_1X_VERSION]: { manifestDir: 'n8n-runtime-1x', firstInstall: '~7–11 minutes, ~1.7 GB' },
+	// Listed after N8N_VERSION: when the refreshed "latest" is 2.40.7 itself, the pinned entry wins.
+	...(N8N_LATEST_VERSION === N8N_VERSION
+		? {}
+		: { [N8N_LATEST_VERSION]: { manifestDir: 'n8n-runtime-latest', firstInstall: '~4–7 minutes, ~2.8 GB' } }),
 };
+
+/** A version as written on the command line or in JIKEYUN_KINGDEE_N8N_VERSION: `latest` and `1.x` are aliases. */
+export function resolveN8nVersionAlias(value: string): string {
+	if (value === 'latest') return N8N_LATEST_VERSION;
+	if (value === '1.x') return N8N_1X_VERSION;
+	return value;
+}
 
 /**
  * npm's Node builds per package, each the newest 24.x npm has for it (they are not published in step: there is no
@@ -68,7 +88,7 @@ export interface N8nRuntime {
 
 /** The n8n version chosen by JIKEYUN_KINGDEE_N8N_VERSION (default N8N_VERSION); throws on one we do not pin. */
 export function selectedN8nVersion(): string {
-	const chosen = process.env[N8N_VERSION_ENV_VAR]?.trim() || N8N_VERSION;
+	const chosen = resolveN8nVersionAlias(process.env[N8N_VERSION_ENV_VAR]?.trim() || N8N_VERSION);
 	if (!(chosen in N8N_RUNTIMES)) {
 		throw new Error(
 			`${N8N_VERSION_ENV_VAR}=${chosen}: not a pinned n8n version; use one of ${Object.keys(N8N_RUNTIMES).join(', ')}`,

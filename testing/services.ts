@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions */
 /**
  * Throw-away Redis and Postgres on loopback ports picked here, for n8n's queue mode (testing/queueMode.ts).
- * Both come from the Debian packages (`redis-server`, `postgresql`; .ci/run installs them when missing). Postgres gets
+ * Both come from the Debian packages (`redis-server`, `postgresql`; `npm test` installs them first when missing). Postgres gets
  * a fresh cluster from `initdb` in a temp dir; when we run as root it runs as the unprivileged `postgres` user, since
  * Postgres refuses to run as root.
  */
@@ -68,7 +68,7 @@ function requireBinary(name: string, debianPackage: string, fallbackDirs: string
 	if (!found) {
 		throw new Error(
 			`\`${name}\` was not found (PATH${fallbackDirs.length ? ` or ${fallbackDirs.join(', ')}` : ''}). ` +
-				`Install the Debian package: \`apt-get install -y ${debianPackage}\` (.ci/run does this).`,
+				`Install the Debian package: \`apt-get install -y ${debianPackage}\` (\`npm test\` does this first: scripts/setup-system.ts).`,
 		);
 	}
 	return found;

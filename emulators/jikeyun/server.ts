@@ -49,6 +49,13 @@ export interface JikeyunFaults {
 	failNextCalls?: number;
 	/** Every authenticated call → 0130000609. */
 	quotaExhausted?: boolean;
+	/** Every call is answered by a proxy's HTTP 503 page for as long as this is set (the gateway stays down). */
+	unavailable?: boolean;
+	/**
+	 * The next N calls are refused (0130020001) with a message that echoes the request's parameters, `sign=` included,
+	 * as a gateway that copies the raw request into its answer would.
+	 */
+	echoSignNextCalls?: number;
 	/** The list changes between two page requests (offset paging then skips or repeats records). */
 	pageDrift?: JikeyunPageDrift;
 }
@@ -260,6 +267,8 @@ function normalizeFaults(input: unknown): JikeyunFaults {
 	faults.throttleAbovePerSecond = numberField('throttleAbovePerSecond');
 	faults.failureRate = numberField('failureRate');
 	faults.failNextCalls = numberField('failNextCalls');
+	faults.echoSignNextCalls = numberField('echoSignNextCalls');
+	if (raw.unavailable !== undefined) faults.unavailable = raw.unavailable === true;
 	if (raw.throttleResponse !== undefined) {
 		if (
 			raw.throttleResponse !== 'subCode' &&
@@ -353,7 +362,10 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 	function throttledAnswer(): GatewayAnswer {
 		const mode = faults.throttleResponse ?? 'subCode';
 		if (mode === 'subCode') return failure(SUBCODE_THROTTLED, MSG_THROTTLED, 'throttled');
-		const status = mode === 'http429' ? 429 : 503;
+		return proxyPage(mode === 'http429' ? 429 : 503, 'throttled');
+	}
+
+	function proxyPage(status: 429 | 503, outcome: Outcome): GatewayAnswer {
 		const title = status === 429 ? '429 Too Many Requests' : '503 Service Temporarily Unavailable';
 		return {
 			status,
@@ -361,7 +373,7 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 			body: `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
 			contentType: 'text/html',
 			headers: { 'Retry-After': '1' },
-			outcome: 'throttled',
+			outcome,
 		};
 	}
 
@@ -375,6 +387,12 @@ export async function startJikeyunEmulator(options: JikeyunEmulatorOptions = {})
 	}
 
 	function answerGatewayCall(parameters: Map<string, string>): GatewayAnswer {
+		if (faults.unavailable) return proxyPage(503, 'injected');
+		if ((faults.echoSignNextCalls ?? 0) > 0) {
+			faults.echoSignNextCalls = (faults.echoSignNextCalls ?? 0) - 1;
+			const echoed = ['method', 'appkey', 'timestamp', 'sign'].map((name) => `${name}=${parameters.get(name) ?? ''}`);
+			return failure(SUBCODE_UNKNOWN_ERROR, `请求参数异常：${echoed.join('&')}`, 'injected');
+		}
 		if (isThrottled()) return throttledAnswer();
 
 		for (const name of REQUIRED_PARAMETERS) {

@@ -14,7 +14,10 @@
  * - Submit/Audit/UnAudit/Delete/ExcuteOperation: numbers or ids that do not exist are skipped when
  *   some others exist (as observed); when none exists the call fails with MsgCode 10. A record in the
  *   wrong status gets an error (MsgCode 12) with its DIndex while the others proceed.
- * - Allocate needs audited records (as the product does) and org internal ids (numbers are tolerated).
+ * - Allocate needs audited records (as the product does) and org internal ids (numbers are tolerated); it stores a
+ *   record per target organisation (same number and master id), as base data is unique per use organisation.
+ * - Numbers compare case-insensitively; a Numbers-based call or View takes the record of the `UseOrgId` named, else the
+ *   lowest internal id holding the number.
  */
 import {
 	formatKingdeeDateTime,
@@ -203,7 +206,7 @@ function saveOnePackage(
 		});
 	}
 	if (number) {
-		const holder = table.findByNumber(number);
+		const holder = table.numberHolder(number, useOrg);
 		if (holder && holder !== existing) {
 			errors.push({ fieldName: 'FNumber', message: duplicateNumberMessage(number), msgCode: 11 });
 		}
@@ -344,6 +347,7 @@ export async function batchSave(ctx: OperationContext, formId: unknown, rawData:
 
 /** The targets of Submit/Audit/…: `Numbers` (array) or `Ids` (comma-separated string, array or number). */
 function targets(
+	store: KingdeeStore,
 	table: FormTable,
 	data: Record<string, unknown>,
 ): { keys: string[]; records: Array<StoredRecord | undefined> } {
@@ -364,7 +368,24 @@ function targets(
 	const numberList = (Array.isArray(numbers) ? numbers : typeof numbers === 'string' ? numbers.split(',') : [])
 		.map((v) => (scalarText(v) ?? '').trim())
 		.filter((s) => s !== '');
-	return { keys: numberList, records: numberList.map((n) => table.findByNumber(n)) };
+	const useOrg = namedUseOrg(store, data);
+	return { keys: numberList, records: numberList.map((n) => table.findByNumber(n, useOrg)) };
+}
+
+/** A use organisation no record has: a call naming an unknown organisation finds nothing. */
+const NO_SUCH_ORG = '\u0000no such organisation';
+
+/**
+ * The use organisation a Numbers/Number call names in `UseOrgId` (internal id, number or `{"FNumber":…}`), as its
+ * number; undefined when absent or 0, so the lowest id holding a number answers (docs/kingdee-webapi.md#emulator-choices).
+ */
+function namedUseOrg(store: KingdeeStore, data: Record<string, unknown>): string | undefined {
+	const value = getCaseInsensitive(data, 'UseOrgId');
+	const key = isPlainObject(value) ? scalarText(getCaseInsensitive(value, 'FNumber')) : scalarText(value);
+	if (key === undefined || key.trim() === '' || key.trim() === '0') return undefined;
+	const org = store.orgById(Number(key)) ?? store.orgByNumber(key.trim());
+	// An organisation that does not exist holds no record: a number no record has.
+	return org ? org.number : NO_SUCH_ORG;
 }
 
 type Transition = (record: StoredRecord) => string | undefined;
@@ -375,7 +396,7 @@ function recordOperation(ctx: OperationContext, formId: unknown, rawData: unknow
 	if (!table) return failure!;
 	const data = dataObject(rawData);
 	if (!data) return failureBody(8, 'data 数据包不能为空');
-	const { keys, records } = targets(table, data);
+	const { keys, records } = targets(ctx.store, table, data);
 	if (keys.length === 0) return failureBody(8, 'data 数据包中的参数 Numbers 或 Ids 的值不能为空');
 	if (records.every((r) => !r)) {
 		return failureBody(10, `未找到对应数据：${table.definition.caption}“${keys.join(',')}”不存在，或者已被删除`);
@@ -466,7 +487,7 @@ export function view(ctx: OperationContext, formId: unknown, rawData: unknown): 
 	const numberText = scalarText(getCaseInsensitive(data, 'Number'))?.trim() ?? '';
 	let record: StoredRecord | undefined;
 	if (idText !== '' && idText !== '0') record = table.get(Number(idText));
-	else if (numberText !== '') record = table.findByNumber(numberText);
+	else if (numberText !== '') record = table.findByNumber(numberText, namedUseOrg(ctx.store, data));
 	else return failureBody(8, 'data 数据包中的参数 Id 或 Number 的值不能为空');
 	if (!record) {
 		const which = idText !== '' && idText !== '0' ? `内码为“${idText}”` : `编码为“${numberText}”`;
@@ -475,7 +496,7 @@ export function view(ctx: OperationContext, formId: unknown, rawData: unknown): 
 	const def = table.definition;
 	const object: Record<string, unknown> = {
 		Id: record[def.pkField],
-		msterID: record[def.pkField],
+		msterID: record.FMasterId ?? record[def.pkField],
 		Number: record.FNumber,
 		DocumentStatus: record.FDocumentStatus,
 		ForbidStatus: record.FForbidStatus,
@@ -547,11 +568,45 @@ export function allocate(ctx: OperationContext, formId: unknown, rawData: unknow
 		const allocated = new Set(record.allocatedOrgs as string[]);
 		for (const org of orgs) {
 			if (org.number === record.FCreateOrgId) continue;
-			if (cancel) allocated.delete(org.number);
-			else allocated.add(org.number);
+			if (cancel) {
+				allocated.delete(org.number);
+				removeAllocatedCopy(table, record, org);
+			} else {
+				allocated.add(org.number);
+				storeAllocatedCopy(ctx, table, record, org);
+			}
 		}
 		record.allocatedOrgs = Array.from(allocated);
 		successes.push({ Id: table.idOf(record), Number: String(record.FNumber), DIndex: index });
 	});
 	return { Result: { ResponseStatus: responseStatus(successes, errors, 12) } };
+}
+
+/**
+ * Allocation gives the target organisation its own record: a new internal id, the same number and master id, use
+ * organisation the target, audited (docs/kingdee-webapi.md#emulator-choices). Nothing happens when the organisation
+ * already holds the number.
+ */
+function storeAllocatedCopy(ctx: OperationContext, table: FormTable, record: StoredRecord, org: OrgInfo): void {
+	if (table.findByNumber(String(record.FNumber), org.number)) return;
+	const nowText = formatKingdeeDateTime(ctx.now());
+	const copy = JSON.parse(JSON.stringify(record)) as StoredRecord;
+	copy[table.definition.pkField] = table.allocateId();
+	copy.FMasterId = record.FMasterId ?? table.idOf(record);
+	copy.FUseOrgId = org.number;
+	copy.FDocumentStatus = 'C';
+	copy.FCreateDate = nowText;
+	copy.FModifyDate = nowText;
+	copy.FAuditDate = nowText;
+	copy.allocatedOrgs = [];
+	table.put(copy);
+}
+
+/** CancelAllocate removes the target organisation's copy of the record (same master id). */
+function removeAllocatedCopy(table: FormTable, record: StoredRecord, org: OrgInfo): void {
+	const master = record.FMasterId ?? table.idOf(record);
+	const copy = table
+		.findAllByNumber(String(record.FNumber))
+		.find((other) => other !== record && other.FUseOrgId === org.number && other.FMasterId === master);
+	if (copy) table.remove(table.idOf(copy));
 }

@@ -6,7 +6,7 @@
  * FilterString grammar supported: comparisons `= <> != > < >= <=` between a field and a literal
  * (or another field), `[NOT] IN (…)`, `[NOT] LIKE '…'` (% and _ wildcards), `IS [NOT] NULL`, `AND`,
  * `OR`, `NOT` and parentheses. String literals use single quotes with `''` as the escaped quote
- * (an `N'…'` prefix is accepted). Comparisons are case-sensitive; a number compared with numeric
+ * (an `N'…'` prefix is accepted). Text comparisons are case-insensitive (SQL Server's usual collation); a number compared with numeric
  * text compares as numbers. The array form of FilterString is not supported (reported as a bad filter).
  */
 import { getCaseInsensitive, isPlainObject, type FormTable, type KingdeeStore, type StoredRecord } from './store';
@@ -23,7 +23,7 @@ export function fieldGetter(store: KingdeeStore, table: FormTable, key: string):
 	if (!base) return undefined;
 	const isOrg = base === 'FCreateOrgId' || base === 'FUseOrgId';
 	if (dot < 0) {
-		if (base === 'FMasterId') return (r) => r[def.pkField];
+		if (base === 'FMasterId') return (r) => r.FMasterId ?? r[def.pkField];
 		if (isOrg) return (r) => store.orgByNumber(String(r[base]))?.id ?? 0;
 		return (r) => {
 			const value = r[base];
@@ -116,9 +116,14 @@ function compare(a: unknown, b: unknown): number | undefined {
 		if (Number.isFinite(na) && Number.isFinite(nb) && String(a).trim() !== '' && String(b).trim() !== '')
 			return na - nb;
 	}
-	const sa = typeof a === 'object' ? JSON.stringify(a) : String(a);
-	const sb = typeof b === 'object' ? JSON.stringify(b) : String(b);
+	const sa = foldCase(typeof a === 'object' ? JSON.stringify(a) : String(a));
+	const sb = foldCase(typeof b === 'object' ? JSON.stringify(b) : String(b));
 	return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Text compares case-insensitively, as under SQL Server's usual collation (docs/kingdee-webapi.md#emulator-choices). */
+function foldCase(text: string): string {
+	return text.toLowerCase();
 }
 
 const isNumericText = (text: string) => text.trim() !== '' && Number.isFinite(Number(text));
@@ -137,7 +142,7 @@ function constantMembership(literals: Array<string | number>): (value: unknown) 
 			numbers.add(literal);
 			numberTexts.add(String(literal));
 		} else {
-			texts.add(literal);
+			texts.add(foldCase(literal));
 			if (isNumericText(literal)) numericTexts.add(Number(literal));
 		}
 	}
@@ -149,7 +154,7 @@ function constantMembership(literals: Array<string | number>): (value: unknown) 
 			return numbers.has(value) || numericTexts.has(value) || texts.has(String(value));
 		}
 		if (typeof value === 'string') {
-			if (texts.has(value)) return true;
+			if (texts.has(foldCase(value))) return true;
 			return isNumericText(value) ? numbers.has(Number(value)) : numberTexts.has(value);
 		}
 		return undefined;
@@ -163,7 +168,7 @@ function likePattern(pattern: string): RegExp {
 		else if (ch === '_') source += '.';
 		else source += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 	}
-	return new RegExp(`^${source}$`, 's');
+	return new RegExp(`^${source}$`, 'is');
 }
 
 class FilterParser {

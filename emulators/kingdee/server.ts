@@ -29,15 +29,9 @@ import {
 	type OperationContext,
 } from './operations';
 import { queryBusinessInfo } from './metadata';
+import { seedRecords as seedStoredRecords } from './seeding';
 import { billQuery } from './query';
-import {
-	formatKingdeeDateTime,
-	FORM_DEFINITIONS,
-	getCaseInsensitive,
-	isPlainObject,
-	KingdeeStore,
-	type StoredRecord,
-} from './store';
+import { FORM_DEFINITIONS, getCaseInsensitive, isPlainObject, KingdeeStore, type StoredRecord } from './store';
 import {
 	BadRequestBody,
 	extractArguments,
@@ -83,10 +77,32 @@ export interface KingdeeFaults {
 	 */
 	echoSessionIdNextCalls?: number;
 	/**
+	 * The next N authenticated (form) calls fail with an HTTP 500 HTML page that names only the first 14 characters of
+	 * the caller's session id (a page that cuts the id short); nothing is processed.
+	 */
+	echoSessionIdPrefixNextCalls?: number;
+	/**
+	 * Every call of these services (e.g. `['BatchSave']`) is answered with IIS's HTTP 503 page for as long as the fault
+	 * is set (an application pool that stays stopped); nothing is processed.
+	 */
+	http503Services?: string[];
+	/**
 	 * 0..1: seeded probability that an authenticated (form) call fails before processing with HTTP 503 or a
 	 * `response_error:` exception (nothing committed).
 	 */
 	transientFailureRate?: number;
+	/**
+	 * Kingdee unreachable right after an UnAudit: once the next UnAudit has been processed and answered, the next
+	 * `calls` calls of any service (logins included) fail before processing, with a connection reset (`reset`, the
+	 * default) or an HTTP 503 page (`http503`). One-shot: consumed by the first UnAudit.
+	 */
+	unreachableAfterUnAudit?: { calls: number; as?: 'reset' | 'http503' };
+	/**
+	 * A number appears meanwhile (a lost race with another worker): right before the next Save or BatchSave of
+	 * `formId` is processed, `records` are stored as `seedRecords` stores them (audited unless they say otherwise); a
+	 * record whose number the organisation already holds is left out. One-shot.
+	 */
+	insertBeforeNextSave?: { formId: string; records: Array<Record<string, unknown>> };
 }
 
 /**
@@ -146,6 +162,10 @@ export interface KingdeeEmulator {
 	close(): Promise<void>;
 	setFaults(faults: KingdeeFaults): void;
 	records(formId: string): Array<Record<string, unknown>>;
+	/**
+	 * Stores records directly (no validation but unique numbers): audited unless `make` sets `FDocumentStatus` (A, B, C
+	 * or D); a record with `FUseOrgId` other than its `FCreateOrgId` is a copy allocated to that organisation.
+	 */
 	seedRecords(formId: string, count: number, make?: (i: number) => Record<string, unknown>): void;
 	dropAllSessions(): void;
 	stats(): KingdeeEmulatorStats;
@@ -183,6 +203,18 @@ function sessionEchoPage(req: http.IncomingMessage): string {
 		'<!DOCTYPE html>\r\n<html><head><title>Runtime Error</title></head><body>' +
 		"<h1>Server Error in '/K3Cloud' Application.</h1><h2><i>Object reference not set to an instance of an object.</i></h2>" +
 		`<pre>Request headers:\r\n${lines.join('\r\n')}</pre></body></html>`
+	);
+}
+
+/** An error page that names the session by the first 14 characters of its id, as a page that cuts ids short does. */
+function sessionPrefixEchoPage(req: http.IncomingMessage): string {
+	const header = req.headers['kdservice-sessionid'];
+	const cookie = /(?:kdservice-sessionid|ASP\.NET_SessionId)=([^;]+)/i.exec(String(req.headers.cookie ?? ''))?.[1];
+	const id = (typeof header === 'string' ? header : undefined) ?? cookie ?? '';
+	return (
+		'<!DOCTYPE html>\r\n<html><head><title>Runtime Error</title></head><body>' +
+		"<h1>Server Error in '/K3Cloud' Application.</h1>" +
+		`<p>Session state for context ${id.slice(0, 14)}… could not be loaded.</p></body></html>`
 	);
 }
 
@@ -301,7 +333,8 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 			| 'responseErrorNextCalls'
 			| 'commitThenTimeoutNextCalls'
 			| 'loginHttp502NextCalls'
-			| 'echoSessionIdNextCalls',
+			| 'echoSessionIdNextCalls'
+			| 'echoSessionIdPrefixNextCalls',
 	): boolean {
 		const remaining = faults[name] ?? 0;
 		if (remaining <= 0) return false;
@@ -358,6 +391,10 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 			return { status: 502, body: BAD_GATEWAY_PAGE, contentType: HTML_TYPE };
 		if (service.kind === 'form' && takeFault('echoSessionIdNextCalls'))
 			return { status: 500, body: sessionEchoPage(req), contentType: HTML_TYPE };
+		if (service.kind === 'form' && takeFault('echoSessionIdPrefixNextCalls'))
+			return { status: 500, body: sessionPrefixEchoPage(req), contentType: HTML_TYPE };
+		if (faults.http503Services?.some((name) => name.toLowerCase() === service.name.toLowerCase()))
+			return { status: 503, body: SERVICE_UNAVAILABLE_PAGE, contentType: HTML_TYPE };
 		const rate = faults.transientFailureRate ?? 0;
 		if (service.kind === 'form' && rate > 0 && transientRandom() < rate) {
 			if (transientRandom() < 0.5) return { status: 503, body: SERVICE_UNAVAILABLE_PAGE, contentType: HTML_TYPE };
@@ -439,12 +476,49 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 		return { reply: 'lost' };
 	}
 
+	/** Calls still to fail after an UnAudit (`unreachableAfterUnAudit`), and how. */
+	let outage = { remaining: 0, as: 'reset' as 'reset' | 'http503' };
+
+	function outageReply(): Reply | 'reset' | undefined {
+		if (outage.remaining <= 0) return undefined;
+		outage.remaining--;
+		return outage.as === 'http503' ? { status: 503, body: SERVICE_UNAVAILABLE_PAGE, contentType: HTML_TYPE } : 'reset';
+	}
+
+	/** Arms `unreachableAfterUnAudit` once an UnAudit has been processed. */
+	function afterOperation(service: ServiceInfo): void {
+		const pending = faults.unreachableAfterUnAudit;
+		if (service.name !== 'UnAudit' || !pending) return;
+		delete faults.unreachableAfterUnAudit;
+		outage = { remaining: Math.max(0, Math.floor(pending.calls)), as: pending.as ?? 'reset' };
+	}
+
+	/** `insertBeforeNextSave`: another worker's records land right before this save is processed. */
+	function beforeOperation(service: ServiceInfo, args: Record<string, unknown>): void {
+		const pending = faults.insertBeforeNextSave;
+		if (!pending || (service.name !== 'Save' && service.name !== 'BatchSave')) return;
+		if ((scalarText(args.formid) ?? '').trim().toLowerCase() !== pending.formId.toLowerCase()) return;
+		delete faults.insertBeforeNextSave;
+		for (const fields of pending.records) {
+			const table = store.table(pending.formId);
+			const number = scalarText(getCaseInsensitive(fields, 'FNumber') ?? getCaseInsensitive(fields, 'FBillNo'));
+			const useOrg = getCaseInsensitive(fields, 'FUseOrgId') ?? getCaseInsensitive(fields, 'FCreateOrgId');
+			const useOrgNumber = isPlainObject(useOrg)
+				? scalarText(getCaseInsensitive(useOrg, 'FNumber'))
+				: scalarText(useOrg);
+			if (table && number && table.numberHolder(number, useOrgNumber ?? store.orgs[0].number)) continue;
+			seedRecords(pending.formId, 1, () => fields);
+		}
+	}
+
 	async function handleApiCall(
 		req: http.IncomingMessage,
 		service: ServiceInfo,
 		pathname: string,
 		bodyText: string,
 	): Promise<Reply | 'hang' | 'reset'> {
+		const unreachable = outageReply();
+		if (unreachable) return unreachable;
 		let args: Record<string, unknown>;
 		try {
 			args = extractArguments(bodyText.trim() === '' ? {} : JSON.parse(bodyText), service);
@@ -492,7 +566,9 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 					contentType: TEXT_TYPE,
 				};
 			}
+			beforeOperation(service, args);
 			const result = await runOperation(service, args);
+			afterOperation(service);
 			if (WRITE_SERVICES.has(service.name) && takeFault('commitThenTimeoutNextCalls')) return 'hang';
 			const reply = jsonReply(result, auth.cookies);
 			switch (writeFault) {
@@ -542,41 +618,14 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 		return table.all().map((record) => JSON.parse(JSON.stringify(record)) as StoredRecord);
 	}
 
-	/** Stores audited records directly (no validation but unique numbers); numbers default to <prefix><id>. */
 	function seedRecords(formId: string, count: number, make?: (i: number) => Record<string, unknown>): void {
-		const table = store.table(formId);
-		if (!table) throw new Error(`The Kingdee emulator has no form "${formId}"`);
-		const def = table.definition;
-		const nowText = formatKingdeeDateTime(now());
-		for (let i = 0; i < count; i++) {
-			const id = table.allocateId();
-			const record: StoredRecord = {
-				[def.pkField]: id,
-				FNumber: `${def.seedNumberPrefix}${id}`,
-				FName: `${def.caption}${id}`,
-				FCreateOrgId: store.orgs[0].number,
-				FUseOrgId: store.orgs[0].number,
-				FDocumentStatus: 'C',
-				FForbidStatus: 'A',
-				FCreateDate: nowText,
-				FModifyDate: nowText,
-				FAuditDate: nowText,
-				allocatedOrgs: [],
-			};
-			for (const [key, value] of Object.entries(make ? make(i) : {})) {
-				if (key.toLowerCase() === def.pkField.toLowerCase()) continue;
-				record[table.adoptField(key)] = value;
-			}
-			record.FNumber = String(record.FNumber);
-			if (table.findByNumber(record.FNumber as string)) {
-				throw new Error(`seedRecords: number "${String(record.FNumber)}" already exists in ${def.formId}`);
-			}
-			table.put(record);
-		}
+		seedStoredRecords(store, now(), formId, count, make);
 	}
 
 	function setFaults(next: KingdeeFaults): void {
 		faults = { ...next, writeFaults: next.writeFaults?.map((entry) => ({ ...entry })) };
+		// A new fault set ends an outage in progress, as it replaces every other fault.
+		outage = { remaining: 0, as: 'reset' };
 	}
 
 	function resetStats(): void {
@@ -600,9 +649,13 @@ export async function startKingdeeEmulator(options: KingdeeEmulatorOptions = {})
 			switch (route) {
 				case 'GET /__admin/records':
 					return send(res, jsonReply(records(url.searchParams.get('formId') ?? 'BD_Customer')));
-				case 'POST /__admin/records/seed':
-					seedRecords(String(body.formId ?? 'BD_Customer'), Number(body.count) || 0);
+				case 'POST /__admin/records/seed': {
+					// `records`: the fields of each record (status, organisations, …); `count` alone: default records.
+					const given = Array.isArray(body.records) ? (body.records as Array<Record<string, unknown>>) : undefined;
+					const count = given ? given.length : Number(body.count) || 0;
+					seedRecords(String(body.formId ?? 'BD_Customer'), count, given ? (i) => given[i] : undefined);
 					return send(res, jsonReply({ ok: true }));
+				}
 				case 'POST /__admin/faults':
 					setFaults(body as KingdeeFaults);
 					return send(res, jsonReply({ ok: true, faults }));

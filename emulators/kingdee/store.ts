@@ -17,6 +17,11 @@ export interface FormDefinition {
 	seedNumberPrefix: string;
 	/** Metadata field keys (canonical spelling); queries accept these plus any field a Save stored. */
 	fields: string[];
+	/**
+	 * Base data: a number is unique per use organisation (one record per organisation it is allocated to). Absent for
+	 * bills, whose number is unique in the form (docs/kingdee-webapi.md#emulator-choices).
+	 */
+	numberPerUseOrg?: boolean;
 }
 
 const COMMON_FIELDS = [
@@ -39,6 +44,7 @@ export const FORM_DEFINITIONS: FormDefinition[] = [
 	{
 		formId: 'BD_Customer',
 		caption: '客户',
+		numberPerUseOrg: true,
 		pkField: 'FCUSTID',
 		seedNumberPrefix: 'CUST',
 		fields: [
@@ -64,6 +70,7 @@ export const FORM_DEFINITIONS: FormDefinition[] = [
 	{
 		formId: 'BD_Supplier',
 		caption: '供应商',
+		numberPerUseOrg: true,
 		pkField: 'FSUPPLIERID',
 		seedNumberPrefix: 'SUP',
 		fields: [
@@ -79,6 +86,7 @@ export const FORM_DEFINITIONS: FormDefinition[] = [
 	{
 		formId: 'BD_MATERIAL',
 		caption: '物料',
+		numberPerUseOrg: true,
 		pkField: 'FMATERIALID',
 		seedNumberPrefix: 'MAT',
 		fields: [
@@ -122,10 +130,16 @@ export interface OrgInfo {
 
 export type StoredRecord = Record<string, unknown>;
 
+/** Numbers are compared as Kingdee's SQL Server collation does: case-insensitively (docs/kingdee-webapi.md#emulator-choices). */
+export function numberKey(number: unknown): string {
+	return String(number).toLowerCase();
+}
+
 /** One form's records plus the extra field names clients saved (so queries may ask for them). */
 export class FormTable {
 	private readonly byId = new Map<number, StoredRecord>();
-	private readonly idByNumber = new Map<string, number>();
+	/** Case-folded number → ids holding it (one per use organisation for base data). */
+	private readonly idsByNumber = new Map<string, Set<number>>();
 	private readonly numberById = new Map<number, string>();
 	private readonly canonicalByLower = new Map<string, string>();
 	private nextId = 100001;
@@ -167,23 +181,48 @@ export class FormTable {
 	}
 
 	/**
-	 * By number through an index (100,000-record benchmarks would otherwise scan per package). Every
-	 * change of a record's FNumber goes through put(), which keeps the index.
+	 * Every record holding the number (case-insensitively), lowest id first, through an index (100,000-record
+	 * benchmarks would otherwise scan per package). Every change of a record's FNumber goes through put().
 	 */
-	findByNumber(number: string): StoredRecord | undefined {
-		const id = this.idByNumber.get(number);
-		return id === undefined ? undefined : this.byId.get(id);
+	findAllByNumber(number: string): StoredRecord[] {
+		const ids = this.idsByNumber.get(numberKey(number));
+		if (!ids) return [];
+		return Array.from(ids)
+			.sort((a, b) => a - b)
+			.map((id) => this.byId.get(id)!);
+	}
+
+	/**
+	 * The record with this number: in the given use organisation (its number) when one is named, else the lowest id
+	 * (docs/kingdee-webapi.md#emulator-choices).
+	 */
+	findByNumber(number: string, useOrg?: string): StoredRecord | undefined {
+		const all = this.findAllByNumber(number);
+		if (useOrg === undefined) return all[0];
+		return all.find((record) => String(record.FUseOrgId) === useOrg);
+	}
+
+	/** The record another package may not duplicate: same number in the same use org (base data) or in the form. */
+	numberHolder(number: string, useOrg: string): StoredRecord | undefined {
+		return this.definition.numberPerUseOrg ? this.findByNumber(number, useOrg) : this.findByNumber(number);
 	}
 
 	private indexNumber(id: number, number: unknown): void {
 		const previous = this.numberById.get(id);
-		if (previous !== undefined && this.idByNumber.get(previous) === id) this.idByNumber.delete(previous);
+		if (previous !== undefined) {
+			const ids = this.idsByNumber.get(previous);
+			ids?.delete(id);
+			if (ids && ids.size === 0) this.idsByNumber.delete(previous);
+		}
 		if (number === undefined || number === null) {
 			this.numberById.delete(id);
 			return;
 		}
-		this.numberById.set(id, String(number));
-		this.idByNumber.set(String(number), id);
+		const key = numberKey(number);
+		this.numberById.set(id, key);
+		const ids = this.idsByNumber.get(key) ?? new Set<number>();
+		ids.add(id);
+		this.idsByNumber.set(key, ids);
 	}
 
 	idOf(record: StoredRecord): number {
@@ -197,7 +236,7 @@ export class FormTable {
 
 	clear(): void {
 		this.byId.clear();
-		this.idByNumber.clear();
+		this.idsByNumber.clear();
 		this.numberById.clear();
 		this.nextId = 100001;
 		this.canonicalByLower.clear();

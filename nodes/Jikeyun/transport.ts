@@ -2,7 +2,7 @@ import type { IExecuteFunctions, IHttpRequestOptions, IPollFunctions } from 'n8n
 import { sleep } from 'n8n-workflow';
 import { CallReport, describeCall } from '../common/callReport';
 import { CircuitBreaker } from '../common/circuitBreaker';
-import { redactSecrets } from '../common/redact';
+import { createRedactor } from '../common/redact';
 import { DEFAULT_RETRY_POLICY } from '../common/retry';
 import { JikeyunClient, type JikeyunSend } from './protocol/client';
 import type { JikeyunSettingsError } from './protocol/errors';
@@ -73,7 +73,7 @@ export async function startJikeyunRun(
 	{ keepCalls = false } = {},
 ): Promise<JikeyunRun> {
 	const credentials = await context.getCredentials('jikeyunApi');
-	const secret = String(credentials.appSecret ?? '');
+	const redact = createRedactor([String(credentials.appSecret ?? '')]);
 	const report = new CallReport({ keepCalls, onCall: (entry) => context.logger.debug(describeCall(entry)) });
 	const client = new JikeyunClient({
 		send: createSend(context, options.timeoutSeconds),
@@ -85,8 +85,7 @@ export async function startJikeyunRun(
 			maxDelayMs: Math.max(1, options.maxRetryWaitSeconds) * 1000,
 		},
 		breaker: new CircuitBreaker(),
-		onCall: (entry) =>
-			report.record(entry.detail === undefined ? entry : { ...entry, detail: redactSecrets(entry.detail, [secret]) }),
+		onCall: (entry) => report.record(entry.detail === undefined ? entry : { ...entry, detail: redact(entry.detail) }),
 	});
 	return { client, report, credentialProblem: findJikeyunCredentialProblem(credentials) };
 }

@@ -9,7 +9,7 @@ import { sleep } from 'n8n-workflow';
 import type { CallReport } from '../common/callReport';
 import { CircuitBreaker } from '../common/circuitBreaker';
 import { DEFAULT_RETRY_POLICY } from '../common/retry';
-import { redactSecrets, redactSessionIds } from '../common/redact';
+import { createRedactor } from '../common/redact';
 import { KingdeeApiError } from './protocol/errors';
 import {
 	credentialProblem,
@@ -164,7 +164,7 @@ export async function createKingdeeSessionPool(
 ): Promise<{ pool: KingdeeSessionPool; redact: (text: string) => string; lcid: number }> {
 	const connection = await readConnection(context);
 	const sessionIds = new Set<string>();
-	const redact = (text: string) => redactSessionIds(redactSecrets(text, connection.redactionList), sessionIds);
+	const redact = createRedactor(connection.redactionList, sessionIds);
 	const send = createSend(context, redact);
 	const breaker = new CircuitBreaker();
 	const size = Math.max(1, Math.min(KINGDEE_MAX_PARALLEL_SESSIONS, Math.floor(options.parallelRequests) || 1));

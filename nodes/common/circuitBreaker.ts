@@ -1,12 +1,25 @@
 /**
+ * Server errors in a row that stop a run: this many HTTP 5xx answers with no other answer between them, counted over
+ * every call and retry of the run (all sessions, all batches). Five answers take one call's retries (about 7 s of
+ * back-off), so a server that keeps failing ends the run in seconds instead of minutes of back-off per batch or item
+ * (docs/kingdee-webapi.md#circuit-breaker, docs/jikeyun-open-api.md#failure-classification).
+ */
+export const SERVER_ERROR_RUN_LIMIT = 5;
+
+/**
  * One per node run (an execution of a node, or a trigger poll). Once a failure that retrying cannot fix
  * has been seen (the server refuses connections, the host name does not resolve, the login is refused
- * for a reason a retry cannot change), every later request of the run fails at once with that same
- * error instead of retrying: 50 batches against a server that is down fail in milliseconds, each with
- * the one clear cause, rather than after minutes of back-off each.
+ * for a reason a retry cannot change, or the server answered HTTP 5xx to the last SERVER_ERROR_RUN_LIMIT calls),
+ * every later request of the run fails at once with one error instead of retrying: 50 batches against a server
+ * that is down fail in seconds, each with the one clear cause, rather than after minutes of back-off each.
  */
 export class CircuitBreaker {
 	private cause: { error: unknown; reason: string } | undefined;
+
+	/** The HTTP statuses of the current run of 5xx answers (emptied by any other answer). */
+	private serverErrors: number[] = [];
+
+	constructor(private readonly serverErrorLimit = SERVER_ERROR_RUN_LIMIT) {}
 
 	get isOpen(): boolean {
 		return this.cause !== undefined;
@@ -26,6 +39,32 @@ export class CircuitBreaker {
 	throwIfOpen(): void {
 		if (this.cause) throw this.cause.error;
 	}
+
+	/**
+	 * Counts one HTTP answer of the server. When it completes a run of `serverErrorLimit` 5xx answers and the breaker
+	 * is still closed, returns the run (e.g. "HTTP 503 to the last 5 calls") for the caller to open the breaker with
+	 * its own not-sent error; otherwise undefined.
+	 */
+	noteAnswer(httpStatus: number): ServerErrorRun | undefined {
+		if (httpStatus < 500) {
+			this.serverErrors = [];
+			return undefined;
+		}
+		this.serverErrors.push(httpStatus);
+		if (this.isOpen || this.serverErrors.length < this.serverErrorLimit) return undefined;
+		return describeServerErrorRun(this.serverErrors);
+	}
+}
+
+export interface ServerErrorRun {
+	statuses: number[];
+	/** "HTTP 503 to the last 5 calls", "HTTP 500/502/503 to the last 6 calls". */
+	text: string;
+}
+
+function describeServerErrorRun(statuses: number[]): ServerErrorRun {
+	const distinct = [...new Set(statuses)].sort((a, b) => a - b);
+	return { statuses: [...statuses], text: `HTTP ${distinct.join('/')} to the last ${statuses.length} calls` };
 }
 
 /** Error codes of Node's network stack that mean "no server is there", not "the request may have run". */

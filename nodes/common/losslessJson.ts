@@ -8,7 +8,7 @@ export function parseJsonLossless(text: string): unknown {
 }
 
 /** Rewrites unsafe integer literals outside string literals as JSON strings. */
-export function quoteUnsafeIntegers(text: string): string {
+function quoteUnsafeIntegers(text: string): string {
 	let out = '';
 	let last = 0;
 	let inString = false;

@@ -35,8 +35,8 @@ export interface RatePermit {
 	epoch: number;
 }
 
-export const DEFAULT_RATE_FLOOR = 0.5;
-export const DEFAULT_RECOVERY_PER_SECOND = 0.1;
+const DEFAULT_RATE_FLOOR = 0.5;
+const DEFAULT_RECOVERY_PER_SECOND = 0.1;
 
 /** Grants remembered to measure the rate actually sent (used when the limit is above it, or off). */
 const OBSERVED_GRANTS = 8;

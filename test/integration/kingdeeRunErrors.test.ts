@@ -14,6 +14,7 @@ import { kingdeeCredentialData, type KingdeeAuthType } from '../../emulators/cre
 import { errorText } from '../helpers/errorText';
 import { executeNode, type Harness } from '../../testing/n8nHarness';
 import { errorOf, type ItemError } from '../../testing/errorItems';
+import { SERVER_ERROR_RUN_LIMIT } from '../../nodes/common/circuitBreaker';
 
 const account = DEFAULT_KINGDEE_ACCOUNT;
 let emulator: KingdeeEmulator;
@@ -195,6 +196,51 @@ describe('circuit breaker: one run, one unfixable failure, no retry storm', () =
 	});
 });
 
+describe('circuit breaker: a server that keeps answering 5xx ends the run (issue 19)', () => {
+	it('BatchSave answered 503 forever, 50 batches at one session: 5 BatchSave requests, the rest "not sent", none unknown', async () => {
+		emulator.setFaults({ http503Services: ['BatchSave'] });
+		const { items } = await run(batchSave({ maxTries: 3 }, { batchSize: 1, upsertByNumber: false }), shops(50));
+		const errors = errorsOf(items);
+		expect(errors).toHaveLength(50);
+		// Batch 1 used its three tries, batch 2 two more: five 503s in a row stop the run.
+		expect(emulator.stats().byService.BatchSave).toBe(SERVER_ERROR_RUN_LIMIT);
+		expect(emulator.stats().writeLog.filter((entry) => entry.service === 'BatchSave')).toEqual([]);
+		for (const error of errors.slice(0, 2)) {
+			expect(withoutItem(error.message)).toMatch(
+				/^FNumber "S00\d" was not saved — Kingdee BatchSave BD_Customer, batch \d .*answered HTTP 503/,
+			);
+		}
+		for (const error of errors.slice(2)) {
+			expect(withoutItem(error.message)).toMatch(
+				/^FNumber "S\d+" was not saved — not sent: Kingdee answered HTTP 503 to the last 5 calls; the rest of this run was stopped/,
+			);
+		}
+		for (const error of errors) expect(error.message).not.toMatch(/outcome unknown|may have been saved/i);
+	});
+
+	it('the same at five sessions (Parallel Requests 5, default tries): at most two rounds of requests', async () => {
+		emulator.setFaults({ http503Services: ['BatchSave'] });
+		const { items } = await run(
+			batchSave({ maxTries: 5, parallelRequests: 5 }, { batchSize: 1, upsertByNumber: false }),
+			shops(50),
+		);
+		const errors = errorsOf(items);
+		expect(errors).toHaveLength(50);
+		expect(emulator.stats().byService.BatchSave).toBeLessThanOrEqual(2 * SERVER_ERROR_RUN_LIMIT);
+		const notSent = errors.filter((error) =>
+			/was not saved — not sent: Kingdee answered HTTP 503 to the last 5 calls/.test(error.message),
+		);
+		expect(notSent.length).toBeGreaterThanOrEqual(40);
+		for (const error of errors) expect(error.message).not.toMatch(/outcome unknown|may have been saved/i);
+	});
+
+	it('fewer 5xx in a row than the limit do not stop the run: four HTTP 500 pages, then every row saved', async () => {
+		emulator.setFaults({ http500NextCalls: SERVER_ERROR_RUN_LIMIT - 1 });
+		const { items } = await run(batchSave({ maxTries: 5 }, { batchSize: 1, upsertByNumber: false }), shops(6));
+		expect(items.map((item) => item.json.status)).toEqual(Array(6).fill('created'));
+	});
+});
+
 describe('session ids never leave the node', () => {
 	it('an IIS error page echoing the session id and cookie: the node error (message, description, cause, context, JSON) holds none', async () => {
 		emulator.setFaults({ echoSessionIdNextCalls: 10 });
@@ -209,6 +255,20 @@ describe('session ids never leave the node', () => {
 		expect(text).not.toContain(account.password);
 		// The page did echo them: the redaction, not the emulator, kept them out.
 		expect(text).toMatch(/kdservice-sessionid: \*\*\*/i);
+	});
+
+	it('an error page naming the session by a 14-character prefix: the prefix reaches no row, report, log or node error', async () => {
+		emulator.setFaults({ echoSessionIdPrefixNextCalls: 3 });
+		const { items, harness } = await run(batchSave({ maxTries: 1, includeCallReport: true }), shops(4));
+		emulator.setFaults({ echoSessionIdPrefixNextCalls: 1 });
+		const query = { operation: 'query', formId: form, fieldKeys: 'FNumber', returnAll: true, options: { maxTries: 1 } };
+		const { error } = await run(query, [{ json: {} }], { continueOnFail: false });
+		const text = JSON.stringify(items) + harness.logs.join('\n') + JSON.stringify(harness.hints) + errorText(error);
+		// The page did echo a prefix: the redaction, not the emulator, kept it out.
+		expect(text).toMatch(/Session state for context \*\*\*… could not be loaded/);
+		const ids = emulator.issuedSessionIds();
+		expect(ids.length).toBeGreaterThanOrEqual(2);
+		for (const id of ids) expect(text).not.toContain(id.slice(0, 14));
 	});
 
 	it('Batch Save rows, the call report and the debug log after echoed session ids hold none of them', async () => {

@@ -2,7 +2,7 @@ import { contentHash, stableStringify } from '../../nodes/common/contentHash';
 import { splitList } from '../../nodes/common/list';
 import { parseJsonLossless } from '../../nodes/common/losslessJson';
 import { collectPages, iteratePages } from '../../nodes/common/paginate';
-import { redactSecrets } from '../../nodes/common/redact';
+import { createRedactor } from '../../nodes/common/redact';
 import { backoffDelayMs, withRetry } from '../../nodes/common/retry';
 import { settle } from '../../nodes/common/settle';
 
@@ -198,9 +198,35 @@ describe('contentHash and redaction', () => {
 	});
 
 	it('redacts every occurrence of each secret', () => {
-		expect(redactSecrets('pw=hunter22 again hunter22, key abc', ['hunter22', 'abc', undefined])).toBe(
+		expect(createRedactor(['hunter22', 'abc', undefined])('pw=hunter22 again hunter22, key abc')).toBe(
 			'pw=*** again ***, key abc',
 		);
+	});
+
+	it('redacts a piece of a known value that a page cut short (a 14-character session-id prefix), but not 9 characters of it', () => {
+		const sessionId = '2c6dfa6c-039b-4b65-b52f-898d3c7c522a';
+		const redact = createRedactor([], [sessionId]);
+		expect(redact(`Session state 2c6dfa6c-039b-… was not found`)).toBe('Session state ***… was not found');
+		expect(redact('tail 898d3c7c522a echoed')).toBe('tail *** echoed');
+		// Ten characters is the shortest piece removed; nine is ordinary text.
+		expect(redact('id 2c6dfa6c-0 and 2c6dfa6c- here')).toBe('id *** and 2c6dfa6c- here');
+	});
+
+	it('reads the session ids at every call, so ids learned later are removed too', () => {
+		const ids = new Set<string>();
+		const redact = createRedactor(['Kd-Pass-2024!'], ids);
+		ids.add('aaaabbbbccccdddd');
+		expect(redact('pw Kd-Pass-2024! id aaaabbbbccccdddd')).toBe('pw *** id ***');
+	});
+
+	it("removes Jikeyun's sign= in form, JSON and header spelling, and nothing of a word merely ending in sign", () => {
+		const redact = createRedactor([]);
+		expect(redact('appkey=10000001&sign=9F86D081884C7D659A2FEAA0C55AD015&timestamp=2024')).toBe(
+			'appkey=10000001&sign=***&timestamp=2024',
+		);
+		expect(redact('{"sign":"9F86D081884C7D659A2FEAA0C55AD015","method":"x"}')).toBe('{"sign":"***","method":"x"}');
+		expect(redact('Sign: abcdef')).toBe('Sign: ***');
+		expect(redact('LoginBySign=ok, design=flat')).toBe('LoginBySign=ok, design=flat');
 	});
 });
 

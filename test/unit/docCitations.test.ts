@@ -23,6 +23,8 @@ const NO_OUTSIDE_REFERENCE_DIRS = [
 	'test/helpers',
 	'test/e2e',
 ];
+/** The repository's own settings files, whose comments are read as often as the code's. */
+const ROOT_SETTINGS_FILES = ['.npmrc', '.ci/run', '.github/workflows/publish.yml', 'package.json', 'knip.jsonc'];
 const THIS_FILE = relative(ROOT, __filename);
 
 const TEXT_FILE = /\.(ts|js|mjs|cjs|md|json)$/;
@@ -148,6 +150,14 @@ describe('no citation of the outside reference', () => {
 					if (OUTSIDE_REFERENCE.test(line)) offending.push(`${path}:${index + 1}: ${line.trim()}`);
 				});
 		}
+		expect(offending).toEqual([]);
+	});
+
+	it.each(ROOT_SETTINGS_FILES)('%s cites docs/ instead of ../shared/reference', (path) => {
+		const offending = readFileSync(join(ROOT, path), 'utf8')
+			.split('\n')
+			.map((line, index) => `${path}:${index + 1}: ${line.trim()}`)
+			.filter((line) => OUTSIDE_REFERENCE.test(line));
 		expect(offending).toEqual([]);
 	});
 });

@@ -5,12 +5,12 @@
 import { DEFAULT_KINGDEE_ACCOUNT } from '../../emulators/kingdee/server';
 import type { CallRecord } from '../../nodes/common/callReport';
 import { CircuitBreaker } from '../../nodes/common/circuitBreaker';
-import { redactSessionIds } from '../../nodes/common/redact';
+import { createRedactor } from '../../nodes/common/redact';
 import { KingdeeApiError } from '../../nodes/Kingdee/protocol/errors';
 import { credentialProblem } from '../../nodes/Kingdee/protocol/login';
 import { KingdeeSession, type KingdeeHttpRequest } from '../../nodes/Kingdee/protocol/session';
 
-describe('redactSessionIds', () => {
+describe('createRedactor: session ids', () => {
 	it('removes known ids by value and any cookie/header/JSON session value by pattern', () => {
 		const text = [
 			'kdservice-sessionid: 2c6dfa6c-039b-4b65-b52f-898d3c7c522a',
@@ -20,7 +20,7 @@ describe('redactSessionIds', () => {
 			'X-Kd-Signature: ZGVhZGJlZWY=; X-Kd-Appdata: NWRiMjVh',
 			'echoed alone: 9f8e7d6c-known',
 		].join('\n');
-		const out = redactSessionIds(text, ['9f8e7d6c-known']);
+		const out = createRedactor([], ['9f8e7d6c-known'])(text);
 		for (const secret of [
 			'2c6dfa6c-039b',
 			'aaaa-1111',

@@ -1,5 +1,5 @@
 /** The pure planning steps of the change-aware Batch Save: comparison rules, fields to read, classification, read-back judgement. */
-import { judgeReadBack } from '../../nodes/Kingdee/protocol/batchSave';
+import { judgeReadBack } from '../../nodes/Kingdee/protocol/batchSave/verify';
 import { KingdeeApiError } from '../../nodes/Kingdee/protocol/errors';
 import { lookupChunks, missingFieldOf, NUMBERS_PER_LOOKUP } from '../../nodes/Kingdee/protocol/existingRecords';
 import {

@@ -1,6 +1,7 @@
 /** KingdeeSession and saveBatch with an injected fake `send` (no n8n, no network). */
 import { KingdeeApiError } from '../../nodes/Kingdee/protocol/errors';
-import { mapBatchSaveReply, runBatchSave } from '../../nodes/Kingdee/protocol/batchSave';
+import { runBatchSave } from '../../nodes/Kingdee/protocol/batchSave';
+import { mapBatchSaveReply } from '../../nodes/Kingdee/protocol/batchSave/send';
 import { KingdeeSession, KingdeeSessionPool, type KingdeeHttpRequest } from '../../nodes/Kingdee/protocol/session';
 
 type Reply = { statusCode?: number; body: unknown; headers?: Record<string, string | string[]> } | Error;

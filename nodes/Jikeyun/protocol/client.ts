@@ -1,5 +1,5 @@
 import type { CallOutcome, CallRecord } from '../../common/callReport';
-import { CircuitBreaker, isUnreachableError } from '../../common/circuitBreaker';
+import { CircuitBreaker, isUnreachableError, type ServerErrorRun } from '../../common/circuitBreaker';
 import { AdaptiveRateLimiter } from '../../common/rateLimiter';
 import { type RetryPolicy, withRetry } from '../../common/retry';
 import { settle } from '../../common/settle';
@@ -43,6 +43,15 @@ const UNKNOWN_ERROR_RETRY_WAIT_MS = 1_000;
 
 /** Failures that no retry and no other item of the run can get past: they open the breaker. */
 const RUN_STOPPING_KINDS = new Set<JikeyunFailureKind>(['unreachable', 'quota', 'subscription', 'signature']);
+
+/** What every call after a run of 5xx answers says: not sent, and why (docs/jikeyun-open-api.md#failure-classification). */
+function serverErrorRunError(method: string, run: ServerErrorRun): JikeyunApiError {
+	return new JikeyunApiError({
+		kind: 'unavailable',
+		method,
+		msg: `not sent: the gateway answered ${run.text}; the rest of this run was stopped, since retrying a gateway that keeps failing does not help`,
+	});
+}
 
 function outcomeOf(error: unknown): CallOutcome {
 	if (!(error instanceof JikeyunApiError)) return 'unknown';
@@ -105,9 +114,10 @@ export class JikeyunClient {
 					});
 					return success;
 				});
-				if (answer.ok) return answer.value;
-				const failure = answer.error;
+				const failure = answer.ok ? undefined : answer.error;
 				const apiError = failure instanceof JikeyunApiError ? failure : undefined;
+				this.noteAnswer(method, answer.ok ? 200 : apiError?.httpStatus);
+				if (answer.ok) return answer.value;
 				this.record({
 					method,
 					part,
@@ -130,7 +140,7 @@ export class JikeyunClient {
 				sleep: this.options.sleep,
 				random: this.options.random,
 				isRetryable: (error) => {
-					if (!(error instanceof JikeyunApiError)) return false;
+					if (!(error instanceof JikeyunApiError) || this.options.breaker?.isOpen) return false;
 					if (error.kind === 'unknownError') return readMethod && unknownErrors <= UNKNOWN_ERROR_RETRIES;
 					return error.isRetryable(readMethod);
 				},
@@ -140,6 +150,14 @@ export class JikeyunClient {
 						: computed,
 			},
 		);
+	}
+
+	/** Every HTTP answer goes to the run's breaker; a run of 5xx answers opens it for every later call. */
+	private noteAnswer(method: string, httpStatus: number | undefined): void {
+		const breaker = this.options.breaker;
+		if (!breaker || httpStatus === undefined) return;
+		const run = breaker.noteAnswer(httpStatus);
+		if (run) breaker.open(serverErrorRunError(method, run), `not sent: the gateway answered ${run.text}`);
 	}
 
 	private record(entry: {

@@ -1,3 +1,5 @@
+import { createRedactor } from '../../common/redact';
+
 /**
  * What kind of failure a Jikeyun call ended in; decides retry and the words shown to the user.
  * - throttled: the gateway refused to run the call (rate limit): always safe to retry.
@@ -6,6 +8,7 @@
  * - unknownError: 0130020001 未知错误, no diagnosis: reads get at most two quick retries
  *   (docs/jikeyun-open-api.md#failure-classification).
  * - unreachable: the request never reached a server (refused, DNS, invalid URL): not retried, opens the breaker.
+ * - unavailable: not sent because the gateway answered HTTP 5xx to the last calls of the run (the run's breaker).
  * - notGateway: the URL answered, but not with the gateway's JSON envelope (e.g. an HTML page with HTTP 200).
  * - quota: 0130000609 — app not enabled / quota exhausted: stop the run.
  * - signature, timestamp, subscription, badRequest, permanent: configuration or input problems, never retried.
@@ -15,6 +18,7 @@ export type JikeyunFailureKind =
 	| 'transient'
 	| 'unknownError'
 	| 'unreachable'
+	| 'unavailable'
 	| 'notGateway'
 	| 'quota'
 	| 'signature'
@@ -42,6 +46,8 @@ const HINTS: Record<JikeyunFailureKind, string> = {
 		'未知错误 (0130020001) carries no diagnosis. It is often a bad business parameter: check the field names and values in the bizcontent (reads were retried twice).',
 	unreachable:
 		'Not sent: no gateway answered at this URL (connection refused, unknown host or invalid URL). Check "Gateway URL" in the Jikeyun credential and the network; nothing was executed.',
+	unavailable:
+		'Not sent: the gateway (or a proxy in front of it) kept answering HTTP 5xx, so this run stopped calling it and nothing more was executed. Run again once it answers normally.',
 	notGateway:
 		'This URL does not look like a Jikeyun gateway: it did not answer with the JSON envelope (code/subCode). Check "Gateway URL" in the Jikeyun credential (normally https://open.jackyun.com/open/openapi/do).',
 	quota:
@@ -54,6 +60,9 @@ const HINTS: Record<JikeyunFailureKind, string> = {
 	badRequest: 'The gateway rejected the business parameters (bizcontent); check the method and its fields.',
 	permanent: 'The gateway rejected the call.',
 };
+
+/** A gateway or proxy may echo the request's `sign=` in its message; it never leaves the error (docs/jikeyun-open-api.md#signature). */
+const redactEchoes = createRedactor([]);
 
 /** Error of one Jikeyun call. Carries the gateway's own code, subCode, msg and contextId; never the secret. */
 export class JikeyunApiError extends Error {
@@ -75,7 +84,8 @@ export class JikeyunApiError extends Error {
 
 	readonly part?: string;
 
-	constructor(failure: JikeyunFailure, options?: { cause?: unknown }) {
+	constructor(echoed: JikeyunFailure, options?: { cause?: unknown }) {
+		const failure = echoed.msg === undefined ? echoed : { ...echoed, msg: redactEchoes(echoed.msg) };
 		const parts = [`Jikeyun ${failure.method}${failure.part ? ` (${failure.part})` : ''} failed`];
 		if (failure.httpStatus !== undefined && failure.httpStatus !== 200) parts.push(`HTTP ${failure.httpStatus}`);
 		if (failure.code !== undefined) parts.push(`code ${failure.code}`);

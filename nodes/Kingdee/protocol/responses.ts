@@ -3,6 +3,7 @@
  * Pure: the caller passes `redact` so no secret survives into an error message.
  */
 import { parseJsonLossless } from '../../common/losslessJson';
+import type { Redact } from '../../common/redact';
 import {
 	KINGDEE_LOGIN_RESULT_TYPES,
 	KINGDEE_MSG_CODES,
@@ -18,7 +19,7 @@ export interface KingdeeRawResponse {
 	body: string;
 }
 
-export type Redact = (text: string) => string;
+export type { Redact };
 
 const identity: Redact = (text) => text;
 

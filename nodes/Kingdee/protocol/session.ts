@@ -3,8 +3,8 @@
  * faults, and no blind retry of writes whose outcome is unknown. Pure: HTTP comes in as `send`.
  */
 import type { CallOutcome, CallRecord } from '../../common/callReport';
-import { isUnreachableError, type CircuitBreaker } from '../../common/circuitBreaker';
-import { redactSessionIds } from '../../common/redact';
+import { isUnreachableError, type CircuitBreaker, type ServerErrorRun } from '../../common/circuitBreaker';
+import { createRedactor } from '../../common/redact';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from '../../common/retry';
 import { settle } from '../../common/settle';
 import { KingdeeApiError, isKingdeeApiError } from './errors';
@@ -58,7 +58,10 @@ export interface KingdeeSessionOptions {
 	retryPolicy?: RetryPolicy;
 	/** Per-request timeout; default 120 s like the official SDKs. */
 	timeoutMs?: number;
-	/** Removes secrets from any text that ends up in an error (session ids are removed in addition). */
+	/**
+	 * The run's one redaction (`createRedactor` over the credential's secrets and `sessionIds`), applied once to every
+	 * text that ends up in an error or the call report; default: the session ids only.
+	 */
 	redact?: Redact;
 	random?: () => number;
 	/** One per node run: after an unreachable server or a login retrying cannot fix, every later call fails at once. */
@@ -133,6 +136,17 @@ function breakerReason(error: unknown): string {
 	return `not sent: an earlier call of this run failed — ${shortDetail(message)}`;
 }
 
+/**
+ * What every call after a run of server errors says (docs/kingdee-webapi.md#circuit-breaker): not sent, and why. The
+ * rows read "not sent: Kingdee answered HTTP 503 to the last 5 calls; …".
+ */
+function serverErrorRunError(run: ServerErrorRun): KingdeeApiError {
+	return new KingdeeApiError(
+		`Kingdee answered ${run.text}; the rest of this run was stopped, since retrying a server that keeps failing does not help`,
+		{ kind: 'transient', httpStatus: run.statuses[run.statuses.length - 1], notSent: true },
+	);
+}
+
 /** Any login failure as "login failed (reason)", marked as not sent; retryable only when the cause was temporary. */
 function loginFailure(error: unknown): KingdeeApiError {
 	if (isKingdeeApiError(error) && error.loginFailed) return error;
@@ -166,8 +180,8 @@ export class KingdeeSession {
 		this.options = options;
 		this.serverUrl = normalizeServerUrl(options.serverUrl);
 		this.sessionIds = options.sessionIds ?? new Set<string>();
-		const redactSecrets = options.redact ?? ((text: string) => text);
-		this.redact = (text) => redactSessionIds(redactSecrets(text), this.sessionIds);
+		// The run's one redaction (the transport's, over the same session ids); on its own, session ids only.
+		this.redact = options.redact ?? createRedactor([], this.sessionIds);
 	}
 
 	private get now(): number {
@@ -385,6 +399,7 @@ export class KingdeeSession {
 				timeoutMs: this.timeoutMs,
 			});
 			answered.raw = raw;
+			this.noteAnswer(raw);
 			this.rememberCookies(raw);
 			return parse(raw);
 		});
@@ -444,6 +459,7 @@ export class KingdeeSession {
 				timeoutMs: this.timeoutMs,
 			});
 			answered.raw = raw;
+			this.noteAnswer(raw);
 			this.rememberCookies(raw);
 			return parseLoginResponse('AuthService login', raw, this.redact);
 		});
@@ -468,6 +484,15 @@ export class KingdeeSession {
 		const error = loginFailure(loggedIn.error);
 		this.report({ ...entry, ...outcomeOf(error), outcome: 'failed', detail: error.message });
 		throw error;
+	}
+
+	/** Every answer goes to the run's breaker; a run of 5xx answers opens it for every later call. */
+	private noteAnswer(raw: KingdeeRawResponse): void {
+		const breaker = this.options.breaker;
+		const run = breaker?.noteAnswer(raw.statusCode);
+		if (!breaker || !run) return;
+		const error = serverErrorRunError(run);
+		breaker.open(error, `not sent: ${error.message}`);
 	}
 
 	private invalidate(): void {

@@ -8,14 +8,15 @@ import {
 
 import { errorItem } from '../../../shared/errors';
 import { batchOperation } from '../../../shared/operation';
+import { runBatchSave } from '../../protocol/batchSave';
 import {
 	isSaved,
 	isUnsaved,
-	runBatchSave,
 	type BatchSaveSettings,
+	type Outcomes,
 	type PackageOutcome,
 	type UnsavedOutcome,
-} from '../../protocol/batchSave';
+} from '../../protocol/batchSave/types';
 import { BASE_DATA_NUMBER_FIELD, numberFieldFor, primaryKeyFieldFor } from '../../protocol/forms';
 import { packageNumber } from '../../protocol/model';
 import type { KingdeeSession } from '../../protocol/session';
@@ -182,27 +183,29 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): BatchSav
 	};
 }
 
-async function execute(
-	context: IExecuteFunctions,
-	parameters: BatchSaveParameters,
-	items: INodeExecutionData[],
-	run: KingdeeRun,
-): Promise<INodeExecutionData[]> {
-	const node = context.getNode();
-	const settings: BatchSaveSettings = { ...parameters, stopAtFirstFailure: !run.continueOnFail };
-	const { formId, numberField, upsertByNumber } = settings;
+type Entry = { itemIndex: number; model: Record<string, unknown> };
 
-	// Everything about the input is checked before the first request.
-	const output: Array<INodeExecutionData | undefined> = new Array(items.length);
-	const entries: Array<{ itemIndex: number; model: Record<string, unknown> }> = [];
+/**
+ * Reads and checks every item's Model before the first request; a bad item becomes its error item in `output` (or
+ * stops the node). Returns the packages to save, with their base-data fields wrapped.
+ */
+async function preparePackages(
+	context: IExecuteFunctions,
+	settings: BatchSaveSettings,
+	itemCount: number,
+	run: KingdeeRun,
+	output: Array<INodeExecutionData | undefined>,
+): Promise<Entry[]> {
+	const { formId, numberField, upsertByNumber } = settings;
+	const entries: Entry[] = [];
 	const readModel = modelReader(context);
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 		let model = readModel(itemIndex);
 		if (!(model instanceof NodeOperationError) && upsertByNumber && packageNumber(model, numberField) === undefined) {
 			// Upsert finds the record by its number; without one the package could only be created blindly.
 			const value = model[numberField];
 			model = new NodeOperationError(
-				node,
+				context.getNode(),
 				`Item ${itemIndex}: the Model has ${value === undefined ? 'no' : `no usable (${JSON.stringify(value)})`} ${numberField} (Number Field), which Upsert by Number needs to find the record: map the number into ${numberField}, or set Number Field to the field that holds it`,
 				{ itemIndex, description: 'Nothing was sent to Kingdee for this item.' },
 			);
@@ -218,51 +221,72 @@ async function execute(
 		}
 		entries.push({ itemIndex, model });
 	}
-	const prepared = await applyBaseDataFields(context, entries, run, formId);
+	return await applyBaseDataFields(context, entries, run, formId);
+}
 
-	let outcomes: Array<PackageOutcome | undefined> = [];
-	let failure: unknown;
+/**
+ * Runs the save. Without continue-on-fail a thrown error stops the node; with it the error is returned, and every
+ * package without an outcome gets it as its error item.
+ */
+async function saveAll(
+	context: IExecuteFunctions,
+	prepared: Entry[],
+	settings: BatchSaveSettings,
+	run: KingdeeRun,
+): Promise<{ outcomes: Outcomes; failure?: unknown }> {
 	try {
-		outcomes = await runBatchSave(
-			run.pool,
-			prepared.map((entry) => entry.model),
-			settings,
-			(position) => `item ${prepared[position].itemIndex}`,
-		);
+		return {
+			outcomes: await runBatchSave(
+				run.pool,
+				prepared.map((entry) => entry.model),
+				settings,
+				(position) => `item ${prepared[position].itemIndex}`,
+			),
+		};
 	} catch (error) {
-		if (!run.continueOnFail) {
-			const firstOpen = prepared.findIndex((_, position) => !outcomes[position]);
-			throw toNodeError(node, error, firstOpen >= 0 ? prepared[firstOpen].itemIndex : undefined);
-		}
-		// With continue on fail every item without an outcome gets this failure as its error item below.
-		failure = error;
+		// A thrown run returns no outcomes: the error belongs to the first package.
+		if (!run.continueOnFail) throw toNodeError(context.getNode(), error, prepared[0]?.itemIndex);
+		return { outcomes: [], failure: error };
 	}
+}
 
-	if (!run.continueOnFail) {
-		const firstFailed = prepared.findIndex((_, position) => {
-			const outcome = outcomes[position];
-			return outcome !== undefined && isUnsaved(outcome);
-		});
-		if (firstFailed >= 0) {
-			const itemIndex = prepared[firstFailed].itemIndex;
-			const { message, details } = describeOutcomeFailure(
-				outcomes[firstFailed] as UnsavedOutcome,
-				itemIndex,
-				numberField,
-				formId,
-			);
-			const savedBefore = outcomes.filter((outcome) => outcome && isSaved(outcome)).length;
-			throw nodeApiError(
-				node,
-				`${message}${savedBefore > 0 ? ` (${savedBefore} other item(s) were saved; with "On Error: Continue" failed rows go to the error output instead)` : ''}`,
-				itemIndex,
-				{ itemIndex, ...details },
-			);
-		}
-	}
+/** Without continue-on-fail the first package that was not saved stops the node, saying how many others were saved. */
+function throwFirstUnsaved(
+	context: IExecuteFunctions,
+	prepared: Entry[],
+	outcomes: Outcomes,
+	settings: BatchSaveSettings,
+) {
+	const firstFailed = prepared.findIndex((_, position) => {
+		const outcome = outcomes[position];
+		return outcome !== undefined && isUnsaved(outcome);
+	});
+	if (firstFailed < 0) return;
+	const itemIndex = prepared[firstFailed].itemIndex;
+	const { message, details } = describeOutcomeFailure(
+		outcomes[firstFailed] as UnsavedOutcome,
+		itemIndex,
+		settings.numberField,
+		settings.formId,
+	);
+	const savedBefore = outcomes.filter((outcome) => outcome && isSaved(outcome)).length;
+	throw nodeApiError(
+		context.getNode(),
+		`${message}${savedBefore > 0 ? ` (${savedBefore} other item(s) were saved; with "On Error: Continue" failed rows go to the error output instead)` : ''}`,
+		itemIndex,
+		{ itemIndex, ...details },
+	);
+}
 
-	prepared.forEach((entry, position) => {
-		const { itemIndex } = entry;
+/** One output item per package: its outcome, or its error item (with `failure` when the run ended before it). */
+function outcomesToItems(
+	context: IExecuteFunctions,
+	prepared: Entry[],
+	{ outcomes, failure }: { outcomes: Outcomes; failure?: unknown },
+	{ numberField, formId }: BatchSaveSettings,
+	output: Array<INodeExecutionData | undefined>,
+): void {
+	prepared.forEach(({ itemIndex }, position) => {
 		const outcome = outcomes[position];
 		if (outcome && !isUnsaved(outcome)) {
 			output[itemIndex] = { json: outcomeJson(outcome, formId), pairedItem: { item: itemIndex } };
@@ -274,10 +298,24 @@ async function execute(
 		const details = outcome ? described.details : { ...described.details, number: null, formId };
 		output[itemIndex] = errorItem(itemIndex, {
 			message: described.message,
-			error: nodeApiError(node, described.message, itemIndex, details),
+			error: nodeApiError(context.getNode(), described.message, itemIndex, details),
 			details,
 		});
 	});
+}
+
+async function execute(
+	context: IExecuteFunctions,
+	parameters: BatchSaveParameters,
+	items: INodeExecutionData[],
+	run: KingdeeRun,
+): Promise<INodeExecutionData[]> {
+	const settings: BatchSaveSettings = { ...parameters, stopAtFirstFailure: !run.continueOnFail };
+	const output: Array<INodeExecutionData | undefined> = new Array(items.length);
+	const prepared = await preparePackages(context, settings, items.length, run, output);
+	const saved = await saveAll(context, prepared, settings, run);
+	if (!run.continueOnFail) throwFirstUnsaved(context, prepared, saved.outcomes, settings);
+	outcomesToItems(context, prepared, saved, settings, output);
 	return output.filter((item): item is INodeExecutionData => item !== undefined);
 }
 

@@ -1,0 +1,141 @@
+/**
+ * The plan of a Batch Save: duplicate numbers in the input are refused, one lookup reads what Kingdee holds for every
+ * number (choosing how many sessions it uses), each package becomes create, update or unchanged (savePlan.ts), and
+ * the plan decides which packages are sent. Pure: talks to Kingdee only through the sessions of a pool.
+ */
+import { lookupExisting, sequentially, type ChunkRunner, type LookupResult } from '../existingRecords';
+import { findDuplicateNumbers, planPackages, readKeysForPackages, type PlannedPackage } from '../savePlan';
+import type { KingdeeSessionPool } from '../session';
+import { plannedFields, type BatchSaveSettings, type Outcomes, type ReadBackColumns } from './types';
+
+/** The packages of a run, by input position: models (copies) and their numbers. */
+export interface RunInput {
+	models: Array<Record<string, unknown>>;
+	numbers: Array<string | undefined>;
+}
+
+/** Fixed columns of every lookup besides the fields read: internal id, number, status. */
+const FIXED_LOOKUP_COLUMNS = 3;
+
+/**
+ * Two packages with one number: which one is right is unknown, so neither is sent. Fails them in `outcomes` and
+ * returns the positions of the rest.
+ */
+export function refuseDuplicateNumbers(
+	{ numbers }: RunInput,
+	numberField: string,
+	itemLabel: (position: number) => string,
+	outcomes: Outcomes,
+): number[] {
+	for (const duplicate of findDuplicateNumbers(numbers)) {
+		for (const index of duplicate.indices) {
+			const others = duplicate.indices.filter((other) => other !== index);
+			outcomes[index] = {
+				status: 'failed',
+				message: `${numberField} "${duplicate.number}" is also given by ${others.map(itemLabel).join(', ')} of this run; none of them was sent. Make the numbers unique (or remove the duplicate rows) and run again`,
+				rowErrors: [],
+				kind: 'validation',
+				number: numbers[index] ?? null,
+			};
+		}
+	}
+	return numbers.map((_, index) => index).filter((index) => outcomes[index] === undefined);
+}
+
+/** Whether a real run would send this package (Dry Run asks the same to choose its sessions). */
+function wouldSend(plan: PlannedPackage, settings: BatchSaveSettings): boolean {
+	return (
+		!(plan.action === 'unchanged' && settings.skipUnchanged) &&
+		!(!settings.upsertByNumber && plan.action === 'create' && plan.existing)
+	);
+}
+
+/**
+ * Looks up and plans the `candidates`. Reads in every mode: without upsert the values are not compared in the plan,
+ * but a read-back after an unclear answer must still prove content, not just that the number exists.
+ */
+export async function planRun(
+	pool: KingdeeSessionPool,
+	input: RunInput,
+	candidates: number[],
+	settings: BatchSaveSettings,
+): Promise<{ plans: PlannedPackage[]; columns: ReadBackColumns }> {
+	const { models, numbers } = input;
+	const { keys: readKeys, overLimit } = readKeysForPackages(
+		candidates.map((index) => models[index]),
+		settings.primaryKeyField,
+		settings.numberField,
+		FIXED_LOOKUP_COLUMNS,
+	);
+	const unreadable = new Map<string, string>();
+	for (const key of overLimit) unreadable.set(key, 'more fields than one query may read (30 columns); not compared');
+	const planFor = (indices: number[], found: LookupResult['found']) =>
+		planPackages(
+			indices.map((index) => models[index]),
+			indices.map((index) => numbers[index]),
+			found,
+			{
+				primaryKeyField: settings.primaryKeyField,
+				numberField: settings.numberField,
+				upsert: settings.upsertByNumber,
+				unreadable,
+			},
+		).map((plan, position) => ({ ...plan, index: indices[position] }));
+
+	const lookupNumbers = candidates
+		.map((index) => numbers[index])
+		.filter((number): number is string => number !== undefined);
+	const indexOfNumber = new Map(
+		candidates.filter((index) => numbers[index] !== undefined).map((index) => [numbers[index]!, index]),
+	);
+	// The rest of the lookup uses as many sessions as the writes are expected to use, judged by the
+	// first 1,000: a re-run with nothing changed stays on one session (one login, one logout).
+	const runnerForRest = ({ numbers: sample, result }: { numbers: string[]; result: LookupResult }): ChunkRunner => {
+		for (const [key, why] of result.unreadable) unreadable.set(key, why);
+		const first = pool.session(0);
+		if (settings.dryRun) return sequentially(first);
+		const sampled = planFor(
+			sample.map((number) => indexOfNumber.get(number)!),
+			result.found,
+		);
+		const share = sampled.filter((plan) => wouldSend(plan, settings)).length / Math.max(1, sampled.length);
+		const lanes = Math.min(pool.size, Math.ceil((share * lookupNumbers.length) / Math.max(1, settings.batchSize)));
+		return lanes <= 1 ? sequentially(first) : async (inputs, work) => void (await pool.forEach(inputs, work, lanes));
+	};
+	const lookup = await lookupExisting(pool.session(0), settings, lookupNumbers, readKeys, runnerForRest);
+	for (const [key, why] of lookup.unreadable) unreadable.set(key, why);
+	return { plans: planFor(candidates, lookup.found), columns: { readKeys, unreadable } };
+}
+
+/**
+ * Settles what needs no write (refused without upsert, planned in a Dry Run, unchanged and skipped) in `outcomes`
+ * and returns the packages to send; an unchanged package that is sent anyway is sent as an update.
+ */
+export function packagesToSend(
+	plans: PlannedPackage[],
+	settings: BatchSaveSettings,
+	outcomes: Outcomes,
+): PlannedPackage[] {
+	const toSend: PlannedPackage[] = [];
+	for (const plan of plans) {
+		const number = plan.number ?? null;
+		if (!settings.upsertByNumber && plan.action === 'create' && plan.existing) {
+			// Without upsert Kingdee would refuse it as a duplicate (docs/kingdee-webapi.md#upsert-by-number);
+			// say so before sending anything.
+			outcomes[plan.index] = {
+				status: 'failed',
+				message: `${settings.numberField} "${plan.number}" already belongs to record Id ${String(plan.existing.id)}; nothing was sent. Turn on Upsert by Number to update existing records`,
+				rowErrors: [],
+				kind: 'validation',
+				number,
+			};
+		} else if (settings.dryRun) {
+			outcomes[plan.index] = { status: 'planned', id: plan.existing?.id ?? null, number, ...plannedFields(plan) };
+		} else if (plan.action === 'unchanged' && settings.skipUnchanged) {
+			outcomes[plan.index] = { status: 'unchanged', id: plan.existing!.id, number };
+		} else {
+			toSend.push(plan.action === 'unchanged' ? { ...plan, action: 'update' } : plan);
+		}
+	}
+	return toSend;
+}

@@ -1,0 +1,80 @@
+/**
+ * The types every step of Batch Save shares: the run's settings, the per-package outcome and the read-back context.
+ * The steps are plan.ts → auditCycle.ts → batches.ts (send.ts, verify.ts) → auditCycle.ts, driven by
+ * `runBatchSave` (../batchSave.ts). Pure.
+ */
+import type { KingdeeErrorKind, KingdeeRowError } from '../errors';
+import type { FieldChange, PlanAction, PlannedPackage, UnverifiableField } from '../savePlan';
+
+export interface BatchSaveSettings {
+	formId: string;
+	/** FNumber for base data, FBillNo for bills. */
+	numberField: string;
+	/** Internal id field, e.g. FCUSTID. */
+	primaryKeyField: string;
+	upsertByNumber: boolean;
+	/** Upsert only: packages equal to what Kingdee holds are not sent. */
+	skipUnchanged: boolean;
+	/** Plan only: no Save, UnAudit, Submit or Audit. */
+	dryRun: boolean;
+	batchSize: number;
+	/** Times one package may be sent in total: a resend happens only after a lookup proved it was not applied. */
+	maxSends: number;
+	/** Stop sending further batches after the first package that was not saved. */
+	stopAtFirstFailure: boolean;
+	/** The BatchSave data object without Model (IsAutoSubmitAndAudit, BatchCount, …). */
+	saveData: Record<string, unknown>;
+}
+
+/** What the plan decided for a package, carried into its outcome. */
+export interface PlannedFields {
+	action: PlanAction;
+	changes: FieldChange[];
+	unverifiable: UnverifiableField[];
+}
+
+export type PackageOutcome =
+	| ({
+			status: 'created' | 'updated';
+			id: string | number | null;
+			number: string | null;
+			verified: boolean;
+	  } & PlannedFields)
+	| { status: 'unchanged'; id: string | number; number: string | null }
+	| ({ status: 'planned'; id: string | number | null; number: string | null } & PlannedFields)
+	| {
+			status: 'failed';
+			message: string;
+			rowErrors: KingdeeRowError[];
+			msgCode?: number;
+			kind: KingdeeErrorKind;
+			number: string | null;
+	  }
+	| { status: 'unknown'; message: string; number: string | null };
+
+export type SavedOutcome = Extract<PackageOutcome, { status: 'created' | 'updated' }>;
+
+export function isSaved(outcome: PackageOutcome): outcome is SavedOutcome {
+	return outcome.status === 'created' || outcome.status === 'updated';
+}
+
+/** Everything but created/updated/unchanged/planned: the rows that go to the error output. */
+export type UnsavedOutcome = Extract<PackageOutcome, { status: 'failed' | 'unknown' }>;
+
+export function isUnsaved(outcome: PackageOutcome): outcome is UnsavedOutcome {
+	return outcome.status === 'failed' || outcome.status === 'unknown';
+}
+
+/** One slot per input package (by input position); undefined until a step decides it. */
+export type Outcomes = Array<PackageOutcome | undefined>;
+
+/** What a read-back needs to read the same columns the plan read: the FieldKeys and the keys the form cannot read. */
+export interface ReadBackColumns {
+	readKeys: string[];
+	/** Lower-cased query keys that cannot be read, with the reason. */
+	unreadable: ReadonlyMap<string, string>;
+}
+
+export function plannedFields(item: PlannedPackage): PlannedFields {
+	return { action: item.action, changes: item.changes, unverifiable: item.unverifiable };
+}
