@@ -55,7 +55,7 @@ import {
 } from '../testing/n8nInstance';
 import { ensureN8n, type N8nRuntime } from '../testing/n8nRuntime';
 import { machineFacts, type MachineFacts } from './benchMachine';
-import { benchMarkdown, type ReportPart } from './benchMarkdown';
+import { benchMarkdown, type ReportPart } from '../testing/benchMarkdown';
 import {
 	createQueueModeInstances,
 	executionsStartedBy,
@@ -858,7 +858,7 @@ const fixed = (value: number | undefined, digits = 1) =>
 const grouped = (value: number | undefined) =>
 	value === undefined || !Number.isFinite(value) ? '-' : Math.round(value).toLocaleString('en-US');
 
-/** Everything the report prints, in order, for --markdown (scripts/benchMarkdown.ts). */
+/** Everything the report prints, in order, for --markdown (testing/benchMarkdown.ts). */
 const reportParts: ReportPart[] = [];
 
 function say(text = ''): void {

@@ -15,7 +15,7 @@ import {
 	ensureN8n,
 	resolveN8nVersionAlias,
 } from '../testing/n8nRuntime';
-import { compareVersions, newestStable } from './n8nVersions';
+import { compareVersions, newestStable } from '../testing/n8nVersions';
 
 const [flag, value] = process.argv.slice(2);
 if (flag !== undefined && (flag !== '--n8n' || !value)) {

@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { newestStable } from './n8nVersions';
+import { newestStable } from '../testing/n8nVersions';
 
 const MANIFEST_DIR = path.join(__dirname, 'n8n-runtime-latest');
 const NPM_SHELL = process.platform === 'win32';

@@ -1,13 +1,13 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, no-console */
 /**
  * `npx tsx scripts/setup-system.ts` — the first step of `npm test`: installs the Debian packages the e2e suites need
- * when they are missing (decisions in scripts/systemSetup.ts), or fails within seconds with the command to run.
+ * when they are missing (decisions in testing/systemSetup.ts), or fails within seconds with the command to run.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { CHROMIUM_CANDIDATES } from '../testing/browser';
 import { findBinary, missingServicePackages } from '../testing/services';
-import { setUpSystem, type SystemPackage } from './systemSetup';
+import { setUpSystem, type SystemPackage } from '../testing/systemSetup';
 
 function hasChromium(): boolean {
 	const override = process.env.CHROMIUM_PATH;

@@ -1,7 +1,9 @@
 /**
  * ExecuteBillQuery / BillQuery of the emulator (docs/kingdee-webapi.md#queries): FieldKeys, a SQL-like
- * FilterString, OrderString, TopRowCount, StartRow and Limit (capped at maxQueryLimit). ORG_Organizations is
- * queryable too (FOrgID, FNumber, FName, FDocumentStatus, FForbidStatus), read-only.
+ * FilterString, OrderString, TopRowCount, StartRow and Limit (capped at maxQueryLimit). ORG_Organizations and
+ * BOS_BillType are queryable too (read-only). A bill queried with an entry field in FieldKeys (`FEntity_FEntryID`,
+ * `FMaterialID.FNumber`, `FRealQty`, …) gives one row per entry row, the head's values repeated; without one, one row
+ * per bill.
  *
  * FilterString grammar supported: comparisons `= <> != > < >= <=` between a field and a literal
  * (or another field), `[NOT] IN (…)`, `[NOT] LIKE '…'` (% and _ wildcards), `IS [NOT] NULL`, `AND`,
@@ -11,7 +13,7 @@
  */
 import { getCaseInsensitive, isPlainObject, type FormTable, type KingdeeStore, type StoredRecord } from './store';
 import { failureBody, scalarText } from './wire';
-import { unknownFormMessage } from './operations';
+import { unknownFormMessage, type FormHandler } from './services/context';
 
 type Getter = (record: StoredRecord) => unknown;
 
@@ -19,9 +21,10 @@ type Getter = (record: StoredRecord) => unknown;
 export function fieldGetter(store: KingdeeStore, table: FormTable, key: string): Getter | undefined {
 	const def = table.definition;
 	const dot = key.indexOf('.');
-	const base = table.knownField(dot < 0 ? key : key.slice(0, dot));
+	const head = dot < 0 ? key : key.slice(0, dot);
+	const base = table.entryField(head) ?? table.knownField(head);
 	if (!base) return undefined;
-	const isOrg = base === 'FCreateOrgId' || base === 'FUseOrgId';
+	const isOrg = (def.orgFields ?? ['FCreateOrgId', 'FUseOrgId']).includes(base);
 	if (dot < 0) {
 		if (base === 'FMasterId') return (r) => r.FMasterId ?? r[def.pkField];
 		if (isOrg) return (r) => store.orgByNumber(String(r[base]))?.id ?? 0;
@@ -273,42 +276,8 @@ class FilterParser {
 			this.position++;
 			negate = true;
 		}
-		if (this.isKeyword('in')) {
-			this.position++;
-			this.expectPunct('(');
-			const literals: Array<string | number> = [];
-			const values: Operand[] = [];
-			const nextValue = () => {
-				const token = this.peek();
-				if (token && (token.kind === 'string' || token.kind === 'number')) literals.push(token.value);
-				values.push(this.operand());
-			};
-			nextValue();
-			while (this.isPunct(',')) {
-				this.position++;
-				nextValue();
-			}
-			this.expectPunct(')');
-			// A list of constants (the usual `FNumber IN ('A','B',…)` of thousands) is matched through sets,
-			// with exactly the results of `compare`; a list naming fields is compared one by one.
-			const member = literals.length === values.length ? constantMembership(literals) : undefined;
-			return (r) => {
-				const value = left(r);
-				const found = member?.(value) ?? values.some((v) => compare(value, v(r)) === 0);
-				return found !== negate;
-			};
-		}
-		if (this.isKeyword('like')) {
-			this.position++;
-			const token = this.peek();
-			if (token?.kind !== 'string') throw new FilterError('LIKE 后应为字符串常量');
-			this.position++;
-			const pattern = likePattern(token.value);
-			return (r) => {
-				const value = left(r);
-				return (value !== null && value !== undefined && pattern.test(String(value))) !== negate;
-			};
-		}
+		if (this.isKeyword('in')) return this.inList(left, negate);
+		if (this.isKeyword('like')) return this.like(left, negate);
 		if (negate) throw new FilterError('NOT 后应为 IN 或 LIKE');
 		const token = this.peek();
 		if (token?.kind !== 'op') throw new FilterError('此处应为比较运算符');
@@ -335,10 +304,168 @@ class FilterParser {
 			}
 		};
 	}
+
+	/** `IN (…)` after the left operand; the keyword is next. */
+	private inList(left: Operand, negate: boolean): Predicate {
+		this.position++;
+		this.expectPunct('(');
+		const literals: Array<string | number> = [];
+		const values: Operand[] = [];
+		const nextValue = () => {
+			const token = this.peek();
+			if (token && (token.kind === 'string' || token.kind === 'number')) literals.push(token.value);
+			values.push(this.operand());
+		};
+		nextValue();
+		while (this.isPunct(',')) {
+			this.position++;
+			nextValue();
+		}
+		this.expectPunct(')');
+		// A list of constants (the usual `FNumber IN ('A','B',…)` of thousands) is matched through sets,
+		// with exactly the results of `compare`; a list naming fields is compared one by one.
+		const member = literals.length === values.length ? constantMembership(literals) : undefined;
+		return (r) => {
+			const value = left(r);
+			const found = member?.(value) ?? values.some((v) => compare(value, v(r)) === 0);
+			return found !== negate;
+		};
+	}
+
+	/** `LIKE '…'` after the left operand; the keyword is next. */
+	private like(left: Operand, negate: boolean): Predicate {
+		this.position++;
+		const token = this.peek();
+		if (token?.kind !== 'string') throw new FilterError('LIKE 后应为字符串常量');
+		this.position++;
+		const pattern = likePattern(token.value);
+		return (r) => {
+			const value = left(r);
+			return (value !== null && value !== undefined && pattern.test(String(value))) !== negate;
+		};
+	}
 }
 
 export interface QueryOptions {
 	maxQueryLimit: number;
+}
+
+type Failure = { failure: Record<string, unknown> };
+
+/** The form and the getters of FieldKeys, or the failure of a missing or unknown one. */
+function readFieldKeys(
+	store: KingdeeStore,
+	data: Record<string, unknown>,
+): { table: FormTable; keys: string[]; getters: Getter[] } | Failure {
+	const formId = scalarText(getCaseInsensitive(data, 'FormId'))?.trim() ?? '';
+	if (!formId) return { failure: failureBody(8, 'data 数据包中的参数 FormId 的值不能为空') };
+	const table = store.queryTable(formId);
+	if (!table) return { failure: failureBody(4, unknownFormMessage(formId)) };
+	const keys = (scalarText(getCaseInsensitive(data, 'FieldKeys')) ?? '')
+		.split(',')
+		.map((k) => k.trim())
+		.filter((k) => k !== '');
+	if (keys.length === 0) return { failure: failureBody(8, 'data 数据包中的参数 FieldKeys 的值不能为空') };
+	const getters: Getter[] = [];
+	for (const key of keys) {
+		const getter = fieldGetter(store, table, key);
+		if (!getter) return { failure: failureBody(9, `元数据中标识为${key}的字段不存在`) };
+		getters.push(getter);
+	}
+	return { table, keys, getters };
+}
+
+/**
+ * Rows of a bill with entries: one per entry row, the head's values repeated (docs/kingdee-webapi.md#sal_outstock);
+ * a bill without rows gives one row with empty entry fields.
+ */
+function entryRows(table: FormTable, record: StoredRecord): StoredRecord[] {
+	const rows = record[table.definition.entity!.key];
+	if (!Array.isArray(rows) || rows.length === 0) return [record];
+	return rows.map((row: StoredRecord) => ({ ...record, ...row }));
+}
+
+/**
+ * The rows FilterString keeps (all without one), or the failure of a bad filter (MsgCode 4). With `entryLevel` the
+ * rows are entry rows; otherwise a filter naming an entry field keeps a bill when one of its entry rows matches.
+ */
+function filterRows(
+	store: KingdeeStore,
+	table: FormTable,
+	filter: unknown,
+	records: StoredRecord[],
+	entryLevel: boolean,
+): StoredRecord[] | Failure {
+	const expand = (list: StoredRecord[]) => (entryLevel ? list.flatMap((r) => entryRows(table, r)) : list);
+	if (filter === undefined || filter === null || filter === '' || (Array.isArray(filter) && filter.length === 0))
+		return expand(records);
+	try {
+		if (typeof filter !== 'string') throw new FilterError('模拟器只支持字符串形式的 FilterString');
+		if (filter.trim() === '') return expand(records);
+		let namesEntryField = false;
+		const predicate = new FilterParser(tokenize(filter), (key) => {
+			const getter = fieldGetter(store, table, key);
+			if (!getter) throw new UnknownFieldError(key);
+			if (table.entryField(key.split('.')[0])) namesEntryField = true;
+			return getter;
+		}).parse();
+		// Head-only filters run before the rows are expanded (50,000 bills, a few IN lists per run).
+		if (!namesEntryField) return expand(records.filter(predicate));
+		if (entryLevel) return expand(records).filter(predicate);
+		return records.filter((record) => entryRows(table, record).some(predicate));
+	} catch (error) {
+		const detail =
+			error instanceof UnknownFieldError
+				? `字段“${error.message}”不存在`
+				: error instanceof FilterError
+					? error.message
+					: '过滤条件无法解析';
+		return { failure: failureBody(4, `GetRealExpress error：过滤条件“FilterString”不正确（${detail}）`) };
+	}
+}
+
+/** The records in OrderString order (stable), or the failure of an unknown field or a bad direction. */
+function orderRecords(
+	store: KingdeeStore,
+	table: FormTable,
+	orderText: string,
+	records: StoredRecord[],
+): StoredRecord[] | Failure {
+	if (!orderText) return records;
+	const orderings: Array<{ getter: Getter; sign: number }> = [];
+	for (const part of orderText.split(',')) {
+		const [field, direction = 'ASC', ...rest] = part.trim().split(/\s+/);
+		const dir = direction.toUpperCase();
+		const getter = fieldGetter(store, table, field);
+		if (!getter) return { failure: failureBody(9, `元数据中标识为${field}的字段不存在`) };
+		if (rest.length > 0 || (dir !== 'ASC' && dir !== 'DESC')) {
+			return { failure: failureBody(4, `排序条件“${orderText}”不正确`) };
+		}
+		orderings.push({ getter, sign: dir === 'DESC' ? -1 : 1 });
+	}
+	return records
+		.map((record, index) => ({ record, index }))
+		.sort((a, b) => {
+			for (const { getter, sign } of orderings) {
+				const va = getter(a.record);
+				const vb = getter(b.record);
+				// SQL Server puts NULLs first in ascending order.
+				const c = va === null && vb === null ? 0 : va === null ? -1 : vb === null ? 1 : (compare(va, vb) ?? 0);
+				if (c !== 0) return c * sign;
+			}
+			return a.index - b.index;
+		})
+		.map((entry) => entry.record);
+}
+
+/** TopRowCount, then StartRow and Limit (0 = the cap, capped at maxQueryLimit). */
+function pageOf<T>(data: Record<string, unknown>, records: T[], options: QueryOptions): T[] {
+	const whole = (key: string) => Math.max(0, Math.floor(Number(getCaseInsensitive(data, key)) || 0));
+	const top = whole('TopRowCount');
+	const selected = top > 0 ? records.slice(0, top) : records;
+	const requested = whole('Limit');
+	const limit = requested === 0 ? options.maxQueryLimit : Math.min(requested, options.maxQueryLimit);
+	return selected.slice(whole('StartRow'), whole('StartRow') + limit);
 }
 
 /**
@@ -353,82 +480,17 @@ export function billQuery(
 ): { rows?: unknown[]; failure?: Record<string, unknown> } {
 	if (!isPlainObject(rawData)) return { failure: failureBody(8, 'data 数据包不能为空') };
 	const data = rawData;
-	const formId = scalarText(getCaseInsensitive(data, 'FormId'))?.trim() ?? '';
-	if (!formId) return { failure: failureBody(8, 'data 数据包中的参数 FormId 的值不能为空') };
-	const table = store.queryTable(formId);
-	if (!table) return { failure: failureBody(4, unknownFormMessage(formId)) };
-
-	const keys = (scalarText(getCaseInsensitive(data, 'FieldKeys')) ?? '')
-		.split(',')
-		.map((k) => k.trim())
-		.filter((k) => k !== '');
-	if (keys.length === 0) return { failure: failureBody(8, 'data 数据包中的参数 FieldKeys 的值不能为空') };
-	const getters: Getter[] = [];
-	for (const key of keys) {
-		const getter = fieldGetter(store, table, key);
-		if (!getter) return { failure: failureBody(9, `元数据中标识为${key}的字段不存在`) };
-		getters.push(getter);
-	}
-
-	let records = table.all();
+	const request = readFieldKeys(store, data);
+	if ('failure' in request) return request;
+	const { table, keys, getters } = request;
+	const entryLevel = keys.some((key) => table.entryField(key.split('.')[0]) !== undefined);
 	const filter = getCaseInsensitive(data, 'FilterString');
-	if (filter !== undefined && filter !== null && filter !== '' && !(Array.isArray(filter) && filter.length === 0)) {
-		try {
-			if (typeof filter !== 'string') throw new FilterError('模拟器只支持字符串形式的 FilterString');
-			if (filter.trim() !== '') {
-				const predicate = new FilterParser(tokenize(filter), (key) => {
-					const getter = fieldGetter(store, table, key);
-					if (!getter) throw new UnknownFieldError(key);
-					return getter;
-				}).parse();
-				records = records.filter(predicate);
-			}
-		} catch (error) {
-			const detail =
-				error instanceof UnknownFieldError
-					? `字段“${error.message}”不存在`
-					: error instanceof FilterError
-						? error.message
-						: '过滤条件无法解析';
-			return { failure: failureBody(4, `GetRealExpress error：过滤条件“FilterString”不正确（${detail}）`) };
-		}
-	}
-
+	const filtered = filterRows(store, table, filter, table.all(), entryLevel);
+	if ('failure' in filtered) return filtered;
 	const orderText = scalarText(getCaseInsensitive(data, 'OrderString'))?.trim() ?? '';
-	if (orderText) {
-		const orderings: Array<{ getter: Getter; sign: number }> = [];
-		for (const part of orderText.split(',')) {
-			const [field, direction = 'ASC', ...rest] = part.trim().split(/\s+/);
-			const dir = direction.toUpperCase();
-			const getter = fieldGetter(store, table, field);
-			if (!getter) return { failure: failureBody(9, `元数据中标识为${field}的字段不存在`) };
-			if (rest.length > 0 || (dir !== 'ASC' && dir !== 'DESC')) {
-				return { failure: failureBody(4, `排序条件“${orderText}”不正确`) };
-			}
-			orderings.push({ getter, sign: dir === 'DESC' ? -1 : 1 });
-		}
-		records = records
-			.map((record, index) => ({ record, index }))
-			.sort((a, b) => {
-				for (const { getter, sign } of orderings) {
-					const va = getter(a.record);
-					const vb = getter(b.record);
-					// SQL Server puts NULLs first in ascending order.
-					const c = va === null && vb === null ? 0 : va === null ? -1 : vb === null ? 1 : (compare(va, vb) ?? 0);
-					if (c !== 0) return c * sign;
-				}
-				return a.index - b.index;
-			})
-			.map((entry) => entry.record);
-	}
-
-	const top = Math.max(0, Math.floor(Number(getCaseInsensitive(data, 'TopRowCount')) || 0));
-	if (top > 0) records = records.slice(0, top);
-	const startRow = Math.max(0, Math.floor(Number(getCaseInsensitive(data, 'StartRow')) || 0));
-	const requested = Math.max(0, Math.floor(Number(getCaseInsensitive(data, 'Limit')) || 0));
-	const limit = requested === 0 ? options.maxQueryLimit : Math.min(requested, options.maxQueryLimit);
-	const page = records.slice(startRow, startRow + limit);
-	const rows = page.map((record) => {
+	const ordered = orderRecords(store, table, orderText, filtered);
+	if ('failure' in ordered) return ordered;
+	const rows = pageOf(data, ordered, options).map((record) => {
 		if (!asObjects) return getters.map((g) => g(record));
 		const row: Record<string, unknown> = {};
 		keys.forEach((key, index) => (row[key] = getters[index](record)));
@@ -436,3 +498,15 @@ export function billQuery(
 	});
 	return { rows };
 }
+
+/** ExecuteBillQuery: rows as arrays; a failure inside two arrays (docs/kingdee-webapi.md#queries). */
+export const executeBillQueryService: FormHandler = (ctx, args) => {
+	const result = billQuery(ctx.store, args.data, false, ctx);
+	return result.rows ?? [[result.failure]];
+};
+
+/** BillQuery: rows as objects keyed by the FieldKeys strings. */
+export const billQueryService: FormHandler = (ctx, args) => {
+	const result = billQuery(ctx.store, args.data, true, ctx);
+	return result.rows ?? [[result.failure]];
+};

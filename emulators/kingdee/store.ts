@@ -1,6 +1,6 @@
 /**
- * In-memory data of the Kingdee emulator: organisations and the base-data forms it knows
- * (BD_Customer, BD_Supplier, BD_MATERIAL), with their metadata field lists.
+ * In-memory data of the Kingdee emulator: organisations, bill types, the base-data forms it knows
+ * (BD_Customer, BD_Supplier, BD_MATERIAL, BD_STOCK) and the bill SAL_OUTSTOCK, with their metadata field lists.
  *
  * Records are kept with F-key names as the WebAPI uses them in Save packages and queries:
  * the primary key (FCUSTID, …) as a number, FNumber, FName, FCreateOrgId / FUseOrgId as organisation
@@ -8,11 +8,24 @@
  * was distributed to) and every other field exactly as it was saved.
  */
 
+import { BILL_TYPES, SAL_OUTSTOCK_ENTITY, SAL_OUTSTOCK_ENTRY, SAL_OUTSTOCK_HEAD } from './salesOutstock';
+
+/** An entry collection of a bill (docs/kingdee-webapi.md#entry-rows). */
+export interface EntityDefinition {
+	key: string;
+	/** The entry rows' internal id field (FEntryID). */
+	idField: string;
+	/** Field keys of the rows. */
+	fields: string[];
+}
+
 export interface FormDefinition {
 	formId: string;
 	/** Chinese caption used in messages, as the product phrases them. */
 	caption: string;
 	pkField: string;
+	/** The number field: `FNumber` for base data, `FBillNo` for bills (docs/kingdee-webapi.md#upsert-by-number). */
+	numberField: string;
 	/** Prefix of numbers given to seeded records. */
 	seedNumberPrefix: string;
 	/** Metadata field keys (canonical spelling); queries accept these plus any field a Save stored. */
@@ -22,6 +35,15 @@ export interface FormDefinition {
 	 * bills, whose number is unique in the form (docs/kingdee-webapi.md#emulator-choices).
 	 */
 	numberPerUseOrg?: boolean;
+	/** Fields holding organisations (stored as their numbers); default FCreateOrgId and FUseOrgId. */
+	orgFields?: string[];
+	/** Bills: the entry collection. */
+	entity?: EntityDefinition;
+}
+
+/** Bills are saved by `services/billPackage.ts`, base data by `services/baseDataPackage.ts`. */
+export function isBill(definition: FormDefinition): boolean {
+	return definition.entity !== undefined;
 }
 
 const COMMON_FIELDS = [
@@ -46,6 +68,7 @@ export const FORM_DEFINITIONS: FormDefinition[] = [
 		caption: '客户',
 		numberPerUseOrg: true,
 		pkField: 'FCUSTID',
+		numberField: 'FNumber',
 		seedNumberPrefix: 'CUST',
 		fields: [
 			'FCUSTID',
@@ -72,6 +95,7 @@ export const FORM_DEFINITIONS: FormDefinition[] = [
 		caption: '供应商',
 		numberPerUseOrg: true,
 		pkField: 'FSUPPLIERID',
+		numberField: 'FNumber',
 		seedNumberPrefix: 'SUP',
 		fields: [
 			'FSUPPLIERID',
@@ -88,6 +112,7 @@ export const FORM_DEFINITIONS: FormDefinition[] = [
 		caption: '物料',
 		numberPerUseOrg: true,
 		pkField: 'FMATERIALID',
+		numberField: 'FNumber',
 		seedNumberPrefix: 'MAT',
 		fields: [
 			'FMATERIALID',
@@ -100,7 +125,40 @@ export const FORM_DEFINITIONS: FormDefinition[] = [
 			'FOldNumber',
 		],
 	},
+	{
+		formId: 'BD_STOCK',
+		caption: '仓库',
+		pkField: 'FSTOCKID',
+		numberField: 'FNumber',
+		numberPerUseOrg: true,
+		seedNumberPrefix: 'CK',
+		fields: ['FSTOCKID', ...COMMON_FIELDS, 'FStockProperty', 'FAddress'],
+	},
+	{
+		formId: 'SAL_OUTSTOCK',
+		caption: '销售出库单',
+		pkField: 'FID',
+		numberField: 'FBillNo',
+		seedNumberPrefix: 'XSCKD',
+		orgFields: ['FSaleOrgId', 'FStockOrgId'],
+		fields: [...SAL_OUTSTOCK_HEAD, ...SAL_OUTSTOCK_ENTRY].map((field) => field.key).concat(SAL_OUTSTOCK_ENTITY.key),
+		entity: {
+			key: SAL_OUTSTOCK_ENTITY.key,
+			idField: SAL_OUTSTOCK_ENTITY.idField,
+			fields: SAL_OUTSTOCK_ENTRY.map((field) => field.key),
+		},
+	},
 ];
+
+/** Bill types as a form: read-only, queried and referenced by bills (FBillTypeID). */
+export const BILL_TYPE_FORM_DEFINITION: FormDefinition = {
+	formId: 'BOS_BillType',
+	caption: '单据类型',
+	pkField: 'FBILLTYPEID',
+	numberField: 'FNumber',
+	seedNumberPrefix: 'BT',
+	fields: ['FBILLTYPEID', 'FNumber', 'FName', 'FDocumentStatus', 'FForbidStatus'],
+};
 
 /**
  * Organisations as a form: read-only (ExecuteBillQuery and QueryBusinessInfo answer for it; the write services do
@@ -110,6 +168,7 @@ export const ORG_FORM_DEFINITION: FormDefinition = {
 	formId: 'ORG_Organizations',
 	caption: '组织机构',
 	pkField: 'FORGID',
+	numberField: 'FNumber',
 	seedNumberPrefix: 'ORG',
 	fields: ['FORGID', 'FNumber', 'FName', 'FDocumentStatus', 'FForbidStatus', 'FDescription'],
 };
@@ -143,6 +202,7 @@ export class FormTable {
 	private readonly numberById = new Map<number, string>();
 	private readonly canonicalByLower = new Map<string, string>();
 	private nextId = 100001;
+	private nextEntryId = 100001;
 
 	constructor(readonly definition: FormDefinition) {
 		for (const field of definition.fields) this.canonicalByLower.set(field.toLowerCase(), field);
@@ -165,6 +225,22 @@ export class FormTable {
 		return this.nextId++;
 	}
 
+	allocateEntryId(): number {
+		return this.nextEntryId++;
+	}
+
+	/**
+	 * The canonical key of an entry field (`FMaterialID`, `FEntity_FEntryID` → `FEntryID`), or undefined for a head
+	 * field or a form without entries.
+	 */
+	entryField(key: string): string | undefined {
+		const entity = this.definition.entity;
+		if (!entity) return undefined;
+		const prefix = `${entity.key.toLowerCase()}_`;
+		const bare = key.toLowerCase().startsWith(prefix) ? key.slice(prefix.length) : key;
+		return entity.fields.find((field) => field.toLowerCase() === bare.toLowerCase());
+	}
+
 	get(id: number): StoredRecord | undefined {
 		return this.byId.get(id);
 	}
@@ -172,7 +248,7 @@ export class FormTable {
 	put(record: StoredRecord): void {
 		const id = record[this.definition.pkField] as number;
 		this.byId.set(id, record);
-		this.indexNumber(id, record.FNumber);
+		this.indexNumber(id, record[this.definition.numberField]);
 	}
 
 	remove(id: number): void {
@@ -229,6 +305,11 @@ export class FormTable {
 		return record[this.definition.pkField] as number;
 	}
 
+	/** The record's number (FNumber, or FBillNo for bills) as text. */
+	numberOf(record: StoredRecord): string {
+		return String(record[this.definition.numberField]);
+	}
+
 	/** Records in primary-key order (insertion order, since ids only grow). */
 	all(): StoredRecord[] {
 		return Array.from(this.byId.values());
@@ -239,6 +320,7 @@ export class FormTable {
 		this.idsByNumber.clear();
 		this.numberById.clear();
 		this.nextId = 100001;
+		this.nextEntryId = 100001;
 		this.canonicalByLower.clear();
 		for (const field of this.definition.fields) this.canonicalByLower.set(field.toLowerCase(), field);
 	}
@@ -248,6 +330,7 @@ export class KingdeeStore {
 	readonly orgs: OrgInfo[];
 	private readonly tables = new Map<string, FormTable>();
 	private readonly orgTable = new FormTable(ORG_FORM_DEFINITION);
+	readonly billTypes = new FormTable(BILL_TYPE_FORM_DEFINITION);
 
 	constructor(orgNumbers: string[]) {
 		// The first org gets id 1 (the product's "100" main org); the others 100002, 100003, … as in
@@ -259,6 +342,7 @@ export class KingdeeStore {
 		}));
 		for (const definition of FORM_DEFINITIONS)
 			this.tables.set(definition.formId.toLowerCase(), new FormTable(definition));
+		for (const type of BILL_TYPES) this.billTypes.put({ ...type, FDocumentStatus: 'C', FForbidStatus: 'A' });
 		for (const org of this.orgs) {
 			this.orgTable.put({
 				FORGID: org.id,
@@ -275,9 +359,12 @@ export class KingdeeStore {
 		return this.tables.get(formId.toLowerCase());
 	}
 
-	/** What queries may read: the forms, and the organisations as ORG_Organizations. */
+	/** What queries may read: the forms, the organisations as ORG_Organizations, the bill types as BOS_BillType. */
 	queryTable(formId: string): FormTable | undefined {
-		return formId.toLowerCase() === ORG_FORM_DEFINITION.formId.toLowerCase() ? this.orgTable : this.table(formId);
+		const lower = formId.toLowerCase();
+		if (lower === ORG_FORM_DEFINITION.formId.toLowerCase()) return this.orgTable;
+		if (lower === BILL_TYPE_FORM_DEFINITION.formId.toLowerCase()) return this.billTypes;
+		return this.table(formId);
 	}
 
 	orgByNumber(number: string): OrgInfo | undefined {

@@ -7,7 +7,7 @@ import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } fr
 import { sleep } from 'n8n-workflow';
 
 import type { CallReport } from '../common/callReport';
-import { CircuitBreaker } from '../common/circuitBreaker';
+import { CircuitBreaker, networkErrorCode } from '../common/circuitBreaker';
 import { DEFAULT_RETRY_POLICY } from '../common/retry';
 import { createRedactor } from '../common/redact';
 import { KingdeeApiError } from './protocol/errors';
@@ -84,11 +84,7 @@ async function readConnection(context: KingdeeContext): Promise<KingdeeConnectio
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function errorCode(error: unknown): string {
-	const candidates = [
-		(error as { cause?: { code?: unknown } })?.cause?.code,
-		(error as { code?: unknown })?.code,
-		(error as { httpCode?: unknown })?.httpCode,
-	];
+	const candidates = [networkErrorCode(error), (error as { httpCode?: unknown })?.httpCode];
 	const found = candidates.find((value) => typeof value === 'string' && value !== '');
 	return typeof found === 'string' ? found : 'UNKNOWN';
 }

@@ -79,16 +79,38 @@ const UNREACHABLE_CODES = new Set([
 ]);
 
 /**
+ * The network error code (ECONNREFUSED, ETIMEDOUT, …) of `error` or of an error it wraps; undefined when there is none.
+ * n8n's request helpers wrap axios' error in a NodeApiError with generic wording: the code is its `httpCode` (n8n 1.x
+ * and 2.x), and the axios error is its `cause` (2.x) or `errorResponse` (1.x).
+ */
+export function networkErrorCode(error: unknown): string | undefined {
+	const seen = new Set<unknown>();
+	const pending: unknown[] = [error];
+	while (pending.length > 0) {
+		const current = pending.shift();
+		if (!current || typeof current !== 'object' || seen.has(current)) continue;
+		seen.add(current);
+		const candidate = current as { code?: unknown; httpCode?: unknown; cause?: unknown; errorResponse?: unknown };
+		for (const code of [candidate.code, candidate.httpCode]) {
+			if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		}
+		pending.push(candidate.cause, candidate.errorResponse);
+	}
+	return undefined;
+}
+
+/**
  * True when `error` (or an error it wraps, e.g. axios' `cause`) says the request never reached a server:
  * connection refused, DNS failure, no route, or an invalid URL. Such a request was certainly not processed.
  */
 export function isUnreachableError(error: unknown): boolean {
+	const code = networkErrorCode(error);
+	if (code !== undefined && UNREACHABLE_CODES.has(code)) return true;
 	const seen = new Set<unknown>();
 	let current: unknown = error;
 	while (current && typeof current === 'object' && !seen.has(current)) {
 		seen.add(current);
-		const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
-		if (typeof candidate.code === 'string' && UNREACHABLE_CODES.has(candidate.code)) return true;
+		const candidate = current as { message?: unknown; cause?: unknown };
 		if (
 			typeof candidate.message === 'string' &&
 			/\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/.test(candidate.message)

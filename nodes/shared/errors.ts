@@ -4,7 +4,14 @@
  * shape n8n 1.x and 2.x both route to the error output; both merge the paired input's json under ours. It carries no
  * `item.error`: n8n (1.x and 2.x) would then replace the json by `{ error: message }` and lose details and input.
  */
-import { NodeApiError, NodeOperationError, type IDataObject, type INode, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type INode,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
 
 /** A failure of one item: the error the node throws (without continue on fail) and what its error item says. */
 export interface ItemFailure {
@@ -26,6 +33,73 @@ export function errorItem(itemIndex: number, failure: ItemFailure): INodeExecuti
 		json: { error: { message: failure.message, itemIndex, ...failure.details } },
 		pairedItem: { item: itemIndex },
 	};
+}
+
+/**
+ * Puts the node's own message back. n8n's NodeApiError and NodeOperationError (n8n-workflow 1.x and 2.x alike) replace a
+ * message that mentions a network code (ECONNREFUSED, ENOTFOUND, ETIMEDOUT, …) or whose error carries such a `code` by
+ * their generic text ("The service refused the connection - perhaps it is offline") even when `message` is passed
+ * (`setDescriptiveErrorMessage` in NodeError). Ours already names the host, the cause and the fix (ARCHITECTURE.md#error-items).
+ */
+export function keepMessage<E extends NodeApiError | NodeOperationError>(error: E, message: string): E {
+	if (error.message !== message) error.message = message;
+	return error;
+}
+
+/** One value of the details as text: lists of `{ field, message }` (Kingdee's row errors) as "field: message; …". */
+function detailText(value: unknown): string {
+	if (Array.isArray(value)) {
+		return value
+			.map((entry) => {
+				if (entry === null || typeof entry !== 'object') return String(entry);
+				const { field, message } = entry as { field?: unknown; message?: unknown };
+				if (message !== undefined) return field ? `${String(field)}: ${String(message)}` : String(message);
+				return JSON.stringify(entry);
+			})
+			.join('; ');
+	}
+	if (value !== null && typeof value === 'object') return JSON.stringify(value);
+	return String(value);
+}
+
+/**
+ * The error's details as lines of text for n8n's error view ("kind: validation", "field: FName", "kingdeeErrors: FName:
+ * …"), not raw JSON; empty values and the item index (the message names the item) are left out.
+ */
+export function detailsText(details: IDataObject): string {
+	return Object.entries(details)
+		.filter(
+			([key, value]) =>
+				key !== 'itemIndex' &&
+				value !== null &&
+				value !== undefined &&
+				value !== '' &&
+				!(Array.isArray(value) && value.length === 0),
+		)
+		.map(([key, value]) => `${key}: ${detailText(value)}`)
+		.join('\n');
+}
+
+/**
+ * The NodeApiError of a failure that the node words itself: its message in every mode (no n8n generic text) and, as
+ * the description, `description` or else the details as text; `httpCode` when the server answered with one. The
+ * details ride along as the error's response object.
+ */
+export function apiFailureError(
+	node: INode,
+	message: string,
+	itemIndex: number | undefined,
+	details: IDataObject = {},
+	{ description, httpCode }: { description?: string; httpCode?: string } = {},
+): NodeApiError {
+	const text = description ?? detailsText(details);
+	const error = new NodeApiError(node, { ...details, message } as JsonObject, {
+		message,
+		description: text === '' ? undefined : text,
+		itemIndex,
+		httpCode,
+	});
+	return keepMessage(error, message);
 }
 
 /** The n8n error of an item, with the item index set (n8n's constructors return such errors unchanged). */
@@ -53,5 +127,5 @@ export function genericFailure(
 	}
 	const text = error instanceof Error ? error.message : String(error);
 	const message = phase === 'input' ? text : `Item ${itemIndex}: ${label} failed — ${text}`;
-	return { message, error: new NodeOperationError(node, message, { itemIndex }), details };
+	return { message, error: keepMessage(new NodeOperationError(node, message, { itemIndex }), message), details };
 }

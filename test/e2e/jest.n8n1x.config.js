@@ -1,6 +1,6 @@
 /**
  * The main real-n8n suites once more, on the newest n8n 1.x (N8N_1X_VERSION in testing/n8nRuntime.ts, pinned by
- * scripts/n8n-runtime-1x/): the shipped sample workflows and the credential tests. (Not the secret scan: its
+ * scripts/n8n-runtime-1x/): the shipped sample workflows, the credential tests and the error shape of stop mode. (Not the secret scan: its
  * check that it had something to scan needs the stored executions only the 2.x fault matrix fetches.) The version
  * reaches ensureN8n through JIKEYUN_KINGDEE_N8N_VERSION, set in every test file's environment by n8n1xEnv.js.
  * Run with `npm run test:e2e:n8n1x` (part of `npm test`).
@@ -25,7 +25,7 @@ const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 module.exports = {
 	...base,
 	displayName: 'n8n 1.x',
-	testMatch: ['**/sampleWorkflows.test.ts', '**/credentialTests.test.ts'],
+	testMatch: ['**/sampleWorkflows.test.ts', '**/credentialTests.test.ts', '**/errorShape.test.ts'],
 	testNamePattern: `^(?!.*(?:${Object.keys(NOT_ON_N8N_1X).map(escape).join('|')}))`,
 	setupFiles: ['<rootDir>/test/e2e/n8n1xEnv.js'],
 };

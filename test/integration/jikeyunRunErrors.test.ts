@@ -78,6 +78,23 @@ describe('a gateway that answers HTTP 503 forever', () => {
 	});
 });
 
+describe("one error shape in every mode: n8n's default stop shows the node's own message (issue 19)", () => {
+	it('gateway unreachable: the thrown error names the method, the item and ECONNREFUSED, like the error item', async () => {
+		const credentials = {
+			jikeyunApi: jikeyunCredentialData(emulator, { gatewayUrl: 'http://127.0.0.1:9/open/openapi/do' }),
+		};
+		const parameters = callMethod('erp.sales.get');
+		const thrown = (await executeNode(new Jikeyun(), { parameters, credentials }).catch((error: unknown) => error)) as {
+			message: string;
+			description?: string;
+		};
+		expect(thrown.message).toMatch(/^Jikeyun erp\.sales\.get \(item 0\) failed: request failed \(ECONNREFUSED\)/);
+		expect(thrown.description).toMatch(/^Item 0: Not sent: no gateway answered at this URL/);
+		const { outputs } = await executeNode(new Jikeyun(), { parameters, credentials, continueOnFail: true });
+		expect(errorsOf(outputs[0])[0].message).toBe(thrown.message);
+	});
+});
+
 describe("the request's sign= echoed by the gateway", () => {
 	it('reaches neither the error items, the node error, the call report nor the debug log', async () => {
 		emulator.setFaults({ echoSignNextCalls: 3 });

@@ -135,7 +135,9 @@ describe('a failed login: every row "not sent: login failed (reason)", nothing w
 			continueOnFail: false,
 			credential: { password: 'Wrong-Pass-77' },
 		});
-		expect((error as Error).message).toMatch(/^Item 0: not sent: login failed \(.*Wrong username or password/);
+		expect((error as Error).message).toMatch(
+			/^Item 0: Batch Save not sent: login failed \(.*Wrong username or password/,
+		);
 		expect((error as Error).message).not.toMatch(/outcome unknown/i);
 	});
 });
@@ -238,6 +240,48 @@ describe('circuit breaker: a server that keeps answering 5xx ends the run (issue
 		emulator.setFaults({ http500NextCalls: SERVER_ERROR_RUN_LIMIT - 1 });
 		const { items } = await run(batchSave({ maxTries: 5 }, { batchSize: 1, upsertByNumber: false }), shops(6));
 		expect(items.map((item) => item.json.status)).toEqual(Array(6).fill('created'));
+	});
+});
+
+describe("one error shape in every mode: n8n's default stop shows the node's own message and text details (issue 19)", () => {
+	it.each([
+		['Batch Save', batchSave({ maxTries: 5 }, { batchSize: 1, upsertByNumber: false })],
+		['View', { operation: 'view', formId: form, numbers: 'S001', options: { maxTries: 5 } } as INodeParameters],
+	])(
+		"%s with Kingdee unreachable: the message names host and cause, not n8n's generic text",
+		async (_name, parameters) => {
+			await emulator.setUnreachable(true);
+			const stopped = await run(parameters, shops(3), { continueOnFail: false });
+			const error = stopped.error as { message: string; description?: string };
+			expect(error.message).toMatch(/^Item 0: .*Kingdee cannot be reached at 127\.0\.0\.1:\d+ \(ECONNREFUSED/);
+			expect(error.message).not.toMatch(/^The service refused the connection/);
+			// The details are lines of text, not a JSON object.
+			expect(error.description).toMatch(/^kind: transient$/m);
+			expect(error.description).not.toMatch(/^\{/);
+			// The same words as the error item of continue-on-fail.
+			const continued = await run(parameters, shops(3));
+			expect(errorsOf(continued.items)[0].message).toBe(error.message);
+		},
+	);
+});
+
+describe('a Form ID typo is answered about the Form ID (issue 19)', () => {
+	const typo = { __rl: true, mode: 'id', value: 'BD_Custmer' };
+	it.each([
+		['Batch Save (upsert)', batchSave({}, { formId: typo })],
+		['Save', { operation: 'save', formId: typo, baseDataFields: 'FCreateOrgId, FUseOrgId', options: { maxTries: 1 } }],
+		['View', { operation: 'view', formId: typo, numbers: 'S001', options: { maxTries: 1 } }],
+		['Query', { operation: 'query', formId: typo, fieldKeys: 'FNumber', returnAll: true, options: { maxTries: 1 } }],
+		['Submit', { operation: 'submit', formId: typo, numbers: 'S001', options: { maxTries: 1 } }],
+	])('%s', async (_name, parameters) => {
+		const { items } = await run(parameters as INodeParameters, shops(2));
+		expect(errorsOf(items)).toHaveLength(2);
+		for (const error of errorsOf(items)) {
+			expect(error.message).toMatch(/BD_Custmer/);
+			expect(error.message).toMatch(/Check the Form ID \(表单标识\): Kingdee knows no form by this ID/);
+			expect(error.message).not.toMatch(/Server URL/);
+			expect(error.kind).toBe('unknownForm');
+		}
 	});
 });
 

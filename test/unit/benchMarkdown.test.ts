@@ -1,6 +1,6 @@
-import { benchMarkdown } from '../../scripts/benchMarkdown';
+import { benchMarkdown } from '../../testing/benchMarkdown';
 
-describe('docs/benchmark.md as the benchmark writes it (scripts/benchMarkdown.ts)', () => {
+describe('docs/benchmark.md as the benchmark writes it (testing/benchMarkdown.ts)', () => {
 	const markdown = benchMarkdown(
 		[
 			{ kind: 'text', line: '' },
@@ -44,5 +44,20 @@ describe('docs/benchmark.md as the benchmark writes it (scripts/benchMarkdown.ts
 		expect(markdown.indexOf('```text\nTargets (reported, not asserted):\n```')).toBeGreaterThan(
 			markdown.indexOf('## Time and API calls'),
 		);
+	});
+
+	it('warns at the top when runs were disturbed by other processes, and not otherwise', () => {
+		expect(markdown).not.toContain('**Disturbed');
+		const disturbed = benchMarkdown(
+			[
+				{
+					kind: 'text',
+					line: '  2,000 × 1 sample as shipped: other processes used 59.8 s CPU during the run: disturbed',
+				},
+				{ kind: 'text', line: '  2,000 × 4 stock n8n workflow: 20 shops renamed' },
+			],
+			{ command: 'npm run bench -- --n8n' },
+		);
+		expect(disturbed).toContain('**Disturbed: other processes used the CPU during 1 of the runs (see Notes)');
 	});
 });

@@ -1,5 +1,10 @@
 import { CallReport, describeCall, type CallRecord } from '../../nodes/common/callReport';
-import { CircuitBreaker, isUnreachableError } from '../../nodes/common/circuitBreaker';
+import {
+	CircuitBreaker,
+	isUnreachableError,
+	networkErrorCode,
+	SERVER_ERROR_RUN_LIMIT,
+} from '../../nodes/common/circuitBreaker';
 
 const call = (overrides: Partial<CallRecord>): CallRecord => ({
 	system: 'jikeyun',
@@ -114,7 +119,37 @@ describe('CircuitBreaker', () => {
 		[Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), false],
 		[new Error('timeout of 60000ms exceeded'), false],
 		['ECONNREFUSED as a plain string', false],
+		[Object.assign(new Error('The service refused the connection'), { httpCode: 'ECONNREFUSED' }), true],
 	])('isUnreachableError(%p) is %p', (error, expected) => {
 		expect(isUnreachableError(error)).toBe(expected);
+	});
+
+	test('a run of SERVER_ERROR_RUN_LIMIT 5xx answers is reported once; any other answer starts the count again', () => {
+		const breaker = new CircuitBreaker();
+		expect(SERVER_ERROR_RUN_LIMIT).toBe(5);
+		for (const status of [503, 502, 503, 503]) expect(breaker.noteAnswer(status)).toBeUndefined();
+		expect(breaker.noteAnswer(200)).toBeUndefined();
+		for (const status of [503, 503, 503, 503]) expect(breaker.noteAnswer(status)).toBeUndefined();
+		expect(breaker.noteAnswer(500)).toEqual({
+			statuses: [503, 503, 503, 503, 500],
+			text: 'HTTP 500/503 to the last 5 calls',
+		});
+		breaker.open(new Error('stopped'), 'not sent');
+		// Once open, later answers (of calls already under way) open nothing again.
+		expect(breaker.noteAnswer(503)).toBeUndefined();
+	});
+
+	test.each([
+		[
+			Object.assign(new Error('The service refused the connection'), { cause: { code: 'ECONNREFUSED' } }),
+			'ECONNREFUSED',
+		],
+		[Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }), 'ETIMEDOUT'],
+		[Object.assign(new Error('The service refused the connection'), { httpCode: 'ECONNREFUSED' }), 'ECONNREFUSED'],
+		[Object.assign(new Error('n8n 1.x'), { errorResponse: { code: 'ENOTFOUND' } }), 'ENOTFOUND'],
+		[Object.assign(new Error('HTTP'), { code: 503, httpCode: '503' }), undefined],
+		[new Error('no code'), undefined],
+	])('networkErrorCode(%p) is %p', (error, expected) => {
+		expect(networkErrorCode(error)).toBe(expected);
 	});
 });

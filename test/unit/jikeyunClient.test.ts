@@ -145,3 +145,40 @@ describe('JikeyunClient', () => {
 		expect(sent.map((call) => call.bizcontent)).toEqual(['{ "pageIndex" : 0 }', '{"pageIndex":0,"name":"A&B"}']);
 	});
 });
+
+describe('JikeyunClient and the run breaker: HTTP 5xx in a row', () => {
+	it('a read retried on 503 stops after five answers; later calls are not sent and say why', async () => {
+		const breaker = new CircuitBreaker();
+		const sent: string[] = [];
+		const calls: CallRecord[] = [];
+		const client = new JikeyunClient({
+			send: async (call) => {
+				sent.push(call.method);
+				return { statusCode: 503, body: '<html>503 Service Temporarily Unavailable</html>' };
+			},
+			sleep: async () => {},
+			requestsPerSecond: 0,
+			retryPolicy: { maxTries: 8, baseDelayMs: 10, maxDelayMs: 100 },
+			breaker,
+			onCall: (entry) => calls.push(entry),
+		});
+		await expect(client.call('erp.sales.get', {}, { part: 'item 0' })).rejects.toMatchObject({
+			kind: 'transient',
+			httpStatus: 503,
+		});
+		expect(sent).toHaveLength(5);
+		const later = await client.call('erp.sales.get', {}, { part: 'item 1' }).catch((error: unknown) => error);
+		expect(later).toBeInstanceOf(JikeyunApiError);
+		expect(later).toMatchObject({ kind: 'unavailable' });
+		expect((later as Error).message).toMatch(/not sent: the gateway answered HTTP 503 to the last 5 calls/);
+		expect(sent).toHaveLength(5);
+		expect(calls.map((call) => call.outcome)).toEqual([
+			'unknown',
+			'unknown',
+			'unknown',
+			'unknown',
+			'unknown',
+			'skipped',
+		]);
+	});
+});

@@ -302,8 +302,9 @@ describe('runBatchSave with a scripted server', () => {
 			"FNumber IN ('A','B','C')",
 			"FNumber IN ('A','B','C')",
 		]);
-		// Without upsert the read-back still reads the fields sent, to prove content rather than existence.
-		expect(lookups[1].FieldKeys).toBe('FCUSTID,FNumber,FDocumentStatus,FName');
+		// Without upsert the read-back still reads the fields sent, to prove content rather than existence; base data
+		// also reads the use organisation, to match a number per organisation (issue 19).
+		expect(lookups[1].FieldKeys).toBe('FCUSTID,FNumber,FDocumentStatus,FName,FUseOrgId.FNumber');
 	});
 
 	it('upsert: one lookup reading the sent fields, only the audited record that changes is un-audited, unchanged ones are not sent', async () => {
@@ -344,7 +345,7 @@ describe('runBatchSave with a scripted server', () => {
 			'DynamicFormService.BatchSave',
 		]);
 		expect(bodyOf(server.requests[1], 0)).toMatchObject({
-			FieldKeys: 'FCUSTID,FNumber,FDocumentStatus,FName',
+			FieldKeys: 'FCUSTID,FNumber,FDocumentStatus,FName,FUseOrgId.FNumber',
 			FilterString: "FNumber IN ('O''Neil','B','C','D')",
 		});
 		expect(bodyOf(server.requests[2])).toEqual({ Ids: '7' });
@@ -380,7 +381,7 @@ describe('runBatchSave with a scripted server', () => {
 		expect(server.requests.map((r) => r.service)).toEqual(['login', 'DynamicFormService.ExecuteBillQuery']);
 	});
 
-	it('stops sending after the first failed batch when asked to, and re-audits records un-audited for unsent batches', async () => {
+	it('stops sending after the first failed batch when asked to; a later batch is never un-audited (un-audit per batch, issue 19)', async () => {
 		const server = fakeServer((request, service) => {
 			if (service === 'login') return loginOk('S');
 			if (service.endsWith('ExecuteBillQuery'))
@@ -416,6 +417,7 @@ describe('runBatchSave with a scripted server', () => {
 			'Audit',
 			'ExecuteBillQuery',
 		]);
-		expect(bodyOf(server.requests[4])).toEqual({ Ids: '1,2' });
+		expect(bodyOf(server.requests[2])).toEqual({ Ids: '1' });
+		expect(bodyOf(server.requests[4])).toEqual({ Ids: '1' });
 	});
 });

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { chooseNodeForN8n } from '../../testing/nodeForN8n';
 import * as fs from 'node:fs';
-import { compareVersions, newestStable } from '../../scripts/n8nVersions';
+import { compareVersions, newestStable } from '../../testing/n8nVersions';
 import {
 	N8N_1X_VERSION,
 	N8N_LATEST_VERSION,
@@ -88,7 +88,7 @@ describe('n8n runtime layout and version choice', () => {
 	});
 });
 
-describe('n8n versions (scripts/n8nVersions.ts)', () => {
+describe('n8n versions (testing/n8nVersions.ts)', () => {
 	test('the newest stable of a major: numeric order, pre-releases and other majors ignored', () => {
 		const versions = ['1.123.81', '2.9.0', '2.10.0', '2.41.3', '2.41.10', '2.42.0-rc.1', '2.42.0-exp.0', '3.0.0'];
 		expect(newestStable(versions, 2)).toBe('2.41.10');

@@ -1,4 +1,4 @@
-import { installCommand, setUpSystem, type SystemMachine, type SystemPackage } from '../../scripts/systemSetup';
+import { installCommand, setUpSystem, type SystemMachine, type SystemPackage } from '../../testing/systemSetup';
 
 /** A machine whose packages, commands, user and exit codes the test chooses; it records what was run. */
 function fakeMachine(options: {
@@ -32,7 +32,7 @@ function fakeMachine(options: {
 	return { machine, ran, logged };
 }
 
-describe('npm test set-up: system packages (scripts/systemSetup.ts)', () => {
+describe('npm test set-up: system packages (testing/systemSetup.ts)', () => {
 	test('all present: runs nothing and says so', async () => {
 		const { machine, ran, logged } = fakeMachine({ missing: [] });
 		await expect(setUpSystem(machine)).resolves.toEqual({ ok: true, installed: [] });

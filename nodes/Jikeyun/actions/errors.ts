@@ -1,5 +1,5 @@
-import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
-import { genericFailure, type FailurePhase, type ItemFailure } from '../../shared/errors';
+import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
+import { apiFailureError, genericFailure, keepMessage, type FailurePhase, type ItemFailure } from '../../shared/errors';
 import { JikeyunApiError, JikeyunSettingsError } from '../protocol/errors';
 
 /**
@@ -18,28 +18,31 @@ export function toJikeyunNodeError(
 		return error;
 	}
 	if (error instanceof JikeyunSettingsError) {
-		return new NodeOperationError(node, error.message, { itemIndex, description: `${where}: ${error.fix}` });
+		const settingsError = new NodeOperationError(node, error.message, {
+			itemIndex,
+			description: `${where}: ${error.fix}`,
+		});
+		return keepMessage(settingsError, error.message);
 	}
 	if (error instanceof JikeyunApiError) {
-		return new NodeApiError(
+		return apiFailureError(
 			node,
+			error.message,
+			itemIndex,
 			{
-				message: error.message,
 				code: error.code ?? null,
 				subCode: error.subCode ?? null,
 				contextId: error.contextId ?? null,
 				method: error.method,
-			} as JsonObject,
+			},
 			{
-				itemIndex,
-				message: error.message,
 				description: `${where}: ${error.hint}`,
 				httpCode: error.httpStatus && error.httpStatus !== 200 ? String(error.httpStatus) : undefined,
 			},
 		);
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(node, message, { itemIndex });
+	return keepMessage(new NodeOperationError(node, message, { itemIndex }), message);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CallOutcome, CallRecord } from '../../common/callReport';
-import { CircuitBreaker, isUnreachableError, type ServerErrorRun } from '../../common/circuitBreaker';
+import { CircuitBreaker, isUnreachableError, networkErrorCode, type ServerErrorRun } from '../../common/circuitBreaker';
 import { AdaptiveRateLimiter } from '../../common/rateLimiter';
 import { type RetryPolicy, withRetry } from '../../common/retry';
 import { settle } from '../../common/settle';
@@ -199,9 +199,15 @@ export class JikeyunClient {
 		if (sent.ok) return sent.value;
 		const failure = sent.error;
 		const reason = failure instanceof Error ? failure.message : String(failure);
+		const code = networkErrorCode(failure);
 		const unreachable = isUnreachableError(failure);
 		throw new JikeyunApiError(
-			{ kind: unreachable ? 'unreachable' : 'transient', method, part, msg: `request failed: ${reason}` },
+			{
+				kind: unreachable ? 'unreachable' : 'transient',
+				method,
+				part,
+				msg: `request failed${code && !reason.includes(code) ? ` (${code})` : ''}: ${reason}`,
+			},
 			{ cause: failure },
 		);
 	}

@@ -1,6 +1,6 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 
-import { genericFailure, type FailurePhase, type ItemFailure } from '../../shared/errors';
+import { apiFailureError, genericFailure, keepMessage, type FailurePhase, type ItemFailure } from '../../shared/errors';
 import { isKingdeeApiError, type KingdeeErrorKind } from '../protocol/errors';
 
 /** One sentence telling the user what to do about a failure of this kind. */
@@ -16,6 +16,8 @@ export function whatToDo(kind: KingdeeErrorKind | 'unknown'): string {
 			return 'The record is in a state that does not allow this (e.g. audited records must be un-audited first).';
 		case 'invalidRequest':
 			return 'Check the Form ID, field keys and option values.';
+		case 'unknownForm':
+			return 'Check the Form ID (表单标识): Kingdee knows no form by this ID. Pick the form from the list, or copy its exact ID from Kingdee BOS (e.g. BD_Customer).';
 		case 'licence':
 			return 'Check the Kingdee licence of the WebAPI user.';
 		case 'auth':
@@ -57,31 +59,43 @@ export function describeCallFailure(
 	};
 }
 
-/** NodeApiError for a Kingdee failure (a plain object is wrapped so no request data rides along). */
+/**
+ * NodeApiError for a Kingdee failure: our message in every mode, the details as text (a plain object is wrapped so no
+ * request data rides along).
+ */
 export function nodeApiError(
 	node: INode,
 	message: string,
 	itemIndex: number | undefined,
 	details?: IDataObject,
 ): NodeApiError {
-	return new NodeApiError(node, { message, ...(details ?? {}) } as JsonObject, {
-		message,
-		description: details ? JSON.stringify(details) : undefined,
-		itemIndex,
-	});
+	return apiFailureError(node, message, itemIndex, details);
 }
 
-/** Re-wraps anything thrown during an operation as a node error without losing an existing item index. */
-export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+/**
+ * Re-wraps anything thrown during an operation as a node error without losing an existing item index. With `what` (the
+ * operation's label) and an item, a Kingdee error reads exactly as that item's error item does (describeCallFailure).
+ */
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+	what?: string,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (isKingdeeApiError(error)) {
+		if (what !== undefined && itemIndex !== undefined) {
+			const { message, details } = describeCallFailure(error, itemIndex, what);
+			return nodeApiError(node, message, itemIndex, details);
+		}
 		const prefix = error.notSent ? `${itemIndex !== undefined ? `Item ${itemIndex}: ` : ''}not sent: ` : '';
 		return nodeApiError(node, `${prefix}${error.message}. ${whatToDo(error.kind)}`, itemIndex, {
 			msgCode: error.msgCode ?? null,
 			kind: error.kind,
 		});
 	}
-	return new NodeOperationError(node, error instanceof Error ? error.message : String(error), { itemIndex });
+	const message = error instanceof Error ? error.message : String(error);
+	return keepMessage(new NodeOperationError(node, message, { itemIndex }), message);
 }
 
 /**

@@ -6,6 +6,7 @@
  * - transient: busy / call limit / HTTP 5xx / timeout / network — may be retried (see `ambiguous`);
  * - outcomeUnknown: a write may or may not have been applied (timeout after sending) — verify, don't resend blindly;
  * - validation, notFound, permission, notAllowed, invalidRequest, licence, server: permanent, reported per row;
+ * - unknownForm: the Form ID names no form (MsgCode 4 with 业务对象不存在; docs/kingdee-webapi.md#queries);
  * - auth: login refused or credentials wrong; transport: HTTP/format problems that retrying won't fix.
  */
 export type KingdeeErrorKind =
@@ -17,6 +18,7 @@ export type KingdeeErrorKind =
 	| 'permission'
 	| 'notAllowed'
 	| 'invalidRequest'
+	| 'unknownForm'
 	| 'licence'
 	| 'server'
 	| 'auth'
@@ -66,6 +68,18 @@ export const KINGDEE_LOGIN_RESULT_TYPES: Record<number, string> = {
 export function msgCodeMeaning(msgCode: number | undefined): string | undefined {
 	if (msgCode === undefined) return undefined;
 	return KINGDEE_MSG_CODES[msgCode]?.meaning ?? `Unknown MsgCode ${msgCode}`;
+}
+
+/** Kingdee's words for a Form ID it does not know: 标识为“NO_SUCH_FORM”的业务对象不存在，或者被删除 (docs/kingdee-webapi.md#queries). */
+const UNKNOWN_FORM_PATTERN = /标识为[“"]([^”"]+)[”"]的业务对象不存在/;
+
+/** The Form ID Kingdee says it does not know, when one of the row errors says so; otherwise undefined. */
+export function unknownFormId(rowErrors: KingdeeRowError[]): string | undefined {
+	for (const row of rowErrors) {
+		const match = UNKNOWN_FORM_PATTERN.exec(row.message);
+		if (match) return match[1];
+	}
+	return undefined;
 }
 
 export interface KingdeeApiErrorInit {

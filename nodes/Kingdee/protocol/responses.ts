@@ -10,6 +10,7 @@ import {
 	KingdeeApiError,
 	describeRowErrors,
 	msgCodeMeaning,
+	unknownFormId,
 	type KingdeeRowError,
 } from './errors';
 
@@ -201,7 +202,8 @@ export function statusError(
 ): KingdeeApiError {
 	const msgCode = status.msgCode;
 	const entry = msgCode === undefined ? undefined : KINGDEE_MSG_CODES[msgCode];
-	const kind = entry?.kind ?? 'server';
+	// An unknown form comes as MsgCode 4 "exception"; its own kind gets it a Form ID hint, not "check the Server URL".
+	const kind = unknownFormId(status.errors) !== undefined ? 'unknownForm' : (entry?.kind ?? 'server');
 	const details = describeRowErrors(status.errors) || 'no message';
 	const meaning = msgCodeMeaning(msgCode);
 	const rowErrors = status.errors.map((row) => ({ ...row, message: redact(row.message) }));

@@ -47,6 +47,8 @@ export interface ExistingRecord {
 	number: string;
 	documentStatus: string | null;
 	values: Record<string, unknown>;
+	/** The use organisation's number (base data), when read. */
+	useOrg?: string;
 }
 
 export type PlanAction = 'create' | 'update' | 'unchanged';

@@ -128,8 +128,11 @@ export function describeOutcomeFailure(
 function outcomeJson(outcome: Exclude<PackageOutcome, UnsavedOutcome>, formId: string): IDataObject {
 	if (outcome.status === 'unchanged') return { status: 'unchanged', Id: outcome.id, Number: outcome.number, formId };
 	const json: IDataObject = { status: outcome.status, Id: outcome.id, Number: outcome.number, formId };
+	if (outcome.documentStatus) json.documentStatus = { ...outcome.documentStatus };
+	if (outcome.status === 'audited') return json;
 	if (outcome.status === 'planned') json.action = outcome.action;
-	if (outcome.action !== 'create') {
+	// Rows without changes carry no empty list (issue 18): `changes` is there only when something differs.
+	if (outcome.action !== 'create' && outcome.changes.length > 0) {
 		json.changes = outcome.changes.map((change) => ({
 			field: change.field,
 			before: change.before,
@@ -244,8 +247,8 @@ async function saveAll(
 			),
 		};
 	} catch (error) {
-		// A thrown run returns no outcomes: the error belongs to the first package.
-		if (!run.continueOnFail) throw toNodeError(context.getNode(), error, prepared[0]?.itemIndex);
+		// A thrown run returns no outcomes: the error belongs to the first package, worded as its error item would be.
+		if (!run.continueOnFail) throw toNodeError(context.getNode(), error, prepared[0]?.itemIndex, 'Batch Save');
 		return { outcomes: [], failure: error };
 	}
 }

@@ -16,9 +16,12 @@ const KINGDEE_QUERY_MAX_PAGE_SIZE = 10000;
 /** FNumber, FCreateOrgId.FNumber, FEntity_FEntryId, FNumber AS x is not accepted: plain (dotted) identifiers only. */
 const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
-/** Kingdee refused the query itself (unknown field, bad filter, wrong parameter): say which settings to check. */
+/**
+ * Kingdee refused the query itself (unknown field, bad filter, wrong parameter): say which settings to check. An
+ * unknown form keeps its own Form ID hint.
+ */
 function withQueryHint(error: KingdeeApiError): KingdeeApiError {
-	if (![4, 8, 9].includes(error.msgCode ?? -1)) return error;
+	if (error.kind === 'unknownForm' || ![4, 8, 9].includes(error.msgCode ?? -1)) return error;
 	return new KingdeeApiError(`${error.message} — check Field Keys, Filter and Order By of this item`, {
 		kind: 'invalidRequest',
 		service: error.service,

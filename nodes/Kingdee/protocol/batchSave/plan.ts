@@ -3,10 +3,25 @@
  * number (choosing how many sessions it uses), each package becomes create, update or unchanged (savePlan.ts), and
  * the plan decides which packages are sent. Pure: talks to Kingdee only through the sessions of a pool.
  */
-import { lookupExisting, sequentially, type ChunkRunner, type LookupResult } from '../existingRecords';
-import { findDuplicateNumbers, planPackages, readKeysForPackages, type PlannedPackage } from '../savePlan';
+import {
+	isAmbiguous,
+	lookupExisting,
+	pickRecord,
+	sequentially,
+	useOrgOf,
+	type ChunkRunner,
+	type LookupResult,
+} from '../existingRecords';
+import {
+	findDuplicateNumbers,
+	numberKey,
+	planPackages,
+	readKeysForPackages,
+	type ExistingRecord,
+	type PlannedPackage,
+} from '../savePlan';
 import type { KingdeeSessionPool } from '../session';
-import { plannedFields, type BatchSaveSettings, type Outcomes, type ReadBackColumns } from './types';
+import { plannedFields, statusChangeOf, type BatchSaveSettings, type Outcomes, type ReadBackColumns } from './types';
 
 /** The packages of a run, by input position: models (copies) and their numbers. */
 export interface RunInput {
@@ -59,6 +74,7 @@ export async function planRun(
 	input: RunInput,
 	candidates: number[],
 	settings: BatchSaveSettings,
+	outcomes: Outcomes,
 ): Promise<{ plans: PlannedPackage[]; columns: ReadBackColumns }> {
 	const { models, numbers } = input;
 	const { keys: readKeys, overLimit } = readKeysForPackages(
@@ -69,7 +85,7 @@ export async function planRun(
 	);
 	const unreadable = new Map<string, string>();
 	for (const key of overLimit) unreadable.set(key, 'more fields than one query may read (30 columns); not compared');
-	const planFor = (indices: number[], found: LookupResult['found']) =>
+	const planFor = (indices: number[], found: ReadonlyMap<string, ExistingRecord>) =>
 		planPackages(
 			indices.map((index) => models[index]),
 			indices.map((index) => numbers[index]),
@@ -104,21 +120,60 @@ export async function planRun(
 	};
 	const lookup = await lookupExisting(pool.session(0), settings, lookupNumbers, readKeys, runnerForRest);
 	for (const [key, why] of lookup.unreadable) unreadable.set(key, why);
-	return { plans: planFor(candidates, lookup.found), columns: { readKeys, unreadable } };
+	const matched = matchRecords(input, candidates, lookup, settings.numberField, outcomes);
+	const planned = candidates.filter((index) => outcomes[index] === undefined);
+	return { plans: planFor(planned, matched), columns: { readKeys, unreadable } };
+}
+
+/**
+ * The record each package means, by number and, for base data, use organisation: an item naming its FUseOrgId matches
+ * only that organisation's record; a number held by several organisations and no organisation in the item fails the
+ * row, naming them (docs/kingdee-webapi.md#upsert-by-number).
+ */
+function matchRecords(
+	{ models, numbers }: RunInput,
+	candidates: number[],
+	lookup: LookupResult,
+	numberField: string,
+	outcomes: Outcomes,
+): Map<string, ExistingRecord> {
+	const matched = new Map<string, ExistingRecord>();
+	for (const index of candidates) {
+		const number = numbers[index];
+		if (number === undefined) continue;
+		const match = pickRecord(lookup.all.get(numberKey(number)), { useOrg: useOrgOf(models[index]) });
+		if (isAmbiguous(match)) {
+			outcomes[index] = {
+				status: 'failed',
+				message: `${numberField} "${number}" exists in several use organisations (${match.useOrgs.join(', ')}); nothing was sent. Name the organisation in FUseOrgId to choose the record`,
+				rowErrors: [],
+				kind: 'validation',
+				number,
+			};
+		} else if (match) {
+			matched.set(numberKey(number), match);
+		}
+	}
+	return matched;
+}
+
+/** What the packages of a run need: a save, or (values equal, status not audited) only Submit/Audit. */
+export interface WorkToDo {
+	toSave: PlannedPackage[];
+	toAudit: PlannedPackage[];
 }
 
 /**
  * Settles what needs no write (refused without upsert, planned in a Dry Run, unchanged and skipped) in `outcomes`
- * and returns the packages to send; an unchanged package that is sent anyway is sent as an update.
+ * and returns the rest. An unchanged package that is sent anyway is sent as an update; one that is skipped but whose
+ * record is not audited while Auto Submit and Audit is on is audited (status is part of the plan).
  */
-export function packagesToSend(
-	plans: PlannedPackage[],
-	settings: BatchSaveSettings,
-	outcomes: Outcomes,
-): PlannedPackage[] {
-	const toSend: PlannedPackage[] = [];
+export function packagesToSend(plans: PlannedPackage[], settings: BatchSaveSettings, outcomes: Outcomes): WorkToDo {
+	const work: WorkToDo = { toSave: [], toAudit: [] };
 	for (const plan of plans) {
 		const number = plan.number ?? null;
+		const skipped = plan.action === 'unchanged' && settings.skipUnchanged;
+		const auditOnly = skipped && statusChangeOf(plan, settings) !== undefined;
 		if (!settings.upsertByNumber && plan.action === 'create' && plan.existing) {
 			// Without upsert Kingdee would refuse it as a duplicate (docs/kingdee-webapi.md#upsert-by-number);
 			// say so before sending anything.
@@ -130,12 +185,21 @@ export function packagesToSend(
 				number,
 			};
 		} else if (settings.dryRun) {
-			outcomes[plan.index] = { status: 'planned', id: plan.existing?.id ?? null, number, ...plannedFields(plan) };
-		} else if (plan.action === 'unchanged' && settings.skipUnchanged) {
+			const fields = plannedFields(plan, settings);
+			outcomes[plan.index] = {
+				status: 'planned',
+				id: plan.existing?.id ?? null,
+				number,
+				...fields,
+				action: auditOnly ? 'audit' : fields.action,
+			};
+		} else if (auditOnly) {
+			work.toAudit.push(plan);
+		} else if (skipped) {
 			outcomes[plan.index] = { status: 'unchanged', id: plan.existing!.id, number };
 		} else {
-			toSend.push(plan.action === 'unchanged' ? { ...plan, action: 'update' } : plan);
+			work.toSave.push(plan.action === 'unchanged' ? { ...plan, action: 'update' } : plan);
 		}
 	}
-	return toSend;
+	return work;
 }

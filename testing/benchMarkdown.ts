@@ -46,12 +46,20 @@ function table(part: Extract<ReportPart, { kind: 'table' }>): string[] {
 
 /** The Markdown document: intro, the command, then the report's text (as printed) and tables in their order. */
 export function benchMarkdown(parts: readonly ReportPart[], context: { command: string }): string {
+	const disturbed = parts.filter((part) => part.kind === 'text' && /: disturbed$/.test(part.line)).length;
 	const out = [
 		INTRO,
 		`## This run`,
 		'',
 		`Written by \`${context.command.replace(/\s+/g, ' ').trim()}\`; regenerate rather than edit.`,
 		'',
+		...(disturbed > 0
+			? [
+					`**Disturbed: other processes used the CPU during ${disturbed} of the runs (see Notes), so these times are not the`,
+					"package's; regenerate on a quiet machine before comparing them.**",
+					'',
+				]
+			: []),
 	];
 	let text: string[] = [];
 	const flush = () => {
