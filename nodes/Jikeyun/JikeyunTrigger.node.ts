@@ -80,6 +80,7 @@ export class JikeyunTrigger implements INodeType {
 					'How changes are found: each poll reads the channels modified in [last successful poll − overlap, now] (or all channels, with "Full Scan") and emits a channel only when its content hash differs from the last one emitted, so nothing is emitted twice. Sales channel records carry no modification time, so the content hash decides. The watermark moves only after every page was read. n8n saves it as soon as items are emitted, so a failure further down the workflow is healed by the full re-emit (hourly by default; idempotent with Kingdee upsert by number): every channel reaches the target at least once per re-emit period.',
 				name: 'notice',
 				type: 'notice',
+				displayOptions: { show: showSales },
 				default: '',
 			},
 			{
