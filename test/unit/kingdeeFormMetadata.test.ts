@@ -257,6 +257,26 @@ describe('mapperModel', () => {
 		expect(model).toEqual({ FNumber: 'C002', FName: '京东店' });
 	});
 
+	it('sends a field whose expression gave "" or null (it clears), but not a field left blank', () => {
+		const model = mapperModel(
+			{
+				mappingMode: 'defineBelow',
+				value: { FNumber: 'C001', FTEL: '', FFAX: null, FShortName: '', FNote: null },
+				written: { FNumber: 'C001', FTEL: '={{ $json.tel }}', FFAX: '={{ $json.fax }}', FShortName: '', FNote: null },
+			},
+			{},
+		);
+		expect(model).toEqual({ FNumber: 'C001', FTEL: '', FFAX: null });
+	});
+
+	it('with Map Automatically sends an item key that is present with "" or null', () => {
+		const model = mapperModel(
+			{ mappingMode: 'autoMapInputData', value: null, schema: [{ id: 'FNumber' }, { id: 'FTEL' }, { id: 'FFAX' }] },
+			{ FNumber: 'C002', FTEL: '', channelCode: '' },
+		);
+		expect(model).toEqual({ FNumber: 'C002', FTEL: '' });
+	});
+
 	it('gives an empty Model when nothing is mapped (the caller reports it)', () => {
 		expect(mapperModel({ mappingMode: 'defineBelow', value: null }, { FNumber: 'x' })).toEqual({});
 	});

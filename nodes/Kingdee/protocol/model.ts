@@ -143,19 +143,26 @@ export interface MapperValue {
 	mappingMode?: string;
 	value?: Record<string, unknown> | null;
 	schema?: Array<{ id: string; removed?: boolean }>;
+	/** The mapped values as written in the node, before expressions are resolved (`=…` marks an expression). */
+	written?: Record<string, unknown> | null;
 }
+
+const isEmptyValue = (value: unknown) => value === null || value === undefined || value === '';
+const isExpression = (written: unknown) => typeof written === 'string' && written.startsWith('=');
 
 /**
  * The Model package from the mapper: the values mapped below, or with "Map Automatically" the item's keys that are
- * fields of the form. Empty values (null, '') are left out: an unmapped field is not sent.
+ * fields of the form. Empty means clear (README, "Batch Save"): a field mapped to an expression that gives "" or null
+ * is sent, so Kingdee clears it; a field left blank in the mapper is not sent. With Map Automatically a key present in
+ * the item is sent whatever its value, as with Whole Input Item.
  */
 export function mapperModel(mapping: MapperValue, itemJson: Record<string, unknown>): Record<string, unknown> {
-	let source: Record<string, unknown> = mapping.value ?? {};
 	if (mapping.mappingMode === 'autoMapInputData') {
 		const known = new Set((mapping.schema ?? []).filter((field) => !field.removed).map((field) => field.id));
-		source = Object.fromEntries(Object.entries(itemJson).filter(([key]) => known.has(key)));
+		return Object.fromEntries(Object.entries(itemJson).filter(([key]) => known.has(key)));
 	}
+	const written = mapping.written ?? {};
 	return Object.fromEntries(
-		Object.entries(source).filter(([, value]) => value !== null && value !== undefined && value !== ''),
+		Object.entries(mapping.value ?? {}).filter(([key, value]) => !isEmptyValue(value) || isExpression(written[key])),
 	);
 }

@@ -50,6 +50,13 @@ export function modelReader(context: IExecuteFunctions): ModelReader {
 	return reader;
 }
 
+/** The mapper's values as written in the node (expressions unresolved): a blank field and an empty result differ. */
+function writtenMapperValues(context: IExecuteFunctions): Record<string, unknown> | null {
+	const fields: unknown = context.getNode().parameters.fields;
+	const value = isPlainObject(fields) ? fields.value : undefined;
+	return isPlainObject(value) ? value : null;
+}
+
 /**
  * The mapper's value of one item. Read by its parts, as n8n's own nodes do: n8n then checks `fields.value` against the
  * schema (dropdown values, required fields of Save), and its complaint is returned naming the item.
@@ -64,6 +71,7 @@ function readMapping(context: IExecuteFunctions, itemIndex: number): MapperValue
 					? null
 					: (context.getNodeParameter('fields.value', itemIndex, {}) as Record<string, unknown> | null),
 			schema: context.getNodeParameter('fields.schema', itemIndex, []) as MapperValue['schema'],
+			written: writtenMapperValues(context),
 		};
 	} catch (error) {
 		return new NodeOperationError(
