@@ -76,7 +76,7 @@ describe('empty means clear', () => {
 
 	it('Map Fields Below: an expression that gives "" or null clears the field; a blank field is not sent', async () => {
 		const written = { FNumber: 'T1', FName: 'Name T1', FTEL: '={{ $json.tel }}', FShortName: '' };
-		const mapper = (value: Record<string, unknown>): INodeParameters => ({
+		const mapper = (value: Record<string, string | null>): INodeParameters => ({
 			modelSource: 'mapper',
 			fields: { mappingMode: 'defineBelow', value, matchingColumns: ['FNumber'], schema: [] },
 		});
@@ -107,5 +107,104 @@ describe('empty means clear', () => {
 			changes: [{ field: 'FShortName', before: 'Short', after: '' }],
 		});
 		expect(held('T1')?.FShortName ?? '').toBe('');
+	});
+});
+
+describe('status is part of the plan', () => {
+	beforeEach(() => {
+		for (const status of ['A', 'B', 'D', 'C'])
+			emulator.seedRecords('BD_Customer', 1, () => customer(`S${status}`, { FDocumentStatus: status }));
+		emulator.seedRecords('BD_Customer', 1, () => customer('SD2', { FDocumentStatus: 'D', FName: 'Old' }));
+		emulator.resetStats();
+	});
+	const items = () => ['SA', 'SB', 'SD', 'SC', 'SD2'].map((number) => ({ json: customer(number) }));
+
+	it('with Auto Submit and Audit, equal records not audited are audited; Dry Run shows it first', async () => {
+		const plan = await run(items(), upsertParameters({ options: { dryRun: true } }));
+		expect(plan.map((row) => [row.status, row.action])).toEqual([
+			['planned', 'audit'],
+			['planned', 'audit'],
+			['planned', 'audit'],
+			['planned', 'unchanged'],
+			['planned', 'update'],
+		]);
+		expect(plan[0].documentStatus).toEqual({ before: 'A', after: 'C' });
+		expect(plan[4].documentStatus).toEqual({ before: 'D', after: 'C' });
+		expect(writes()).toEqual([]);
+
+		const rows = await run(items());
+		expect(rows.map((row) => row.status)).toEqual(['audited', 'audited', 'audited', 'unchanged', 'updated']);
+		expect(rows[1].documentStatus).toEqual({ before: 'B', after: 'C' });
+		expect(rows[4]).toMatchObject({
+			changes: [{ field: 'FName', before: 'Old', after: 'Name SD2' }],
+			documentStatus: { before: 'D', after: 'C' },
+		});
+		for (const number of ['SA', 'SB', 'SD', 'SC', 'SD2']) expect(held(number)?.FDocumentStatus).toBe('C');
+		expect(held('SD2')?.FName).toBe('Name SD2');
+
+		emulator.resetStats();
+		const again = await run(items());
+		expect(again.map((row) => row.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
+		expect(writes()).toEqual([]);
+	});
+
+	it('without Auto Submit and Audit the status is left as it is', async () => {
+		const rows = await run(items().slice(0, 3), upsertParameters({ saveOptions: {} }));
+		expect(rows.map((row) => row.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+		expect(held('SA')?.FDocumentStatus).toBe('A');
+		expect(writes()).toEqual([]);
+	});
+});
+
+describe('un-audit is never silent', () => {
+	const numbers = ['U1', 'U2', 'U3', 'U4'];
+	beforeEach(() => {
+		for (const number of numbers) emulator.seedRecords('BD_Customer', 1, () => customer(number, { FName: 'Old' }));
+		emulator.resetStats();
+	});
+
+	it('un-audits per batch right before its save; an outage after UnAudit says "un-audited, not saved"; the next run repairs', async () => {
+		emulator.setFaults({ unreachableAfterUnAudit: { calls: 30, as: 'http503' } });
+		const rows = await run(
+			numbers.map((number) => ({ json: customer(number) })),
+			upsertParameters({ batchSize: 2, options: { maxTries: 1 } }),
+		);
+		expect(rows.map((row) => row.status)).toEqual(['error', 'error', 'error', 'error']);
+		for (const row of rows.slice(0, 2)) {
+			expect(row.error).toContain('un-audited, not saved; status D');
+			expect(row.error).not.toContain('nothing was sent');
+		}
+		// The second batch was never un-audited: Kingdee was unreachable before its turn.
+		expect(emulator.stats().writeLog.filter((entry) => entry.service === 'UnAudit')).toHaveLength(1);
+		expect(numbers.map((number) => held(number)?.FDocumentStatus)).toEqual(['D', 'D', 'C', 'C']);
+		for (const row of rows.slice(2)) {
+			expect(row.error).toContain('un-auditing it, needed to update it, failed; nothing was saved');
+			expect(row.error).not.toContain('un-audited, not saved');
+		}
+
+		emulator.setFaults({});
+		const again = await run(numbers.map((number) => ({ json: customer(number) })));
+		expect(again.map((row) => row.status)).toEqual(['updated', 'updated', 'updated', 'updated']);
+		expect(again[0].documentStatus).toEqual({ before: 'D', after: 'C' });
+		for (const number of numbers) expect(held(number)).toMatchObject({ FName: `Name ${number}`, FDocumentStatus: 'C' });
+	});
+});
+
+describe('races resolve to the truth', () => {
+	it('a create refused because another worker made the number meanwhile is read back: equal → unchanged, else updated', async () => {
+		emulator.setFaults({
+			insertBeforeNextSave: {
+				formId: 'BD_Customer',
+				records: [customer('R1'), customer('R2', { FName: 'Theirs' })],
+			},
+		});
+		const rows = await run(['R1', 'R2', 'R3'].map((number) => ({ json: customer(number) })));
+		expect(rows.map((row) => row.status)).toEqual(['unchanged', 'updated', 'created']);
+		expect(rows[1]).toMatchObject({ changes: [{ field: 'FName', before: 'Theirs', after: 'Name R2' }] });
+		expect(emulator.records('BD_Customer').map((record) => [record.FNumber, record.FName])).toEqual([
+			['R1', 'Name R1'],
+			['R2', 'Name R2'],
+			['R3', 'Name R3'],
+		]);
 	});
 });

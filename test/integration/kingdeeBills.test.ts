@@ -187,6 +187,32 @@ describe('bills created once', () => {
 		expect(held('JY001')).toEqual([{ status: 'C', rows: [['M-0001', 5, 19.9]] }]);
 	});
 
+	it('a race lost to another worker: with Skip the refused create is read back and output as exists', async () => {
+		emulator.setFaults({
+			insertBeforeNextSave: {
+				formId: FORM,
+				records: [{ FBillNo: 'JY002', FEntity: [{ FMaterialID: { FNumber: 'M-0003' }, FRealQty: 7, FTaxPrice: 8 }] }],
+			},
+		});
+		const rows = await run(three());
+		expect(rows.map((row) => row.status)).toEqual(['created', 'exists', 'created']);
+		const other = bills().find((bill) => bill.FBillNo === 'JY002')!;
+		expect(rows[1]).toEqual({ status: 'exists', Id: other.FID, Number: 'JY002', formId: FORM });
+		expect(held('JY002')).toEqual([{ status: 'C', rows: [['M-0003', 7, 8]] }]);
+	});
+
+	it('a race lost with Update: rows other than the input make it an update of that bill', async () => {
+		emulator.setFaults({
+			insertBeforeNextSave: {
+				formId: FORM,
+				records: [{ FBillNo: 'JY002', FEntity: [{ FMaterialID: { FNumber: 'M-0003' }, FRealQty: 7, FTaxPrice: 8 }] }],
+			},
+		});
+		const rows = await run(three(), billParameters({ ifExists: 'update' }));
+		expect(rows.map((row) => row.status)).toEqual(['created', 'updated', 'created']);
+		expect(held('JY002')).toEqual([{ status: 'C', rows: [['M-0003', 1, 8]] }]);
+	});
+
 	it('sessions dropped every few calls: every bill created exactly once', async () => {
 		emulator.setFaults({ dropSessionAfterCalls: 2 });
 		const items = Array.from({ length: 12 }, (_, i) =>

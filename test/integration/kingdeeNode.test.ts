@@ -170,9 +170,9 @@ describe('Batch Save', () => {
 		const { success, errors } = route(second.outputs[0]);
 		expect(errors).toHaveLength(0);
 		expect(success.map((item) => item.json.status)).toEqual(Array(45).fill('updated'));
-		// One lookup query for all 45 numbers, one UnAudit for all audited records, then the batches of 20.
+		// One lookup query for all 45 numbers, then the batches of 20, each un-audited right before its save.
 		expect(emulator.stats().byService.ExecuteBillQuery).toBe(1);
-		expect(emulator.stats().byService.UnAudit).toBe(1);
+		expect(emulator.stats().byService.UnAudit).toBe(3);
 		expect(emulator.stats().byService.BatchSave).toBe(3);
 		expect(success[0].json.changes).toEqual([{ field: 'FName', before: 'Shop 0', after: 'Renamed shop 0' }]);
 		const after = emulator.records('BD_Customer');

@@ -1,5 +1,6 @@
 /** The steps of the Batch Save pipeline (nodes/Kingdee/protocol/batchSave/), each on its own, against a scripted Kingdee. */
 import {
+	auditHeld,
 	changeState,
 	reAudit,
 	reAuditUnsaved,
@@ -94,19 +95,25 @@ describe('plan', () => {
 		const unchanged = { ...plan(0, 'C1', 'Same', existing), action: 'unchanged' as const, changes: [] };
 		const created = plan(1, 'C2', 'New');
 		const outcomes: Outcomes = new Array(2);
-		expect(packagesToSend([unchanged, created], settings, outcomes)).toEqual([created]);
+		expect(packagesToSend([unchanged, created], settings, outcomes)).toEqual({ toSave: [created], toAudit: [] });
 		expect(outcomes[0]).toEqual({ status: 'unchanged', id: 7, number: 'C1' });
 
 		const sentAnyway = packagesToSend([unchanged], { ...settings, skipUnchanged: false }, new Array(1));
-		expect(sentAnyway.map((p) => p.action)).toEqual(['update']);
+		expect(sentAnyway.toSave.map((p) => p.action)).toEqual(['update']);
 
 		const dry: Outcomes = new Array(2);
-		expect(packagesToSend([unchanged, created], { ...settings, dryRun: true }, dry)).toEqual([]);
+		expect(packagesToSend([unchanged, created], { ...settings, dryRun: true }, dry)).toEqual({
+			toSave: [],
+			toAudit: [],
+		});
 		expect(dry.map((o) => o?.status)).toEqual(['planned', 'planned']);
 
 		const refused: Outcomes = new Array(1);
 		const found = { ...plan(0, 'C1', 'X', existing), action: 'create' as const };
-		expect(packagesToSend([found], { ...settings, upsertByNumber: false }, refused)).toEqual([]);
+		expect(packagesToSend([found], { ...settings, upsertByNumber: false }, refused)).toEqual({
+			toSave: [],
+			toAudit: [],
+		});
 		expect(refused[0]).toMatchObject({ status: 'failed', kind: 'validation' });
 	});
 });
@@ -222,6 +229,41 @@ describe('auditCycle', () => {
 	});
 });
 
+describe('auditHeld', () => {
+	it('submits records in A or D, audits those and the submitted ones in B; a refusal read back as not audited fails', async () => {
+		const records = [record(1, 'A1', 'x', 'A'), record(2, 'B1', 'x', 'B'), record(3, 'D1', 'x', 'D')];
+		const kingdee = fakeKingdee(records, (call) =>
+			call.service === 'Audit'
+				? replyStatus({
+						IsSuccess: false,
+						SuccessEntitys: [{ Id: 1 }, { Id: 2 }],
+						Errors: [{ Message: 'workflow', DIndex: 2 }],
+					})
+				: undefined,
+		);
+		const plans = records.map((held, index) => ({
+			...plan(index, held.number, 'x', held),
+			action: 'unchanged' as const,
+		}));
+		const outcomes: Outcomes = new Array(3);
+		await auditHeld(kingdee.session(), plans, settings, outcomes);
+		expect(kingdee.calls.filter((c) => c.service !== 'ExecuteBillQuery').map((c) => [c.service, c.data.Ids])).toEqual([
+			['Submit', '1,3'],
+			['Audit', '1,2,3'],
+		]);
+		expect(outcomes[0]).toEqual({
+			status: 'audited',
+			id: 1,
+			number: 'A1',
+			documentStatus: { before: 'A', after: 'C' },
+		});
+		expect(outcomes[1]).toMatchObject({ status: 'audited', documentStatus: { before: 'B', after: 'C' } });
+		expect(outcomes[2]).toMatchObject({ status: 'failed' });
+		expect((outcomes[2] as { message: string }).message).toContain('in status D');
+		expect((outcomes[2] as { message: string }).message).toContain('workflow');
+	});
+});
+
 describe('batches', () => {
 	it('resends only what the read-back proved not applied, then reports it saved', async () => {
 		let batchSaves = 0;
@@ -245,8 +287,9 @@ describe('batches', () => {
 		const packages = [plan(0, 'C1', 'A'), plan(1, 'C2', 'B'), plan(2, 'C3', 'C')];
 		const outcomes: Outcomes = new Array(3);
 		await saveInBatches(kingdee.pool(), packages, { ...settings, stopAtFirstFailure: true }, noColumns, outcomes);
-		// The first batch only: its second package, in neither list, is read back (and found not saved).
-		expect(kingdee.services()).toEqual(['BatchSave', 'ExecuteBillQuery']);
+		// The first batch only: its second package, in neither list, is read back (and found not saved), then the
+		// refused create is checked for a lost race (the number is not held: it stays failed).
+		expect(kingdee.services()).toEqual(['BatchSave', 'ExecuteBillQuery', 'ExecuteBillQuery']);
 		expect(outcomes[0]).toMatchObject({ status: 'failed' });
 		expect(outcomes[1]).toMatchObject({ status: 'failed', kind: 'server' });
 		expect(outcomes[2]).toBeUndefined();

@@ -337,7 +337,8 @@ describe('If Exists: Skip (create once)', () => {
 		expect(columns.readKeys).toContain('FEntity_FEntryID');
 		const outcomes: Outcomes = new Array(2);
 		const toSend = packagesToSend(plans, settings, outcomes);
-		expect(toSend.map((plan) => plan.number)).toEqual(['B2']);
+		expect(toSend.toSave.map((plan) => plan.number)).toEqual(['B2']);
+		expect(toSend.toAudit).toEqual([]);
 		expect(outcomes[0]).toEqual({ status: 'exists', id: 9, number: 'B1' });
 	});
 
@@ -347,7 +348,7 @@ describe('If Exists: Skip (create once)', () => {
 		const dry = { ...settings, dryRun: true };
 		const { plans } = await planRun(kingdee.pool(), { models, numbers: ['B1', 'B2'] }, [0, 1], dry);
 		const outcomes: Outcomes = new Array(2);
-		expect(packagesToSend(plans, dry, outcomes)).toEqual([]);
+		expect(packagesToSend(plans, dry, outcomes)).toEqual({ toSave: [], toAudit: [] });
 		expect(outcomes.map((outcome) => outcome?.status)).toEqual(['exists', 'planned']);
 	});
 });

@@ -380,7 +380,7 @@ describe('runBatchSave with a scripted server', () => {
 		expect(server.requests.map((r) => r.service)).toEqual(['login', 'DynamicFormService.ExecuteBillQuery']);
 	});
 
-	it('stops sending after the first failed batch when asked to, and re-audits records un-audited for unsent batches', async () => {
+	it('stops sending after the first failed batch when asked to; a later batch is never un-audited (un-audit per batch, issue 19)', async () => {
 		const server = fakeServer((request, service) => {
 			if (service === 'login') return loginOk('S');
 			if (service.endsWith('ExecuteBillQuery'))
@@ -416,6 +416,7 @@ describe('runBatchSave with a scripted server', () => {
 			'Audit',
 			'ExecuteBillQuery',
 		]);
-		expect(bodyOf(server.requests[4])).toEqual({ Ids: '1,2' });
+		expect(bodyOf(server.requests[2])).toEqual({ Ids: '1' });
+		expect(bodyOf(server.requests[4])).toEqual({ Ids: '1' });
 	});
 });

@@ -1,21 +1,21 @@
 /**
  * Change-aware Batch Save, the driver of a pipeline whose steps live in ./batchSave/ (ARCHITECTURE.md, "Kingdee
- * Batch Save"): plan → un-audit → send → map → verify → re-audit. Every package ends with a status Kingdee has shown
- * to be true, or `unknown` with what was found. Pure: talks to Kingdee only through KingdeeSessions of a pool.
+ * Batch Save"): plan → per batch un-audit → send → map → verify → re-audit → audit what needs only that. Every
+ * package ends with a status Kingdee has shown to be true, or `unknown` with what was found. Pure: talks to Kingdee
+ * only through KingdeeSessions of a pool.
  */
-import { settle } from '../../common/settle';
-import { unAuditForUpdate, reAuditUnsaved } from './batchSave/auditCycle';
+import { auditHeld } from './batchSave/auditCycle';
 import { saveInBatches } from './batchSave/batches';
 import { packagesToSend, planRun, refuseDuplicateNumbers, type RunInput } from './batchSave/plan';
-import type { BatchSaveSettings, Outcomes } from './batchSave/types';
+import { isUnsaved, type BatchSaveSettings, type Outcomes } from './batchSave/types';
 import { packageNumber } from './model';
 import type { KingdeeSessionPool } from './session';
 
 /**
  * Saves `models` (in input order) through the pool; one outcome per model. Outcomes are undefined only
  * for packages never sent because `stopAtFirstFailure` stopped the run. Throws only for errors that
- * are not about the data (wrong credentials, a lookup that cannot run) — after re-auditing what it
- * un-audited.
+ * are not about the data (wrong credentials, a lookup that cannot run) — after re-auditing what its
+ * batches un-audited.
  */
 export async function runBatchSave(
 	pool: KingdeeSessionPool,
@@ -29,14 +29,10 @@ export async function runBatchSave(
 	const outcomes: Outcomes = new Array(models.length);
 	const candidates = refuseDuplicateNumbers(input, settings.numberField, itemLabel, outcomes);
 	const { plans, columns } = await planRun(pool, input, candidates, settings);
-	const toSend = packagesToSend(plans, settings, outcomes);
-	if (settings.dryRun || toSend.length === 0) return outcomes;
-
-	const unAudited = await unAuditForUpdate(pool.session(0), toSend, settings, outcomes);
-	const sendable = toSend.filter((plan) => outcomes[plan.index] === undefined);
-	const sending = await settle(async () => await saveInBatches(pool, sendable, settings, columns, outcomes));
-	// Re-audit before anything is thrown: a record left un-audited must not go unreported.
-	await reAuditUnsaved(pool.session(0), unAudited, settings, outcomes);
-	if (!sending.ok) throw sending.error;
+	const { toSave, toAudit } = packagesToSend(plans, settings, outcomes);
+	if (settings.dryRun) return outcomes;
+	await saveInBatches(pool, toSave, settings, columns, outcomes);
+	if (settings.stopAtFirstFailure && outcomes.some((outcome) => outcome && isUnsaved(outcome))) return outcomes;
+	await auditHeld(pool.session(0), toAudit, settings, outcomes);
 	return outcomes;
 }

@@ -164,6 +164,8 @@ function outcomeJson(outcome: Exclude<PackageOutcome, UnsavedOutcome>, formId: s
 	if (outcome.status === 'unchanged' || outcome.status === 'exists')
 		return { status: outcome.status, Id: outcome.id, Number: outcome.number, formId };
 	const json: IDataObject = { status: outcome.status, Id: outcome.id, Number: outcome.number, formId };
+	if (outcome.documentStatus) json.documentStatus = { ...outcome.documentStatus };
+	if (outcome.status === 'audited') return json;
 	if (outcome.status === 'planned') json.action = outcome.action;
 	if (outcome.action !== 'create') {
 		json.changes = outcome.changes.map((change) => ({

@@ -104,29 +104,43 @@ export async function unAuditForUpdate(
 	if (audited.length === 0) return [];
 	const results = await changeState(session, 'DynamicFormService.UnAudit', settings.formId, audited.map(idOf));
 	const unclear = audited.filter((plan) => results.get(idOf(plan)) !== '');
-	const statuses =
-		unclear.length > 0 ? await readStatuses(session, settings, unclear) : new Map<number, string | null>();
+	const read =
+		unclear.length > 0 ? await settle(async () => await readStatuses(session, settings, unclear)) : undefined;
+	if (read && !read.ok && isAuthError(read.error)) throw read.error;
+	const statuses = read?.ok ? read.value : new Map<number, string | null>();
 	const unAudited: PlannedPackage[] = [];
 	for (const plan of audited) {
 		const problem = results.get(idOf(plan)) ?? '';
-		if (problem === '' || (statuses.has(plan.index) && statuses.get(plan.index) !== 'C')) {
+		const status = statuses.get(plan.index);
+		if (problem === '' || (status !== undefined && status !== 'C')) {
 			unAudited.push(plan);
 			continue;
 		}
+		const state =
+			status === 'C'
+				? 'it is unchanged and still audited'
+				: `nothing was saved; its status could not be read back${read && !read.ok ? ` (${asApiError(read.error).message})` : ''}`;
 		outcomes[plan.index] = {
 			status: 'failed',
-			message: `The record (Id ${idOf(plan)}) is audited and un-auditing it, needed to update it, failed; it is unchanged and still audited: ${problem}`,
+			message: `The record (Id ${idOf(plan)}) is audited and un-auditing it, needed to update it, failed; ${state}: ${problem}`,
 			rowErrors: [],
-			kind: 'notAllowed',
+			// Refused by Kingdee (still audited) or not answered: what to do differs.
+			kind: status === 'C' ? 'notAllowed' : 'transient',
 			number: plan.number ?? null,
 		};
 	}
 	return unAudited;
 }
 
+/** A failure message of a save that never reached Kingdee, without its "nothing was sent" advice (the UnAudit was). */
+function withoutNothingSent(message: string): string {
+	const cut = message.indexOf('; nothing was sent');
+	return cut >= 0 ? message.slice(0, cut) : message;
+}
+
 /**
- * Re-audits the records this run un-audited and did not save, then adds to each unsaved row's message the status
- * Kingdee shows now. Never throws: a failure here is reported in the rows.
+ * Re-audits the records this run un-audited and did not save, then says in each unsaved row what happened and the
+ * status Kingdee shows now: un-audit is never silent. Never throws: a failure here is reported in the rows.
  */
 export async function reAuditUnsaved(
 	session: KingdeeSession,
@@ -152,9 +166,60 @@ export async function reAuditUnsaved(
 		const id = idOf(plan);
 		const status = statuses.get(plan.index);
 		const problem = problems.get(id) ?? '';
-		outcome.message +=
-			status === 'C'
-				? `. The record (Id ${id}) had been un-audited for this update and is audited again${outcome.status === 'unknown' ? '; whether it holds the new values is unknown' : ', with its previous values'}`
-				: `. The record (Id ${id}) was un-audited for this update and is NOT audited now (status ${status ?? 'unknown'}${problem ? `; auditing it again failed: ${problem}` : ''}); audit it in Kingdee`;
+		if (status === 'C') {
+			outcome.message += `. The record (Id ${id}) had been un-audited for this update and is audited again${outcome.status === 'unknown' ? '; whether it holds the new values is unknown' : ', with its previous values'}`;
+			continue;
+		}
+		const state = `status ${status ?? 'D as the un-audit left it (reading it back failed)'}`;
+		const head =
+			outcome.status === 'unknown'
+				? `The record (Id ${id}) was un-audited for this update; whether it was saved is unknown; ${state}`
+				: `The record (Id ${id}) was un-audited, not saved; ${state}`;
+		outcome.message = `${head}${problem ? ` (auditing it again failed: ${problem})` : ''}. A run with the same input brings it back to audited; or audit it in Kingdee. What happened: ${withoutNothingSent(outcome.message)}`;
+	}
+}
+
+/**
+ * Audits records that hold the input's values but are not audited (status is part of the plan, with Auto Submit and
+ * Audit): Submit those in A or D, then Audit what is submitted. An unclear answer is settled by reading the status.
+ */
+export async function auditHeld(
+	session: KingdeeSession,
+	plans: PlannedPackage[],
+	settings: RecordSettings,
+	outcomes: Outcomes,
+): Promise<void> {
+	if (plans.length === 0) return;
+	const toSubmit = plans.filter((plan) => plan.existing?.documentStatus !== 'B');
+	const submitted = await changeState(session, 'DynamicFormService.Submit', settings.formId, toSubmit.map(idOf));
+	const problems = new Map(
+		[...submitted].filter(([, problem]) => problem !== '').map(([id, p]) => [id, `Submit: ${p}`]),
+	);
+	const toAudit = plans.filter((plan) => !problems.has(idOf(plan)));
+	const audited = await changeState(session, 'DynamicFormService.Audit', settings.formId, toAudit.map(idOf));
+	for (const [id, problem] of audited) if (problem !== '') problems.set(id, `Audit: ${problem}`);
+	const unclear = plans.filter((plan) => problems.has(idOf(plan)));
+	const read =
+		unclear.length > 0 ? await settle(async () => await readStatuses(session, settings, unclear)) : undefined;
+	const statuses = read?.ok ? read.value : new Map<number, string | null>();
+	for (const plan of plans) {
+		const before = plan.existing!.documentStatus ?? '?';
+		const now = problems.has(idOf(plan)) ? statuses.get(plan.index) : 'C';
+		if (now === 'C') {
+			outcomes[plan.index] = {
+				status: 'audited',
+				id: plan.existing!.id,
+				number: plan.number ?? null,
+				documentStatus: { before, after: 'C' },
+			};
+			continue;
+		}
+		outcomes[plan.index] = {
+			status: 'failed',
+			message: `The record (Id ${idOf(plan)}) holds the input's values but is in status ${now ?? 'unknown'} (was ${before}), and auditing it failed: ${problems.get(idOf(plan))}`,
+			rowErrors: [],
+			kind: 'notAllowed',
+			number: plan.number ?? null,
+		};
 	}
 }

@@ -5,6 +5,8 @@
 import { settle } from '../../../common/settle';
 import type { PlannedPackage } from '../savePlan';
 import type { KingdeeSession, KingdeeSessionPool } from '../session';
+import { reAuditUnsaved, unAuditForUpdate } from './auditCycle';
+import { resolveLostRaces } from './races';
 import { sendBatch, type SendResult } from './send';
 import {
 	isUnsaved,
@@ -26,7 +28,12 @@ function unsavedAt(outcomes: Outcomes, index: number): boolean {
 }
 
 /** Records saved and failed results in `outcomes`; returns the packages whose outcome the answer did not state. */
-function recordResults(pending: PlannedPackage[], results: SendResult[], outcomes: Outcomes): Unclear[] {
+function recordResults(
+	pending: PlannedPackage[],
+	results: SendResult[],
+	settings: BatchSaveSettings,
+	outcomes: Outcomes,
+): Unclear[] {
 	const unclear: Unclear[] = [];
 	pending.forEach((plan, position) => {
 		const result = results[position];
@@ -36,7 +43,7 @@ function recordResults(pending: PlannedPackage[], results: SendResult[], outcome
 				id: result.entity.id ?? plan.existing?.id ?? null,
 				number: result.entity.number ?? plan.number ?? null,
 				verified: false,
-				...plannedFields(plan),
+				...plannedFields(plan, settings),
 			};
 		} else if (result.kind === 'failed') {
 			outcomes[plan.index] = result.outcome;
@@ -52,7 +59,7 @@ function judgedOutcome(
 	{ plan, result }: Unclear,
 	verification: Verification,
 	send: number,
-	maxSends: number,
+	settings: BatchSaveSettings,
 ): PackageOutcome | undefined {
 	const number = plan.number ?? null;
 	const why =
@@ -61,9 +68,9 @@ function judgedOutcome(
 			: `Kingdee reported neither success nor an error for it${result.context ? ` (the batch reported: ${result.context})` : ''}`;
 	if (verification.kind === 'holds') {
 		const status = plan.action === 'create' ? 'created' : 'updated';
-		return { status, id: verification.id, number, verified: true, ...plannedFields(plan) };
+		return { status, id: verification.id, number, verified: true, ...plannedFields(plan, settings) };
 	}
-	if (verification.kind === 'notApplied' && result.reason === 'noAnswer' && send < maxSends) return undefined;
+	if (verification.kind === 'notApplied' && result.reason === 'noAnswer' && send < settings.maxSends) return undefined;
 	if (verification.kind === 'notApplied') {
 		return {
 			status: 'failed',
@@ -98,7 +105,7 @@ async function saveOneBatch(
 			settings,
 			send > 1 && part ? `${part}, resend ${send - 1}` : part,
 		);
-		const unclear = recordResults(pending, results, outcomes);
+		const unclear = recordResults(pending, results, settings, outcomes);
 		if (unclear.length === 0) return;
 		const verifications = await verifyPackages(
 			session,
@@ -109,12 +116,34 @@ async function saveOneBatch(
 		);
 		const resend: PlannedPackage[] = [];
 		unclear.forEach((entry, position) => {
-			const outcome = judgedOutcome(entry, verifications[position], send, settings.maxSends);
+			const outcome = judgedOutcome(entry, verifications[position], send, settings);
 			if (outcome) outcomes[entry.plan.index] = outcome;
 			else resend.push(entry.plan);
 		});
 		pending = resend;
 	}
+}
+
+/**
+ * One batch: its audited records that change are un-audited right before its save (docs/kingdee-webapi.md#status-flow),
+ * and those then not saved are audited again, their rows saying so, before anything is thrown.
+ */
+async function unAuditAndSave(
+	session: KingdeeSession,
+	batch: PlannedPackage[],
+	settings: BatchSaveSettings,
+	columns: ReadBackColumns,
+	outcomes: Outcomes,
+	part: string,
+): Promise<void> {
+	const unAudited = await unAuditForUpdate(session, batch, settings, outcomes);
+	const sendable = batch.filter((plan) => outcomes[plan.index] === undefined);
+	const saving = await settle(async () => await saveOneBatch(session, sendable, settings, columns, outcomes, part));
+	await reAuditUnsaved(session, unAudited, settings, outcomes);
+	if (!saving.ok) throw saving.error;
+	// A create that lost a race is an update of the record the other worker made (once: updates do not race so).
+	const raced = await resolveLostRaces(session, sendable, settings, columns, outcomes);
+	if (raced.length > 0) await unAuditAndSave(session, raced, settings, columns, outcomes, `${part}, after a lost race`);
 }
 
 /**
@@ -136,7 +165,7 @@ export async function saveInBatches(
 			await pool.forEach(batches, async (batch, session, batchIndex) => {
 				const firstRow = batchIndex * size + 1;
 				const part = `batch ${batchIndex + 1} (rows ${firstRow}–${firstRow + batch.length - 1})`;
-				await saveOneBatch(session, batch, settings, columns, outcomes, part);
+				await unAuditAndSave(session, batch, settings, columns, outcomes, part);
 				if (settings.stopAtFirstFailure && batch.some((plan) => unsavedAt(outcomes, plan.index))) throw STOP;
 			}),
 	);

@@ -7,7 +7,14 @@ import { lookupExisting, sequentially, type ChunkRunner, type LookupResult } fro
 import { findDuplicateNumbers, planPackages, readKeysForPackages, type PlannedPackage } from '../savePlan';
 import type { KingdeeSessionPool } from '../session';
 import { entryQueryKeys, withEntryComparison } from './entries';
-import { ifExistsOf, plannedFields, type BatchSaveSettings, type Outcomes, type ReadBackColumns } from './types';
+import {
+	ifExistsOf,
+	plannedFields,
+	statusChangeOf,
+	type BatchSaveSettings,
+	type Outcomes,
+	type ReadBackColumns,
+} from './types';
 
 /** The packages of a run, by input position: models (copies) and their numbers. */
 export interface RunInput {
@@ -116,21 +123,27 @@ export async function planRun(
 	return { plans: planFor(candidates, lookup.found), columns: { readKeys, unreadable } };
 }
 
+/** What the packages of a run need: a save, or (values equal, status not audited) only Submit/Audit. */
+export interface WorkToDo {
+	toSave: PlannedPackage[];
+	toAudit: PlannedPackage[];
+}
+
 /**
- * Settles what needs no write (existing with If Exists: Skip, refused without upsert, planned in a Dry Run, unchanged and
- * skipped) in `outcomes`
- * and returns the packages to send; an unchanged package that is sent anyway is sent as an update.
+ * Settles what needs no write (existing with If Exists: Skip, refused without upsert, planned in a Dry Run, unchanged
+ * and skipped) in `outcomes` and returns the rest. An unchanged package that is sent anyway is sent as an update; one
+ * that is skipped but whose record is not audited while Auto Submit and Audit is on is audited (status is part of the
+ * plan).
  */
-export function packagesToSend(
-	plans: PlannedPackage[],
-	settings: BatchSaveSettings,
-	outcomes: Outcomes,
-): PlannedPackage[] {
-	const toSend: PlannedPackage[] = [];
+export function packagesToSend(plans: PlannedPackage[], settings: BatchSaveSettings, outcomes: Outcomes): WorkToDo {
+	const work: WorkToDo = { toSave: [], toAudit: [] };
 	for (const plan of plans) {
 		const number = plan.number ?? null;
+		const skipped = plan.action === 'unchanged' && settings.skipUnchanged;
+		const auditOnly = skipped && statusChangeOf(plan, settings) !== undefined;
 		if (plan.existing && ifExistsOf(settings) === 'skip') {
-			// Create once: an existing bill is never sent again, not even un-audited (docs/kingdee-webapi.md#entry-rows).
+			// Create once: an existing bill is never sent again, not even un-audited or audited
+			// (docs/kingdee-webapi.md#entry-rows).
 			outcomes[plan.index] = { status: 'exists', id: plan.existing.id, number: plan.existing.number };
 		} else if (!settings.upsertByNumber && plan.action === 'create' && plan.existing) {
 			// Without upsert Kingdee would refuse it as a duplicate (docs/kingdee-webapi.md#upsert-by-number);
@@ -143,12 +156,21 @@ export function packagesToSend(
 				number,
 			};
 		} else if (settings.dryRun) {
-			outcomes[plan.index] = { status: 'planned', id: plan.existing?.id ?? null, number, ...plannedFields(plan) };
-		} else if (plan.action === 'unchanged' && settings.skipUnchanged) {
+			const fields = plannedFields(plan, settings);
+			outcomes[plan.index] = {
+				status: 'planned',
+				id: plan.existing?.id ?? null,
+				number,
+				...fields,
+				action: auditOnly ? 'audit' : fields.action,
+			};
+		} else if (auditOnly) {
+			work.toAudit.push(plan);
+		} else if (skipped) {
 			outcomes[plan.index] = { status: 'unchanged', id: plan.existing!.id, number };
 		} else {
-			toSend.push(plan.action === 'unchanged' ? { ...plan, action: 'update' } : plan);
+			work.toSave.push(plan.action === 'unchanged' ? { ...plan, action: 'update' } : plan);
 		}
 	}
-	return toSend;
+	return work;
 }

@@ -33,11 +33,24 @@ export interface BatchSaveSettings {
 	saveData: Record<string, unknown>;
 }
 
+/** With Auto Submit and Audit every saved or held record ends audited (docs/kingdee-webapi.md#status-flow). */
+export function autoAudits(settings: Pick<BatchSaveSettings, 'saveData'>): boolean {
+	return String(settings.saveData.IsAutoSubmitAndAudit ?? '').toLowerCase() === 'true';
+}
+
+/** FDocumentStatus before and after, when the run changes it (A, B or D → C). */
+export interface StatusChange {
+	before: string;
+	after: string;
+}
+
 /** What the plan decided for a package, carried into its outcome. */
 export interface PlannedFields {
-	action: PlanAction;
+	/** `audit`: the values are equal, only the status changes (Submit/Audit, no save). */
+	action: PlanAction | 'audit';
 	changes: FieldChange[];
 	unverifiable: UnverifiableField[];
+	documentStatus?: StatusChange;
 }
 
 export type PackageOutcome =
@@ -50,6 +63,7 @@ export type PackageOutcome =
 	| { status: 'unchanged'; id: string | number; number: string | null }
 	/** If Exists: Skip — the number exists in Kingdee; nothing was sent for it. */
 	| { status: 'exists'; id: string | number; number: string | null }
+	| { status: 'audited'; id: string | number; number: string | null; documentStatus: StatusChange }
 	| ({ status: 'planned'; id: string | number | null; number: string | null } & PlannedFields)
 	| {
 			status: 'failed';
@@ -89,6 +103,21 @@ export interface ReadBackColumns {
 	unreadable: ReadonlyMap<string, string>;
 }
 
-export function plannedFields(item: PlannedPackage): PlannedFields {
-	return { action: item.action, changes: item.changes, unverifiable: item.unverifiable };
+/** The status change a save (or an audit) of this package makes: A, B or D → C with Auto Submit and Audit. */
+export function statusChangeOf(
+	item: PlannedPackage,
+	settings: Pick<BatchSaveSettings, 'saveData'>,
+): StatusChange | undefined {
+	const before = item.existing?.documentStatus;
+	return autoAudits(settings) && before && before !== 'C' ? { before, after: 'C' } : undefined;
+}
+
+export function plannedFields(item: PlannedPackage, settings: Pick<BatchSaveSettings, 'saveData'>): PlannedFields {
+	const documentStatus = statusChangeOf(item, settings);
+	return {
+		action: item.action,
+		changes: item.changes,
+		unverifiable: item.unverifiable,
+		...(documentStatus ? { documentStatus } : {}),
+	};
 }
