@@ -323,6 +323,7 @@ describe('base data inside entry rows and bad inputs', () => {
 		const rows = await run(items);
 		expect(rows.map((row) => row.status)).toEqual(['created', 'error', 'created']);
 		expect(String(rows[1].message)).toMatch(/^Item 1 \(FBillNo "JY002"\): field FEntity: the bill has no entry rows/);
+		expect(rows[1]).toMatchObject({ kind: 'input', field: 'FEntity', number: 'JY002' });
 		expect(writes().join(' ')).not.toContain('JY002');
 	});
 
@@ -330,7 +331,7 @@ describe('base data inside entry rows and bad inputs', () => {
 		const items = three();
 		items[0] = { json: { ...items[0].json, FMaterialID: 'M-0001' } };
 		const rows = await run(items);
-		expect(rows[0]).toMatchObject({ status: 'error' });
+		expect(rows[0]).toMatchObject({ status: 'error', kind: 'input', field: 'FMaterialID', number: 'JY001' });
 		expect(String(rows[0].message)).toMatch(/^Item 0 \(FBillNo "JY001"\): field FMaterialID: .*entry rows \(FEntity\)/);
 		expect(rows.slice(1).map((row) => row.status)).toEqual(['created', 'created']);
 	});

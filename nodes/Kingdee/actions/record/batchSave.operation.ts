@@ -238,32 +238,35 @@ type Entry = { itemIndex: number; model: Record<string, unknown> };
 
 /**
  * The checks of one Model that need the settings: a number where If Exists must find the record, and for a bill that
- * needs entry rows (protocol/forms.ts) its rows. Returns the model, or the error naming the item and the field.
+ * needs entry rows (protocol/forms.ts) its rows. Returns the model, or the error naming the item and the field (and
+ * the field for the error item's details).
  */
 function checkModel(
 	context: IExecuteFunctions,
 	model: Record<string, unknown>,
 	itemIndex: number,
 	{ formId, numberField, ifExists }: BatchSaveSettings,
-): Record<string, unknown> | NodeOperationError {
+): { model: Record<string, unknown> } | { error: NodeOperationError; field: string } {
 	if (ifExists !== 'fail' && packageNumber(model, numberField) === undefined) {
 		// Update and Skip find the record by its number; without one the package could only be created blindly.
 		const value = model[numberField];
-		return new NodeOperationError(
+		const error = new NodeOperationError(
 			context.getNode(),
 			`Item ${itemIndex}: the Model has ${value === undefined ? 'no' : `no usable (${JSON.stringify(value)})`} ${numberField} (Number Field), which If Exists: ${ifExists === 'skip' ? 'Skip' : 'Update'} needs to find the record: map the number into ${numberField}, or set Number Field to the field that holds it`,
 			{ itemIndex, description: 'Nothing was sent to Kingdee for this item.' },
 		);
+		return { error, field: numberField };
 	}
 	const entry = requiredEntryOf(formId);
 	const problem = entry && entryInputProblem(model, entry);
-	if (!problem) return model;
+	if (!problem) return { model };
 	const number = packageNumber(model, numberField);
-	return new NodeOperationError(
+	const error = new NodeOperationError(
 		context.getNode(),
 		`Item ${itemIndex}${number ? ` (${numberField} "${number}")` : ''}: field ${problem.field}: ${problem.message}`,
 		{ itemIndex, description: `${formId} is a bill with entry rows. Nothing was sent to Kingdee for this item.` },
 	);
+	return { error, field: problem.field };
 }
 
 /**
@@ -282,17 +285,19 @@ async function preparePackages(
 	const readModel = modelReader(context);
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 		const read = readModel(itemIndex);
-		const model = read instanceof NodeOperationError ? read : checkModel(context, read, itemIndex, settings);
-		if (model instanceof NodeOperationError) {
-			if (!run.continueOnFail) throw model;
+		const checked =
+			read instanceof NodeOperationError ? { error: read, field: '' } : checkModel(context, read, itemIndex, settings);
+		if ('error' in checked) {
+			if (!run.continueOnFail) throw checked.error;
+			const number = read instanceof NodeOperationError ? null : (packageNumber(read, settings.numberField) ?? null);
 			output[itemIndex] = errorItem(itemIndex, {
-				message: model.message,
-				error: model,
-				details: { kind: 'input', field: '', number: null, msgCode: null, formId },
+				message: checked.error.message,
+				error: checked.error,
+				details: { kind: 'input', field: checked.field, number, msgCode: null, formId },
 			});
 			continue;
 		}
-		entries.push({ itemIndex, model });
+		entries.push({ itemIndex, model: checked.model });
 	}
 	return await applyBaseDataFields(context, entries, run, formId);
 }
