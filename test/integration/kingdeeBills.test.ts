@@ -228,6 +228,43 @@ describe('bills created once', () => {
 	});
 });
 
+describe('calls at order volume', () => {
+	/** 2,500 bills of 1–5 rows (materials M-0001…M-0005). */
+	const many = (quantity = (_bill: number, _row: number) => 1) =>
+		Array.from({ length: 2500 }, (_, bill) =>
+			order(
+				`JYV${String(bill).padStart(5, '0')}`,
+				Array.from({ length: (bill % 5) + 1 }, (_, row): Line => [`M-000${row + 1}`, quantity(bill, row), 2.5]),
+			),
+		);
+	const parallel = (ifExists: string) => billParameters({ ifExists, batchSize: 200, options: { parallelRequests: 5 } });
+
+	it('a re-run with Skip: ⌈N/1000⌉ lookups of id/number/status, login and logout, no write', async () => {
+		const first = await run(many(), parallel('skip'));
+		expect(first.filter((row) => row.status === 'created')).toHaveLength(2500);
+		emulator.resetStats();
+		const again = await run(many(), parallel('skip'));
+		expect(again.filter((row) => row.status === 'exists')).toHaveLength(2500);
+		expect(emulator.stats().byService).toEqual({ ValidateUser: 1, ExecuteBillQuery: 3, Logout: 1 });
+		expect(emulator.stats().writeLog).toEqual([]);
+	});
+
+	it('a re-run with Update and one changed quantity: the rows are read (2,000-row pages) and only that bill is written', async () => {
+		await run(many(), parallel('update'));
+		emulator.resetStats();
+		const rows = await run(
+			many((bill, row) => (bill === 1234 && row === 2 ? 9 : 1)),
+			parallel('update'),
+		);
+		expect(rows.filter((row) => row.status === 'unchanged')).toHaveLength(2499);
+		expect(rows[1234]).toMatchObject({ status: 'updated', Number: 'JYV01234' });
+		const writes = emulator.stats().writeLog.map((entry) => `${entry.service}:${entry.numbers.join(',')}`);
+		expect(writes).toEqual([expect.stringMatching(/^UnAudit:/), 'BatchSave:JYV01234']);
+		// 7,500 query rows: per 1,000 bills 3,000 rows = 2 pages of 2,000 (the last list 1,500 rows, 1 page).
+		expect(emulator.stats().byService.ExecuteBillQuery).toBe(5);
+	});
+});
+
 describe('a bill Kingdee refuses', () => {
 	it('an unknown material in row 2: that bill on the error output with number, row and field; the others saved', async () => {
 		const items = three();
