@@ -1,9 +1,19 @@
 /** Building Model packages from input items. Pure. */
 import { splitList } from '../../common/list';
 
-/** `"FCreateOrgId, FUseOrgId"` → ['FCreateOrgId','FUseOrgId'] (duplicates dropped). */
+/**
+ * `"FCreateOrgId, FUseOrgId"` → ['FCreateOrgId','FUseOrgId'] (duplicates dropped). Full-width separators (，；、), as
+ * a Chinese input method types them, separate too.
+ */
 export function parseFieldList(text: string | undefined): string[] {
-	return [...new Set(splitList(text, /[,;\n]/))];
+	return [...new Set(splitList(text, /[,;\n，；、]/))];
+}
+
+/** The key of `model` that is `field`, compared case-insensitively (a list typed `fuseorgid` means FUseOrgId). */
+function keyOf(model: Record<string, unknown>, field: string): string | undefined {
+	if (field in model) return field;
+	const lower = field.toLowerCase();
+	return Object.keys(model).find((key) => key.toLowerCase() === lower);
 }
 
 function isPlainValue(value: unknown): value is string | number | boolean {
@@ -34,7 +44,8 @@ export function findBaseDataShapeConflict(
 		let objectIndex = -1;
 		let plainIndex = -1;
 		models.forEach((model, index) => {
-			const value = model[field];
+			const key = keyOf(model, field);
+			const value = key === undefined ? undefined : model[key];
 			if (objectIndex < 0 && isObjectValue(value)) objectIndex = index;
 			if (plainIndex < 0 && isPlainValue(value)) plainIndex = index;
 		});
@@ -50,8 +61,8 @@ export function findBaseDataShapeConflict(
 export function wrapBaseDataFields(model: Record<string, unknown>, fields: string[]): Record<string, unknown> {
 	const out: Record<string, unknown> = { ...model };
 	for (const field of fields) {
-		const value = out[field];
-		if (isPlainValue(value)) out[field] = { FNumber: value };
+		const key = keyOf(out, field);
+		if (key !== undefined && isPlainValue(out[key])) out[key] = { FNumber: out[key] };
 	}
 	return out;
 }
