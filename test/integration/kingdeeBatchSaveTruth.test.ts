@@ -208,3 +208,116 @@ describe('races resolve to the truth', () => {
 		]);
 	});
 });
+
+describe('org-aware matching', () => {
+	beforeEach(() => {
+		emulator.seedRecords('BD_Customer', 1, () => customer('O1', { FName: 'Org 100' }));
+		emulator.seedRecords('BD_Customer', 1, () => customer('O1', { FName: 'Org 101', FUseOrgId: '101' }));
+		emulator.resetStats();
+	});
+	const byOrg = () =>
+		emulator
+			.records('BD_Customer')
+			.map((record) => [record.FUseOrgId, record.FName])
+			.sort();
+
+	it("an item naming its use organisation updates that organisation's record only (numbers case-insensitive)", async () => {
+		const rows = await run([{ json: customer('o1', { FName: 'Renamed 101', FUseOrgId: '101' }) }]);
+		expect(rows[0]).toMatchObject({ status: 'updated' });
+		expect(rows[0].changes).toEqual(
+			expect.arrayContaining([{ field: 'FName', before: 'Org 101', after: 'Renamed 101' }]),
+		);
+		expect((rows[0].changes as Array<{ field: string }>).map((change) => change.field)).not.toContain('FUseOrgId');
+		expect(byOrg()).toEqual([
+			['100', 'Org 100'],
+			['101', 'Renamed 101'],
+		]);
+	});
+
+	it('a number held by several organisations and no organisation in the item fails the row, naming them', async () => {
+		const rows = await run([{ json: { FNumber: 'O1', FName: 'Which one?' } }]);
+		expect(rows[0].status).toBe('error');
+		expect(rows[0].error).toContain('several use organisations (100, 101)');
+		expect(writes()).toEqual([]);
+		expect(byOrg()).toEqual([
+			['100', 'Org 100'],
+			['101', 'Org 101'],
+		]);
+	});
+});
+
+describe('Dry Run tells what the real run then does', () => {
+	it('across clear, status, organisations, updates, creates and unchanged rows', async () => {
+		emulator.seedRecords('BD_Customer', 1, () => customer('P1', { FTEL: '13800138000' }));
+		emulator.seedRecords('BD_Customer', 1, () => customer('P2', { FDocumentStatus: 'A' }));
+		emulator.seedRecords('BD_Customer', 1, () => customer('P3', { FDocumentStatus: 'D', FName: 'Old' }));
+		emulator.seedRecords('BD_Customer', 1, () => customer('P4', { FName: 'Old' }));
+		emulator.seedRecords('BD_Customer', 1, () => customer('P5'));
+		emulator.seedRecords('BD_Customer', 1, () => customer('P6', { FName: 'Org 100' }));
+		emulator.seedRecords('BD_Customer', 1, () => customer('P6', { FName: 'Org 101', FUseOrgId: '101' }));
+		emulator.resetStats();
+		const items = [
+			customer('P1', { FTEL: null }),
+			customer('P2'),
+			customer('P3'),
+			customer('P4'),
+			customer('P5'),
+			customer('P6', { FUseOrgId: '101', FName: 'New 101' }),
+			customer('P7'),
+		].map((json) => ({ json }));
+
+		const plan = await run(items, upsertParameters({ options: { dryRun: true } }));
+		expect(writes()).toEqual([]);
+		const done = await run(items);
+
+		const statusOf: Record<string, string> = {
+			create: 'created',
+			update: 'updated',
+			unchanged: 'unchanged',
+			audit: 'audited',
+		};
+		expect(done.map((row) => row.status)).toEqual(plan.map((row) => statusOf[String(row.action)]));
+		expect(done.map((row) => row.status)).toEqual([
+			'updated',
+			'audited',
+			'updated',
+			'updated',
+			'unchanged',
+			'updated',
+			'created',
+		]);
+		done.forEach((row, index) => {
+			expect(row.changes).toEqual(plan[index].action === 'create' ? undefined : plan[index].changes);
+			expect(row.documentStatus).toEqual(plan[index].documentStatus);
+			if (row.status !== 'created') expect(row.Id).toEqual(plan[index].Id);
+		});
+	});
+});
+
+describe('Server Threads (BatchCount)', () => {
+	it('a refused row is never given another row’s field', async () => {
+		const items = [
+			customer('BC0', { FName: '' }),
+			customer('BC1'),
+			customer('BC2', { FCreateOrgId: 'NOPE' }),
+			customer('BC3'),
+		].map((json) => ({ json }));
+		const { outputs } = await executeNode(new Kingdee(), {
+			parameters: upsertParameters({ saveOptions: { batchCount: 2 } }),
+			items,
+			credentials: { kingdeeApi: kingdeeCredentialData(emulator, 'password') },
+			onError: 'continueErrorOutput',
+		});
+		const all = outputs.flat();
+		const failed = new Map(
+			all
+				.filter((item) => errorOf(item.json) !== undefined)
+				.map((item) => [(item.pairedItem as { item: number }).item, errorOf(item.json)!]),
+		);
+		expect([...failed.keys()].sort()).toEqual([0, 2]);
+		expect(failed.get(0)!.field).not.toBe('FCreateOrgId');
+		expect(failed.get(2)!.field).not.toBe('FName');
+		const saved = all.filter((item) => errorOf(item.json) === undefined).map((item) => item.json.status);
+		expect(saved).toEqual(['created', 'created']);
+	});
+});

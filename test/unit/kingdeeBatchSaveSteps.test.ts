@@ -12,6 +12,8 @@ import { sendBatch } from '../../nodes/Kingdee/protocol/batchSave/send';
 import type { BatchSaveSettings, Outcomes } from '../../nodes/Kingdee/protocol/batchSave/types';
 import { verifyPackages } from '../../nodes/Kingdee/protocol/batchSave/verify';
 import { KingdeeApiError } from '../../nodes/Kingdee/protocol/errors';
+import { findBaseDataShapeConflict, parseFieldList, wrapBaseDataFields } from '../../nodes/Kingdee/protocol/model';
+import { pickRecord, useOrgOf } from '../../nodes/Kingdee/protocol/existingRecords';
 import type { PlannedPackage } from '../../nodes/Kingdee/protocol/savePlan';
 import { fakeKingdee, replyStatus, type FakeRecord } from '../helpers/fakeKingdee';
 
@@ -79,6 +81,7 @@ describe('plan', () => {
 			{ models, numbers: ['C1', 'C2', 'C3'] },
 			[0, 1, 2],
 			settings,
+			new Array(3),
 		);
 		expect(plans.map((p) => [p.index, p.action, p.existing?.id])).toEqual([
 			[0, 'update', 7],
@@ -115,6 +118,37 @@ describe('plan', () => {
 			toAudit: [],
 		});
 		expect(refused[0]).toMatchObject({ status: 'failed', kind: 'validation' });
+	});
+});
+
+describe('pickRecord: a number per use organisation', () => {
+	const held = (id: number, useOrg?: string) => ({
+		id,
+		number: 'O1',
+		documentStatus: 'C',
+		values: {},
+		...(useOrg ? { useOrg } : {}),
+	});
+	const both = [held(1, '100'), held(2, '101')];
+
+	it('matches by id, else by the item organisation (case-insensitively), else the only record', () => {
+		expect(pickRecord(both, { id: 2 })).toBe(both[1]);
+		expect(pickRecord(both, { useOrg: '101' })).toBe(both[1]);
+		expect(pickRecord([held(3, 'ORG-A')], { useOrg: 'org-a' })).toMatchObject({ id: 3 });
+		expect(pickRecord(both, { useOrg: '102' })).toBeUndefined();
+		expect(pickRecord([both[0]], {})).toBe(both[0]);
+		expect(pickRecord([held(4), held(5)], {})).toMatchObject({ id: 4 });
+	});
+
+	it('several organisations and none named is ambiguous, naming them', () => {
+		expect(pickRecord(both, {})).toEqual({ ambiguous: true, useOrgs: ['100', '101'] });
+	});
+
+	it('reads the organisation an item names as a code or a reference', () => {
+		expect(useOrgOf({ FUseOrgId: { FNumber: '101' } })).toBe('101');
+		expect(useOrgOf({ fuseorgid: 100 })).toBe('100');
+		expect(useOrgOf({ FUseOrgId: '' })).toBeUndefined();
+		expect(useOrgOf({ FName: 'x' })).toBeUndefined();
 	});
 });
 
@@ -293,5 +327,26 @@ describe('batches', () => {
 		expect(outcomes[0]).toMatchObject({ status: 'failed' });
 		expect(outcomes[1]).toMatchObject({ status: 'failed', kind: 'server' });
 		expect(outcomes[2]).toBeUndefined();
+	});
+});
+
+describe('Base-Data Fields as people type them (issue 19)', () => {
+	it('full-width separators split the list, and a field in another case wraps the item key', () => {
+		const fields = parseFieldList('fcreateorgid，FUSEORGID；FSALDEPTID、FSELLER');
+		expect(fields).toEqual(['fcreateorgid', 'FUSEORGID', 'FSALDEPTID', 'FSELLER']);
+		expect(wrapBaseDataFields({ FNumber: 'C1', FCreateOrgId: '100', FUseOrgId: 101 }, fields)).toEqual({
+			FNumber: 'C1',
+			FCreateOrgId: { FNumber: '100' },
+			FUseOrgId: { FNumber: 101 },
+		});
+	});
+
+	it('a shape conflict is found whatever the case of the listed field', () => {
+		const models = [{ FUseOrgId: { FNumber: '100' } }, { FUseOrgId: '100' }];
+		expect(findBaseDataShapeConflict(models, ['fuseorgid'])).toEqual({
+			field: 'fuseorgid',
+			objectIndex: 0,
+			plainIndex: 1,
+		});
 	});
 });

@@ -332,10 +332,11 @@ describe('If Exists: Skip (create once)', () => {
 	it('plans with one existence query (no content columns) and sends only the new bill', async () => {
 		const kingdee = fakeKingdee([{ id: 9, number: 'B1', status: 'C', values: {} }]);
 		const models = [bill('B1', [line('M1', 2, 10)]), bill('B2', [line('M1', 1, 10)])];
-		const { plans, columns } = await planRun(kingdee.pool(), { models, numbers: ['B1', 'B2'] }, [0, 1], settings);
+		const outcomes: Outcomes = new Array(2);
+		const input = { models, numbers: ['B1', 'B2'] };
+		const { plans, columns } = await planRun(kingdee.pool(), input, [0, 1], settings, outcomes);
 		expect(String(kingdee.calls[0].data.FieldKeys)).toBe('FID,FBillNo,FDocumentStatus');
 		expect(columns.readKeys).toContain('FEntity_FEntryID');
-		const outcomes: Outcomes = new Array(2);
 		const toSend = packagesToSend(plans, settings, outcomes);
 		expect(toSend.toSave.map((plan) => plan.number)).toEqual(['B2']);
 		expect(toSend.toAudit).toEqual([]);
@@ -346,8 +347,8 @@ describe('If Exists: Skip (create once)', () => {
 		const kingdee = fakeKingdee([{ id: 9, number: 'B1', status: 'C', values: {} }]);
 		const models = [bill('B1', [line('M1', 2, 10)]), bill('B2', [line('M1', 1, 10)])];
 		const dry = { ...settings, dryRun: true };
-		const { plans } = await planRun(kingdee.pool(), { models, numbers: ['B1', 'B2'] }, [0, 1], dry);
 		const outcomes: Outcomes = new Array(2);
+		const { plans } = await planRun(kingdee.pool(), { models, numbers: ['B1', 'B2'] }, [0, 1], dry, outcomes);
 		expect(packagesToSend(plans, dry, outcomes)).toEqual({ toSave: [], toAudit: [] });
 		expect(outcomes.map((outcome) => outcome?.status)).toEqual(['exists', 'planned']);
 	});

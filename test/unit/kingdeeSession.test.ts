@@ -302,8 +302,9 @@ describe('runBatchSave with a scripted server', () => {
 			"FNumber IN ('A','B','C')",
 			"FNumber IN ('A','B','C')",
 		]);
-		// Without upsert the read-back still reads the fields sent, to prove content rather than existence.
-		expect(lookups[1].FieldKeys).toBe('FCUSTID,FNumber,FDocumentStatus,FName');
+		// Without upsert the read-back still reads the fields sent, to prove content rather than existence; base data
+		// also reads the use organisation, to match a number per organisation (issue 19).
+		expect(lookups[1].FieldKeys).toBe('FCUSTID,FNumber,FDocumentStatus,FName,FUseOrgId.FNumber');
 	});
 
 	it('upsert: one lookup reading the sent fields, only the audited record that changes is un-audited, unchanged ones are not sent', async () => {
@@ -344,7 +345,7 @@ describe('runBatchSave with a scripted server', () => {
 			'DynamicFormService.BatchSave',
 		]);
 		expect(bodyOf(server.requests[1], 0)).toMatchObject({
-			FieldKeys: 'FCUSTID,FNumber,FDocumentStatus,FName',
+			FieldKeys: 'FCUSTID,FNumber,FDocumentStatus,FName,FUseOrgId.FNumber',
 			FilterString: "FNumber IN ('O''Neil','B','C','D')",
 		});
 		expect(bodyOf(server.requests[2])).toEqual({ Ids: '7' });

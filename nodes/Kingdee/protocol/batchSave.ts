@@ -28,7 +28,7 @@ export async function runBatchSave(
 	const input: RunInput = { models, numbers: models.map((model) => packageNumber(model, settings.numberField)) };
 	const outcomes: Outcomes = new Array(models.length);
 	const candidates = refuseDuplicateNumbers(input, settings.numberField, itemLabel, outcomes);
-	const { plans, columns } = await planRun(pool, input, candidates, settings);
+	const { plans, columns } = await planRun(pool, input, candidates, settings, outcomes);
 	const { toSave, toAudit } = packagesToSend(plans, settings, outcomes);
 	if (settings.dryRun) return outcomes;
 	await saveInBatches(pool, toSave, settings, columns, outcomes);

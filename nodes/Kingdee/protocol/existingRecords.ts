@@ -7,7 +7,7 @@
 import { settle } from '../../common/settle';
 import { isKingdeeApiError } from './errors';
 import { inFilter, queryAllRows } from './query';
-import { numberKey, type ExistingRecord } from './savePlan';
+import { numberKey, referenceCode, type ExistingRecord } from './savePlan';
 import type { KingdeeSession } from './session';
 
 /**
@@ -27,6 +27,8 @@ export interface LookupSettings {
 export interface LookupResult {
 	/** By numberKey(number). With several records per number (one per organisation), the lowest id. */
 	found: Map<string, ExistingRecord>;
+	/** By numberKey(number): every record holding the number (one per use organisation for base data), by id. */
+	all: Map<string, ExistingRecord[]>;
 	/** Lower-cased query keys the form could not read, with the reason. */
 	unreadable: Map<string, string>;
 }
@@ -61,6 +63,14 @@ export function missingFieldOf(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** The use organisation's number, read for base data so that a number is matched per organisation. */
+const USE_ORG_KEY = 'FUseOrgId.FNumber';
+
+/** Base data (numbered by FNumber) is unique per use organisation (docs/kingdee-webapi.md#upsert-by-number). */
+function useOrgKeyFor(settings: LookupSettings): string | undefined {
+	return settings.numberField.toLowerCase() === 'fnumber' ? USE_ORG_KEY : undefined;
+}
+
 /** A query row's values without the fixed columns (internal id, number, status). */
 function valuesOf(row: Record<string, unknown>, settings: LookupSettings): Record<string, unknown> {
 	const values: Record<string, unknown> = {};
@@ -71,33 +81,72 @@ function valuesOf(row: Record<string, unknown>, settings: LookupSettings): Recor
 	return values;
 }
 
-function rowsToRecords(
-	rows: Array<Record<string, unknown>>,
-	settings: LookupSettings,
-	found: Map<string, ExistingRecord>,
-): void {
+function rowsToRecords(rows: Array<Record<string, unknown>>, settings: LookupSettings, result: LookupResult): void {
 	for (const row of rows) {
 		const number = row[settings.numberField];
 		const id = row[settings.primaryKeyField];
 		if (number === null || number === undefined || id === null || id === undefined) continue;
 		const key = numberKey(String(number));
-		// Rows come ordered by internal id: the first per number is the oldest record. A bill read with entry
-		// columns comes as one row per entry row (docs/kingdee-webapi.md#entry-rows): its further rows join it.
-		const known = found.get(key);
+		const same = result.all.get(key) ?? [];
+		// A bill read with entry columns comes as one row per entry row (docs/kingdee-webapi.md#entry-rows): its
+		// further rows join it.
+		const known = same.find((record) => String(record.id) === String(id));
 		if (known) {
-			if (String(known.id) === String(id)) known.rows?.push(valuesOf(row, settings));
+			known.rows?.push(valuesOf(row, settings));
 			continue;
 		}
 		const status = row.FDocumentStatus;
 		const values = valuesOf(row, settings);
-		found.set(key, {
+		const useOrg = row[USE_ORG_KEY];
+		const record: ExistingRecord = {
 			id: id as string | number,
 			number: String(number),
 			documentStatus: typeof status === 'string' ? status : null,
 			values,
 			rows: [values],
-		});
+			...(useOrg !== undefined && useOrg !== null ? { useOrg: String(useOrg) } : {}),
+		};
+		result.all.set(key, [...same, record]);
+		// Rows come ordered by internal id: the first per number is the oldest record.
+		if (!result.found.has(key)) result.found.set(key, record);
 	}
+}
+
+/** The use organisation an item names (`FUseOrgId` as a code or `{"FNumber": code}`), if any. */
+export function useOrgOf(model: Record<string, unknown>): string | undefined {
+	const key = Object.keys(model).find((field) => field.toLowerCase() === 'fuseorgid');
+	if (key === undefined) return undefined;
+	const value = model[key];
+	const code = referenceCode(value) ?? value;
+	return typeof code === 'string' || typeof code === 'number' ? String(code).trim() || undefined : undefined;
+}
+
+/** Several records hold the number and nothing tells which one is meant. */
+export interface AmbiguousMatch {
+	ambiguous: true;
+	useOrgs: string[];
+}
+
+/**
+ * The record a package means among those holding its number: the one with its internal id when known; else the one of
+ * the item's use organisation; else the only one. Several organisations and none named → ambiguous.
+ */
+export function pickRecord(
+	records: ExistingRecord[] | undefined,
+	by: { id?: string | number; useOrg?: string },
+): ExistingRecord | AmbiguousMatch | undefined {
+	if (!records || records.length === 0) return undefined;
+	if (by.id !== undefined) return records.find((record) => String(record.id) === String(by.id));
+	const orgs = records.map((record) => record.useOrg).filter((org): org is string => org !== undefined);
+	if (orgs.length === 0) return records[0];
+	if (by.useOrg !== undefined) {
+		return records.find((record) => record.useOrg?.toUpperCase() === by.useOrg!.toUpperCase());
+	}
+	return records.length === 1 ? records[0] : { ambiguous: true, useOrgs: orgs };
+}
+
+export function isAmbiguous(match: ExistingRecord | AmbiguousMatch | undefined): match is AmbiguousMatch {
+	return match !== undefined && 'ambiguous' in match;
 }
 
 /** Runs work items on sessions: one after another on one session, or spread over a pool. */
@@ -124,11 +173,13 @@ export async function lookupExisting(
 	/** Names the queries in messages and the call report: `lookup 1`, `lookup 2`, … */
 	partPrefix = 'lookup',
 ): Promise<LookupResult> {
-	const result: LookupResult = { found: new Map(), unreadable: new Map() };
+	const result: LookupResult = { found: new Map(), all: new Map(), unreadable: new Map() };
 	const unique = [...new Map(numbers.map((number) => [number, number])).values()];
 	if (unique.length === 0) return result;
 	const chunks = lookupChunks(unique);
-	const optional = ['FDocumentStatus', ...readKeys];
+	const orgKey = useOrgKeyFor(settings);
+	const withOrg = orgKey && !readKeys.some((key) => key.toLowerCase() === orgKey.toLowerCase());
+	const optional = ['FDocumentStatus', ...readKeys, ...(withOrg ? [orgKey] : [])];
 	const keys = [settings.primaryKeyField, settings.numberField, ...optional];
 
 	const queryChunk = async (chunk: string[], via: KingdeeSession) => {
@@ -141,7 +192,7 @@ export async function lookupExisting(
 			filterString: inFilter(settings.numberField, chunk),
 			orderString: `${settings.primaryKeyField} ASC${entryIds.join('')}`,
 		});
-		rowsToRecords(rows, settings, result.found);
+		rowsToRecords(rows, settings, result);
 	};
 
 	// First list: drop columns the form does not have, one per refusal, until the query works.

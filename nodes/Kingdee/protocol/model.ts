@@ -1,9 +1,19 @@
 /** Building Model packages from input items. Pure. */
 import { splitList } from '../../common/list';
 
-/** `"FCreateOrgId, FUseOrgId"` → ['FCreateOrgId','FUseOrgId'] (duplicates dropped). */
+/**
+ * `"FCreateOrgId, FUseOrgId"` → ['FCreateOrgId','FUseOrgId'] (duplicates dropped). Full-width separators (，；、), as
+ * a Chinese input method types them, separate too.
+ */
 export function parseFieldList(text: string | undefined): string[] {
-	return [...new Set(splitList(text, /[,;\n]/))];
+	return [...new Set(splitList(text, /[,;\n，；、]/))];
+}
+
+/** The key of `model` that is `field`, compared case-insensitively (a list typed `fuseorgid` means FUseOrgId). */
+function keyOf(model: Record<string, unknown>, field: string): string | undefined {
+	if (field in model) return field;
+	const lower = field.toLowerCase();
+	return Object.keys(model).find((key) => key.toLowerCase() === lower);
 }
 
 function isPlainValue(value: unknown): value is string | number | boolean {
@@ -49,7 +59,8 @@ export function splitFieldPath(path: string): { entity?: string; field: string }
 function holdersOf(model: Record<string, unknown>, path: string): Array<Record<string, unknown>> {
 	const { entity, field } = splitFieldPath(path);
 	if (entity === undefined) return [model];
-	const rows = model[entity];
+	const key = keyOf(model, entity);
+	const rows = key === undefined ? undefined : model[key];
 	return isEntryRows(rows) && field !== '' ? rows : [];
 }
 
@@ -67,7 +78,8 @@ export function findBaseDataShapeConflict(
 		let plainIndex = -1;
 		models.forEach((model, index) => {
 			for (const holder of holdersOf(model, path)) {
-				const value = holder[field];
+				const key = keyOf(holder, field);
+				const value = key === undefined ? undefined : holder[key];
 				if (objectIndex < 0 && isObjectValue(value)) objectIndex = index;
 				if (plainIndex < 0 && isPlainValue(value)) plainIndex = index;
 			}
@@ -113,12 +125,17 @@ export function wrapBaseDataFields(model: Record<string, unknown>, fields: strin
 	for (const path of fields) {
 		const { entity, field } = splitFieldPath(path);
 		if (entity === undefined) {
-			if (isPlainValue(out[field])) out[field] = { FNumber: out[field] };
+			const key = keyOf(out, field);
+			if (key !== undefined && isPlainValue(out[key])) out[key] = { FNumber: out[key] };
 			continue;
 		}
-		const rows = out[entity];
-		if (!isEntryRows(rows) || !rows.some((row) => isPlainValue(row[field]))) continue;
-		out[entity] = rows.map((row) => (isPlainValue(row[field]) ? { ...row, [field]: { FNumber: row[field] } } : row));
+		const entityKey = keyOf(out, entity);
+		const rows = entityKey === undefined ? undefined : out[entityKey];
+		if (entityKey === undefined || !isEntryRows(rows)) continue;
+		out[entityKey] = rows.map((row) => {
+			const key = keyOf(row, field);
+			return key !== undefined && isPlainValue(row[key]) ? { ...row, [key]: { FNumber: row[key] } } : row;
+		});
 	}
 	return out;
 }

@@ -53,6 +53,8 @@ export interface ExistingRecord {
 	 * row per entry row (batchSave/entries.ts groups them).
 	 */
 	rows?: Array<Record<string, unknown>>;
+	/** The use organisation's number (base data), when read. */
+	useOrg?: string;
 }
 
 export type PlanAction = 'create' | 'update' | 'unchanged';

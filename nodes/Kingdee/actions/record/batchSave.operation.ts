@@ -167,7 +167,8 @@ function outcomeJson(outcome: Exclude<PackageOutcome, UnsavedOutcome>, formId: s
 	if (outcome.documentStatus) json.documentStatus = { ...outcome.documentStatus };
 	if (outcome.status === 'audited') return json;
 	if (outcome.status === 'planned') json.action = outcome.action;
-	if (outcome.action !== 'create') {
+	// Rows without changes carry no empty list (issue 18): `changes` is there only when something differs.
+	if (outcome.action !== 'create' && outcome.changes.length > 0) {
 		json.changes = outcome.changes.map((change) => ({
 			field: change.field,
 			before: change.before,

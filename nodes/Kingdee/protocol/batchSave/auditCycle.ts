@@ -4,7 +4,7 @@
  * audited again. An unclear state-call answer is settled by reading the status back. Pure.
  */
 import { settle } from '../../../common/settle';
-import { lookupExisting, NUMBERS_PER_LOOKUP } from '../existingRecords';
+import { isAmbiguous, lookupExisting, NUMBERS_PER_LOOKUP, pickRecord } from '../existingRecords';
 import { numberKey, type PlannedPackage } from '../savePlan';
 import type { KingdeeSession } from '../session';
 import { asApiError, failureMessage, isAuthError } from './failures';
@@ -79,11 +79,12 @@ async function readStatuses(
 	plans: PlannedPackage[],
 ): Promise<Map<number, string | null>> {
 	const numbers = plans.map((plan) => plan.number).filter((number): number is string => number !== undefined);
-	const { found } = await lookupExisting(session, settings, numbers, [], undefined, 'status read-back');
+	const { all } = await lookupExisting(session, settings, numbers, [], undefined, 'status read-back');
 	const statuses = new Map<number, string | null>();
 	for (const plan of plans) {
-		const record = plan.number === undefined ? undefined : found.get(numberKey(plan.number));
-		if (record && String(record.id) === String(plan.existing?.id)) statuses.set(plan.index, record.documentStatus);
+		const records = plan.number === undefined ? undefined : all.get(numberKey(plan.number));
+		const record = plan.existing ? pickRecord(records, { id: plan.existing.id }) : undefined;
+		if (record && !isAmbiguous(record)) statuses.set(plan.index, record.documentStatus);
 	}
 	return statuses;
 }

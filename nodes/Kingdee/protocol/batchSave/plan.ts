@@ -3,8 +3,23 @@
  * number (choosing how many sessions it uses), each package becomes create, update or unchanged (savePlan.ts), and
  * the plan decides which packages are sent. Pure: talks to Kingdee only through the sessions of a pool.
  */
-import { lookupExisting, sequentially, type ChunkRunner, type LookupResult } from '../existingRecords';
-import { findDuplicateNumbers, planPackages, readKeysForPackages, type PlannedPackage } from '../savePlan';
+import {
+	isAmbiguous,
+	lookupExisting,
+	pickRecord,
+	sequentially,
+	useOrgOf,
+	type ChunkRunner,
+	type LookupResult,
+} from '../existingRecords';
+import {
+	findDuplicateNumbers,
+	numberKey,
+	planPackages,
+	readKeysForPackages,
+	type ExistingRecord,
+	type PlannedPackage,
+} from '../savePlan';
 import type { KingdeeSessionPool } from '../session';
 import { entryQueryKeys, withEntryComparison } from './entries';
 import {
@@ -68,6 +83,7 @@ export async function planRun(
 	input: RunInput,
 	candidates: number[],
 	settings: BatchSaveSettings,
+	outcomes: Outcomes,
 ): Promise<{ plans: PlannedPackage[]; columns: ReadBackColumns }> {
 	const { models, numbers } = input;
 	const candidateModels = candidates.map((index) => models[index]);
@@ -83,7 +99,7 @@ export async function planRun(
 	const unreadable = new Map<string, string>();
 	for (const key of [...overLimit, ...entryKeys.overLimit].map((k) => k.toLowerCase()))
 		unreadable.set(key, 'more fields than one query may read (30 columns); not compared');
-	const planFor = (indices: number[], found: LookupResult['found']) =>
+	const planFor = (indices: number[], found: ReadonlyMap<string, ExistingRecord>) =>
 		planPackages(
 			indices.map((index) => models[index]),
 			indices.map((index) => numbers[index]),
@@ -120,7 +136,41 @@ export async function planRun(
 	const lookupKeys = ifExistsOf(settings) === 'skip' ? [] : readKeys;
 	const lookup = await lookupExisting(pool.session(0), settings, lookupNumbers, lookupKeys, runnerForRest);
 	for (const [key, why] of lookup.unreadable) unreadable.set(key, why);
-	return { plans: planFor(candidates, lookup.found), columns: { readKeys, unreadable } };
+	const matched = matchRecords(input, candidates, lookup, settings.numberField, outcomes);
+	const planned = candidates.filter((index) => outcomes[index] === undefined);
+	return { plans: planFor(planned, matched), columns: { readKeys, unreadable } };
+}
+
+/**
+ * The record each package means, by number and, for base data, use organisation: an item naming its FUseOrgId matches
+ * only that organisation's record; a number held by several organisations and no organisation in the item fails the
+ * row, naming them (docs/kingdee-webapi.md#upsert-by-number).
+ */
+function matchRecords(
+	{ models, numbers }: RunInput,
+	candidates: number[],
+	lookup: LookupResult,
+	numberField: string,
+	outcomes: Outcomes,
+): Map<string, ExistingRecord> {
+	const matched = new Map<string, ExistingRecord>();
+	for (const index of candidates) {
+		const number = numbers[index];
+		if (number === undefined) continue;
+		const match = pickRecord(lookup.all.get(numberKey(number)), { useOrg: useOrgOf(models[index]) });
+		if (isAmbiguous(match)) {
+			outcomes[index] = {
+				status: 'failed',
+				message: `${numberField} "${number}" exists in several use organisations (${match.useOrgs.join(', ')}); nothing was sent. Name the organisation in FUseOrgId to choose the record`,
+				rowErrors: [],
+				kind: 'validation',
+				number,
+			};
+		} else if (match) {
+			matched.set(numberKey(number), match);
+		}
+	}
+	return matched;
 }
 
 /** What the packages of a run need: a save, or (values equal, status not audited) only Submit/Audit. */

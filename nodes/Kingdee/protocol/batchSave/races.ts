@@ -5,7 +5,7 @@
  * holds with the item's values (docs/kingdee-webapi.md#upsert-by-number). Pure.
  */
 import { settle } from '../../../common/settle';
-import { lookupExisting } from '../existingRecords';
+import { isAmbiguous, lookupExisting, pickRecord, useOrgOf } from '../existingRecords';
 import { comparePackage, numberKey, type PlannedPackage } from '../savePlan';
 import type { KingdeeSession } from '../session';
 import { isAuthError } from './failures';
@@ -50,8 +50,8 @@ export async function resolveLostRaces(
 	}
 	const updates: PlannedPackage[] = [];
 	for (const plan of refused) {
-		const existing = read.value.found.get(numberKey(plan.number!));
-		if (!existing) continue;
+		const existing = pickRecord(read.value.all.get(numberKey(plan.number!)), { useOrg: useOrgOf(plan.model) });
+		if (!existing || isAmbiguous(existing)) continue;
 		if (ifExists === 'skip') {
 			// Create once: the number exists now, so it is left as it is, like one the plan found.
 			outcomes[plan.index] = { status: 'exists', id: existing.id, number: existing.number };

@@ -3,7 +3,7 @@
  * when Kingdee holds the values sent; one that still holds every previous value was not applied. Pure.
  */
 import { settle } from '../../../common/settle';
-import { lookupExisting } from '../existingRecords';
+import { isAmbiguous, lookupExisting, pickRecord, useOrgOf } from '../existingRecords';
 import {
 	describePackageFields,
 	displayValue,
@@ -123,7 +123,7 @@ export async function verifyPackages(
 	const numbers = packages.map((item) => item.number).filter((number): number is string => number !== undefined);
 	const readBack = await settle(async () => {
 		const keys = readKeys.filter((key) => !unreadable.has(key.toLowerCase()));
-		return (await lookupExisting(session, settings, numbers, keys, undefined, part)).found;
+		return (await lookupExisting(session, settings, numbers, keys, undefined, part)).all;
 	});
 	if (!readBack.ok && isAuthError(readBack.error)) throw readBack.error;
 	return packages.map((item): Verification => {
@@ -135,6 +135,13 @@ export async function verifyPackages(
 		}
 		if (!readBack.ok)
 			return { kind: 'unclear', message: `reading it back failed too (${asApiError(readBack.error).message})` };
-		return judgeReadBack(item, readBack.value.get(numberKey(item.number)), settings, unreadable);
+		const records = readBack.value.get(numberKey(item.number));
+		const now = item.existing
+			? (pickRecord(records, { id: item.existing.id }) ?? records?.[0])
+			: pickRecord(records, { useOrg: useOrgOf(item.model) });
+		if (isAmbiguous(now)) {
+			return { kind: 'unclear', message: `the number is held in several organisations (${now.useOrgs.join(', ')})` };
+		}
+		return judgeReadBack(item, now, settings, unreadable);
 	});
 }
