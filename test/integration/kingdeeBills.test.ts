@@ -230,7 +230,7 @@ describe('bills created once', () => {
 
 describe('calls at order volume', () => {
 	/** 2,500 bills of 1–5 rows (materials M-0001…M-0005). */
-	const many = (quantity = (_bill: number, _row: number) => 1) =>
+	const many = (quantity: (bill: number, row: number) => number = () => 1) =>
 		Array.from({ length: 2500 }, (_, bill) =>
 			order(
 				`JYV${String(bill).padStart(5, '0')}`,
