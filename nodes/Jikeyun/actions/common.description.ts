@@ -135,7 +135,7 @@ export function optionsCollection(pageSizeShow?: Show, { callReportOption = fals
 			typeOptions: { minValue: 1, maxValue: MAX_SALES_CHANNEL_PAGE_SIZE },
 			...(pageSizeShow ? { displayOptions: { show: pageSizeShow } } : {}),
 			default: DEFAULT_JIKEYUN_PAGE_SIZE,
-			description: 'Records per request (the gateway allows at most 200)',
+			description: 'Records per request (the gateway allows at most 200). Sales orders: 200 unless set.',
 		},
 		...callOptionFields,
 		...callReport,

@@ -13,14 +13,16 @@ import { callMethod } from './api/callMethod.operation';
 import { readCallOptions } from './common.description';
 import { jikeyunFailure, toJikeyunNodeError } from './errors';
 import { getAll } from './salesChannel/getAll.operation';
+import { getAll as getManySalesOrders } from './salesOrder/getAll.operation';
 
 export const RESOURCES: ResourceOption[] = [
 	{ name: 'API', value: 'api', description: 'Call any Open API method' },
 	{ name: 'Sales Channel (Shop)', value: 'salesChannel', description: 'Sales channels / shops (销售渠道)' },
+	{ name: 'Sales Order', value: 'salesOrder', description: 'Sales orders with their lines (销售单)' },
 ];
 
 /** The first operation of a resource is the one preselected for it. */
-export const OPERATIONS: Array<Operation<JikeyunRun, JikeyunClient>> = [getAll, callMethod];
+export const OPERATIONS: Array<Operation<JikeyunRun, JikeyunClient>> = [getAll, getManySalesOrders, callMethod];
 
 /**
  * One client (and so one rate limit and circuit breaker) for the whole execution; items are worked one after another

@@ -161,53 +161,33 @@ export class JikeyunSettingsError extends Error {
 	}
 }
 
-const READ_VERBS = ['get', 'list', 'query', 'search', 'find', 'count', 'page', 'fetch', 'select'];
-/** Write verbs seen in method names (skuimport, stockoutcreate, updateinfo, detailupdate …), matched anywhere in a word. */
-const WRITE_VERBS = [
-	'create',
-	'update',
-	'insert',
-	'delete',
-	'import',
-	'modify',
-	'cancel',
-	'upload',
-	'submit',
-	'save',
-	'remove',
-	'audit',
-];
-/** Short write verbs, matched only at the start of a word (setbudget, addgoods), except in these nouns. */
-const SHORT_WRITE_VERBS = ['add', 'set', 'del', 'push', 'send', 'sync', 'bind', 'close', 'confirm'];
-const NOUNS_STARTING_LIKE_WRITES = ['address', 'settle', 'setting'];
-/** Nouns that end like a read verb but are not one. */
-const NOUNS_ENDING_LIKE_READS = ['budget', 'target', 'widget', 'gadget'];
-
 /**
- * Read methods can be repeated safely; everything else is a write, never re-sent after an ambiguous
- * failure unless the user allows it. Decided by the action, the last dotted segment (a version
- * segment such as `v2` skipped; hyphen, underscore and camel-case words split): a read when it starts
- * with a read verb (get, list, query, search, find, count, page, …: `listrefund`, `query-info` →
- * `page`), or is `<noun><read verb>` (`fullinfoget`, `goodslist`, `skulist`) and names no write verb
- * (`updateinfo`, `setbudget`, `detailupdate`, `skuimportbatch` are writes). Anything else
- * (`goodsdocout`, `salesGoodsSummary`) counts as a write: the safe side.
+ * Methods known to only read (docs/jikeyun-open-api.md#failure-classification): the documented list and query
+ * methods. Anything else is a write unless the user marks the call *Read Only (Safe to Retry)*: a name is no proof
+ * (`pagecreate`, `getOrCreate` and `findandmodify` start with read verbs and write).
  */
+export const KNOWN_READ_METHODS: ReadonlySet<string> = new Set([
+	'erp.sales.get',
+	'erp.warehouse.get',
+	'erp.vend.get',
+	'erp.storage.goodslist',
+	'erp-goods.goods.sku.search',
+	'erp.stockquantity.get',
+	'erp-stock.stock.skulist',
+	'erp.storage.goodsdocout.v2',
+	'erp.storage.goodsdocin.v2',
+	'erp.company.query',
+	'erp.user.search',
+	'oms.trade.fullinfoget',
+	'oms.trade.orderloglist',
+	'omsapi-business.order.get',
+	'omsapi-business.refund.listrefund',
+	'jackyun.tradenotsensitiveinfos.list.get',
+	'wms.order.query-info.page',
+	'crm.customer.list',
+]);
+
+/** Whether a method may be repeated after a lost answer: only the known reads (method names are matched exactly, lower-case). */
 export function isJikeyunReadMethod(method: string): boolean {
-	const segments = method.split('.').filter((segment) => segment !== '' && !/^v\d+$/i.test(segment));
-	const action = segments[segments.length - 1] ?? '';
-	const words = action
-		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-		.toLowerCase()
-		.split(/[\s_-]+/)
-		.filter((word) => word !== '');
-	const flat = words.join('');
-	if (READ_VERBS.some((verb) => flat.startsWith(verb))) return true;
-	const namesWrite = words.some(
-		(word) =>
-			WRITE_VERBS.some((verb) => word.includes(verb)) ||
-			(SHORT_WRITE_VERBS.some((verb) => word.startsWith(verb)) &&
-				!NOUNS_STARTING_LIKE_WRITES.some((noun) => word.startsWith(noun))),
-	);
-	if (namesWrite) return false;
-	return READ_VERBS.some((verb) => flat.endsWith(verb)) && !NOUNS_ENDING_LIKE_READS.some((noun) => flat.endsWith(noun));
+	return KNOWN_READ_METHODS.has(method.trim().toLowerCase());
 }

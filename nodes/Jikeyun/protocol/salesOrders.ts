@@ -143,16 +143,16 @@ function totalOf(data: unknown): number | undefined {
  */
 export async function fetchSalesOrderWindow(
 	client: JikeyunClient,
-	request: { timeField: SalesOrderTimeField; window: InclusiveWindow; query: Record<string, unknown> },
+	request: { timeField?: SalesOrderTimeField; window?: InclusiveWindow; query: Record<string, unknown> },
 	options: { pageSize: number; limit?: number; shouldStop?: () => boolean },
 ): Promise<SalesOrderWindowRead> {
-	const time = SALES_ORDER_TIME_FIELDS[request.timeField];
-	const query = {
-		...request.query,
-		[time.start]: formatBeijingTime(new Date(request.window.startMs)),
-		[time.end]: formatBeijingTime(new Date(request.window.endMs)),
-		hasTotal: 1,
-	};
+	const query: Record<string, unknown> = { ...request.query, hasTotal: 1 };
+	if (request.timeField && request.window) {
+		// Without a time field the query names order numbers (docs/jikeyun-open-api.md#sales-order-request).
+		const time = SALES_ORDER_TIME_FIELDS[request.timeField];
+		query[time.start] = formatBeijingTime(new Date(request.window.startMs));
+		query[time.end] = formatBeijingTime(new Date(request.window.endMs));
+	}
 	let startTotal: number | undefined;
 	let countRequests = 0;
 	const countNow = async (): Promise<number | undefined> => {

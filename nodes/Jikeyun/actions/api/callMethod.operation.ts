@@ -3,7 +3,12 @@ import { perItemOperation } from '../../../shared/operation';
 import type { JikeyunClient } from '../../protocol/client';
 import { listPagingFields, returnAllAndLimit } from '../common.description';
 import { readBizContentParameter } from '../../protocol/bizContent';
-import { DEFAULT_JIKEYUN_PAGE_SIZE, fetchJikeyunList, type FetchListOptions } from '../../protocol/listMethod';
+import {
+	type CursorPaging,
+	DEFAULT_JIKEYUN_PAGE_SIZE,
+	fetchJikeyunList,
+	type FetchListOptions,
+} from '../../protocol/listMethod';
 import type { JikeyunRun } from '../../transport';
 
 /** Shown only when Paginate is on (the registry adds resource and operation). */
@@ -36,6 +41,43 @@ const properties: INodeProperties[] = [
 		description: 'Whether to page through a list method and output one item per record',
 	},
 	...returnAllAndLimit(showPaged, true),
+	{
+		displayName: 'Pagination Style',
+		name: 'paginationStyle',
+		type: 'options',
+		displayOptions: { show: showPaged },
+		options: [
+			{
+				name: 'Page Index (Offset)',
+				value: 'offset',
+				description: 'Pages by a page number, e.g. pageIndex of erp.* methods',
+			},
+			{
+				name: 'Cursor',
+				value: 'cursor',
+				description:
+					'Each answer carries the cursor of the next page, e.g. scrollId of oms.trade.fullinfoget; the first request sends an empty cursor, the read ends at an empty page',
+			},
+		],
+		default: 'offset',
+	},
+	{
+		displayName: 'Cursor Parameter',
+		name: 'cursorParameter',
+		type: 'string',
+		displayOptions: { show: { ...showPaged, paginationStyle: ['cursor'] } },
+		default: 'scrollId',
+		description:
+			'Bizcontent key of the cursor. Methods with a field list may also need it there (oms.trade.fullinfoget: add scrollId to "fields").',
+	},
+	{
+		displayName: 'Cursor Path in Result Data',
+		name: 'cursorPath',
+		type: 'string',
+		displayOptions: { show: { ...showPaged, paginationStyle: ['cursor'] } },
+		default: 'scrollId',
+		description: 'Dot path of the next cursor inside result.data',
+	},
 	...listPagingFields(showPaged),
 	{
 		displayName: 'Record ID Field',
@@ -57,12 +99,13 @@ const properties: INodeProperties[] = [
 		description: 'Records per request (most methods allow at most 200)',
 	},
 	{
-		displayName: 'Retry Write Methods',
+		// Name kept from "Retry Write Methods", which meant the same, so saved workflows keep their value.
+		displayName: 'Read Only (Safe to Retry)',
 		name: 'retryWrites',
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to retry temporary failures of methods that do not look like reads. Off by default: a write may already have been executed when its answer was lost. Throttled calls are always retried.',
+			'Whether this method only reads, so a call whose answer was lost may be sent again. Only the documented read methods (e.g. erp.sales.get, oms.trade.fullinfoget) count as reads without it; any other method is treated as a write and not re-sent after a lost answer, as it may already have run. Throttled calls are always retried.',
 	},
 ];
 
@@ -118,8 +161,27 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): CallMeth
 			pageSizeParameter: String(context.getNodeParameter('pageSizeParameter', itemIndex, 'pageSize')),
 			listPath: String(context.getNodeParameter('listPath', itemIndex, '')),
 			idPath: String(context.getNodeParameter('idField', itemIndex, '')),
+			cursor: readCursorPaging(context, itemIndex),
 		},
 	};
+}
+
+function readCursorPaging(context: IExecuteFunctions, itemIndex: number): CursorPaging | undefined {
+	if (context.getNodeParameter('paginationStyle', itemIndex, 'offset') !== 'cursor') return undefined;
+	const parameter = String(context.getNodeParameter('cursorParameter', itemIndex, 'scrollId')).trim();
+	const path = String(context.getNodeParameter('cursorPath', itemIndex, 'scrollId')).trim();
+	for (const [value, field] of [
+		[parameter, 'Cursor Parameter'],
+		[path, 'Cursor Path in Result Data'],
+	]) {
+		if (value === '') {
+			throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: "${field}" is empty`, {
+				itemIndex,
+				description: `Item ${itemIndex}: give the cursor's name, e.g. scrollId.`,
+			});
+		}
+	}
+	return { parameter, path };
 }
 
 const isObject = (value: unknown): value is IDataObject =>
