@@ -4,6 +4,7 @@
  */
 import {
 	baseDataFieldKeys,
+	entryOnlyFields,
 	FormMetadataCache,
 	localizedText,
 	mapperFields,
@@ -164,8 +165,12 @@ describe('parseFormMetadata', () => {
 describe('base-data fields, number field and the mapper fields of a form', () => {
 	const metadata = parseFormMetadata('BD_Customer', CUSTOMER);
 
-	it('lists the head fields that point at another form (not entry-row fields)', () => {
-		expect(baseDataFieldKeys(metadata)).toEqual(['FCreateOrgId', 'FTRADINGCURRID']);
+	it('lists the fields that point at another form: head fields by key, entry fields prefixed by their entry', () => {
+		expect(baseDataFieldKeys(metadata)).toEqual(['FCreateOrgId', 'FTRADINGCURRID', 'FT_BD_CUSTBANK.FCURRENCYID']);
+	});
+
+	it('names the fields that exist only in an entry, with their entry', () => {
+		expect([...entryOnlyFields(metadata)]).toEqual([['fcurrencyid', 'FT_BD_CUSTBANK']]);
 	});
 
 	it('finds FNumber for base data and FBillNo for bills, nothing when neither exists', () => {
@@ -250,6 +255,26 @@ describe('mapperModel', () => {
 			{ FNumber: 'C002', FName: '京东店', FShortName: 'JD', channelCode: 'C002' },
 		);
 		expect(model).toEqual({ FNumber: 'C002', FName: '京东店' });
+	});
+
+	it('sends a field whose expression gave "" or null (it clears), but not a field left blank', () => {
+		const model = mapperModel(
+			{
+				mappingMode: 'defineBelow',
+				value: { FNumber: 'C001', FTEL: '', FFAX: null, FShortName: '', FNote: null },
+				written: { FNumber: 'C001', FTEL: '={{ $json.tel }}', FFAX: '={{ $json.fax }}', FShortName: '', FNote: null },
+			},
+			{},
+		);
+		expect(model).toEqual({ FNumber: 'C001', FTEL: '', FFAX: null });
+	});
+
+	it('with Map Automatically sends an item key that is present with "" or null', () => {
+		const model = mapperModel(
+			{ mappingMode: 'autoMapInputData', value: null, schema: [{ id: 'FNumber' }, { id: 'FTEL' }, { id: 'FFAX' }] },
+			{ FNumber: 'C002', FTEL: '', channelCode: '' },
+		);
+		expect(model).toEqual({ FNumber: 'C002', FTEL: '' });
 	});
 
 	it('gives an empty Model when nothing is mapped (the caller reports it)', () => {

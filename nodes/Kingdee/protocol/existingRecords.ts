@@ -61,6 +61,16 @@ export function missingFieldOf(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** A query row's values without the fixed columns (internal id, number, status). */
+function valuesOf(row: Record<string, unknown>, settings: LookupSettings): Record<string, unknown> {
+	const values: Record<string, unknown> = {};
+	for (const [field, value] of Object.entries(row)) {
+		if (field !== settings.primaryKeyField && field !== settings.numberField && field !== 'FDocumentStatus')
+			values[field] = value;
+	}
+	return values;
+}
+
 function rowsToRecords(
 	rows: Array<Record<string, unknown>>,
 	settings: LookupSettings,
@@ -71,19 +81,21 @@ function rowsToRecords(
 		const id = row[settings.primaryKeyField];
 		if (number === null || number === undefined || id === null || id === undefined) continue;
 		const key = numberKey(String(number));
-		// Rows come ordered by internal id: the first per number is the oldest record.
-		if (found.has(key)) continue;
-		const status = row.FDocumentStatus;
-		const values: Record<string, unknown> = {};
-		for (const [field, value] of Object.entries(row)) {
-			if (field !== settings.primaryKeyField && field !== settings.numberField && field !== 'FDocumentStatus')
-				values[field] = value;
+		// Rows come ordered by internal id: the first per number is the oldest record. A bill read with entry
+		// columns comes as one row per entry row (docs/kingdee-webapi.md#entry-rows): its further rows join it.
+		const known = found.get(key);
+		if (known) {
+			if (String(known.id) === String(id)) known.rows?.push(valuesOf(row, settings));
+			continue;
 		}
+		const status = row.FDocumentStatus;
+		const values = valuesOf(row, settings);
 		found.set(key, {
 			id: id as string | number,
 			number: String(number),
 			documentStatus: typeof status === 'string' ? status : null,
 			values,
+			rows: [values],
 		});
 	}
 }
@@ -120,12 +132,14 @@ export async function lookupExisting(
 	const keys = [settings.primaryKeyField, settings.numberField, ...optional];
 
 	const queryChunk = async (chunk: string[], via: KingdeeSession) => {
+		// Entry rows of one bill are ordered too, so that pages (StartRow) cut the same sequence every call.
+		const entryIds = keys.filter((key) => /_FEntryID$/i.test(key)).map((key) => `, ${key} ASC`);
 		const rows = await queryAllRows(via, {
 			part: `${partPrefix} ${chunks.indexOf(chunk) + 1}`,
 			formId: settings.formId,
 			fieldKeys: keys,
 			filterString: inFilter(settings.numberField, chunk),
-			orderString: `${settings.primaryKeyField} ASC`,
+			orderString: `${settings.primaryKeyField} ASC${entryIds.join('')}`,
 		});
 		rowsToRecords(rows, settings, result.found);
 	};

@@ -3,8 +3,10 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 import { parseJsonLossless } from '../../../common/losslessJson';
 import { isKingdeeApiError } from '../../protocol/errors';
 import { baseDataFieldKeys } from '../../protocol/formMetadata';
+import { requiredEntryOf } from '../../protocol/forms';
 import {
 	findBaseDataShapeConflict,
+	findUnprefixedEntryField,
 	mapperModel,
 	parseFieldList,
 	wrapBaseDataFields,
@@ -48,6 +50,13 @@ export function modelReader(context: IExecuteFunctions): ModelReader {
 	return reader;
 }
 
+/** The mapper's values as written in the node (expressions unresolved): a blank field and an empty result differ. */
+function writtenMapperValues(context: IExecuteFunctions): Record<string, unknown> | null {
+	const fields: unknown = context.getNode().parameters.fields;
+	const value = isPlainObject(fields) ? fields.value : undefined;
+	return isPlainObject(value) ? value : null;
+}
+
 /**
  * The mapper's value of one item. Read by its parts, as n8n's own nodes do: n8n then checks `fields.value` against the
  * schema (dropdown values, required fields of Save), and its complaint is returned naming the item.
@@ -62,6 +71,7 @@ function readMapping(context: IExecuteFunctions, itemIndex: number): MapperValue
 					? null
 					: (context.getNodeParameter('fields.value', itemIndex, {}) as Record<string, unknown> | null),
 			schema: context.getNodeParameter('fields.schema', itemIndex, []) as MapperValue['schema'],
+			written: writtenMapperValues(context),
 		};
 	} catch (error) {
 		return new NodeOperationError(
@@ -171,6 +181,23 @@ export async function applyBaseDataFields(
 	if (models.length === 0) return models;
 	const fields = await baseDataFieldsOf(context, run, formId, models[0].itemIndex);
 	if (fields.length === 0) return models;
+	const known = requiredEntryOf(formId);
+	const unprefixed = findUnprefixedEntryField(
+		models.map((entry) => entry.model),
+		fields,
+		new Map((known?.fields ?? []).map((field) => [field.toLowerCase(), known!.key])),
+	);
+	if (unprefixed) {
+		const { field, entity } = unprefixed;
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${models[0].itemIndex}: Base-Data Fields lists ${field}, which is a field of the entry rows (${entity}) of ${formId}: list it as ${entity}.${field}`,
+			{
+				itemIndex: models[0].itemIndex,
+				description: `Entry fields are named with their entry, e.g. ${entity}.${field}; each row's code is then sent as {"FNumber": code}. Nothing was sent to Kingdee.`,
+			},
+		);
+	}
 	const conflict = findBaseDataShapeConflict(
 		models.map((entry) => entry.model),
 		fields,
