@@ -30,15 +30,26 @@ import {
 } from './protocol/salesChannels';
 import type { JikeyunClient } from './protocol/client';
 import { formatBeijingTime } from './protocol/timestamp';
+import { pollSalesOrderChanges, readSalesOrderSyncState } from './protocol/salesOrderSync';
+import {
+	buildSalesOrderQuery,
+	DEFAULT_SALES_ORDER_FIELDS,
+	MAX_SALES_ORDER_PAGE_SIZE,
+	salesOrderFieldsText,
+} from './protocol/salesOrders';
 import { startJikeyunRun } from './transport';
 
 const HOUR_MS = 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
 const MANUAL_SAMPLE_SIZE = 5;
+const DEFAULT_LOOKBACK_MS = 24 * HOUR_MS;
 const STATE_KEY = 'jikeyunIncremental';
+/** Sales Order Changed keeps its own state (protocol/salesOrderSync.ts). */
+const SALES_ORDER_STATE_KEY = 'jikeyunSalesOrders';
 
 const showSales = { event: ['salesChannelChanged'] };
 const showMethod = { event: ['methodWindow'] };
+const showOrders = { event: ['salesOrderChanged'] };
 
 /** Where records come from: a complete scan, or one modified-time window. */
 interface RecordSource {
@@ -57,7 +68,7 @@ export class JikeyunTrigger implements INodeType {
 		subtitle: '={{$parameter["event"]}}',
 		documentationUrl: 'https://github.com/n8n-nodes-jikeyun-kingdee/n8n-nodes-jikeyun-kingdee#trigger-jikeyun-trigger',
 		description:
-			'Emits new and changed Jikeyun (吉客云) sales channels, or records of any method with a modified-time window, without missing any',
+			'Emits new and changed Jikeyun (吉客云) sales channels, sales orders, or records of any method with a modified-time window, without missing any',
 		defaults: { name: 'Jikeyun Trigger' },
 		polling: true,
 		inputs: [],
@@ -69,6 +80,7 @@ export class JikeyunTrigger implements INodeType {
 					'How changes are found: each poll reads the channels modified in [last successful poll − overlap, now] (or all channels, with "Full Scan") and emits a channel only when its content hash differs from the last one emitted, so nothing is emitted twice. Sales channel records carry no modification time, so the content hash decides. The watermark moves only after every page was read. n8n saves it as soon as items are emitted, so a failure further down the workflow is healed by the full re-emit (hourly by default; idempotent with Kingdee upsert by number): every channel reaches the target at least once per re-emit period.',
 				name: 'notice',
 				type: 'notice',
+				displayOptions: { show: showSales },
 				default: '',
 			},
 			{
@@ -88,6 +100,12 @@ export class JikeyunTrigger implements INodeType {
 						name: 'Sales Channel Created or Changed',
 						value: 'salesChannelChanged',
 						description: 'Shops (销售渠道) from erp.sales.get',
+					},
+					{
+						name: 'Sales Order Changed',
+						value: 'salesOrderChanged',
+						description:
+							'Sales orders (销售单) from oms.trade.fullinfoget whose content changed since they were last emitted, by gmtModified',
 					},
 					{
 						name: 'Records of Any Method (Modified-Time Window)',
@@ -172,6 +190,34 @@ export class JikeyunTrigger implements INodeType {
 			},
 			...listPagingFields(showMethod),
 			{
+				displayName: 'Order Statuses',
+				name: 'orderStatuses',
+				type: 'multiOptions',
+				displayOptions: { show: showOrders },
+				options: [
+					{ name: '1010 Awaiting Audit (待审核)', value: 1010 },
+					{ name: '4110 Awaiting Shipment (待发货待递交)', value: 4110 },
+					{ name: '5010 Cancelled (已取消)', value: 5010 },
+					{ name: '5020 Cancelled, Merged (已取消被合并)', value: 5020 },
+					{ name: '5030 Cancelled, Split (已取消被拆分)', value: 5030 },
+					{ name: '6000 Shipped, in Transit (发货在途)', value: 6000 },
+					{ name: '9090 Completed (已完成)', value: 9090 },
+				],
+				default: [],
+				description:
+					'Only orders in these statuses (tradeStatusList); none = every status. Keep cancelled ones in view when the workflow must see cancellations.',
+			},
+			{
+				displayName: 'Fields',
+				name: 'orderFields',
+				type: 'string',
+				typeOptions: { rows: 4 },
+				displayOptions: { show: showOrders },
+				default: DEFAULT_SALES_ORDER_FIELDS.join(','),
+				description:
+					'Fields the gateway returns (fields), comma-separated; order lines as goodsDetail.x. scrollId, tradeNo and gmtModified are always added.',
+			},
+			{
 				displayName: 'On First Run',
 				name: 'firstRun',
 				type: 'options',
@@ -193,7 +239,7 @@ export class JikeyunTrigger implements INodeType {
 				displayName: 'First Run Look-Back (Hours)',
 				name: 'firstRunLookbackHours',
 				type: 'number',
-				displayOptions: { show: { ...showMethod, firstRun: ['emitAll'] } },
+				displayOptions: { show: { event: ['methodWindow', 'salesOrderChanged'], firstRun: ['emitAll'] } },
 				typeOptions: { minValue: 1 },
 				default: 24,
 			},
@@ -232,90 +278,18 @@ export class JikeyunTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const startedMs = Date.now();
-		const event = this.getNodeParameter('event', 'salesChannelChanged') as string;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const pageSize = Number(options.pageSize ?? DEFAULT_JIKEYUN_PAGE_SIZE);
 		const run = await startJikeyunRun(this, readCallOptions(options));
-		const toItems = (records: unknown[]): INodeExecutionData[][] | null =>
-			records.length ? [records.map((record) => ({ json: record as IDataObject }))] : null;
-
 		try {
 			if (run.credentialProblem) throw run.credentialProblem;
-			const pageSizeProblem =
-				event === 'methodWindow'
-					? Number.isInteger(pageSize) && pageSize >= 1
-						? undefined
-						: `Page Size must be a whole number of at least 1 (got ${pageSize})`
-					: salesChannelPageSizeProblem(pageSize);
-			if (pageSizeProblem) {
-				throw new NodeOperationError(this.getNode(), pageSizeProblem, {
-					description: `Poll: set "Page Size" in Options to the records per page the method allows (erp.sales.get: 1 to ${MAX_SALES_CHANNEL_PAGE_SIZE}).`,
-				});
-			}
-			const client = run.client;
-			const source = event === 'methodWindow' ? methodSource(this, client, pageSize) : salesSource(client, pageSize);
-			// Run by hand (the editor's Execute workflow picks this trigger before a Manual Trigger, or Fetch Test
-			// Event): every shop, so the obvious click is a full resync; a method window has no "all", so a sample.
-			// The watermark is left alone either way.
-			if (this.getMode() === 'manual') {
-				const limit = event === 'methodWindow' ? MANUAL_SAMPLE_SIZE : undefined;
-				return toItems((await source.fetchAll(limit)).records);
-			}
-
-			const staticData = this.getWorkflowStaticData('node');
-			const previous = readIncrementalState(staticData[STATE_KEY]);
-			const nowMs = Date.now();
-			const overlapMs = Math.max(0, Number(this.getNodeParameter('overlapMinutes', 5))) * MINUTE_MS;
-			const maxWindowMs = Math.max(0.1, Number(this.getNodeParameter('maxWindowHours', 24))) * HOUR_MS;
-			const firstRun = this.getNodeParameter('firstRun', 'emitAll') as string;
-			const fullScanAvailable = event === 'salesChannelChanged';
-			const detection = fullScanAvailable ? (this.getNodeParameter('changeDetection', 'window') as string) : 'window';
-			const reEmitHours = fullScanAvailable
-				? Number(this.getNodeParameter('fullRescanHours', DEFAULT_FULL_REEMIT_HOURS))
-				: 0;
+			const parameters = readPollParameters(this, options);
 			const budgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : 5 * MINUTE_MS;
 			const shouldStop = () => Date.now() - startedMs > budgetMs * 0.8;
-
-			let emitted: unknown[];
-			let next: IncrementalState;
-
-			if (!previous || previous.watermarkMs === undefined) {
-				if (fullScanAvailable) {
-					const keyed = keyRecords((await source.fetchAll()).records, source.idOf);
-					emitted = firstRun === 'emitAll' ? keyed.map((entry) => entry.record) : [];
-					next = { version: 1, watermarkMs: nowMs, seen: seenFromScan(keyed, nowMs), lastFullEmitMs: nowMs };
-				} else if (firstRun === 'emitAll') {
-					const lookbackMs = Math.max(1, Number(this.getNodeParameter('firstRunLookbackHours', 24))) * HOUR_MS;
-					({ emitted, next } = await pollWindows(source, { version: 1, seen: {} }, nowMs - lookbackMs, nowMs, {
-						maxWindowMs,
-						overlapMs,
-						shouldStop,
-					}));
-				} else {
-					emitted = [];
-					next = { version: 1, watermarkMs: nowMs, seen: {} };
-				}
-			} else if (isFullReEmitDue(previous.lastFullEmitMs, nowMs, reEmitHours)) {
-				const keyed = keyRecords((await source.fetchAll()).records, source.idOf);
-				emitted = keyed.map((entry) => entry.record);
-				next = { version: 1, watermarkMs: nowMs, seen: seenFromScan(keyed, nowMs), lastFullEmitMs: nowMs };
-			} else if (detection === 'fullScan') {
-				const keyed = keyRecords((await source.fetchAll()).records, source.idOf);
-				emitted = selectChanged(keyed, previous.seen, nowMs).changed;
-				next = { ...previous, watermarkMs: nowMs, seen: seenFromScan(keyed, nowMs) };
-			} else {
-				({ emitted, next } = await pollWindows(source, previous, previous.watermarkMs - overlapMs, nowMs, {
-					maxWindowMs,
-					overlapMs,
-					shouldStop,
-				}));
-			}
-
-			// Only now, with every request done, does the state change (and n8n persists it on emit).
-			next.watermark =
-				next.watermarkMs === undefined ? undefined : `${formatBeijingTime(new Date(next.watermarkMs))} +08:00`;
-			staticData[STATE_KEY] = next as unknown as IDataObject;
-			return toItems(emitted);
+			const emitted =
+				parameters.event === 'salesOrderChanged'
+					? await pollSalesOrders(this, run.client, parameters, shouldStop)
+					: await pollRecords(this, run.client, parameters, shouldStop);
+			return emitted.length ? [emitted.map((record) => ({ json: record as IDataObject }))] : null;
 		} catch (error) {
 			throw toJikeyunNodeError(this.getNode(), error, 0, 'Poll');
 		} finally {
@@ -323,6 +297,142 @@ export class JikeyunTrigger implements INodeType {
 			this.logger.debug(run.report.summaryLine('Jikeyun Trigger'));
 		}
 	}
+}
+
+/** Everything a poll reads from the node, checked once (ARCHITECTURE.md#how-to-add-a-jikeyun-method). */
+interface PollParameters {
+	event: 'salesChannelChanged' | 'methodWindow' | 'salesOrderChanged';
+	manual: boolean;
+	pageSize: number;
+	overlapMs: number;
+	maxWindowMs: number;
+	firstRun: string;
+	lookbackMs: number;
+	/** Shops only: 'window' or 'fullScan'. */
+	detection: string;
+	reEmitHours: number;
+}
+
+function readPollParameters(context: IPollFunctions, options: IDataObject): PollParameters {
+	const event = context.getNodeParameter('event', 'salesChannelChanged') as PollParameters['event'];
+	const isShops = event === 'salesChannelChanged';
+	const firstRun = context.getNodeParameter('firstRun', 'emitAll') as string;
+	const pageSize = Number(
+		options.pageSize ?? (event === 'salesOrderChanged' ? MAX_SALES_ORDER_PAGE_SIZE : DEFAULT_JIKEYUN_PAGE_SIZE),
+	);
+	const pageSizeProblem =
+		event === 'methodWindow'
+			? Number.isInteger(pageSize) && pageSize >= 1
+				? undefined
+				: `Page Size must be a whole number of at least 1 (got ${pageSize})`
+			: salesChannelPageSizeProblem(pageSize);
+	if (pageSizeProblem) {
+		throw new NodeOperationError(context.getNode(), pageSizeProblem, {
+			description: `Poll: set "Page Size" in Options to the records per page the method allows (erp.sales.get and oms.trade.fullinfoget: 1 to ${MAX_SALES_CHANNEL_PAGE_SIZE}).`,
+		});
+	}
+	return {
+		event,
+		manual: context.getMode() === 'manual',
+		pageSize,
+		overlapMs: Math.max(0, Number(context.getNodeParameter('overlapMinutes', 5))) * MINUTE_MS,
+		maxWindowMs: Math.max(0.1, Number(context.getNodeParameter('maxWindowHours', 24))) * HOUR_MS,
+		firstRun,
+		// Shown only for a first run that emits; a manual sample of the other events reads the default day.
+		lookbackMs:
+			!isShops && firstRun === 'emitAll'
+				? Math.max(1 / 60, Number(context.getNodeParameter('firstRunLookbackHours', 24))) * HOUR_MS
+				: DEFAULT_LOOKBACK_MS,
+		detection: isShops ? (context.getNodeParameter('changeDetection', 'window') as string) : 'window',
+		reEmitHours: isShops ? Number(context.getNodeParameter('fullRescanHours', DEFAULT_FULL_REEMIT_HOURS)) : 0,
+	};
+}
+
+/** Sales Order Changed (docs/jikeyun-open-api.md#sales-order-changed): state under its own key, written after a complete read. */
+async function pollSalesOrders(
+	context: IPollFunctions,
+	client: JikeyunClient,
+	parameters: PollParameters,
+	shouldStop: () => boolean,
+): Promise<unknown[]> {
+	const query = buildSalesOrderQuery(
+		{ tradeStatusList: (context.getNodeParameter('orderStatuses', []) as number[]).map(Number) },
+		salesOrderFieldsText(String(context.getNodeParameter('orderFields', DEFAULT_SALES_ORDER_FIELDS.join(',')))),
+	);
+	const nowMs = Date.now();
+	const settings = { ...parameters, nowMs, query, shouldStop };
+	if (parameters.manual) {
+		// Run by hand: a sample of the look-back period, the state left alone.
+		return (await pollSalesOrderChanges(client, undefined, settings)).emitted.slice(0, MANUAL_SAMPLE_SIZE);
+	}
+	const staticData = context.getWorkflowStaticData('node');
+	const previous = readSalesOrderSyncState(staticData[SALES_ORDER_STATE_KEY]);
+	if (!previous && parameters.firstRun === 'startFromNow') {
+		// Remember what the overlap will read again next time, so only changes after this poll are emitted.
+		const { next } = await pollSalesOrderChanges(client, undefined, { ...settings, lookbackMs: parameters.overlapMs });
+		staticData[SALES_ORDER_STATE_KEY] = next as unknown as IDataObject;
+		return [];
+	}
+	const { emitted, next } = await pollSalesOrderChanges(client, previous, settings);
+	// Only now, with every request done, does the state change (and n8n persists it on emit).
+	staticData[SALES_ORDER_STATE_KEY] = next as unknown as IDataObject;
+	return emitted;
+}
+
+/** Sales channels and method windows: first run, full re-emit, full scan or windows, then the new state. */
+async function pollRecords(
+	context: IPollFunctions,
+	client: JikeyunClient,
+	parameters: PollParameters,
+	shouldStop: () => boolean,
+): Promise<unknown[]> {
+	const { event, pageSize, overlapMs, maxWindowMs, firstRun } = parameters;
+	const source = event === 'methodWindow' ? methodSource(context, client, pageSize) : salesSource(client, pageSize);
+	// Run by hand (the editor's Execute workflow picks this trigger before a Manual Trigger, or Fetch Test
+	// Event): every shop, so the obvious click is a full resync; a method window has no "all", so a sample.
+	// The watermark is left alone either way.
+	if (parameters.manual) {
+		return (await source.fetchAll(event === 'methodWindow' ? MANUAL_SAMPLE_SIZE : undefined)).records;
+	}
+	const staticData = context.getWorkflowStaticData('node');
+	const previous = readIncrementalState(staticData[STATE_KEY]);
+	const nowMs = Date.now();
+	const fullScanAvailable = event === 'salesChannelChanged';
+	const windowSettings = { maxWindowMs, overlapMs, shouldStop };
+	let emitted: unknown[];
+	let next: IncrementalState;
+	const scan = async () => keyRecords((await source.fetchAll()).records, source.idOf);
+
+	if (!previous || previous.watermarkMs === undefined) {
+		if (fullScanAvailable) {
+			const keyed = await scan();
+			emitted = firstRun === 'emitAll' ? keyed.map((entry) => entry.record) : [];
+			next = { version: 1, watermarkMs: nowMs, seen: seenFromScan(keyed, nowMs), lastFullEmitMs: nowMs };
+		} else if (firstRun === 'emitAll') {
+			const start = { version: 1 as const, seen: {} };
+			({ emitted, next } = await pollWindows(source, start, nowMs - parameters.lookbackMs, nowMs, windowSettings));
+		} else {
+			emitted = [];
+			next = { version: 1, watermarkMs: nowMs, seen: {} };
+		}
+	} else if (isFullReEmitDue(previous.lastFullEmitMs, nowMs, parameters.reEmitHours)) {
+		const keyed = await scan();
+		emitted = keyed.map((entry) => entry.record);
+		next = { version: 1, watermarkMs: nowMs, seen: seenFromScan(keyed, nowMs), lastFullEmitMs: nowMs };
+	} else if (parameters.detection === 'fullScan') {
+		const keyed = await scan();
+		emitted = selectChanged(keyed, previous.seen, nowMs).changed;
+		next = { ...previous, watermarkMs: nowMs, seen: seenFromScan(keyed, nowMs) };
+	} else {
+		const fromMs = previous.watermarkMs - overlapMs;
+		({ emitted, next } = await pollWindows(source, previous, fromMs, nowMs, windowSettings));
+	}
+
+	// Only now, with every request done, does the state change (and n8n persists it on emit).
+	next.watermark =
+		next.watermarkMs === undefined ? undefined : `${formatBeijingTime(new Date(next.watermarkMs))} +08:00`;
+	staticData[STATE_KEY] = next as unknown as IDataObject;
+	return emitted;
 }
 
 /** Reads [fromMs, toMs] window by window; the watermark advances to the end of the last complete window. */
