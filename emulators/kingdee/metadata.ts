@@ -16,7 +16,7 @@
  *   MsgCode 4 with the unknown-form text of the other services; an empty FormId MsgCode 8.
  */
 import { FORM_DEFINITIONS, getCaseInsensitive, isPlainObject, ORG_FORM_DEFINITION, type FormDefinition } from './store';
-import { unknownFormMessage } from './operations';
+import { unknownFormMessage, type FormHandler } from './services/context';
 import { failureBody, responseStatus, scalarText } from './wire';
 
 const TEXT = 231;
@@ -109,6 +109,7 @@ const CURRENCY_FORM: FormDefinition = {
 	formId: 'BD_Currency',
 	caption: '币别',
 	pkField: 'FCURRENCYID',
+	numberField: 'FNumber',
 	seedNumberPrefix: 'PRE',
 	fields: ['FCURRENCYID', 'FNumber', 'FName', 'FDocumentStatus', 'FForbidStatus'],
 };
@@ -177,3 +178,5 @@ export function queryBusinessInfo(data: unknown): Record<string, unknown> {
 	if (!definition) return failureBody(4, unknownFormMessage(formId));
 	return { Result: { ResponseStatus: responseStatus([], [], 0), NeedReturnData: describe(definition) } };
 }
+
+export const queryBusinessInfoService: FormHandler = (_ctx, args) => queryBusinessInfo(args.data);

@@ -11,7 +11,7 @@
  */
 import { getCaseInsensitive, isPlainObject, type FormTable, type KingdeeStore, type StoredRecord } from './store';
 import { failureBody, scalarText } from './wire';
-import { unknownFormMessage } from './operations';
+import { unknownFormMessage, type FormHandler } from './services/context';
 
 type Getter = (record: StoredRecord) => unknown;
 
@@ -273,42 +273,8 @@ class FilterParser {
 			this.position++;
 			negate = true;
 		}
-		if (this.isKeyword('in')) {
-			this.position++;
-			this.expectPunct('(');
-			const literals: Array<string | number> = [];
-			const values: Operand[] = [];
-			const nextValue = () => {
-				const token = this.peek();
-				if (token && (token.kind === 'string' || token.kind === 'number')) literals.push(token.value);
-				values.push(this.operand());
-			};
-			nextValue();
-			while (this.isPunct(',')) {
-				this.position++;
-				nextValue();
-			}
-			this.expectPunct(')');
-			// A list of constants (the usual `FNumber IN ('A','B',…)` of thousands) is matched through sets,
-			// with exactly the results of `compare`; a list naming fields is compared one by one.
-			const member = literals.length === values.length ? constantMembership(literals) : undefined;
-			return (r) => {
-				const value = left(r);
-				const found = member?.(value) ?? values.some((v) => compare(value, v(r)) === 0);
-				return found !== negate;
-			};
-		}
-		if (this.isKeyword('like')) {
-			this.position++;
-			const token = this.peek();
-			if (token?.kind !== 'string') throw new FilterError('LIKE 后应为字符串常量');
-			this.position++;
-			const pattern = likePattern(token.value);
-			return (r) => {
-				const value = left(r);
-				return (value !== null && value !== undefined && pattern.test(String(value))) !== negate;
-			};
-		}
+		if (this.isKeyword('in')) return this.inList(left, negate);
+		if (this.isKeyword('like')) return this.like(left, negate);
 		if (negate) throw new FilterError('NOT 后应为 IN 或 LIKE');
 		const token = this.peek();
 		if (token?.kind !== 'op') throw new FilterError('此处应为比较运算符');
@@ -335,10 +301,148 @@ class FilterParser {
 			}
 		};
 	}
+
+	/** `IN (…)` after the left operand; the keyword is next. */
+	private inList(left: Operand, negate: boolean): Predicate {
+		this.position++;
+		this.expectPunct('(');
+		const literals: Array<string | number> = [];
+		const values: Operand[] = [];
+		const nextValue = () => {
+			const token = this.peek();
+			if (token && (token.kind === 'string' || token.kind === 'number')) literals.push(token.value);
+			values.push(this.operand());
+		};
+		nextValue();
+		while (this.isPunct(',')) {
+			this.position++;
+			nextValue();
+		}
+		this.expectPunct(')');
+		// A list of constants (the usual `FNumber IN ('A','B',…)` of thousands) is matched through sets,
+		// with exactly the results of `compare`; a list naming fields is compared one by one.
+		const member = literals.length === values.length ? constantMembership(literals) : undefined;
+		return (r) => {
+			const value = left(r);
+			const found = member?.(value) ?? values.some((v) => compare(value, v(r)) === 0);
+			return found !== negate;
+		};
+	}
+
+	/** `LIKE '…'` after the left operand; the keyword is next. */
+	private like(left: Operand, negate: boolean): Predicate {
+		this.position++;
+		const token = this.peek();
+		if (token?.kind !== 'string') throw new FilterError('LIKE 后应为字符串常量');
+		this.position++;
+		const pattern = likePattern(token.value);
+		return (r) => {
+			const value = left(r);
+			return (value !== null && value !== undefined && pattern.test(String(value))) !== negate;
+		};
+	}
 }
 
 export interface QueryOptions {
 	maxQueryLimit: number;
+}
+
+type Failure = { failure: Record<string, unknown> };
+
+/** The form and the getters of FieldKeys, or the failure of a missing or unknown one. */
+function readFieldKeys(
+	store: KingdeeStore,
+	data: Record<string, unknown>,
+): { table: FormTable; keys: string[]; getters: Getter[] } | Failure {
+	const formId = scalarText(getCaseInsensitive(data, 'FormId'))?.trim() ?? '';
+	if (!formId) return { failure: failureBody(8, 'data 数据包中的参数 FormId 的值不能为空') };
+	const table = store.queryTable(formId);
+	if (!table) return { failure: failureBody(4, unknownFormMessage(formId)) };
+	const keys = (scalarText(getCaseInsensitive(data, 'FieldKeys')) ?? '')
+		.split(',')
+		.map((k) => k.trim())
+		.filter((k) => k !== '');
+	if (keys.length === 0) return { failure: failureBody(8, 'data 数据包中的参数 FieldKeys 的值不能为空') };
+	const getters: Getter[] = [];
+	for (const key of keys) {
+		const getter = fieldGetter(store, table, key);
+		if (!getter) return { failure: failureBody(9, `元数据中标识为${key}的字段不存在`) };
+		getters.push(getter);
+	}
+	return { table, keys, getters };
+}
+
+/** The records FilterString keeps (all without one), or the failure of a bad filter (MsgCode 4). */
+function filterRecords(
+	store: KingdeeStore,
+	table: FormTable,
+	filter: unknown,
+	records: StoredRecord[],
+): StoredRecord[] | Failure {
+	if (filter === undefined || filter === null || filter === '' || (Array.isArray(filter) && filter.length === 0))
+		return records;
+	try {
+		if (typeof filter !== 'string') throw new FilterError('模拟器只支持字符串形式的 FilterString');
+		if (filter.trim() === '') return records;
+		const predicate = new FilterParser(tokenize(filter), (key) => {
+			const getter = fieldGetter(store, table, key);
+			if (!getter) throw new UnknownFieldError(key);
+			return getter;
+		}).parse();
+		return records.filter(predicate);
+	} catch (error) {
+		const detail =
+			error instanceof UnknownFieldError
+				? `字段“${error.message}”不存在`
+				: error instanceof FilterError
+					? error.message
+					: '过滤条件无法解析';
+		return { failure: failureBody(4, `GetRealExpress error：过滤条件“FilterString”不正确（${detail}）`) };
+	}
+}
+
+/** The records in OrderString order (stable), or the failure of an unknown field or a bad direction. */
+function orderRecords(
+	store: KingdeeStore,
+	table: FormTable,
+	orderText: string,
+	records: StoredRecord[],
+): StoredRecord[] | Failure {
+	if (!orderText) return records;
+	const orderings: Array<{ getter: Getter; sign: number }> = [];
+	for (const part of orderText.split(',')) {
+		const [field, direction = 'ASC', ...rest] = part.trim().split(/\s+/);
+		const dir = direction.toUpperCase();
+		const getter = fieldGetter(store, table, field);
+		if (!getter) return { failure: failureBody(9, `元数据中标识为${field}的字段不存在`) };
+		if (rest.length > 0 || (dir !== 'ASC' && dir !== 'DESC')) {
+			return { failure: failureBody(4, `排序条件“${orderText}”不正确`) };
+		}
+		orderings.push({ getter, sign: dir === 'DESC' ? -1 : 1 });
+	}
+	return records
+		.map((record, index) => ({ record, index }))
+		.sort((a, b) => {
+			for (const { getter, sign } of orderings) {
+				const va = getter(a.record);
+				const vb = getter(b.record);
+				// SQL Server puts NULLs first in ascending order.
+				const c = va === null && vb === null ? 0 : va === null ? -1 : vb === null ? 1 : (compare(va, vb) ?? 0);
+				if (c !== 0) return c * sign;
+			}
+			return a.index - b.index;
+		})
+		.map((entry) => entry.record);
+}
+
+/** TopRowCount, then StartRow and Limit (0 = the cap, capped at maxQueryLimit). */
+function pageOf<T>(data: Record<string, unknown>, records: T[], options: QueryOptions): T[] {
+	const whole = (key: string) => Math.max(0, Math.floor(Number(getCaseInsensitive(data, key)) || 0));
+	const top = whole('TopRowCount');
+	const selected = top > 0 ? records.slice(0, top) : records;
+	const requested = whole('Limit');
+	const limit = requested === 0 ? options.maxQueryLimit : Math.min(requested, options.maxQueryLimit);
+	return selected.slice(whole('StartRow'), whole('StartRow') + limit);
 }
 
 /**
@@ -353,82 +457,15 @@ export function billQuery(
 ): { rows?: unknown[]; failure?: Record<string, unknown> } {
 	if (!isPlainObject(rawData)) return { failure: failureBody(8, 'data 数据包不能为空') };
 	const data = rawData;
-	const formId = scalarText(getCaseInsensitive(data, 'FormId'))?.trim() ?? '';
-	if (!formId) return { failure: failureBody(8, 'data 数据包中的参数 FormId 的值不能为空') };
-	const table = store.queryTable(formId);
-	if (!table) return { failure: failureBody(4, unknownFormMessage(formId)) };
-
-	const keys = (scalarText(getCaseInsensitive(data, 'FieldKeys')) ?? '')
-		.split(',')
-		.map((k) => k.trim())
-		.filter((k) => k !== '');
-	if (keys.length === 0) return { failure: failureBody(8, 'data 数据包中的参数 FieldKeys 的值不能为空') };
-	const getters: Getter[] = [];
-	for (const key of keys) {
-		const getter = fieldGetter(store, table, key);
-		if (!getter) return { failure: failureBody(9, `元数据中标识为${key}的字段不存在`) };
-		getters.push(getter);
-	}
-
-	let records = table.all();
-	const filter = getCaseInsensitive(data, 'FilterString');
-	if (filter !== undefined && filter !== null && filter !== '' && !(Array.isArray(filter) && filter.length === 0)) {
-		try {
-			if (typeof filter !== 'string') throw new FilterError('模拟器只支持字符串形式的 FilterString');
-			if (filter.trim() !== '') {
-				const predicate = new FilterParser(tokenize(filter), (key) => {
-					const getter = fieldGetter(store, table, key);
-					if (!getter) throw new UnknownFieldError(key);
-					return getter;
-				}).parse();
-				records = records.filter(predicate);
-			}
-		} catch (error) {
-			const detail =
-				error instanceof UnknownFieldError
-					? `字段“${error.message}”不存在`
-					: error instanceof FilterError
-						? error.message
-						: '过滤条件无法解析';
-			return { failure: failureBody(4, `GetRealExpress error：过滤条件“FilterString”不正确（${detail}）`) };
-		}
-	}
-
+	const request = readFieldKeys(store, data);
+	if ('failure' in request) return request;
+	const { table, keys, getters } = request;
+	const filtered = filterRecords(store, table, getCaseInsensitive(data, 'FilterString'), table.all());
+	if ('failure' in filtered) return filtered;
 	const orderText = scalarText(getCaseInsensitive(data, 'OrderString'))?.trim() ?? '';
-	if (orderText) {
-		const orderings: Array<{ getter: Getter; sign: number }> = [];
-		for (const part of orderText.split(',')) {
-			const [field, direction = 'ASC', ...rest] = part.trim().split(/\s+/);
-			const dir = direction.toUpperCase();
-			const getter = fieldGetter(store, table, field);
-			if (!getter) return { failure: failureBody(9, `元数据中标识为${field}的字段不存在`) };
-			if (rest.length > 0 || (dir !== 'ASC' && dir !== 'DESC')) {
-				return { failure: failureBody(4, `排序条件“${orderText}”不正确`) };
-			}
-			orderings.push({ getter, sign: dir === 'DESC' ? -1 : 1 });
-		}
-		records = records
-			.map((record, index) => ({ record, index }))
-			.sort((a, b) => {
-				for (const { getter, sign } of orderings) {
-					const va = getter(a.record);
-					const vb = getter(b.record);
-					// SQL Server puts NULLs first in ascending order.
-					const c = va === null && vb === null ? 0 : va === null ? -1 : vb === null ? 1 : (compare(va, vb) ?? 0);
-					if (c !== 0) return c * sign;
-				}
-				return a.index - b.index;
-			})
-			.map((entry) => entry.record);
-	}
-
-	const top = Math.max(0, Math.floor(Number(getCaseInsensitive(data, 'TopRowCount')) || 0));
-	if (top > 0) records = records.slice(0, top);
-	const startRow = Math.max(0, Math.floor(Number(getCaseInsensitive(data, 'StartRow')) || 0));
-	const requested = Math.max(0, Math.floor(Number(getCaseInsensitive(data, 'Limit')) || 0));
-	const limit = requested === 0 ? options.maxQueryLimit : Math.min(requested, options.maxQueryLimit);
-	const page = records.slice(startRow, startRow + limit);
-	const rows = page.map((record) => {
+	const ordered = orderRecords(store, table, orderText, filtered);
+	if ('failure' in ordered) return ordered;
+	const rows = pageOf(data, ordered, options).map((record) => {
 		if (!asObjects) return getters.map((g) => g(record));
 		const row: Record<string, unknown> = {};
 		keys.forEach((key, index) => (row[key] = getters[index](record)));
@@ -436,3 +473,15 @@ export function billQuery(
 	});
 	return { rows };
 }
+
+/** ExecuteBillQuery: rows as arrays; a failure inside two arrays (docs/kingdee-webapi.md#queries). */
+export const executeBillQueryService: FormHandler = (ctx, args) => {
+	const result = billQuery(ctx.store, args.data, false, ctx);
+	return result.rows ?? [[result.failure]];
+};
+
+/** BillQuery: rows as objects keyed by the FieldKeys strings. */
+export const billQueryService: FormHandler = (ctx, args) => {
+	const result = billQuery(ctx.store, args.data, true, ctx);
+	return result.rows ?? [[result.failure]];
+};

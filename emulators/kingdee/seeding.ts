@@ -93,3 +93,24 @@ function linkAllocatedCopy(store: KingdeeStore, formId: string, record: StoredRe
 	const allocated = original.allocatedOrgs as string[];
 	if (!allocated.includes(String(record.FUseOrgId))) allocated.push(String(record.FUseOrgId));
 }
+
+/**
+ * Stores records another worker saved meanwhile (`insertBeforeNextSave`): each as seedRecords stores it, except one
+ * whose number its use organisation (or, for bills, the form) already holds.
+ */
+export function insertUnlessHeld(
+	store: KingdeeStore,
+	now: number,
+	formId: string,
+	records: Array<Record<string, unknown>>,
+): void {
+	const table = store.table(formId);
+	if (!table) return;
+	for (const fields of records) {
+		const number = scalarText(getCaseInsensitive(fields, table.definition.numberField));
+		const org = getCaseInsensitive(fields, 'FUseOrgId') ?? getCaseInsensitive(fields, 'FCreateOrgId');
+		const orgText = isPlainObject(org) ? scalarText(getCaseInsensitive(org, 'FNumber')) : scalarText(org);
+		if (number !== undefined && table.numberHolder(number, orgText ?? store.orgs[0].number)) continue;
+		seedRecords(store, now, formId, 1, () => fields);
+	}
+}

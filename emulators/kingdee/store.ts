@@ -13,6 +13,8 @@ export interface FormDefinition {
 	/** Chinese caption used in messages, as the product phrases them. */
 	caption: string;
 	pkField: string;
+	/** The number field: `FNumber` for base data, `FBillNo` for bills (docs/kingdee-webapi.md#upsert-by-number). */
+	numberField: string;
 	/** Prefix of numbers given to seeded records. */
 	seedNumberPrefix: string;
 	/** Metadata field keys (canonical spelling); queries accept these plus any field a Save stored. */
@@ -46,6 +48,7 @@ export const FORM_DEFINITIONS: FormDefinition[] = [
 		caption: '客户',
 		numberPerUseOrg: true,
 		pkField: 'FCUSTID',
+		numberField: 'FNumber',
 		seedNumberPrefix: 'CUST',
 		fields: [
 			'FCUSTID',
@@ -72,6 +75,7 @@ export const FORM_DEFINITIONS: FormDefinition[] = [
 		caption: '供应商',
 		numberPerUseOrg: true,
 		pkField: 'FSUPPLIERID',
+		numberField: 'FNumber',
 		seedNumberPrefix: 'SUP',
 		fields: [
 			'FSUPPLIERID',
@@ -88,6 +92,7 @@ export const FORM_DEFINITIONS: FormDefinition[] = [
 		caption: '物料',
 		numberPerUseOrg: true,
 		pkField: 'FMATERIALID',
+		numberField: 'FNumber',
 		seedNumberPrefix: 'MAT',
 		fields: [
 			'FMATERIALID',
@@ -110,6 +115,7 @@ export const ORG_FORM_DEFINITION: FormDefinition = {
 	formId: 'ORG_Organizations',
 	caption: '组织机构',
 	pkField: 'FORGID',
+	numberField: 'FNumber',
 	seedNumberPrefix: 'ORG',
 	fields: ['FORGID', 'FNumber', 'FName', 'FDocumentStatus', 'FForbidStatus', 'FDescription'],
 };
@@ -172,7 +178,7 @@ export class FormTable {
 	put(record: StoredRecord): void {
 		const id = record[this.definition.pkField] as number;
 		this.byId.set(id, record);
-		this.indexNumber(id, record.FNumber);
+		this.indexNumber(id, record[this.definition.numberField]);
 	}
 
 	remove(id: number): void {
@@ -227,6 +233,11 @@ export class FormTable {
 
 	idOf(record: StoredRecord): number {
 		return record[this.definition.pkField] as number;
+	}
+
+	/** The record's number (FNumber, or FBillNo for bills) as text. */
+	numberOf(record: StoredRecord): string {
+		return String(record[this.definition.numberField]);
 	}
 
 	/** Records in primary-key order (insertion order, since ids only grow). */

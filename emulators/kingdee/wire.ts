@@ -13,64 +13,12 @@ export interface ServiceInfo {
 	name: string;
 	/** Positional parameter names (shape B/C), also the named keys of shape A. */
 	params: string[];
+	/** Changes data: write faults and the write log apply, a lost answer may have committed. */
+	write?: boolean;
 }
-
-const FORM_DATA = ['formid', 'data'];
-const SERVICES: ServiceInfo[] = [
-	{ kind: 'auth', name: 'ValidateUser', params: ['acctid', 'username', 'password', 'lcid'] },
-	{ kind: 'auth', name: 'ValidateUser2', params: ['acctid', 'username', 'password', 'iskickoff', 'lcid'] },
-	{ kind: 'auth', name: 'LoginByAppSecret', params: ['acctid', 'username', 'appid', 'appsecret', 'lcid'] },
-	{ kind: 'auth', name: 'LoginBySign', params: ['acctid', 'username', 'appid', 'timestamp', 'sign', 'lcid'] },
-	{ kind: 'auth', name: 'Logout', params: [] },
-	{ kind: 'form', name: 'Save', params: FORM_DATA },
-	{ kind: 'form', name: 'BatchSave', params: FORM_DATA },
-	{ kind: 'form', name: 'Submit', params: FORM_DATA },
-	{ kind: 'form', name: 'Audit', params: FORM_DATA },
-	{ kind: 'form', name: 'UnAudit', params: FORM_DATA },
-	{ kind: 'form', name: 'Delete', params: FORM_DATA },
-	{ kind: 'form', name: 'View', params: FORM_DATA },
-	{ kind: 'form', name: 'Allocate', params: FORM_DATA },
-	{ kind: 'form', name: 'CancelAllocate', params: FORM_DATA },
-	{ kind: 'form', name: 'ExcuteOperation', params: ['formid', 'opnumber', 'data'] },
-	{ kind: 'form', name: 'ExecuteOperation', params: ['formid', 'opnumber', 'data'] },
-	{ kind: 'form', name: 'ExecuteBillQuery', params: ['data'] },
-	{ kind: 'form', name: 'BillQuery', params: ['data'] },
-	{ kind: 'form', name: 'QueryBusinessInfo', params: ['data'] },
-];
-
-/** Services that change data: the ones `commitThenTimeoutNextCalls` applies to. */
-export const WRITE_SERVICES = new Set([
-	'Save',
-	'BatchSave',
-	'Submit',
-	'Audit',
-	'UnAudit',
-	'Delete',
-	'Allocate',
-	'CancelAllocate',
-	'ExcuteOperation',
-	'ExecuteOperation',
-]);
 
 /** Services whose errors arrive wrapped as `[[{…}]]`. */
 export const QUERY_SERVICES = new Set(['ExecuteBillQuery', 'BillQuery']);
-
-const SERVICE_PATH =
-	/^\/[^/]+\/kingdee\.bos\.webapi\.servicesstub\.(authservice|dynamicformservice)\.([a-z0-9_]+)\.common\.kdsvc$/i;
-
-/**
- * Maps a request path (`/k3cloud/Kingdee.BOS.WebApi.ServicesStub.DynamicFormService.save.common.kdsvc`)
- * to a service; the virtual directory, service and method names are case-insensitive.
- * Returns the raw method name as well so an unknown method can be reported.
- */
-export function resolveService(pathname: string): { service?: ServiceInfo; rawName: string } | undefined {
-	const match = SERVICE_PATH.exec(pathname);
-	if (!match) return undefined;
-	const group = match[1].toLowerCase() === 'authservice' ? 'auth' : 'form';
-	const method = match[2].toLowerCase();
-	const service = SERVICES.find((s) => s.kind === group && s.name.toLowerCase() === method);
-	return { service, rawName: match[2] };
-}
 
 export class BadRequestBody extends Error {}
 

@@ -6,9 +6,11 @@ import {
 	compareEntries,
 	entryInputProblem,
 	entryQueryKeys,
+	entryRowOf,
 	judgeEntries,
 	withEntryComparison,
 } from '../../nodes/Kingdee/protocol/batchSave/entries';
+import { describeOutcomeFailure } from '../../nodes/Kingdee/actions/record/batchSave.operation';
 import { packagesToSend, planRun } from '../../nodes/Kingdee/protocol/batchSave/plan';
 import type { BatchSaveSettings, Outcomes } from '../../nodes/Kingdee/protocol/batchSave/types';
 import { judgeReadBack, verifyPackages } from '../../nodes/Kingdee/protocol/batchSave/verify';
@@ -347,5 +349,31 @@ describe('If Exists: Skip (create once)', () => {
 		const outcomes: Outcomes = new Array(2);
 		expect(packagesToSend(plans, dry, outcomes)).toEqual([]);
 		expect(outcomes.map((outcome) => outcome?.status)).toEqual(['exists', 'planned']);
+	});
+});
+
+describe('a refused bill names the row and the field', () => {
+	it('reads the row out of Kingdee wording (第2行分录 / 第2行)', () => {
+		expect(entryRowOf('单据编号为“SCLL24112614”的出库单,第1行分录,申请出库重量不能大于库存重量!')).toBe(1);
+		expect(entryRowOf('第 2 行：物料编码 M-0042 不存在')).toBe(2);
+		expect(entryRowOf('编码唯一')).toBeUndefined();
+	});
+
+	it('the error text and details give the bill number, the row and the field', () => {
+		const { message, details } = describeOutcomeFailure(
+			{
+				status: 'failed',
+				message: 'FMaterialID: 第2行分录,物料编码 M-0042 不存在',
+				rowErrors: [{ fieldName: 'FMaterialID', message: '第2行分录,物料编码 M-0042 不存在', dIndex: 1 }],
+				msgCode: 11,
+				kind: 'validation',
+				number: 'JY-2',
+			},
+			3,
+			'FBillNo',
+			'SAL_OUTSTOCK',
+		);
+		expect(message).toMatch(/^Item 3: FBillNo "JY-2" was not saved \(row 2, field FMaterialID\) — .*M-0042/);
+		expect(details).toMatchObject({ field: 'FMaterialID', row: 2, number: 'JY-2', kind: 'validation' });
 	});
 });

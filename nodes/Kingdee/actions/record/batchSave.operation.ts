@@ -18,7 +18,7 @@ import {
 	type PackageOutcome,
 	type UnsavedOutcome,
 } from '../../protocol/batchSave/types';
-import { entryInputProblem } from '../../protocol/batchSave/entries';
+import { entryInputProblem, entryRowOf } from '../../protocol/batchSave/entries';
 import { BASE_DATA_NUMBER_FIELD, numberFieldFor, primaryKeyFieldFor, requiredEntryOf } from '../../protocol/forms';
 import { packageNumber } from '../../protocol/model';
 import type { KingdeeSession } from '../../protocol/session';
@@ -140,12 +140,16 @@ export function describeOutcomeFailure(
 			details: { kind: 'outcomeUnknown', field: '', number: outcome.number, msgCode: null, outcome: 'unknown', formId },
 		};
 	}
-	const field = outcome.rowErrors.find((row) => row.fieldName)?.fieldName ?? '';
+	const field = outcome.rowErrors.find((error) => error.fieldName)?.fieldName ?? '';
+	// A refused bill names the entry row Kingdee's message gives (e.g. an unknown material in row 2).
+	const row = outcome.rowErrors.map((error) => entryRowOf(error.message)).find((found) => found !== undefined);
+	const where = [row === undefined ? '' : `row ${row}`, field ? `field ${field}` : ''].filter(Boolean).join(', ');
 	return {
-		message: `Item ${itemIndex}: ${which} was not saved${field ? ` (field ${field})` : ''} — ${outcome.message}. ${whatToDo(outcome.kind)}`,
+		message: `Item ${itemIndex}: ${which} was not saved${where ? ` (${where})` : ''} — ${outcome.message}. ${whatToDo(outcome.kind)}`,
 		details: {
 			kind: outcome.kind,
 			field,
+			...(row === undefined ? {} : { row }),
 			number: outcome.number,
 			msgCode: outcome.msgCode ?? null,
 			outcome: 'failed',

@@ -279,3 +279,12 @@ export function entryInputProblem(
 	}
 	return undefined;
 }
+
+/**
+ * The 1-based entry row a Kingdee error names: its messages say `第2行分录` / `第2行` (docs/kingdee-webapi.md#entry-rows);
+ * undefined when the text names none.
+ */
+export function entryRowOf(message: string): number | undefined {
+	const match = /第\s*(\d+)\s*行/.exec(message);
+	return match ? Number(match[1]) : undefined;
+}
