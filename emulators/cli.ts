@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console */
 /**
- * `npm run emulators -- [--jikeyun-port N] [--kingdee-port N] [--shops N] [--seed N]`
+ * `npm run emulators -- [--jikeyun-port N] [--kingdee-port N] [--shops N] [--seed N] [--materials N] [--stocks N]`
  *
  * Starts the Jikeyun gateway emulator and the Kingdee WebAPI emulator on loopback, prints their URLs and the
  * credentials that work against them, and stops both on Ctrl-C. Point the two n8n credentials at the printed URLs to
@@ -14,12 +14,16 @@ interface CliOptions {
 	kingdeePort: number;
 	shops: number;
 	seed?: number;
+	/** Kingdee: materials (M-0001…) and stocks (CK001…) stored at start for sales outbound bills. */
+	materials: number;
+	stocks: number;
 }
 
-const USAGE = 'usage: npm run emulators -- [--jikeyun-port N] [--kingdee-port N] [--shops N] [--seed N]';
+const USAGE =
+	'usage: npm run emulators -- [--jikeyun-port N] [--kingdee-port N] [--shops N] [--seed N] [--materials N] [--stocks N]';
 
 function parseArgs(argv: string[]): CliOptions {
-	const options: CliOptions = { jikeyunPort: 0, kingdeePort: 0, shops: 50 };
+	const options: CliOptions = { jikeyunPort: 0, kingdeePort: 0, shops: 50, materials: 0, stocks: 0 };
 	for (let i = 0; i < argv.length; i++) {
 		const flag = argv[i];
 		if (flag === '--help' || flag === '-h') {
@@ -37,6 +41,8 @@ function parseArgs(argv: string[]): CliOptions {
 		else if (name === '--kingdee-port') options.kingdeePort = value;
 		else if (name === '--shops') options.shops = value;
 		else if (name === '--seed') options.seed = value;
+		else if (name === '--materials') options.materials = value;
+		else if (name === '--stocks') options.stocks = value;
 		else {
 			console.error(`unknown option ${name}\n${USAGE}`);
 			process.exit(2);
@@ -52,7 +58,10 @@ async function main(): Promise<void> {
 		shopCount: options.shops,
 		seed: options.seed,
 	});
-	const kingdee = await startKingdeeEmulator({ port: options.kingdeePort });
+	const kingdee = await startKingdeeEmulator({
+		port: options.kingdeePort,
+		catalog: { materials: options.materials, stocks: options.stocks },
+	});
 	const k = DEFAULT_KINGDEE_ACCOUNT;
 	console.log(
 		[
@@ -62,7 +71,7 @@ async function main(): Promise<void> {
 			`                             App Key ${DEFAULT_JIKEYUN_APP.appKey}   App Secret ${DEFAULT_JIKEYUN_APP.appSecret}`,
 			`  Admin: GET ${new URL('/__admin/shops', jikeyun.url).href}, /__admin/stats`,
 			'',
-			'Kingdee Cloud Galaxy emulator',
+			`Kingdee Cloud Galaxy emulator  (${options.materials} materials, ${options.stocks} stocks)`,
 			`  Credential "Kingdee Cloud Galaxy API":  Server URL ${kingdee.serverUrl}`,
 			`                             Auth type: password   Account (acctId) ${kingdee.acctId}`,
 			`                             Username ${k.username}   Password ${k.password}   LCID ${k.lcid}`,

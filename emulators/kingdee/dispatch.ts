@@ -38,6 +38,8 @@ export interface EmulatorState {
 	maxQueryLimit: number;
 	/** Stores records as seedRecords does (the `insertBeforeNextSave` race). */
 	insertRecords: (formId: string, records: Array<Record<string, unknown>>) => void;
+	/** Empties the store and seeds the starting catalogue again (`POST /__admin/reset`). */
+	resetStore: () => void;
 }
 
 function operationContext(state: EmulatorState): OperationContext {

@@ -15,7 +15,16 @@
  *   point at) is described only: it has no records and the other services do not know it. An unknown form answers
  *   MsgCode 4 with the unknown-form text of the other services; an empty FormId MsgCode 8.
  */
-import { FORM_DEFINITIONS, getCaseInsensitive, isPlainObject, ORG_FORM_DEFINITION, type FormDefinition } from './store';
+import { SAL_OUTSTOCK_ENTITY, SAL_OUTSTOCK_ENTRY, SAL_OUTSTOCK_HEAD, type BillField } from './salesOutstock';
+import {
+	BILL_TYPE_FORM_DEFINITION,
+	FORM_DEFINITIONS,
+	getCaseInsensitive,
+	isBill,
+	isPlainObject,
+	ORG_FORM_DEFINITION,
+	type FormDefinition,
+} from './store';
 import { unknownFormMessage, type FormHandler } from './services/context';
 import { failureBody, responseStatus, scalarText } from './wire';
 
@@ -79,6 +88,9 @@ const FIELD_META: Record<string, FieldMeta> = {
 	ferpclsid: { zh: '物料属性', en: 'Material attribute', type: COMBO },
 	fbarcode: { zh: '条码', en: 'Barcode', type: TEXT },
 	foldnumber: { zh: '旧物料编码', en: 'Old number', type: TEXT },
+	fstockid: { zh: '仓库内码', en: 'Stock ID', type: NUMBER },
+	fstockproperty: { zh: '仓库属性', en: 'Stock property', type: COMBO },
+	fbilltypeid: { zh: '单据类型内码', en: 'Bill type ID', type: NUMBER },
 };
 
 /** What the emulator's Save refuses to miss; forms it does not save require only number and name. */
@@ -119,6 +131,9 @@ const FORM_EN: Record<string, string> = {
 	BD_Customer: 'Customer',
 	BD_Supplier: 'Supplier',
 	BD_MATERIAL: 'Material',
+	BD_STOCK: 'Stock',
+	BOS_BillType: 'Bill type',
+	SAL_OUTSTOCK: 'Sales outbound',
 	ORG_Organizations: 'Organization',
 };
 
@@ -150,7 +165,46 @@ const CUSTOMER_BANK_ENTRY = {
 	],
 };
 
+/** FieldType codes of a bill's field kinds (decimals are numbers, 106, as ids are). */
+const KIND_TYPES: Record<BillField['kind'], number> = {
+	id: NUMBER,
+	text: TEXT,
+	baseData: BASE_DATA,
+	date: DATE,
+	decimal: NUMBER,
+	boolean: CHECK_BOX,
+	status: COMBO,
+};
+
+function billFieldEntry(field: BillField): Record<string, unknown> {
+	return {
+		Key: field.key,
+		Name: captions(field.zh, field.en),
+		FieldType: KIND_TYPES[field.kind],
+		LookUpObjectFormId: field.lookUp ?? '',
+		MustInput: field.required ? 1 : 0,
+	};
+}
+
+/** A bill: the head `FBillHead` and the entry `FEntity` with its own fields (docs/kingdee-webapi.md#sal_outstock). */
+function describeBill(definition: FormDefinition): Record<string, unknown> {
+	return {
+		Id: definition.formId,
+		Name: captions(definition.caption, FORM_EN[definition.formId] ?? definition.formId),
+		PkFieldName: definition.pkField,
+		Entrys: [
+			{ Key: 'FBillHead', Name: captions('单据头', 'Header'), Fields: SAL_OUTSTOCK_HEAD.map(billFieldEntry) },
+			{
+				Key: SAL_OUTSTOCK_ENTITY.key,
+				Name: captions(SAL_OUTSTOCK_ENTITY.zh, SAL_OUTSTOCK_ENTITY.en),
+				Fields: SAL_OUTSTOCK_ENTRY.map(billFieldEntry),
+			},
+		],
+	};
+}
+
 function describe(definition: FormDefinition): Record<string, unknown> {
+	if (isBill(definition)) return describeBill(definition);
 	const required = FORM_DEFINITIONS.includes(definition) ? REQUIRED_SAVED : REQUIRED_DESCRIBED;
 	const entrys: Array<Record<string, unknown>> = [
 		{
@@ -172,7 +226,7 @@ function describe(definition: FormDefinition): Record<string, unknown> {
 export function queryBusinessInfo(data: unknown): Record<string, unknown> {
 	const formId = isPlainObject(data) ? (scalarText(getCaseInsensitive(data, 'FormId'))?.trim() ?? '') : '';
 	if (!formId) return failureBody(8, 'data 数据包中的参数 FormId 的值不能为空');
-	const definition = [...FORM_DEFINITIONS, ORG_FORM_DEFINITION, CURRENCY_FORM].find(
+	const definition = [...FORM_DEFINITIONS, ORG_FORM_DEFINITION, BILL_TYPE_FORM_DEFINITION, CURRENCY_FORM].find(
 		(form) => form.formId.toLowerCase() === formId.toLowerCase(),
 	);
 	if (!definition) return failureBody(4, unknownFormMessage(formId));

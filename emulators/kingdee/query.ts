@@ -1,7 +1,9 @@
 /**
  * ExecuteBillQuery / BillQuery of the emulator (docs/kingdee-webapi.md#queries): FieldKeys, a SQL-like
- * FilterString, OrderString, TopRowCount, StartRow and Limit (capped at maxQueryLimit). ORG_Organizations is
- * queryable too (FOrgID, FNumber, FName, FDocumentStatus, FForbidStatus), read-only.
+ * FilterString, OrderString, TopRowCount, StartRow and Limit (capped at maxQueryLimit). ORG_Organizations and
+ * BOS_BillType are queryable too (read-only). A bill queried with an entry field in FieldKeys (`FEntity_FEntryID`,
+ * `FMaterialID.FNumber`, `FRealQty`, …) gives one row per entry row, the head's values repeated; without one, one row
+ * per bill.
  *
  * FilterString grammar supported: comparisons `= <> != > < >= <=` between a field and a literal
  * (or another field), `[NOT] IN (…)`, `[NOT] LIKE '…'` (% and _ wildcards), `IS [NOT] NULL`, `AND`,
@@ -19,9 +21,10 @@ type Getter = (record: StoredRecord) => unknown;
 export function fieldGetter(store: KingdeeStore, table: FormTable, key: string): Getter | undefined {
 	const def = table.definition;
 	const dot = key.indexOf('.');
-	const base = table.knownField(dot < 0 ? key : key.slice(0, dot));
+	const head = dot < 0 ? key : key.slice(0, dot);
+	const base = table.entryField(head) ?? table.knownField(head);
 	if (!base) return undefined;
-	const isOrg = base === 'FCreateOrgId' || base === 'FUseOrgId';
+	const isOrg = (def.orgFields ?? ['FCreateOrgId', 'FUseOrgId']).includes(base);
 	if (dot < 0) {
 		if (base === 'FMasterId') return (r) => r.FMasterId ?? r[def.pkField];
 		if (isOrg) return (r) => store.orgByNumber(String(r[base]))?.id ?? 0;
@@ -372,24 +375,44 @@ function readFieldKeys(
 	return { table, keys, getters };
 }
 
-/** The records FilterString keeps (all without one), or the failure of a bad filter (MsgCode 4). */
-function filterRecords(
+/**
+ * Rows of a bill with entries: one per entry row, the head's values repeated (docs/kingdee-webapi.md#sal_outstock);
+ * a bill without rows gives one row with empty entry fields.
+ */
+function entryRows(table: FormTable, record: StoredRecord): StoredRecord[] {
+	const rows = record[table.definition.entity!.key];
+	if (!Array.isArray(rows) || rows.length === 0) return [record];
+	return rows.map((row: StoredRecord) => ({ ...record, ...row }));
+}
+
+/**
+ * The rows FilterString keeps (all without one), or the failure of a bad filter (MsgCode 4). With `entryLevel` the
+ * rows are entry rows; otherwise a filter naming an entry field keeps a bill when one of its entry rows matches.
+ */
+function filterRows(
 	store: KingdeeStore,
 	table: FormTable,
 	filter: unknown,
 	records: StoredRecord[],
+	entryLevel: boolean,
 ): StoredRecord[] | Failure {
+	const expand = (list: StoredRecord[]) => (entryLevel ? list.flatMap((r) => entryRows(table, r)) : list);
 	if (filter === undefined || filter === null || filter === '' || (Array.isArray(filter) && filter.length === 0))
-		return records;
+		return expand(records);
 	try {
 		if (typeof filter !== 'string') throw new FilterError('模拟器只支持字符串形式的 FilterString');
-		if (filter.trim() === '') return records;
+		if (filter.trim() === '') return expand(records);
+		let namesEntryField = false;
 		const predicate = new FilterParser(tokenize(filter), (key) => {
 			const getter = fieldGetter(store, table, key);
 			if (!getter) throw new UnknownFieldError(key);
+			if (table.entryField(key.split('.')[0])) namesEntryField = true;
 			return getter;
 		}).parse();
-		return records.filter(predicate);
+		// Head-only filters run before the rows are expanded (50,000 bills, a few IN lists per run).
+		if (!namesEntryField) return expand(records.filter(predicate));
+		if (entryLevel) return expand(records).filter(predicate);
+		return records.filter((record) => entryRows(table, record).some(predicate));
 	} catch (error) {
 		const detail =
 			error instanceof UnknownFieldError
@@ -460,7 +483,9 @@ export function billQuery(
 	const request = readFieldKeys(store, data);
 	if ('failure' in request) return request;
 	const { table, keys, getters } = request;
-	const filtered = filterRecords(store, table, getCaseInsensitive(data, 'FilterString'), table.all());
+	const entryLevel = keys.some((key) => table.entryField(key.split('.')[0]) !== undefined);
+	const filter = getCaseInsensitive(data, 'FilterString');
+	const filtered = filterRows(store, table, filter, table.all(), entryLevel);
 	if ('failure' in filtered) return filtered;
 	const orderText = scalarText(getCaseInsensitive(data, 'OrderString'))?.trim() ?? '';
 	const ordered = orderRecords(store, table, orderText, filtered);

@@ -6,7 +6,9 @@
 import {
 	formatKingdeeDateTime,
 	getCaseInsensitive,
+	isBill,
 	isPlainObject,
+	type FormTable,
 	type KingdeeStore,
 	type StoredRecord,
 } from './store';
@@ -43,44 +45,86 @@ export function seedRecords(
 	const stored: StoredRecord[] = [];
 	for (let i = 0; i < count; i++) {
 		const id = table.allocateId();
-		const record: StoredRecord = {
-			[def.pkField]: id,
-			FNumber: `${def.seedNumberPrefix}${id}`,
-			FName: `${def.caption}${id}`,
-			FCreateOrgId: store.orgs[0].number,
-			FUseOrgId: store.orgs[0].number,
-			FDocumentStatus: 'C',
-			FForbidStatus: 'A',
-			FCreateDate: nowText,
-			FModifyDate: nowText,
-			FAuditDate: nowText,
-			allocatedOrgs: [],
-		};
+		const record = isBill(def) ? defaultBill(store, table, id, nowText) : defaultBaseData(store, table, id, nowText);
 		const given = make ? make(i) : {};
 		for (const [key, value] of Object.entries(given)) {
 			if (key.toLowerCase() === def.pkField.toLowerCase()) continue;
 			record[table.adoptField(key)] = value;
 		}
-		record.FNumber = String(record.FNumber);
-		record.FCreateOrgId = orgNumber(store, 'FCreateOrgId', record.FCreateOrgId);
-		const useOrgGiven = Object.keys(given).some((key) => key.toLowerCase() === 'fuseorgid');
-		record.FUseOrgId = useOrgGiven ? orgNumber(store, 'FUseOrgId', record.FUseOrgId) : record.FCreateOrgId;
+		const useOrg = isBill(def) ? '' : normaliseOrgs(store, record, given);
 		const status = String(record.FDocumentStatus);
 		if (!SEEDABLE_STATUSES.has(status)) {
 			throw new Error(`seedRecords: FDocumentStatus "${status}" is not one of A, B, C, D`);
 		}
 		if (status !== 'C') record.FAuditDate = null;
-		if (table.numberHolder(record.FNumber as string, record.FUseOrgId as string)) {
-			throw new Error(
-				`seedRecords: number "${String(record.FNumber)}" already exists in ${def.formId}` +
-					(def.numberPerUseOrg ? ` for use organisation ${String(record.FUseOrgId)}` : ''),
-			);
+		const number = String(record[def.numberField]);
+		record[def.numberField] = number;
+		if (table.numberHolder(number, useOrg)) {
+			const where = def.numberPerUseOrg ? ` for use organisation ${useOrg}` : '';
+			throw new Error(`seedRecords: number "${number}" already exists in ${def.formId}${where}`);
 		}
-		linkAllocatedCopy(store, formId, record);
+		if (isBill(def)) numberEntryRows(table, record);
+		else linkAllocatedCopy(store, formId, record);
 		table.put(record);
 		stored.push(record);
 	}
 	return stored;
+}
+
+function defaultBaseData(store: KingdeeStore, table: FormTable, id: number, nowText: string): StoredRecord {
+	const def = table.definition;
+	return {
+		[def.pkField]: id,
+		FNumber: `${def.seedNumberPrefix}${id}`,
+		FName: `${def.caption}${id}`,
+		FCreateOrgId: store.orgs[0].number,
+		FUseOrgId: store.orgs[0].number,
+		FDocumentStatus: 'C',
+		FForbidStatus: 'A',
+		FCreateDate: nowText,
+		FModifyDate: nowText,
+		FAuditDate: nowText,
+		allocatedOrgs: [],
+	};
+}
+
+/** A bill of the first organisation and the standard bill type, audited, without entry rows unless given. */
+function defaultBill(store: KingdeeStore, table: FormTable, id: number, nowText: string): StoredRecord {
+	const def = table.definition;
+	const billType = store.billTypes.all()[0];
+	return {
+		[def.pkField]: id,
+		[def.numberField]: `${def.seedNumberPrefix}${String(id).padStart(6, '0')}`,
+		FBillTypeID: { FNumber: billType.FNumber, FName: billType.FName },
+		FDate: nowText,
+		FSaleOrgId: store.orgs[0].number,
+		FStockOrgId: store.orgs[0].number,
+		FCustomerID: null,
+		FNote: null,
+		[def.entity!.key]: [],
+		FDocumentStatus: 'C',
+		FCreateDate: nowText,
+		FModifyDate: nowText,
+		FAuditDate: nowText,
+	};
+}
+
+/** Seeded entry rows get their FEntryID. */
+function numberEntryRows(table: FormTable, record: StoredRecord): void {
+	const rows = record[table.definition.entity!.key];
+	if (!Array.isArray(rows)) return;
+	record[table.definition.entity!.key] = rows.map((row: StoredRecord) => ({
+		...row,
+		FEntryID: table.allocateEntryId(),
+	}));
+}
+
+/** Organisation fields as numbers; the use organisation defaults to the creation organisation. Returns it. */
+function normaliseOrgs(store: KingdeeStore, record: StoredRecord, given: Record<string, unknown>): string {
+	record.FCreateOrgId = orgNumber(store, 'FCreateOrgId', record.FCreateOrgId);
+	const useOrgGiven = Object.keys(given).some((key) => key.toLowerCase() === 'fuseorgid');
+	record.FUseOrgId = useOrgGiven ? orgNumber(store, 'FUseOrgId', record.FUseOrgId) : record.FCreateOrgId;
+	return record.FUseOrgId as string;
 }
 
 /** A copy in another use organisation shares the master id of the creation organisation's record. */
@@ -113,4 +157,33 @@ export function insertUnlessHeld(
 		if (number !== undefined && table.numberHolder(number, orgText ?? store.orgs[0].number)) continue;
 		seedRecords(store, now, formId, 1, () => fields);
 	}
+}
+
+/** Default numbers of the seeded catalogue: materials `M-0001`, … and stocks `CK001`, … (docs/kingdee-webapi.md#sal_outstock). */
+export function catalogNumber(formId: 'BD_MATERIAL' | 'BD_STOCK', index: number): string {
+	return formId === 'BD_MATERIAL'
+		? `M-${String(index + 1).padStart(4, '0')}`
+		: `CK${String(index + 1).padStart(3, '0')}`;
+}
+
+/** Materials and stocks stored audited at start: a count (default numbers) or the numbers themselves. */
+export function seedCatalog(store: KingdeeStore, now: number, catalog: SalesCatalog | undefined): void {
+	const names = { BD_MATERIAL: '物料', BD_STOCK: '仓库' } as const;
+	for (const [formId, spec] of [
+		['BD_MATERIAL', catalog?.materials],
+		['BD_STOCK', catalog?.stocks],
+	] as const) {
+		const numbers = typeof spec === 'number' ? Array.from({ length: spec }, (_, i) => catalogNumber(formId, i)) : spec;
+		if (!numbers) continue;
+		seedRecords(store, now, formId, numbers.length, (i) => ({
+			FNumber: numbers[i],
+			FName: `${names[formId]}${numbers[i]}`,
+		}));
+	}
+}
+
+/** Base data the sales outbound bills refer to: how many materials and stocks to seed, or their numbers. */
+export interface SalesCatalog {
+	materials?: number | string[];
+	stocks?: number | string[];
 }

@@ -20,7 +20,7 @@ import { FaultInjector, type KingdeeFaults } from './faults';
 import { readBody, send, textReply, type Reply } from './replies';
 import { resolveService } from './routes';
 import { SessionQueues, Sleeper, EmulatorClosed } from './scheduling';
-import { insertUnlessHeld, seedRecords as seedStoredRecords } from './seeding';
+import { insertUnlessHeld, seedCatalog, seedRecords as seedStoredRecords, type SalesCatalog } from './seeding';
 import { type LoginSignAlgorithm } from './signatures';
 import { copyStats, emptyStats, type KingdeeEmulatorStats } from './stats';
 import { FORM_DEFINITIONS, KingdeeStore, type StoredRecord } from './store';
@@ -52,6 +52,11 @@ export interface KingdeeEmulatorOptions {
 	now?: () => number;
 	/** Seed of the transientFailureRate draws (default 1): the same seed fails the same calls. */
 	seed?: number;
+	/**
+	 * Materials (BD_MATERIAL) and stocks (BD_STOCK) of the first organisation, audited, that sales outbound bills refer
+	 * to: a count (numbers `M-0001`…, `CK001`…) or the numbers. Default none. Stored again by `POST /__admin/reset`.
+	 */
+	catalog?: SalesCatalog;
 }
 
 export interface KingdeeEmulator {
@@ -109,7 +114,12 @@ function createState(options: KingdeeEmulatorOptions, sleeper: Sleeper): Emulato
 		isClosed: () => sleeper.isClosed,
 		maxQueryLimit: options.maxQueryLimit ?? 2000,
 		insertRecords: (formId, records) => insertUnlessHeld(store, now(), formId, records),
+		resetStore: () => {
+			store.clear();
+			seedCatalog(store, now(), options.catalog);
+		},
 	};
+	seedCatalog(store, now(), options.catalog);
 	return state;
 }
 
@@ -137,7 +147,7 @@ function dataApi(state: EmulatorState) {
 			state.stats = emptyStats();
 		},
 		reset: () => {
-			state.store.clear();
+			state.resetStore();
 			state.sessions.clear();
 		},
 		dropAllSessions: () => state.sessions.clear(),

@@ -1,12 +1,23 @@
 /**
- * In-memory data of the Kingdee emulator: organisations and the base-data forms it knows
- * (BD_Customer, BD_Supplier, BD_MATERIAL), with their metadata field lists.
+ * In-memory data of the Kingdee emulator: organisations, bill types, the base-data forms it knows
+ * (BD_Customer, BD_Supplier, BD_MATERIAL, BD_STOCK) and the bill SAL_OUTSTOCK, with their metadata field lists.
  *
  * Records are kept with F-key names as the WebAPI uses them in Save packages and queries:
  * the primary key (FCUSTID, …) as a number, FNumber, FName, FCreateOrgId / FUseOrgId as organisation
  * NUMBERS (strings), FDocumentStatus, FForbidStatus, the dates, `allocatedOrgs` (org numbers the record
  * was distributed to) and every other field exactly as it was saved.
  */
+
+import { BILL_TYPES, SAL_OUTSTOCK_ENTITY, SAL_OUTSTOCK_ENTRY, SAL_OUTSTOCK_HEAD } from './salesOutstock';
+
+/** An entry collection of a bill (docs/kingdee-webapi.md#entry-rows). */
+export interface EntityDefinition {
+	key: string;
+	/** The entry rows' internal id field (FEntryID). */
+	idField: string;
+	/** Field keys of the rows. */
+	fields: string[];
+}
 
 export interface FormDefinition {
 	formId: string;
@@ -24,6 +35,15 @@ export interface FormDefinition {
 	 * bills, whose number is unique in the form (docs/kingdee-webapi.md#emulator-choices).
 	 */
 	numberPerUseOrg?: boolean;
+	/** Fields holding organisations (stored as their numbers); default FCreateOrgId and FUseOrgId. */
+	orgFields?: string[];
+	/** Bills: the entry collection. */
+	entity?: EntityDefinition;
+}
+
+/** Bills are saved by `services/billPackage.ts`, base data by `services/baseDataPackage.ts`. */
+export function isBill(definition: FormDefinition): boolean {
+	return definition.entity !== undefined;
 }
 
 const COMMON_FIELDS = [
@@ -105,7 +125,40 @@ export const FORM_DEFINITIONS: FormDefinition[] = [
 			'FOldNumber',
 		],
 	},
+	{
+		formId: 'BD_STOCK',
+		caption: '仓库',
+		pkField: 'FSTOCKID',
+		numberField: 'FNumber',
+		numberPerUseOrg: true,
+		seedNumberPrefix: 'CK',
+		fields: ['FSTOCKID', ...COMMON_FIELDS, 'FStockProperty', 'FAddress'],
+	},
+	{
+		formId: 'SAL_OUTSTOCK',
+		caption: '销售出库单',
+		pkField: 'FID',
+		numberField: 'FBillNo',
+		seedNumberPrefix: 'XSCKD',
+		orgFields: ['FSaleOrgId', 'FStockOrgId'],
+		fields: [...SAL_OUTSTOCK_HEAD, ...SAL_OUTSTOCK_ENTRY].map((field) => field.key).concat(SAL_OUTSTOCK_ENTITY.key),
+		entity: {
+			key: SAL_OUTSTOCK_ENTITY.key,
+			idField: SAL_OUTSTOCK_ENTITY.idField,
+			fields: SAL_OUTSTOCK_ENTRY.map((field) => field.key),
+		},
+	},
 ];
+
+/** Bill types as a form: read-only, queried and referenced by bills (FBillTypeID). */
+export const BILL_TYPE_FORM_DEFINITION: FormDefinition = {
+	formId: 'BOS_BillType',
+	caption: '单据类型',
+	pkField: 'FBILLTYPEID',
+	numberField: 'FNumber',
+	seedNumberPrefix: 'BT',
+	fields: ['FBILLTYPEID', 'FNumber', 'FName', 'FDocumentStatus', 'FForbidStatus'],
+};
 
 /**
  * Organisations as a form: read-only (ExecuteBillQuery and QueryBusinessInfo answer for it; the write services do
@@ -149,6 +202,7 @@ export class FormTable {
 	private readonly numberById = new Map<number, string>();
 	private readonly canonicalByLower = new Map<string, string>();
 	private nextId = 100001;
+	private nextEntryId = 100001;
 
 	constructor(readonly definition: FormDefinition) {
 		for (const field of definition.fields) this.canonicalByLower.set(field.toLowerCase(), field);
@@ -169,6 +223,22 @@ export class FormTable {
 
 	allocateId(): number {
 		return this.nextId++;
+	}
+
+	allocateEntryId(): number {
+		return this.nextEntryId++;
+	}
+
+	/**
+	 * The canonical key of an entry field (`FMaterialID`, `FEntity_FEntryID` → `FEntryID`), or undefined for a head
+	 * field or a form without entries.
+	 */
+	entryField(key: string): string | undefined {
+		const entity = this.definition.entity;
+		if (!entity) return undefined;
+		const prefix = `${entity.key.toLowerCase()}_`;
+		const bare = key.toLowerCase().startsWith(prefix) ? key.slice(prefix.length) : key;
+		return entity.fields.find((field) => field.toLowerCase() === bare.toLowerCase());
 	}
 
 	get(id: number): StoredRecord | undefined {
@@ -250,6 +320,7 @@ export class FormTable {
 		this.idsByNumber.clear();
 		this.numberById.clear();
 		this.nextId = 100001;
+		this.nextEntryId = 100001;
 		this.canonicalByLower.clear();
 		for (const field of this.definition.fields) this.canonicalByLower.set(field.toLowerCase(), field);
 	}
@@ -259,6 +330,7 @@ export class KingdeeStore {
 	readonly orgs: OrgInfo[];
 	private readonly tables = new Map<string, FormTable>();
 	private readonly orgTable = new FormTable(ORG_FORM_DEFINITION);
+	readonly billTypes = new FormTable(BILL_TYPE_FORM_DEFINITION);
 
 	constructor(orgNumbers: string[]) {
 		// The first org gets id 1 (the product's "100" main org); the others 100002, 100003, … as in
@@ -270,6 +342,7 @@ export class KingdeeStore {
 		}));
 		for (const definition of FORM_DEFINITIONS)
 			this.tables.set(definition.formId.toLowerCase(), new FormTable(definition));
+		for (const type of BILL_TYPES) this.billTypes.put({ ...type, FDocumentStatus: 'C', FForbidStatus: 'A' });
 		for (const org of this.orgs) {
 			this.orgTable.put({
 				FORGID: org.id,
@@ -286,9 +359,12 @@ export class KingdeeStore {
 		return this.tables.get(formId.toLowerCase());
 	}
 
-	/** What queries may read: the forms, and the organisations as ORG_Organizations. */
+	/** What queries may read: the forms, the organisations as ORG_Organizations, the bill types as BOS_BillType. */
 	queryTable(formId: string): FormTable | undefined {
-		return formId.toLowerCase() === ORG_FORM_DEFINITION.formId.toLowerCase() ? this.orgTable : this.table(formId);
+		const lower = formId.toLowerCase();
+		if (lower === ORG_FORM_DEFINITION.formId.toLowerCase()) return this.orgTable;
+		if (lower === BILL_TYPE_FORM_DEFINITION.formId.toLowerCase()) return this.billTypes;
+		return this.table(formId);
 	}
 
 	orgByNumber(number: string): OrgInfo | undefined {

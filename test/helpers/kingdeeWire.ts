@@ -39,6 +39,8 @@ export async function callService(
 export interface FormClient {
 	form(service: string, formId: string, data: Record<string, unknown>): Promise<WireAnswer>;
 	query(data: Record<string, unknown>): Promise<unknown[][]>;
+	/** Any DynamicFormService with its positional parameters (e.g. QueryBusinessInfo `[{"FormId":…}]`). */
+	call(service: string, parameters: unknown[]): Promise<WireAnswer>;
 }
 
 /** Logs in with the password and returns a client that sends the session cookie. */
@@ -62,6 +64,8 @@ export async function formClient(emulator: KingdeeEmulator): Promise<FormClient>
 				{ parameters: [formId, JSON.stringify(data)] },
 				{ Cookie: cookie },
 			),
+		call: (service, parameters) =>
+			callService(emulator, `DynamicFormService.${service}`, { parameters }, { Cookie: cookie }),
 		async query(data) {
 			const answer = await callService(
 				emulator,

@@ -5,9 +5,10 @@
  * SuccessEntitys. Packages commit one after the other, so a repeated number later in one batch fails as a duplicate.
  * IsAutoSubmitAndAudit leaves the saved record audited (C).
  */
-import { getCaseInsensitive, isPlainObject, type FormTable, type StoredRecord } from '../store';
+import { getCaseInsensitive, isBill, isPlainObject, type FormTable, type StoredRecord } from '../store';
 import { failureBody, responseStatus, toBoolean, type EntityResult, type ErrorResult } from '../wire';
 import { saveBaseDataPackage } from './baseDataPackage';
+import { saveBillPackage } from './billPackage';
 import {
 	dataObject,
 	firstMsgCode,
@@ -21,6 +22,10 @@ import {
 export interface SaveOptions {
 	needUpdateFields: string[];
 	autoAudit: boolean;
+	/** IsDeleteEntry (default true): entry rows the package does not name are deleted. */
+	deleteEntry: boolean;
+	/** IsVerifyBaseDataField (default false): every base-data reference must resolve. */
+	verifyBaseData: boolean;
 }
 
 /** One package validated and, when valid, committed synchronously (no other call interleaves). */
@@ -32,8 +37,7 @@ export type SavePackage = (
 ) => { record?: StoredRecord; errors?: PackageError[] };
 
 function packageSaver(table: FormTable): SavePackage {
-	void table;
-	return saveBaseDataPackage;
+	return isBill(table.definition) ? saveBillPackage : saveBaseDataPackage;
 }
 
 function saveOptions(data: Record<string, unknown>): SaveOptions {
@@ -41,6 +45,8 @@ function saveOptions(data: Record<string, unknown>): SaveOptions {
 	return {
 		needUpdateFields: Array.isArray(needUpdate) ? needUpdate.map((f) => String(f)) : [],
 		autoAudit: toBoolean(getCaseInsensitive(data, 'IsAutoSubmitAndAudit'), false),
+		deleteEntry: toBoolean(getCaseInsensitive(data, 'IsDeleteEntry'), true),
+		verifyBaseData: toBoolean(getCaseInsensitive(data, 'IsVerifyBaseDataField'), false),
 	};
 }
 

@@ -31,17 +31,17 @@ export function view(ctx: OperationContext, formId: unknown, rawData: unknown): 
 	const object: Record<string, unknown> = {
 		Id: record[def.pkField],
 		msterID: record.FMasterId ?? record[def.pkField],
-		Number: record.FNumber,
+		Number: table.numberOf(record),
 		DocumentStatus: record.FDocumentStatus,
 		ForbidStatus: record.FForbidStatus,
-		Name: multiLanguage(String(record.FName)),
+		Name: record.FName === undefined ? null : multiLanguage(String(record.FName)),
 		CreateOrgId: orgObject(ctx.store, record.FCreateOrgId),
 		UseOrgId: orgObject(ctx.store, record.FUseOrgId),
 		CreatorId: { Id: 100010, Name: 'webapi', UserAccount: 'webapi' },
 		CreateDate: record.FCreateDate,
 		ModifyDate: record.FModifyDate,
 		AuditDate: record.FAuditDate ?? null,
-		AllocatedOrgs: (record.allocatedOrgs as string[]).map((n) => orgObject(ctx.store, n)),
+		AllocatedOrgs: ((record.allocatedOrgs as string[] | undefined) ?? []).map((n) => orgObject(ctx.store, n)),
 	};
 	for (const [key, value] of Object.entries(record)) {
 		if (key === def.pkField || SYSTEM_FIELDS.has(key.toLowerCase())) continue;
