@@ -12,13 +12,13 @@ import { WORKFLOWS_DIR, activeShops, nodeNameOfType, type EmulatorPair } from '.
 
 export const ORDERS_WORKFLOW_FILE = path.join(WORKFLOWS_DIR, 'jikeyun-orders-to-kingdee-sales-outbound.json');
 
-export const SALES_OUTBOUND_FORM = 'SAL_OUTSTOCK';
+const SALES_OUTBOUND_FORM = 'SAL_OUTSTOCK';
 /** What the sample's Settings node sets: the organisation (sales and shipping) and the bill type. */
-export const SAMPLE_ORGANISATION = '100';
-export const SAMPLE_BILL_TYPE = 'XSCKD01_SYS';
+const SAMPLE_ORGANISATION = '100';
+const SAMPLE_BILL_TYPE = 'XSCKD01_SYS';
 
 /** tradeStatus values of a cancelled order (docs/jikeyun-open-api.md#sales-order-records): never a bill. */
-export const CANCELLED_TRADE_STATUSES: readonly number[] = [5010, 5020, 5030];
+const CANCELLED_TRADE_STATUSES: readonly number[] = [5010, 5020, 5030];
 
 /** What the sample keeps: a consign time is set and the order is not cancelled. */
 export function isShippedOrder(order: Pick<SalesOrder, 'consignTime' | 'tradeStatus'>): boolean {
@@ -26,7 +26,7 @@ export function isShippedOrder(order: Pick<SalesOrder, 'consignTime' | 'tradeSta
 }
 
 /** `yyyy-MM-dd HH:mm:ss` Beijing time (the gateway's format) as epoch ms. */
-export function beijingTextToMs(text: string): number {
+function beijingTextToMs(text: string): number {
 	return Date.parse(`${text.replace(' ', 'T')}+08:00`);
 }
 
@@ -86,7 +86,7 @@ export function seedOrderReferenceData(pair: EmulatorPair): { customers: number;
 }
 
 /** The number a stored reference holds: a plain value or `{ FNumber }` / `{ Number }` as the emulator keeps it. */
-export function referenceNumber(value: unknown): string {
+function referenceNumber(value: unknown): string {
 	if (value !== null && typeof value === 'object') {
 		const record = value as Record<string, unknown>;
 		const number = record.FNumber ?? record.FNUMBER ?? record.Number ?? record.number;
@@ -194,7 +194,7 @@ export function writesNaming(
 		.map(({ service, numbers }) => ({ service, numbers }));
 }
 
-export interface OrdersRunCounts {
+interface OrdersRunCounts {
 	/** Items the entry point emitted (Get Many or the trigger) and those the filter kept. */
 	ordersRead: number;
 	shipped: number;

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, no-console */
 /**
  * `npm run bench -- --n8n --orders` — the orders sample (issue 16) in a real n8n against both emulators, beside a
  * stock-n8n workflow doing the same job, with the shops benchmark's latency model and measurement
@@ -57,7 +57,7 @@ import {
 	type RunResult,
 } from '../benchN8n';
 
-export const STOCK_ORDERS_WORKFLOW_FILE = path.join(REPO_ROOT, 'scripts', 'bench', 'stock-orders-workflow.json');
+const STOCK_ORDERS_WORKFLOW_FILE = path.join(REPO_ROOT, 'scripts', 'bench', 'stock-orders-workflow.json');
 
 const ORDER_METHOD = 'oms.trade.fullinfoget';
 /** Trade times spread over 28 days, so every shipped order's consign time lies in the backfill's last 30 days. */
@@ -81,7 +81,7 @@ interface OrdersOptions {
 	keep: boolean;
 }
 
-export const BENCH_ORDERS_USAGE = `Usage: npm run bench -- --n8n --orders [--sizes 10000,50000] [--only sample,rerun,stock]
+const BENCH_ORDERS_USAGE = `Usage: npm run bench -- --n8n --orders [--sizes 10000,50000] [--only sample,rerun,stock]
                             [--markdown <file>] [--json <file>] [--no-build] [--keep]`;
 
 function parseOrdersArguments(argv: string[]): OrdersOptions {

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-hardcoded-secrets -- throw-away test account */
 /**
  * The orders sample (workflows/jikeyun-orders-to-kingdee-sales-outbound.json) inside a real n8n 2.40.7, packed and
  * installed as the Community Nodes installer does it, against both emulators. Judged by the emulators' state
