@@ -47,7 +47,7 @@ import {
 } from '../../testing/ordersSync';
 import type { EmulatorPair } from '../../testing/sampleSync';
 import { machineFacts } from '../benchMachine';
-import { benchMarkdown, type ReportPart } from '../benchMarkdown';
+import { benchMarkdown, type ReportPart } from '../../testing/benchMarkdown';
 import {
 	EMPTY_WORKFLOW,
 	N8N_LATENCY_MODEL,
