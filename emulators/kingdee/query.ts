@@ -424,6 +424,28 @@ function filterRows(
 	}
 }
 
+const NUMBER_LIST =
+	/^\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)\s+IN\s*\(((?:\s*N?'(?:[^']|'')*'\s*,?)+)\)\s*\)?\s*(AND\b.*)?$/is;
+
+/**
+ * The records a filter that starts with `<number field> IN ('…', …)` (ANDed with anything but OR) can match, through
+ * the number index: the lookups of Batch Save read 1,000 numbers of 50,000 bills at a time, and a scan per lookup
+ * makes a run quadratic. The whole filter still decides on these records; undefined for any other filter.
+ */
+function numberListCandidates(table: FormTable, filter: unknown): StoredRecord[] | undefined {
+	if (typeof filter !== 'string') return undefined;
+	const match = NUMBER_LIST.exec(filter);
+	if (!match || table.knownField(match[1]) !== table.definition.numberField) return undefined;
+	if (match[3] && /\bOR\b/i.test(match[3])) return undefined;
+	const ids = new Set<number>();
+	for (const literal of match[2].matchAll(/N?'((?:[^']|'')*)'/g)) {
+		for (const record of table.findAllByNumber(literal[1].replace(/''/g, "'"))) ids.add(table.idOf(record));
+	}
+	return Array.from(ids)
+		.sort((a, b) => a - b)
+		.map((id) => table.get(id)!);
+}
+
 /** The records in OrderString order (stable), or the failure of an unknown field or a bad direction. */
 function orderRecords(
 	store: KingdeeStore,
@@ -485,7 +507,7 @@ export function billQuery(
 	const { table, keys, getters } = request;
 	const entryLevel = keys.some((key) => table.entryField(key.split('.')[0]) !== undefined);
 	const filter = getCaseInsensitive(data, 'FilterString');
-	const filtered = filterRows(store, table, filter, table.all(), entryLevel);
+	const filtered = filterRows(store, table, filter, numberListCandidates(table, filter) ?? table.all(), entryLevel);
 	if ('failure' in filtered) return filtered;
 	const orderText = scalarText(getCaseInsensitive(data, 'OrderString'))?.trim() ?? '';
 	const ordered = orderRecords(store, table, orderText, filtered);

@@ -269,12 +269,12 @@ export class FormTable {
 	}
 
 	/**
-	 * The record with this number: in the given use organisation (its number) when one is named, else the lowest id
-	 * (docs/kingdee-webapi.md#emulator-choices).
+	 * The record with this number: for base data in the given use organisation (its number) when one is named, else
+	 * the lowest id (docs/kingdee-webapi.md#emulator-choices). Bills have one record per number.
 	 */
 	findByNumber(number: string, useOrg?: string): StoredRecord | undefined {
 		const all = this.findAllByNumber(number);
-		if (useOrg === undefined) return all[0];
+		if (useOrg === undefined || !this.definition.numberPerUseOrg) return all[0];
 		return all.find((record) => String(record.FUseOrgId) === useOrg);
 	}
 

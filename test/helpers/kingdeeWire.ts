@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * A plain fetch client for the Kingdee emulator tests: bodies and headers built by hand, as
  * docs/kingdee-webapi.md#request-bodies describes them (shape B, `parameters`).

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-explicit-any */
 /**
  * The Kingdee emulator's numbers per use organisation, status seeding and the race/outage faults (issue 19), over
  * real loopback HTTP. Expected texts come from docs/kingdee-webapi.md (#upsert-by-number, #emulator-choices).

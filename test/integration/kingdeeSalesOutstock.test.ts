@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * SAL_OUTSTOCK (销售出库单) in the Kingdee emulator over real loopback HTTP (issue 16 section 4): bills with entry
  * rows, base-data checks naming field and row, unique FBillNo, entry-level queries, the status flow, IsDeleteEntry,
@@ -204,6 +204,14 @@ describe('SAL_OUTSTOCK queries, status flow and entry updates', () => {
 		expect(
 			await client.query({ FormId: FORM, FieldKeys: 'FBillNo', FilterString: "FMaterialID.FNumber = 'M-0002'" }),
 		).toEqual([['JY001']]);
+		// A number IN list is read through the number index; the rest of the filter still applies, OR included.
+		const numbers = (filter: string) => client.query({ FormId: FORM, FieldKeys: 'FBillNo', FilterString: filter });
+		expect(await numbers("FBillNo IN ('jy002','JY001','JY009') AND FDocumentStatus = 'C'")).toEqual([
+			['JY001'],
+			['JY002'],
+		]);
+		expect(await numbers("FBillNo IN ('JY001') AND FDocumentStatus = 'A'")).toEqual([]);
+		expect(await numbers("FBillNo IN ('JY001') AND FDocumentStatus = 'A' OR FBillNo = 'JY002'")).toEqual([['JY002']]);
 		expect(
 			await client.query({
 				FormId: FORM,
@@ -248,6 +256,8 @@ describe('SAL_OUTSTOCK queries, status flow and entry updates', () => {
 			true,
 		]);
 		expect(emulator.records(FORM)[0].FDocumentStatus).toBe('C');
+		const allocate = await client.form('Allocate', FORM, { PkIds: '100001', TOrgIds: '100002' });
+		expect(allocate.json.Result.ResponseStatus).toMatchObject({ IsSuccess: false, MsgCode: 4 });
 	});
 
 	it('logs writes by FBillNo', async () => {

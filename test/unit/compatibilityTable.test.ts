@@ -18,6 +18,7 @@ const SUITE_NAMES: Record<string, string> = {
 	'queueMode.test.ts': 'queue mode',
 	'kingdeeEditor.test.ts': 'Kingdee editor',
 	'editorBrowser.test.ts': 'editor in a browser',
+	'errorShape.test.ts': 'error shape in stop mode',
 	'secretScan.test.ts': 'secret scan',
 	'errorShape.test.ts': 'error shape in stop mode',
 };

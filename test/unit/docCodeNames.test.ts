@@ -41,6 +41,7 @@ const BUILD_OUTPUT = new Set(['dist/']);
  * like our camelCase code names, so they are listed; a protocol word the code does name needs no entry.
  */
 const PROTOCOL_WORDS = new Set([
+	'getOrCreate',
 	'gmtModifiedBegin',
 	'goodsStockQuantity',
 	'hasTotal',

@@ -141,6 +141,8 @@ export function savedParameterProblems(description: INodeTypeDescription, parame
 			problems.push(`${key}: n8n loads ${JSON.stringify(loaded[key])} instead of the saved ${JSON.stringify(value)}`);
 	}
 	for (const [key, value] of Object.entries(defaults)) {
+		// A notice is text the editor shows, not a value a workflow relies on: it may come and go.
+		if (types[key] === 'notice') continue;
 		const property = shownProperty(description, loaded, key);
 		if (!property) problems.push(`${key}: the workflow relied on its default, and it is no longer shown`);
 		else if (!isDeepStrictEqual(loaded[key], value))

@@ -21,6 +21,8 @@ function idList(value: unknown): string[] {
 export function allocate(ctx: OperationContext, formId: unknown, rawData: unknown, cancel: boolean): Outcome {
 	const { table, failure } = formTable(ctx, formId);
 	if (!table) return failure!;
+	// Only base data is allocated to organisations; a bill belongs to its own.
+	if (!table.definition.numberPerUseOrg) return failureBody(4, `${table.definition.caption}不是基础资料，不支持分配`);
 	const data = dataObject(rawData) ?? {};
 	const pkIds = idList(getCaseInsensitive(data, 'PkIds'));
 	const orgKeys = idList(getCaseInsensitive(data, 'TOrgIds'));
