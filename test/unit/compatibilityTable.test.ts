@@ -20,7 +20,6 @@ const SUITE_NAMES: Record<string, string> = {
 	'editorBrowser.test.ts': 'editor in a browser',
 	'errorShape.test.ts': 'error shape in stop mode',
 	'secretScan.test.ts': 'secret scan',
-	'errorShape.test.ts': 'error shape in stop mode',
 };
 
 function suitesOfConfig(config: string): string[] {
