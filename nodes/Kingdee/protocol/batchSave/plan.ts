@@ -14,6 +14,7 @@ import {
 } from '../existingRecords';
 import {
 	findDuplicateNumbers,
+	notAppliedRule,
 	numberKey,
 	planPackages,
 	readKeysForPackages,
@@ -84,6 +85,11 @@ export async function planRun(
 		FIXED_LOOKUP_COLUMNS,
 	);
 	const unreadable = new Map<string, string>();
+	const needUpdateFields = settings.saveData.NeedUpDateFields;
+	const notApplied = notAppliedRule({
+		...settings,
+		needUpdateFields: Array.isArray(needUpdateFields) ? needUpdateFields.map(String) : undefined,
+	});
 	for (const key of overLimit) unreadable.set(key, 'more fields than one query may read (30 columns); not compared');
 	const planFor = (indices: number[], found: ReadonlyMap<string, ExistingRecord>) =>
 		planPackages(
@@ -95,6 +101,7 @@ export async function planRun(
 				numberField: settings.numberField,
 				upsert: settings.upsertByNumber,
 				unreadable,
+				notApplied,
 			},
 		).map((plan, position) => ({ ...plan, index: indices[position] }));
 
