@@ -54,8 +54,8 @@ const PROTOCOL_WORDS = new Set([
 	'shopId',
 	'specId',
 ]);
-/** n8n's own code, cited as where a behaviour comes from (ARCHITECTURE.md#error-items). */
-const OUTSIDE_NAMES = new Set(['normalizeNodeErrors', 'handleNodeErrorOutput', 'workflow-execute.js']);
+/** n8n's own code and node settings, cited as where a behaviour comes from (ARCHITECTURE.md#error-items). */
+const OUTSIDE_NAMES = new Set(['normalizeNodeErrors', 'handleNodeErrorOutput', 'workflow-execute.js', 'executeOnce']);
 
 const FILE_EXTENSION = /\.(ts|js|mjs|cjs|json|md|yml|yaml)$/;
 /**
