@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	NodeOperationError,
 	type IDataObject,
 	type INodeExecutionData,
 	type INodeType,
@@ -22,12 +21,7 @@ import {
 } from './protocol/incrementalSync';
 import { readBizContentParameter } from './protocol/bizContent';
 import { DEFAULT_JIKEYUN_PAGE_SIZE, fetchJikeyunList, idFrom, type FetchListResult } from './protocol/listMethod';
-import {
-	fetchSalesChannels,
-	MAX_SALES_CHANNEL_PAGE_SIZE,
-	SALES_CHANNEL_ID_PATH,
-	salesChannelPageSizeProblem,
-} from './protocol/salesChannels';
+import { fetchSalesChannels, MAX_SALES_CHANNEL_PAGE_SIZE, SALES_CHANNEL_ID_PATH } from './protocol/salesChannels';
 import type { JikeyunClient } from './protocol/client';
 import { formatBeijingTime } from './protocol/timestamp';
 import { pollSalesOrderChanges, readSalesOrderSyncState } from './protocol/salesOrderSync';
@@ -38,6 +32,7 @@ import {
 	salesOrderFieldsText,
 } from './protocol/salesOrders';
 import { startJikeyunRun } from './transport';
+import { inputError, readWholeNumber } from '../shared/input';
 
 const HOUR_MS = 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
@@ -317,20 +312,17 @@ function readPollParameters(context: IPollFunctions, options: IDataObject): Poll
 	const event = context.getNodeParameter('event', 'salesChannelChanged') as PollParameters['event'];
 	const isShops = event === 'salesChannelChanged';
 	const firstRun = context.getNodeParameter('firstRun', 'emitAll') as string;
-	const pageSize = Number(
+	const pageSize = readWholeNumber(
+		context.getNode(),
+		'poll',
 		options.pageSize ?? (event === 'salesOrderChanged' ? MAX_SALES_ORDER_PAGE_SIZE : DEFAULT_JIKEYUN_PAGE_SIZE),
+		{
+			label: 'Page Size',
+			min: 1,
+			max: event === 'methodWindow' ? undefined : MAX_SALES_CHANNEL_PAGE_SIZE,
+			fix: `set "Page Size" in Options to the records per page the method allows (erp.sales.get and oms.trade.fullinfoget: 1 to ${MAX_SALES_CHANNEL_PAGE_SIZE})`,
+		},
 	);
-	const pageSizeProblem =
-		event === 'methodWindow'
-			? Number.isInteger(pageSize) && pageSize >= 1
-				? undefined
-				: `Page Size must be a whole number of at least 1 (got ${pageSize})`
-			: salesChannelPageSizeProblem(pageSize);
-	if (pageSizeProblem) {
-		throw new NodeOperationError(context.getNode(), pageSizeProblem, {
-			description: `Poll: set "Page Size" in Options to the records per page the method allows (erp.sales.get and oms.trade.fullinfoget: 1 to ${MAX_SALES_CHANNEL_PAGE_SIZE}).`,
-		});
-	}
 	return {
 		event,
 		manual: context.getMode() === 'manual',
@@ -478,9 +470,12 @@ function salesSource(client: JikeyunClient, pageSize: number): RecordSource {
 function methodSource(context: IPollFunctions, client: JikeyunClient, pageSize: number): RecordSource {
 	const method = String(context.getNodeParameter('method', '')).trim();
 	if (!method) {
-		throw new NodeOperationError(context.getNode(), 'Parameter "Method" is empty', {
-			description: 'Give the Jikeyun method to poll, e.g. erp.warehouse.get.',
-		});
+		throw inputError(
+			context.getNode(),
+			'poll',
+			'"Method" is empty',
+			'give the Jikeyun method to poll, e.g. erp.warehouse.get',
+		);
 	}
 	const fixed = readBizContentParameter(context.getNodeParameter('bizContent', '{}'), 'the poll', {
 		requireObject: true,
