@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { listPagingFields, optionsCollection, readCallOptions } from './actions/common.description';
+import { listPagingFields, optionsCollection, readTransportOptions } from './actions/descriptions';
 import { toJikeyunNodeError } from './actions/errors';
 import {
 	DEFAULT_FULL_REEMIT_HOURS,
@@ -33,6 +33,7 @@ import {
 } from './protocol/salesOrders';
 import { startJikeyunRun } from './transport';
 import { inputError, readWholeNumber } from '../shared/input';
+import { readRunOptions } from '../shared/runOptions';
 
 const HOUR_MS = 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
@@ -273,8 +274,8 @@ export class JikeyunTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const startedMs = Date.now();
-		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const run = await startJikeyunRun(this, readCallOptions(options));
+		const options = readRunOptions(this);
+		const run = await startJikeyunRun(this, readTransportOptions(this));
 		try {
 			if (run.credentialProblem) throw run.credentialProblem;
 			const parameters = readPollParameters(this, options);

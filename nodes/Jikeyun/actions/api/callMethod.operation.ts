@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { inputError, readLimit, readWholeNumber } from '../../../shared/input';
 import { perItemOperation } from '../../../shared/operation';
 import type { JikeyunClient } from '../../protocol/client';
-import { listPagingFields, returnAllAndLimit } from '../common.description';
+import { listPagingFields, returnAllAndLimit } from '../descriptions';
 import { readBizContentParameter } from '../../protocol/bizContent';
 import {
 	type CursorPaging,

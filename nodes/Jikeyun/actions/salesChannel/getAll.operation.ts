@@ -3,7 +3,7 @@ import { inputError, readLimit, readWholeNumber, type WholeNumberRule } from '..
 import { perItemOperation } from '../../../shared/operation';
 import type { JikeyunClient } from '../../protocol/client';
 import { DEFAULT_JIKEYUN_PAGE_SIZE } from '../../protocol/listMethod';
-import { returnAllAndLimit } from '../common.description';
+import { returnAllAndLimit } from '../descriptions';
 import {
 	fetchSalesChannels,
 	MAX_SALES_CHANNEL_PAGE_SIZE,

@@ -16,7 +16,7 @@ import {
 } from '../../protocol/salesOrders';
 import { parseBeijingTime } from '../../protocol/timestamp';
 import type { JikeyunRun } from '../../transport';
-import { returnAllAndLimit } from '../common.description';
+import { returnAllAndLimit } from '../descriptions';
 
 const STATUS_OPTIONS = [
 	{ name: '1010 Awaiting Audit (待审核)', value: 1010 },
