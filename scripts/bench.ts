@@ -444,6 +444,10 @@ async function benchPipeline(shops: number): Promise<PipelineResult[]> {
 // ---------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+	if (process.argv.includes('--orders')) {
+		// The orders sample against a stock-n8n workflow in a real n8n (scripts/bench/orders.ts).
+		process.exit(await (await import('./bench/orders')).runBenchOrders(process.argv.slice(2)));
+	}
 	if (process.argv.includes('--n8n')) {
 		// Real n8n workflows side by side (scripts/benchN8n.ts); loaded only for this mode.
 		const { BENCH_N8N_USAGE, UsageError: N8nUsageError, runBenchN8n } = await import('./benchN8n');

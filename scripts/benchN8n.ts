@@ -567,7 +567,7 @@ function tunedWorkflow(sample: WorkflowJson): WorkflowJson {
 	return tuned;
 }
 
-const EMPTY_WORKFLOW: WorkflowJson = {
+export const EMPTY_WORKFLOW: WorkflowJson = {
 	id: 'benchEmptyWf0001',
 	name: 'Bench: empty workflow (n8n start-up time)',
 	nodes: [
@@ -666,7 +666,7 @@ function kingdeeCallCounts(byService: Record<string, number>): KingdeeCallCounts
 	return counts;
 }
 
-interface RunResult {
+export interface RunResult {
 	records: number;
 	repetition: number;
 	/** Set on the run a table shows when --repeat > 1: min and max net time of its repetitions. */
@@ -719,7 +719,7 @@ interface RunResult {
 	stderrTail?: string;
 }
 
-function emptyRunResult(records: number, scenario: ScenarioId | 'empty', settings: string): RunResult {
+export function emptyRunResult(records: number, scenario: ScenarioId | 'empty', settings: string): RunResult {
 	return {
 		records,
 		repetition: 1,
@@ -753,7 +753,7 @@ function emptyRunResult(records: number, scenario: ScenarioId | 'empty', setting
 	};
 }
 
-async function measuredExecute(
+export async function measuredExecute(
 	instance: N8nInstance,
 	workflowId: string,
 	emulators: Emulators | undefined,

@@ -66,7 +66,7 @@ function detailText(value: unknown): string {
  * The error's details as lines of text for n8n's error view ("kind: validation", "field: FName", "kingdeeErrors: FName:
  * …"), not raw JSON; empty values and the item index (the message names the item) are left out.
  */
-export function detailsText(details: IDataObject): string {
+function detailsText(details: IDataObject): string {
 	return Object.entries(details)
 		.filter(
 			([key, value]) =>

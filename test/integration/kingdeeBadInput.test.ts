@@ -194,14 +194,14 @@ describe('Form ID and Model', () => {
 	it('Number field missing with Upsert by Number', async () => {
 		const items = [shop('C001'), { json: { FName: 'No number', FCreateOrgId: '100', FUseOrgId: '100' } }];
 		expect(await failure(batchSave(), items)).toBe(
-			'Item 1: the Model has no FNumber (Number Field), which Upsert by Number needs to find the record: map the number into FNumber, or set Number Field to the field that holds it',
+			'Item 1: the Model has no FNumber (Number Field), which If Exists: Update needs to find the record: map the number into FNumber, or set Number Field to the field that holds it',
 		);
 		expectNothingWritten();
 	});
 
 	it('Number Field naming a field the items do not have', async () => {
 		expect(await failure(batchSave({ numberField: 'FShopCode' }))).toMatch(
-			/^Item 0: the Model has no FShopCode \(Number Field\), which Upsert by Number needs.*set Number Field to the field that holds it/,
+			/^Item 0: the Model has no FShopCode \(Number Field\), which If Exists: Update needs.*set Number Field to the field that holds it/,
 		);
 		expectNothingWritten();
 	});

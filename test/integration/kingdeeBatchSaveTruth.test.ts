@@ -293,3 +293,31 @@ describe('Dry Run tells what the real run then does', () => {
 		});
 	});
 });
+
+describe('Server Threads (BatchCount)', () => {
+	it('a refused row is never given another row’s field', async () => {
+		const items = [
+			customer('BC0', { FName: '' }),
+			customer('BC1'),
+			customer('BC2', { FCreateOrgId: 'NOPE' }),
+			customer('BC3'),
+		].map((json) => ({ json }));
+		const { outputs } = await executeNode(new Kingdee(), {
+			parameters: upsertParameters({ saveOptions: { batchCount: 2 } }),
+			items,
+			credentials: { kingdeeApi: kingdeeCredentialData(emulator, 'password') },
+			onError: 'continueErrorOutput',
+		});
+		const all = outputs.flat();
+		const failed = new Map(
+			all
+				.filter((item) => errorOf(item.json) !== undefined)
+				.map((item) => [(item.pairedItem as { item: number }).item, errorOf(item.json)!]),
+		);
+		expect([...failed.keys()].sort()).toEqual([0, 2]);
+		expect(failed.get(0)!.field).not.toBe('FCreateOrgId');
+		expect(failed.get(2)!.field).not.toBe('FName');
+		const saved = all.filter((item) => errorOf(item.json) === undefined).map((item) => item.json.status);
+		expect(saved).toEqual(['created', 'created']);
+	});
+});

@@ -12,6 +12,7 @@ import { sendBatch } from '../../nodes/Kingdee/protocol/batchSave/send';
 import type { BatchSaveSettings, Outcomes } from '../../nodes/Kingdee/protocol/batchSave/types';
 import { verifyPackages } from '../../nodes/Kingdee/protocol/batchSave/verify';
 import { KingdeeApiError } from '../../nodes/Kingdee/protocol/errors';
+import { findBaseDataShapeConflict, parseFieldList, wrapBaseDataFields } from '../../nodes/Kingdee/protocol/model';
 import { pickRecord, useOrgOf } from '../../nodes/Kingdee/protocol/existingRecords';
 import type { PlannedPackage } from '../../nodes/Kingdee/protocol/savePlan';
 import { fakeKingdee, replyStatus, type FakeRecord } from '../helpers/fakeKingdee';
@@ -326,5 +327,26 @@ describe('batches', () => {
 		expect(outcomes[0]).toMatchObject({ status: 'failed' });
 		expect(outcomes[1]).toMatchObject({ status: 'failed', kind: 'server' });
 		expect(outcomes[2]).toBeUndefined();
+	});
+});
+
+describe('Base-Data Fields as people type them (issue 19)', () => {
+	it('full-width separators split the list, and a field in another case wraps the item key', () => {
+		const fields = parseFieldList('fcreateorgid，FUSEORGID；FSALDEPTID、FSELLER');
+		expect(fields).toEqual(['fcreateorgid', 'FUSEORGID', 'FSALDEPTID', 'FSELLER']);
+		expect(wrapBaseDataFields({ FNumber: 'C1', FCreateOrgId: '100', FUseOrgId: 101 }, fields)).toEqual({
+			FNumber: 'C1',
+			FCreateOrgId: { FNumber: '100' },
+			FUseOrgId: { FNumber: 101 },
+		});
+	});
+
+	it('a shape conflict is found whatever the case of the listed field', () => {
+		const models = [{ FUseOrgId: { FNumber: '100' } }, { FUseOrgId: '100' }];
+		expect(findBaseDataShapeConflict(models, ['fuseorgid'])).toEqual({
+			field: 'fuseorgid',
+			objectIndex: 0,
+			plainIndex: 1,
+		});
 	});
 });

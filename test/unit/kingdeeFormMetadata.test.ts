@@ -4,6 +4,7 @@
  */
 import {
 	baseDataFieldKeys,
+	entryOnlyFields,
 	FormMetadataCache,
 	localizedText,
 	mapperFields,
@@ -164,8 +165,12 @@ describe('parseFormMetadata', () => {
 describe('base-data fields, number field and the mapper fields of a form', () => {
 	const metadata = parseFormMetadata('BD_Customer', CUSTOMER);
 
-	it('lists the head fields that point at another form (not entry-row fields)', () => {
-		expect(baseDataFieldKeys(metadata)).toEqual(['FCreateOrgId', 'FTRADINGCURRID']);
+	it('lists the fields that point at another form: head fields by key, entry fields prefixed by their entry', () => {
+		expect(baseDataFieldKeys(metadata)).toEqual(['FCreateOrgId', 'FTRADINGCURRID', 'FT_BD_CUSTBANK.FCURRENCYID']);
+	});
+
+	it('names the fields that exist only in an entry, with their entry', () => {
+		expect([...entryOnlyFields(metadata)]).toEqual([['fcurrencyid', 'FT_BD_CUSTBANK']]);
 	});
 
 	it('finds FNumber for base data and FBillNo for bills, nothing when neither exists', () => {

@@ -128,7 +128,7 @@ export function modelSourceProperties(mapperMode: 'upsert' | 'add'): INodeProper
 			default: '',
 			placeholder: 'FCreateOrgId, FUseOrgId',
 			description:
-				'Reference (base-data, 基础资料) fields given as plain codes; each plain value is sent as {"FNumber": value}, objects unchanged. Leave empty to detect them from the form\'s Kingdee metadata (one QueryBusinessInfo per run); a comma-separated list here overrides the detection.',
+				'Reference (base-data, 基础资料) fields given as plain codes; each plain value is sent as {"FNumber": value}, objects unchanged. Fields of entry rows are named with their entry, e.g. FEntity.FMaterialID (every row). Leave empty to detect them, entry fields included, from the form\'s Kingdee metadata (one QueryBusinessInfo per run); a comma-separated list here overrides the detection.',
 		},
 	];
 }

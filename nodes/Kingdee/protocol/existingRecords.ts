@@ -71,28 +71,41 @@ function useOrgKeyFor(settings: LookupSettings): string | undefined {
 	return settings.numberField.toLowerCase() === 'fnumber' ? USE_ORG_KEY : undefined;
 }
 
+/** A query row's values without the fixed columns (internal id, number, status). */
+function valuesOf(row: Record<string, unknown>, settings: LookupSettings): Record<string, unknown> {
+	const values: Record<string, unknown> = {};
+	for (const [field, value] of Object.entries(row)) {
+		if (field !== settings.primaryKeyField && field !== settings.numberField && field !== 'FDocumentStatus')
+			values[field] = value;
+	}
+	return values;
+}
+
 function rowsToRecords(rows: Array<Record<string, unknown>>, settings: LookupSettings, result: LookupResult): void {
 	for (const row of rows) {
 		const number = row[settings.numberField];
 		const id = row[settings.primaryKeyField];
 		if (number === null || number === undefined || id === null || id === undefined) continue;
 		const key = numberKey(String(number));
-		const status = row.FDocumentStatus;
-		const values: Record<string, unknown> = {};
-		for (const [field, value] of Object.entries(row)) {
-			if (field !== settings.primaryKeyField && field !== settings.numberField && field !== 'FDocumentStatus')
-				values[field] = value;
+		const same = result.all.get(key) ?? [];
+		// A bill read with entry columns comes as one row per entry row (docs/kingdee-webapi.md#entry-rows): its
+		// further rows join it.
+		const known = same.find((record) => String(record.id) === String(id));
+		if (known) {
+			known.rows?.push(valuesOf(row, settings));
+			continue;
 		}
+		const status = row.FDocumentStatus;
+		const values = valuesOf(row, settings);
 		const useOrg = row[USE_ORG_KEY];
 		const record: ExistingRecord = {
 			id: id as string | number,
 			number: String(number),
 			documentStatus: typeof status === 'string' ? status : null,
 			values,
+			rows: [values],
 			...(useOrg !== undefined && useOrg !== null ? { useOrg: String(useOrg) } : {}),
 		};
-		const same = result.all.get(key) ?? [];
-		if (same.some((known) => String(known.id) === String(record.id))) continue;
 		result.all.set(key, [...same, record]);
 		// Rows come ordered by internal id: the first per number is the oldest record.
 		if (!result.found.has(key)) result.found.set(key, record);
@@ -170,12 +183,14 @@ export async function lookupExisting(
 	const keys = [settings.primaryKeyField, settings.numberField, ...optional];
 
 	const queryChunk = async (chunk: string[], via: KingdeeSession) => {
+		// Entry rows of one bill are ordered too, so that pages (StartRow) cut the same sequence every call.
+		const entryIds = keys.filter((key) => /_FEntryID$/i.test(key)).map((key) => `, ${key} ASC`);
 		const rows = await queryAllRows(via, {
 			part: `${partPrefix} ${chunks.indexOf(chunk) + 1}`,
 			formId: settings.formId,
 			fieldKeys: keys,
 			filterString: inFilter(settings.numberField, chunk),
-			orderString: `${settings.primaryKeyField} ASC`,
+			orderString: `${settings.primaryKeyField} ASC${entryIds.join('')}`,
 		});
 		rowsToRecords(rows, settings, result);
 	};

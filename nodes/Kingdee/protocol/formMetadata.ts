@@ -130,15 +130,33 @@ export function headFields(metadata: KingdeeFormMetadata): KingdeeFieldInfo[] {
 	return metadata.fields.filter((field) => field.entity === head);
 }
 
-/** The head's base-data (reference) field keys: what Base-Data Fields would list by hand. */
+/**
+ * The base-data (reference) fields: what Base-Data Fields would list by hand. Head fields by their key, entry fields
+ * as `<entry>.<field>` (e.g. `FEntity.FMaterialID`), the form in which wrapBaseDataFields (protocol/model.ts) takes them.
+ */
 export function baseDataFieldKeys(metadata: KingdeeFormMetadata): string[] {
+	const head = new Set(headFields(metadata));
 	return [
 		...new Set(
-			headFields(metadata)
+			metadata.fields
 				.filter((field) => field.isBaseData)
-				.map((field) => field.key),
+				.map((field) => (head.has(field) ? field.key : `${field.entity}.${field.key}`)),
 		),
 	];
+}
+
+/**
+ * Fields that exist only in an entry entity, by lower-cased key → the entry's key: a Model that sets one of them at the
+ * head (or lists it in Base-Data Fields without the entry prefix) means the entry rows were meant.
+ */
+export function entryOnlyFields(metadata: KingdeeFormMetadata): Map<string, string> {
+	const head = new Set(headFields(metadata).map((field) => field.key.toLowerCase()));
+	const out = new Map<string, string>();
+	for (const field of metadata.fields) {
+		const lower = field.key.toLowerCase();
+		if (!head.has(lower) && !out.has(lower)) out.set(lower, field.entity);
+	}
+	return out;
 }
 
 /** The business-number field: FNumber for base data, FBillNo for bills; undefined when the form has neither. */

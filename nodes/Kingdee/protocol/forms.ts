@@ -9,6 +9,12 @@ export interface KingdeeFormInfo {
 	primaryKey: string;
 	/** Number field: FNumber for base data, FBillNo for bills (单据); read by numberFieldFor. */
 	numberField: string;
+	/**
+	 * A bill that Kingdee cannot save without entry rows: the entry's key and its fields
+	 * (docs/kingdee-webapi.md#sal_outstock); Batch Save refuses such a bill without rows, or with an entry field at
+	 * the head, before anything is sent.
+	 */
+	entry?: { key: string; fields: string[] };
 }
 
 export const COMMON_KINGDEE_FORMS: KingdeeFormInfo[] = [
@@ -20,7 +26,16 @@ export const COMMON_KINGDEE_FORMS: KingdeeFormInfo[] = [
 	{ formId: 'BD_STOCK', name: 'Warehouse (仓库)', primaryKey: 'FSTOCKID', numberField: 'FNumber' },
 	{ formId: 'ORG_Organizations', name: 'Organisation (组织机构)', primaryKey: 'FORGID', numberField: 'FNumber' },
 	{ formId: 'SAL_SaleOrder', name: 'Sales Order (销售订单)', primaryKey: 'FID', numberField: 'FBillNo' },
-	{ formId: 'SAL_OUTSTOCK', name: 'Sales Delivery (销售出库单)', primaryKey: 'FID', numberField: 'FBillNo' },
+	{
+		formId: 'SAL_OUTSTOCK',
+		name: 'Sales Delivery (销售出库单)',
+		primaryKey: 'FID',
+		numberField: 'FBillNo',
+		entry: {
+			key: 'FEntity',
+			fields: ['FEntryID', 'FMaterialID', 'FRealQty', 'FTaxPrice', 'FPrice', 'FStockID', 'FIsFree', 'FEntrynote'],
+		},
+	},
 	{ formId: 'PUR_PurchaseOrder', name: 'Purchase Order (采购订单)', primaryKey: 'FID', numberField: 'FBillNo' },
 	{ formId: 'STK_InStock', name: 'Purchase Receipt (采购入库单)', primaryKey: 'FID', numberField: 'FBillNo' },
 	{
@@ -49,6 +64,11 @@ export function primaryKeyFieldFor(formId: string, override?: string): string {
 	const explicit = (override ?? '').trim();
 	if (explicit) return explicit;
 	return knownForm(formId)?.primaryKey ?? 'FID';
+}
+
+/** The entry a known bill needs rows in, with its fields; undefined for other forms. */
+export function requiredEntryOf(formId: string): { key: string; fields: string[] } | undefined {
+	return knownForm(formId)?.entry;
 }
 
 /** The number field of base data, and the Number Field parameter's default. */

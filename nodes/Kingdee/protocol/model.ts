@@ -1,9 +1,19 @@
 /** Building Model packages from input items. Pure. */
 import { splitList } from '../../common/list';
 
-/** `"FCreateOrgId, FUseOrgId"` → ['FCreateOrgId','FUseOrgId'] (duplicates dropped). */
+/**
+ * `"FCreateOrgId, FUseOrgId"` → ['FCreateOrgId','FUseOrgId'] (duplicates dropped). Full-width separators (，；、), as
+ * a Chinese input method types them, separate too.
+ */
 export function parseFieldList(text: string | undefined): string[] {
-	return [...new Set(splitList(text, /[,;\n]/))];
+	return [...new Set(splitList(text, /[,;\n，；、]/))];
+}
+
+/** The key of `model` that is `field`, compared case-insensitively (a list typed `fuseorgid` means FUseOrgId). */
+function keyOf(model: Record<string, unknown>, field: string): string | undefined {
+	if (field in model) return field;
+	const lower = field.toLowerCase();
+	return Object.keys(model).find((key) => key.toLowerCase() === lower);
 }
 
 function isPlainValue(value: unknown): value is string | number | boolean {
@@ -23,35 +33,109 @@ export interface BaseDataShapeConflict {
 }
 
 /**
- * A base-data field that is an object in one package and a plain value in another usually means
- * the mapping is wrong for part of the input; refuse before anything is sent.
+ * Entry rows (表体): a list whose elements are all objects keyed by Kingdee field keys (`F…`). A multi-language list
+ * (`[{"Key": 2052, "Value": …}]`) is not one. An empty list counts: `FEntity: []` names the entry without rows.
+ */
+export function isEntryRows(value: unknown): value is Array<Record<string, unknown>> {
+	return (
+		Array.isArray(value) &&
+		value.every(
+			(row) =>
+				row !== null &&
+				typeof row === 'object' &&
+				!Array.isArray(row) &&
+				Object.keys(row as object).every((key) => /^F/i.test(key)),
+		)
+	);
+}
+
+/** `FEntity.FMaterialID` → { entity: 'FEntity', field: 'FMaterialID' }; a head field → { field }. */
+export function splitFieldPath(path: string): { entity?: string; field: string } {
+	const dot = path.indexOf('.');
+	return dot < 0 ? { field: path } : { entity: path.slice(0, dot), field: path.slice(dot + 1) };
+}
+
+/** The holders of a (possibly entry) field in one package: the package itself, or each of its entry rows. */
+function holdersOf(model: Record<string, unknown>, path: string): Array<Record<string, unknown>> {
+	const { entity, field } = splitFieldPath(path);
+	if (entity === undefined) return [model];
+	const key = keyOf(model, entity);
+	const rows = key === undefined ? undefined : model[key];
+	return isEntryRows(rows) && field !== '' ? rows : [];
+}
+
+/**
+ * A base-data field that is an object in one package (or entry row) and a plain value in another usually means the
+ * mapping is wrong for part of the input; refuse before anything is sent. Entry fields are named `FEntity.FMaterialID`.
  */
 export function findBaseDataShapeConflict(
 	models: Array<Record<string, unknown>>,
 	fields: string[],
 ): BaseDataShapeConflict | undefined {
-	for (const field of fields) {
+	for (const path of fields) {
+		const { field } = splitFieldPath(path);
 		let objectIndex = -1;
 		let plainIndex = -1;
 		models.forEach((model, index) => {
-			const value = model[field];
-			if (objectIndex < 0 && isObjectValue(value)) objectIndex = index;
-			if (plainIndex < 0 && isPlainValue(value)) plainIndex = index;
+			for (const holder of holdersOf(model, path)) {
+				const key = keyOf(holder, field);
+				const value = key === undefined ? undefined : holder[key];
+				if (objectIndex < 0 && isObjectValue(value)) objectIndex = index;
+				if (plainIndex < 0 && isPlainValue(value)) plainIndex = index;
+			}
 		});
-		if (objectIndex >= 0 && plainIndex >= 0) return { field, objectIndex, plainIndex };
+		if (objectIndex >= 0 && plainIndex >= 0) return { field: path, objectIndex, plainIndex };
 	}
 	return undefined;
 }
 
 /**
- * `FCreateOrgId: "100"` → `FCreateOrgId: {"FNumber": "100"}` for each listed base-data (reference)
- * field; objects, null and absent fields are left alone. Returns a new object.
+ * A Base-Data Fields name without its entry prefix for a field that lives in entry rows (e.g. `FMaterialID` for
+ * `FEntity.FMaterialID`): known as an entry field of the form (`entryOnly`, lower-cased key → entry), or found in
+ * some package's entry rows and at no package's head. Such a name would wrap nothing.
+ */
+export function findUnprefixedEntryField(
+	models: Array<Record<string, unknown>>,
+	fields: string[],
+	entryOnly: ReadonlyMap<string, string>,
+): { field: string; entity: string } | undefined {
+	for (const field of fields) {
+		if (field.includes('.')) continue;
+		const lower = field.toLowerCase();
+		const known = entryOnly.get(lower);
+		if (known !== undefined) return { field, entity: known };
+		const hasKey = (holder: Record<string, unknown>) => Object.keys(holder).some((key) => key.toLowerCase() === lower);
+		if (models.some(hasKey)) continue;
+		for (const model of models) {
+			for (const [entity, rows] of Object.entries(model)) {
+				if (isEntryRows(rows) && rows.some(hasKey)) return { field, entity };
+			}
+		}
+	}
+	return undefined;
+}
+
+/**
+ * `FCreateOrgId: "100"` → `FCreateOrgId: {"FNumber": "100"}` for each listed base-data (reference) field, and
+ * `FEntity.FMaterialID` for that field in every row of entry FEntity; objects, null and absent fields are left alone.
+ * Returns a new object (entry rows copied where they change).
  */
 export function wrapBaseDataFields(model: Record<string, unknown>, fields: string[]): Record<string, unknown> {
 	const out: Record<string, unknown> = { ...model };
-	for (const field of fields) {
-		const value = out[field];
-		if (isPlainValue(value)) out[field] = { FNumber: value };
+	for (const path of fields) {
+		const { entity, field } = splitFieldPath(path);
+		if (entity === undefined) {
+			const key = keyOf(out, field);
+			if (key !== undefined && isPlainValue(out[key])) out[key] = { FNumber: out[key] };
+			continue;
+		}
+		const entityKey = keyOf(out, entity);
+		const rows = entityKey === undefined ? undefined : out[entityKey];
+		if (entityKey === undefined || !isEntryRows(rows)) continue;
+		out[entityKey] = rows.map((row) => {
+			const key = keyOf(row, field);
+			return key !== undefined && isPlainValue(row[key]) ? { ...row, [key]: { FNumber: row[key] } } : row;
+		});
 	}
 	return out;
 }

@@ -12,11 +12,12 @@
  *   text (`"001"` ≠ `"1"`: codes keep their leading zeros);
  * - booleans compare with `"true"`/`"false"`/1/0;
  * - date-times compare after normalising `2024-01-31`, `2024-01-31T00:00:00` and `2024-01-31 00:00:00.000`.
- * Anything else (entry rows, multi-language arrays, objects other than a reference) cannot be compared
- * exactly and makes its package an update, with the reason in the plan.
+ * Entry rows are compared as a multiset of their mapped fields (batchSave/entries.ts). Anything else (multi-language
+ * arrays, objects other than a reference) cannot be compared exactly and makes its package an update, with the reason
+ * in the plan.
  */
 
-import { hasPrimaryKey } from './model';
+import { hasPrimaryKey, isEntryRows } from './model';
 
 /** Kingdee advises ≤ 30 columns per base-data query (docs/kingdee-webapi.md#query-limits). */
 export const MAX_QUERY_COLUMNS = 30;
@@ -47,6 +48,11 @@ export interface ExistingRecord {
 	number: string;
 	documentStatus: string | null;
 	values: Record<string, unknown>;
+	/**
+	 * Every query row read for the record (the first is `values`): bills read with entry columns come back as one
+	 * row per entry row (batchSave/entries.ts groups them).
+	 */
+	rows?: Array<Record<string, unknown>>;
 	/** The use organisation's number (base data), when read. */
 	useOrg?: string;
 }
@@ -91,8 +97,8 @@ export function numberKey(number: string): string {
 }
 
 /**
- * How each field of one package reads back: scalars by their own key, references by `<field>.FNumber`;
- * entry rows and other structures are unverifiable. The primary key is never compared.
+ * How each head field of one package reads back: scalars by their own key, references by `<field>.FNumber`; other
+ * structures are unverifiable; entry rows are left to batchSave/entries.ts. The primary key is never compared.
  */
 export function describePackageFields(
 	model: Record<string, unknown>,
@@ -104,8 +110,10 @@ export function describePackageFields(
 	const pk = primaryKeyField.toLowerCase();
 	for (const [field, value] of Object.entries(model)) {
 		if (field.toLowerCase() === pk) continue;
+		// Entry rows are read and compared by batchSave/entries.ts.
+		if (isEntryRows(value)) continue;
 		if (Array.isArray(value)) {
-			unverifiable.push({ field, reason: 'entry rows or a multi-language list cannot be read back to compare' });
+			unverifiable.push({ field, reason: 'a multi-language list cannot be read back to compare' });
 		} else if (isPlainObject(value)) {
 			const code = referenceCode(value);
 			if (code === undefined || isPlainObject(code) || Array.isArray(code)) {

@@ -13,11 +13,13 @@ import {
 	isSaved,
 	isUnsaved,
 	type BatchSaveSettings,
+	type IfExists,
 	type Outcomes,
 	type PackageOutcome,
 	type UnsavedOutcome,
 } from '../../protocol/batchSave/types';
-import { BASE_DATA_NUMBER_FIELD, numberFieldFor, primaryKeyFieldFor } from '../../protocol/forms';
+import { entryInputProblem, entryRowOf } from '../../protocol/batchSave/entries';
+import { BASE_DATA_NUMBER_FIELD, numberFieldFor, primaryKeyFieldFor, requiredEntryOf } from '../../protocol/forms';
 import { packageNumber } from '../../protocol/model';
 import type { KingdeeSession } from '../../protocol/session';
 import {
@@ -54,12 +56,41 @@ const properties: INodeProperties[] = [
 			'Packages per BatchSave call: 1,000 changed items with batch size 100 make 10 calls, shared out over the parallel sessions',
 	},
 	{
-		displayName: 'Upsert by Number',
+		displayName: 'If Exists',
+		name: 'ifExists',
+		type: 'options',
+		options: [
+			{
+				name: 'Fail',
+				value: 'fail',
+				description: 'Send nothing for it; the item goes to the error output as a duplicate number',
+			},
+			{
+				name: 'Skip (Create Once)',
+				value: 'skip',
+				description:
+					'Leave the record as it is: no Save, UnAudit, Submit or Audit; the item comes out with status "exists" and its ID. For bills that must be posted once (e.g. 销售出库单).',
+			},
+			{
+				name: 'Update',
+				value: 'update',
+				description:
+					'Update the record found by its number; audited records that change are un-audited, saved and audited again',
+			},
+		],
+		default: 'fail',
+		description:
+			'What to do with an item whose number Kingdee already holds. Before writing, one query per 1,000 items reads what Kingdee holds.',
+	},
+	{
+		// Before If Exists: on meant Update. Shown only while on, so a saved workflow keeps its meaning and shows it.
+		displayName: 'Upsert by Number (Deprecated)',
 		name: 'upsertByNumber',
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to update records whose number already exists instead of failing as duplicates. Before writing, one query per 1,000 items reads what Kingdee holds; audited records that change are un-audited first (Kingdee refuses to change audited records).',
+			'Whether to update records whose number already exists: the old form of If Exists = Update, used while If Exists is Fail. Turn it off and choose If Exists instead.',
+		displayOptions: { show: { upsertByNumber: [true] } },
 	},
 	{
 		displayName: 'Skip Unchanged',
@@ -67,8 +98,8 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to leave out items whose fields already hold the same values in Kingdee. They come out with status "unchanged" and are neither un-audited nor saved. Items with entry rows or fields the query cannot read are always sent.',
-		displayOptions: { show: { upsertByNumber: [true] } },
+			'Whether to leave out items whose fields (and entry rows, compared as a set of rows) already hold the same values in Kingdee. They come out with status "unchanged" and are neither un-audited nor saved. Items with fields the query cannot read are always sent. Applies to updates.',
+		displayOptions: { hide: { ifExists: ['skip'] } },
 	},
 	{
 		displayName: 'Number Field',
@@ -109,12 +140,16 @@ export function describeOutcomeFailure(
 			details: { kind: 'outcomeUnknown', field: '', number: outcome.number, msgCode: null, outcome: 'unknown', formId },
 		};
 	}
-	const field = outcome.rowErrors.find((row) => row.fieldName)?.fieldName ?? '';
+	const field = outcome.rowErrors.find((error) => error.fieldName)?.fieldName ?? '';
+	// A refused bill names the entry row Kingdee's message gives (e.g. an unknown material in row 2).
+	const row = outcome.rowErrors.map((error) => entryRowOf(error.message)).find((found) => found !== undefined);
+	const where = [row === undefined ? '' : `row ${row}`, field ? `field ${field}` : ''].filter(Boolean).join(', ');
 	return {
-		message: `Item ${itemIndex}: ${which} was not saved${field ? ` (field ${field})` : ''} — ${outcome.message}. ${whatToDo(outcome.kind)}`,
+		message: `Item ${itemIndex}: ${which} was not saved${where ? ` (${where})` : ''} — ${outcome.message}. ${whatToDo(outcome.kind)}`,
 		details: {
 			kind: outcome.kind,
 			field,
+			...(row === undefined ? {} : { row }),
 			number: outcome.number,
 			msgCode: outcome.msgCode ?? null,
 			outcome: 'failed',
@@ -124,9 +159,10 @@ export function describeOutcomeFailure(
 	};
 }
 
-/** The output item of a package that was saved, left unchanged, or planned. */
+/** The output item of a package that was saved, left unchanged, skipped as existing, or planned. */
 function outcomeJson(outcome: Exclude<PackageOutcome, UnsavedOutcome>, formId: string): IDataObject {
-	if (outcome.status === 'unchanged') return { status: 'unchanged', Id: outcome.id, Number: outcome.number, formId };
+	if (outcome.status === 'unchanged' || outcome.status === 'exists')
+		return { status: outcome.status, Id: outcome.id, Number: outcome.number, formId };
 	const json: IDataObject = { status: outcome.status, Id: outcome.id, Number: outcome.number, formId };
 	if (outcome.documentStatus) json.documentStatus = { ...outcome.documentStatus };
 	if (outcome.status === 'audited') return json;
@@ -158,6 +194,17 @@ function readNumberField(context: IExecuteFunctions, formId: string, itemIndex: 
 	return numberFieldFor(formId, String(context.getNodeParameter('numberField', itemIndex, BASE_DATA_NUMBER_FIELD)));
 }
 
+/**
+ * If Exists; a saved workflow from before it has Upsert by Number, whose "on" means Update while If Exists stays at
+ * its default, Fail.
+ */
+function readIfExists(context: IExecuteFunctions, itemIndex: number): IfExists {
+	const chosen = String(context.getNodeParameter('ifExists', itemIndex, 'fail'));
+	const ifExists: IfExists = chosen === 'update' || chosen === 'skip' ? chosen : 'fail';
+	const legacyUpsert = context.getNodeParameter('upsertByNumber', itemIndex, false) === true;
+	return ifExists === 'fail' && legacyUpsert ? 'update' : ifExists;
+}
+
 /** The run-wide settings (read from item 0), all but what depends on continue-on-fail. */
 type BatchSaveParameters = Omit<BatchSaveSettings, 'stopAtFirstFailure'>;
 
@@ -171,13 +218,15 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): BatchSav
 			{ itemIndex, description: 'Batch Size applies to the whole run. Nothing was sent to Kingdee.' },
 		);
 	}
-	const upsertByNumber = context.getNodeParameter('upsertByNumber', itemIndex, false) as boolean;
+	const ifExists = readIfExists(context, itemIndex);
+	const upsertByNumber = ifExists === 'update';
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return {
 		formId,
 		numberField: readNumberField(context, formId, itemIndex),
 		primaryKeyField: primaryKeyFieldFor(formId, context.getNodeParameter('primaryKeyField', itemIndex, '') as string),
 		upsertByNumber,
+		ifExists,
 		skipUnchanged: upsertByNumber && (context.getNodeParameter('skipUnchanged', itemIndex, true) as boolean),
 		dryRun: options.dryRun === true,
 		batchSize,
@@ -187,6 +236,39 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): BatchSav
 }
 
 type Entry = { itemIndex: number; model: Record<string, unknown> };
+
+/**
+ * The checks of one Model that need the settings: a number where If Exists must find the record, and for a bill that
+ * needs entry rows (protocol/forms.ts) its rows. Returns the model, or the error naming the item and the field (and
+ * the field for the error item's details).
+ */
+function checkModel(
+	context: IExecuteFunctions,
+	model: Record<string, unknown>,
+	itemIndex: number,
+	{ formId, numberField, ifExists }: BatchSaveSettings,
+): { model: Record<string, unknown> } | { error: NodeOperationError; field: string } {
+	if (ifExists !== 'fail' && packageNumber(model, numberField) === undefined) {
+		// Update and Skip find the record by its number; without one the package could only be created blindly.
+		const value = model[numberField];
+		const error = new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: the Model has ${value === undefined ? 'no' : `no usable (${JSON.stringify(value)})`} ${numberField} (Number Field), which If Exists: ${ifExists === 'skip' ? 'Skip' : 'Update'} needs to find the record: map the number into ${numberField}, or set Number Field to the field that holds it`,
+			{ itemIndex, description: 'Nothing was sent to Kingdee for this item.' },
+		);
+		return { error, field: numberField };
+	}
+	const entry = requiredEntryOf(formId);
+	const problem = entry && entryInputProblem(model, entry);
+	if (!problem) return { model };
+	const number = packageNumber(model, numberField);
+	const error = new NodeOperationError(
+		context.getNode(),
+		`Item ${itemIndex}${number ? ` (${numberField} "${number}")` : ''}: field ${problem.field}: ${problem.message}`,
+		{ itemIndex, description: `${formId} is a bill with entry rows. Nothing was sent to Kingdee for this item.` },
+	);
+	return { error, field: problem.field };
+}
 
 /**
  * Reads and checks every item's Model before the first request; a bad item becomes its error item in `output` (or
@@ -199,30 +281,24 @@ async function preparePackages(
 	run: KingdeeRun,
 	output: Array<INodeExecutionData | undefined>,
 ): Promise<Entry[]> {
-	const { formId, numberField, upsertByNumber } = settings;
+	const { formId } = settings;
 	const entries: Entry[] = [];
 	const readModel = modelReader(context);
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		let model = readModel(itemIndex);
-		if (!(model instanceof NodeOperationError) && upsertByNumber && packageNumber(model, numberField) === undefined) {
-			// Upsert finds the record by its number; without one the package could only be created blindly.
-			const value = model[numberField];
-			model = new NodeOperationError(
-				context.getNode(),
-				`Item ${itemIndex}: the Model has ${value === undefined ? 'no' : `no usable (${JSON.stringify(value)})`} ${numberField} (Number Field), which Upsert by Number needs to find the record: map the number into ${numberField}, or set Number Field to the field that holds it`,
-				{ itemIndex, description: 'Nothing was sent to Kingdee for this item.' },
-			);
-		}
-		if (model instanceof NodeOperationError) {
-			if (!run.continueOnFail) throw model;
+		const read = readModel(itemIndex);
+		const checked =
+			read instanceof NodeOperationError ? { error: read, field: '' } : checkModel(context, read, itemIndex, settings);
+		if ('error' in checked) {
+			if (!run.continueOnFail) throw checked.error;
+			const number = read instanceof NodeOperationError ? null : (packageNumber(read, settings.numberField) ?? null);
 			output[itemIndex] = errorItem(itemIndex, {
-				message: model.message,
-				error: model,
-				details: { kind: 'input', field: '', number: null, msgCode: null, formId },
+				message: checked.error.message,
+				error: checked.error,
+				details: { kind: 'input', field: checked.field, number, msgCode: null, formId },
 			});
 			continue;
 		}
-		entries.push({ itemIndex, model });
+		entries.push({ itemIndex, model: checked.model });
 	}
 	return await applyBaseDataFields(context, entries, run, formId);
 }

@@ -3,8 +3,10 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 import { parseJsonLossless } from '../../../common/losslessJson';
 import { isKingdeeApiError } from '../../protocol/errors';
 import { baseDataFieldKeys } from '../../protocol/formMetadata';
+import { requiredEntryOf } from '../../protocol/forms';
 import {
 	findBaseDataShapeConflict,
+	findUnprefixedEntryField,
 	mapperModel,
 	parseFieldList,
 	wrapBaseDataFields,
@@ -179,6 +181,23 @@ export async function applyBaseDataFields(
 	if (models.length === 0) return models;
 	const fields = await baseDataFieldsOf(context, run, formId, models[0].itemIndex);
 	if (fields.length === 0) return models;
+	const known = requiredEntryOf(formId);
+	const unprefixed = findUnprefixedEntryField(
+		models.map((entry) => entry.model),
+		fields,
+		new Map((known?.fields ?? []).map((field) => [field.toLowerCase(), known!.key])),
+	);
+	if (unprefixed) {
+		const { field, entity } = unprefixed;
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${models[0].itemIndex}: Base-Data Fields lists ${field}, which is a field of the entry rows (${entity}) of ${formId}: list it as ${entity}.${field}`,
+			{
+				itemIndex: models[0].itemIndex,
+				description: `Entry fields are named with their entry, e.g. ${entity}.${field}; each row's code is then sent as {"FNumber": code}. Nothing was sent to Kingdee.`,
+			},
+		);
+	}
 	const conflict = findBaseDataShapeConflict(
 		models.map((entry) => entry.model),
 		fields,

@@ -21,7 +21,15 @@ import {
 	type PlannedPackage,
 } from '../savePlan';
 import type { KingdeeSessionPool } from '../session';
-import { plannedFields, statusChangeOf, type BatchSaveSettings, type Outcomes, type ReadBackColumns } from './types';
+import { entryQueryKeys, withEntryComparison } from './entries';
+import {
+	ifExistsOf,
+	plannedFields,
+	statusChangeOf,
+	type BatchSaveSettings,
+	type Outcomes,
+	type ReadBackColumns,
+} from './types';
 
 /** The packages of a run, by input position: models (copies) and their numbers. */
 export interface RunInput {
@@ -60,6 +68,7 @@ export function refuseDuplicateNumbers(
 /** Whether a real run would send this package (Dry Run asks the same to choose its sessions). */
 function wouldSend(plan: PlannedPackage, settings: BatchSaveSettings): boolean {
 	return (
+		!(plan.existing && ifExistsOf(settings) === 'skip') &&
 		!(plan.action === 'unchanged' && settings.skipUnchanged) &&
 		!(!settings.upsertByNumber && plan.action === 'create' && plan.existing)
 	);
@@ -77,14 +86,19 @@ export async function planRun(
 	outcomes: Outcomes,
 ): Promise<{ plans: PlannedPackage[]; columns: ReadBackColumns }> {
 	const { models, numbers } = input;
-	const { keys: readKeys, overLimit } = readKeysForPackages(
-		candidates.map((index) => models[index]),
+	const candidateModels = candidates.map((index) => models[index]);
+	// Bills: the entry rows' columns too (batchSave/entries.ts), so one query row per entry row comes back.
+	const entryKeys = entryQueryKeys(candidateModels);
+	const { keys: headKeys, overLimit } = readKeysForPackages(
+		candidateModels,
 		settings.primaryKeyField,
 		settings.numberField,
-		FIXED_LOOKUP_COLUMNS,
+		FIXED_LOOKUP_COLUMNS + entryKeys.keys.length,
 	);
+	const readKeys = [...headKeys, ...entryKeys.keys];
 	const unreadable = new Map<string, string>();
-	for (const key of overLimit) unreadable.set(key, 'more fields than one query may read (30 columns); not compared');
+	for (const key of [...overLimit, ...entryKeys.overLimit].map((k) => k.toLowerCase()))
+		unreadable.set(key, 'more fields than one query may read (30 columns); not compared');
 	const planFor = (indices: number[], found: ReadonlyMap<string, ExistingRecord>) =>
 		planPackages(
 			indices.map((index) => models[index]),
@@ -96,7 +110,7 @@ export async function planRun(
 				upsert: settings.upsertByNumber,
 				unreadable,
 			},
-		).map((plan, position) => ({ ...plan, index: indices[position] }));
+		).map((plan, position) => withEntryComparison({ ...plan, index: indices[position] }, unreadable));
 
 	const lookupNumbers = candidates
 		.map((index) => numbers[index])
@@ -118,7 +132,9 @@ export async function planRun(
 		const lanes = Math.min(pool.size, Math.ceil((share * lookupNumbers.length) / Math.max(1, settings.batchSize)));
 		return lanes <= 1 ? sequentially(first) : async (inputs, work) => void (await pool.forEach(inputs, work, lanes));
 	};
-	const lookup = await lookupExisting(pool.session(0), settings, lookupNumbers, readKeys, runnerForRest);
+	// Skip (create once) needs only whether a number exists; the content is read back only after an unclear answer.
+	const lookupKeys = ifExistsOf(settings) === 'skip' ? [] : readKeys;
+	const lookup = await lookupExisting(pool.session(0), settings, lookupNumbers, lookupKeys, runnerForRest);
 	for (const [key, why] of lookup.unreadable) unreadable.set(key, why);
 	const matched = matchRecords(input, candidates, lookup, settings.numberField, outcomes);
 	const planned = candidates.filter((index) => outcomes[index] === undefined);
@@ -164,9 +180,10 @@ export interface WorkToDo {
 }
 
 /**
- * Settles what needs no write (refused without upsert, planned in a Dry Run, unchanged and skipped) in `outcomes`
- * and returns the rest. An unchanged package that is sent anyway is sent as an update; one that is skipped but whose
- * record is not audited while Auto Submit and Audit is on is audited (status is part of the plan).
+ * Settles what needs no write (existing with If Exists: Skip, refused without upsert, planned in a Dry Run, unchanged
+ * and skipped) in `outcomes` and returns the rest. An unchanged package that is sent anyway is sent as an update; one
+ * that is skipped but whose record is not audited while Auto Submit and Audit is on is audited (status is part of the
+ * plan).
  */
 export function packagesToSend(plans: PlannedPackage[], settings: BatchSaveSettings, outcomes: Outcomes): WorkToDo {
 	const work: WorkToDo = { toSave: [], toAudit: [] };
@@ -174,12 +191,16 @@ export function packagesToSend(plans: PlannedPackage[], settings: BatchSaveSetti
 		const number = plan.number ?? null;
 		const skipped = plan.action === 'unchanged' && settings.skipUnchanged;
 		const auditOnly = skipped && statusChangeOf(plan, settings) !== undefined;
-		if (!settings.upsertByNumber && plan.action === 'create' && plan.existing) {
+		if (plan.existing && ifExistsOf(settings) === 'skip') {
+			// Create once: an existing bill is never sent again, not even un-audited or audited
+			// (docs/kingdee-webapi.md#entry-rows).
+			outcomes[plan.index] = { status: 'exists', id: plan.existing.id, number: plan.existing.number };
+		} else if (!settings.upsertByNumber && plan.action === 'create' && plan.existing) {
 			// Without upsert Kingdee would refuse it as a duplicate (docs/kingdee-webapi.md#upsert-by-number);
 			// say so before sending anything.
 			outcomes[plan.index] = {
 				status: 'failed',
-				message: `${settings.numberField} "${plan.number}" already belongs to record Id ${String(plan.existing.id)}; nothing was sent. Turn on Upsert by Number to update existing records`,
+				message: `${settings.numberField} "${plan.number}" already belongs to record Id ${String(plan.existing.id)}; nothing was sent. Set If Exists to Update to update existing records, or to Skip to leave them as they are`,
 				rowErrors: [],
 				kind: 'validation',
 				number,

@@ -9,7 +9,8 @@ import { isAmbiguous, lookupExisting, pickRecord, useOrgOf } from '../existingRe
 import { comparePackage, numberKey, type PlannedPackage } from '../savePlan';
 import type { KingdeeSession } from '../session';
 import { isAuthError } from './failures';
-import type { BatchSaveSettings, Outcomes, ReadBackColumns } from './types';
+import { withEntryComparison } from './entries';
+import { ifExistsOf, type BatchSaveSettings, type Outcomes, type ReadBackColumns } from './types';
 
 /** A create refused with row errors (validation): the number may have appeared meanwhile. */
 function refusedCreate(plan: PlannedPackage, outcomes: Outcomes): boolean {
@@ -24,8 +25,9 @@ function refusedCreate(plan: PlannedPackage, outcomes: Outcomes): boolean {
 }
 
 /**
- * Reads back the refused creates of `batch` (with upsert only). Settles those Kingdee holds with the input's values
- * as `unchanged` and returns those it holds with other values, planned as updates; the rest keep their failure.
+ * Reads back the refused creates of `batch` (If Exists Update or Skip). With Skip a number Kingdee holds now is
+ * `exists`; with Update those Kingdee holds with the input's values are `unchanged` and those with other values are
+ * returned, planned as updates; the rest keep their failure.
  */
 export async function resolveLostRaces(
 	session: KingdeeSession,
@@ -34,7 +36,8 @@ export async function resolveLostRaces(
 	{ readKeys, unreadable }: ReadBackColumns,
 	outcomes: Outcomes,
 ): Promise<PlannedPackage[]> {
-	const refused = settings.upsertByNumber ? batch.filter((plan) => refusedCreate(plan, outcomes)) : [];
+	const ifExists = ifExistsOf(settings);
+	const refused = ifExists === 'fail' ? [] : batch.filter((plan) => refusedCreate(plan, outcomes));
 	if (refused.length === 0) return [];
 	const numbers = refused.map((plan) => plan.number!);
 	const keys = readKeys.filter((key) => !unreadable.has(key.toLowerCase()));
@@ -49,14 +52,25 @@ export async function resolveLostRaces(
 	for (const plan of refused) {
 		const existing = pickRecord(read.value.all.get(numberKey(plan.number!)), { useOrg: useOrgOf(plan.model) });
 		if (!existing || isAmbiguous(existing)) continue;
-		const { changes, unverifiable } = comparePackage(plan.model, existing, { ...settings, unreadable });
-		if (changes.length === 0 && unverifiable.length === 0) {
+		if (ifExists === 'skip') {
+			// Create once: the number exists now, so it is left as it is, like one the plan found.
+			outcomes[plan.index] = { status: 'exists', id: existing.id, number: existing.number };
+			continue;
+		}
+		const head = comparePackage(plan.model, existing, { ...settings, unreadable });
+		const model = { ...plan.model, [settings.primaryKeyField]: existing.id };
+		const headEqual = head.changes.length === 0 && head.unverifiable.length === 0;
+		// Bills: the entry rows are compared too (entries.ts).
+		const planned = withEntryComparison(
+			{ ...plan, action: headEqual ? 'unchanged' : 'update', existing, ...head, model },
+			unreadable,
+		);
+		if (planned.action === 'unchanged') {
 			outcomes[plan.index] = { status: 'unchanged', id: existing.id, number: plan.number ?? null };
 			continue;
 		}
 		outcomes[plan.index] = undefined;
-		const model = { ...plan.model, [settings.primaryKeyField]: existing.id };
-		updates.push({ ...plan, action: 'update', existing, changes, unverifiable, model });
+		updates.push({ ...planned, action: 'update' });
 	}
 	return updates;
 }

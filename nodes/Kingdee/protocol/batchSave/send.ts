@@ -108,7 +108,11 @@ function resultsOfReply(packages: PlannedPackage[], reply: KingdeeStatusReply, d
 		reply,
 		dIndexIsPerServerBatch,
 	);
-	const reported = mapping.unattributed.length > 0 ? mapping.unattributed : status.errors;
+	// Errors no package could be matched to belong to the packages in neither list; only one of each names its owner
+	// (docs/kingdee-webapi.md#batchsave-and-dindex). Never another package's error: its field would mislead.
+	const reported = mapping.unattributed;
+	const unreported = packages.filter((_, position) => !mapping.success.has(position) && !mapping.errors.has(position));
+	const owned = reported.length === 1 && unreported.length === 1 ? reported : [];
 	return packages.map((item, position): SendResult => {
 		const entity = mapping.success.get(position);
 		if (entity) return { kind: 'saved', entity };
@@ -130,7 +134,7 @@ function resultsOfReply(packages: PlannedPackage[], reply: KingdeeStatusReply, d
 			kind: 'unclear',
 			reason: 'notReported',
 			context: reported.length > 0 ? failureMessage(reported, status.msgCode) : '',
-			rowErrors: reported,
+			rowErrors: owned,
 			msgCode: status.msgCode,
 		};
 	});

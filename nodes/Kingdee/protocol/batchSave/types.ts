@@ -6,6 +6,8 @@
 import type { KingdeeErrorKind, KingdeeRowError } from '../errors';
 import type { FieldChange, PlanAction, PlannedPackage, UnverifiableField } from '../savePlan';
 
+export type IfExists = 'update' | 'skip' | 'fail';
+
 export interface BatchSaveSettings {
 	formId: string;
 	/** FNumber for base data, FBillNo for bills. */
@@ -13,6 +15,11 @@ export interface BatchSaveSettings {
 	/** Internal id field, e.g. FCUSTID. */
 	primaryKeyField: string;
 	upsertByNumber: boolean;
+	/**
+	 * What to do with a package whose number Kingdee already holds: update it, skip it (create once: never Save,
+	 * UnAudit, Submit or Audit it; status `exists`), or fail it. Absent: update with upsertByNumber, else fail.
+	 */
+	ifExists?: IfExists;
 	/** Upsert only: packages equal to what Kingdee holds are not sent. */
 	skipUnchanged: boolean;
 	/** Plan only: no Save, UnAudit, Submit or Audit. */
@@ -54,6 +61,8 @@ export type PackageOutcome =
 			verified: boolean;
 	  } & PlannedFields)
 	| { status: 'unchanged'; id: string | number; number: string | null }
+	/** If Exists: Skip — the number exists in Kingdee; nothing was sent for it. */
+	| { status: 'exists'; id: string | number; number: string | null }
 	| { status: 'audited'; id: string | number; number: string | null; documentStatus: StatusChange }
 	| ({ status: 'planned'; id: string | number | null; number: string | null } & PlannedFields)
 	| {
@@ -72,7 +81,12 @@ export function isSaved(outcome: PackageOutcome): outcome is SavedOutcome {
 	return outcome.status === 'created' || outcome.status === 'updated';
 }
 
-/** Everything but created/updated/unchanged/planned: the rows that go to the error output. */
+/** The If Exists choice in effect: the explicit one, else what Upsert by Number meant. */
+export function ifExistsOf(settings: Pick<BatchSaveSettings, 'ifExists' | 'upsertByNumber'>): IfExists {
+	return settings.ifExists ?? (settings.upsertByNumber ? 'update' : 'fail');
+}
+
+/** Everything but created/updated/unchanged/exists/planned: the rows that go to the error output. */
 export type UnsavedOutcome = Extract<PackageOutcome, { status: 'failed' | 'unknown' }>;
 
 export function isUnsaved(outcome: PackageOutcome): outcome is UnsavedOutcome {

@@ -13,6 +13,7 @@ import {
 	type PlannedPackage,
 } from '../savePlan';
 import type { KingdeeSession } from '../session';
+import { entryOf, judgeEntries } from './entries';
 import { asApiError, isAuthError } from './failures';
 import type { BatchSaveSettings, ReadBackColumns } from './types';
 
@@ -51,10 +52,13 @@ function differingFields(
 
 /** An update that left every changed field at its previous value was not applied. */
 function stillHoldsPrevious(item: PlannedPackage, now: ExistingRecord): boolean {
+	// Entry changes are judged by judgeEntries; the head's changed fields here.
+	const entity = entryOf(item.model)?.entity;
+	const headChanges = item.changes.filter((change) => change.field !== entity);
 	return (
 		item.action !== 'create' &&
 		item.changes.length > 0 &&
-		item.changes.every((change) => {
+		headChanges.every((change) => {
 			const key = Object.keys(now.values).find(
 				(k) =>
 					k.toLowerCase() === change.field.toLowerCase() || k.toLowerCase() === `${change.field.toLowerCase()}.fnumber`,
@@ -83,7 +87,13 @@ export function judgeReadBack(
 	if (!creating && item.existing && String(now.id) !== String(item.existing.id)) {
 		return { kind: 'unclear', message: `the number now belongs to another record (Id ${String(now.id)})` };
 	}
-	const { differing, compared } = differingFields(item, now, settings, unreadable);
+	const head = differingFields(item, now, settings, unreadable);
+	const entries = judgeEntries(item, now, unreadable);
+	if (entries.kind === 'unclear')
+		return { kind: 'unclear', message: `Kingdee holds the record, but ${entries.message}` };
+	const differing = entries.kind === 'differs' ? [...head.differing, entries.message] : head.differing;
+	// Entry rows proven equal count as compared content (count, material, quantity, price, …).
+	const compared = head.compared + (entries.kind === 'holds' ? 1 : 0);
 	if (differing.length === 0) {
 		if (creating || item.changes.length > 0 || (compared > 0 && item.unverifiable.length === 0))
 			return { kind: 'holds', id: now.id };
@@ -92,7 +102,13 @@ export function judgeReadBack(
 			message: `Kingdee holds the record, but the fields that changed (${item.unverifiable.map((u) => u.field).join(', ')}) cannot be read back to check`,
 		};
 	}
-	if (stillHoldsPrevious(item, now)) return { kind: 'notApplied' };
+	const entity = entryOf(item.model)?.entity;
+	const entriesChanged = item.changes.some((change) => change.field === entity);
+	const entriesUnchanged =
+		entries.kind === 'none' ||
+		(entries.kind === 'holds' && !entriesChanged) ||
+		(entries.kind === 'differs' && entries.stillPrevious);
+	if (entriesUnchanged && stillHoldsPrevious(item, now)) return { kind: 'notApplied' };
 	return { kind: 'unclear', message: `Kingdee holds other values than sent: ${differing.slice(0, 5).join('; ')}` };
 }
 
