@@ -7,7 +7,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 import { listPagingFields, optionsCollection, readTransportOptions } from './actions/descriptions';
-import { toJikeyunNodeError } from './actions/errors';
+import { toNodeError } from './actions/errors';
 import {
 	DEFAULT_FULL_REEMIT_HOURS,
 	type IncrementalState,
@@ -287,7 +287,7 @@ export class JikeyunTrigger implements INodeType {
 					: await pollRecords(this, run.client, parameters, shouldStop);
 			return emitted.length ? [emitted.map((record) => ({ json: record as IDataObject }))] : null;
 		} catch (error) {
-			throw toJikeyunNodeError(this.getNode(), error, 0, 'Poll');
+			throw toNodeError(this.getNode(), error, 0, 'Poll');
 		} finally {
 			// Execution hints are not available to poll functions: the summary goes to the debug log.
 			this.logger.debug(run.report.summaryLine('Jikeyun Trigger'));

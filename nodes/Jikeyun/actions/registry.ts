@@ -11,7 +11,7 @@ import type { JikeyunClient } from '../protocol/client';
 import { startJikeyunRun, type JikeyunRun } from '../transport';
 import { callMethod } from './api/callMethod.operation';
 import { readTransportOptions } from './descriptions';
-import { jikeyunFailure, toJikeyunNodeError } from './errors';
+import { jikeyunFailure, toNodeError } from './errors';
 import { getAll } from './salesChannel/getAll.operation';
 import { getAll as getManySalesOrders } from './salesOrder/getAll.operation';
 
@@ -45,7 +45,7 @@ async function start(
 		started: credentialProblem
 			? {
 					credentialFailure: (itemIndex) => {
-						const error = toJikeyunNodeError(node, credentialProblem, itemIndex);
+						const error = toNodeError(node, credentialProblem, itemIndex);
 						return {
 							message: error.message,
 							error,
