@@ -156,7 +156,8 @@ describe('orders sample, backfill (Manual Trigger → Get Many, as shipped)', ()
 	});
 
 	test('new orders under 5% Jikeyun faults, lost Kingdee answers and session drops arrive exactly once', async () => {
-		const added = pair.jikeyun.addSalesOrders(30);
+		// More than one batch of 100 bills, so that both lost BatchSave answers below hit a BatchSave.
+		const added = pair.jikeyun.addSalesOrders(150);
 		pair.jikeyun.shipSalesOrders(tradeNos(added));
 		pair.jikeyun.setFaults({ failureRate: 0.05, failNextCalls: 1 });
 		pair.kingdee.setFaults({

@@ -321,3 +321,34 @@ describe('Server Threads (BatchCount)', () => {
 		expect(saved).toEqual(['created', 'created']);
 	});
 });
+
+describe('fields a Save does not change', () => {
+	beforeEach(() => {
+		emulator.seedRecords('BD_Customer', 1, () => customer('NA1', { FTEL: '1' }));
+		emulator.resetStats();
+	});
+
+	it('a status field (FForbidStatus) is not applied: never updated, nothing un-audited each run', async () => {
+		for (let run1 = 0; run1 < 2; run1++) {
+			const rows = await run([{ json: customer('NA1', { FTEL: '1', FForbidStatus: 'B' }) }]);
+			expect(rows[0]).toMatchObject({ status: 'unchanged' });
+		}
+		expect(writes()).toEqual([]);
+	});
+
+	it('with Fields to Update, the fields outside the list are listed as not applied and never make an update', async () => {
+		const parameters = upsertParameters({ saveOptions: { isAutoSubmitAndAudit: true, needUpDateFields: 'FName' } });
+		const same = await run([{ json: customer('NA1', { FTEL: '2' }) }], parameters);
+		expect(same[0]).toMatchObject({ status: 'unchanged' });
+		expect(writes()).toEqual([]);
+		const renamed = await run([{ json: customer('NA1', { FTEL: '2', FName: 'Renamed' }) }], parameters);
+		expect(renamed[0]).toMatchObject({
+			status: 'updated',
+			changes: [{ field: 'FName', before: 'Name NA1', after: 'Renamed' }],
+		});
+		expect((renamed[0].notApplied as Array<{ field: string }>).map((entry) => entry.field)).toEqual(
+			expect.arrayContaining(['FTEL']),
+		);
+		expect(held('NA1')).toMatchObject({ FName: 'Renamed', FTEL: '1', FDocumentStatus: 'C' });
+	});
+});

@@ -69,6 +69,8 @@ export interface PlannedPackage {
 	changes: FieldChange[];
 	/** Fields that could not be compared; an update is sent because of them. */
 	unverifiable: UnverifiableField[];
+	/** Fields a Save does not change (status fields, fields outside Fields to Update): never compared nor reported. */
+	notApplied?: UnverifiableField[];
 	/** The package to send: the input with the found internal id for updates. */
 	model: Record<string, unknown>;
 }
@@ -239,9 +241,17 @@ export function displayValue(value: unknown): unknown {
 export function comparePackage(
 	model: Record<string, unknown>,
 	existing: ExistingRecord,
-	settings: { primaryKeyField: string; numberField: string; unreadable: ReadonlyMap<string, string> },
+	settings: {
+		primaryKeyField: string;
+		numberField: string;
+		unreadable: ReadonlyMap<string, string>;
+		notApplied?: NotAppliedRule;
+	},
 ): { changes: FieldChange[]; unverifiable: UnverifiableField[] } {
-	const { readable, unverifiable } = describePackageFields(model, settings.primaryKeyField, settings.numberField);
+	const described = describePackageFields(model, settings.primaryKeyField, settings.numberField);
+	const applied = ({ field }: { field: string }) => settings.notApplied?.(field) === undefined;
+	const readable = described.readable.filter(applied);
+	const unverifiable = described.unverifiable.filter(applied);
 	const changes: FieldChange[] = [];
 	for (const { field, queryKey, caseInsensitive } of readable) {
 		const lowerKey = queryKey.toLowerCase();
@@ -282,6 +292,46 @@ export function findDuplicateNumbers(numbers: Array<string | undefined>): Duplic
 	return [...byKey.values()].filter((entry) => entry.indices.length > 1);
 }
 
+/** Why a Save leaves `field` as it is (undefined: the field is applied). */
+type NotAppliedRule = (field: string) => string | undefined;
+
+/** Status fields change only through Submit/Audit/UnAudit and Forbid/Enable, never through Save (docs/kingdee-webapi.md#status-flow). */
+const STATUS_FIELDS = new Set(['fdocumentstatus', 'fforbidstatus']);
+
+/**
+ * The fields a Save of these settings does not change: status fields, and with Fields to Update (NeedUpDateFields) on
+ * an update every field outside the list (the number and the internal id excepted).
+ */
+export function notAppliedRule(settings: {
+	numberField: string;
+	primaryKeyField: string;
+	needUpdateFields?: string[];
+}): (field: string, updating: boolean) => string | undefined {
+	const listed = new Set((settings.needUpdateFields ?? []).map((field) => field.toLowerCase()));
+	const always = new Set([settings.numberField.toLowerCase(), settings.primaryKeyField.toLowerCase()]);
+	return (field, updating) => {
+		const lower = field.toLowerCase();
+		if (STATUS_FIELDS.has(lower))
+			return 'a status field: Save does not change it (Auto Submit and Audit, Submit/Audit or Forbid/Enable do)';
+		if (updating && listed.size > 0 && !listed.has(lower) && !always.has(lower))
+			return 'not in Fields to Update (NeedUpDateFields): an update leaves it as it is';
+		return undefined;
+	};
+}
+
+/** The fields of `model` a Save leaves as they are, with the reason. */
+function notAppliedFields(
+	model: Record<string, unknown>,
+	rule: ((field: string, updating: boolean) => string | undefined) | undefined,
+	updating: boolean,
+): UnverifiableField[] {
+	if (!rule) return [];
+	return Object.keys(model).flatMap((field) => {
+		const reason = rule(field, updating);
+		return reason === undefined ? [] : [{ field, reason }];
+	});
+}
+
 /**
  * Classifies every package against the records found by number. With `upsert`, a found record makes
  * the package an update of it (or unchanged); without, only packages that carry an internal id are
@@ -291,18 +341,30 @@ export function planPackages(
 	models: Array<Record<string, unknown>>,
 	numbers: Array<string | undefined>,
 	found: ReadonlyMap<string, ExistingRecord>,
-	settings: { primaryKeyField: string; numberField: string; upsert: boolean; unreadable: ReadonlyMap<string, string> },
+	settings: {
+		primaryKeyField: string;
+		numberField: string;
+		upsert: boolean;
+		unreadable: ReadonlyMap<string, string>;
+		notApplied?: (field: string, updating: boolean) => string | undefined;
+	},
 ): PlannedPackage[] {
+	const rule = settings.notApplied;
 	return models.map((input, index) => {
 		const number = numbers[index];
 		const existing = number === undefined ? undefined : found.get(numberKey(number));
 		if (!settings.upsert || !existing) {
 			const action: PlanAction = hasPrimaryKey(input, settings.primaryKeyField) ? 'update' : 'create';
-			return { index, number, action, existing, changes: [], unverifiable: [], model: input };
+			const notApplied = notAppliedFields(input, rule, action === 'update');
+			return { index, number, action, existing, changes: [], unverifiable: [], notApplied, model: input };
 		}
 		const model = { ...input, [settings.primaryKeyField]: existing.id };
-		const { changes, unverifiable } = comparePackage(input, existing, settings);
+		const notApplied = notAppliedFields(input, rule, true);
+		const { changes, unverifiable } = comparePackage(input, existing, {
+			...settings,
+			notApplied: rule && ((field) => rule(field, true)),
+		});
 		const action: PlanAction = changes.length === 0 && unverifiable.length === 0 ? 'unchanged' : 'update';
-		return { index, number, action, existing, changes, unverifiable, model };
+		return { index, number, action, existing, changes, unverifiable, notApplied, model };
 	});
 }

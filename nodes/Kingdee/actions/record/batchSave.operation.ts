@@ -175,6 +175,10 @@ function outcomeJson(outcome: Exclude<PackageOutcome, UnsavedOutcome>, formId: s
 			after: change.after,
 		})) as IDataObject[];
 	}
+	if (outcome.notApplied) {
+		// Fields Kingdee does not change through Save: never reported as changes, never a reason to write.
+		json.notApplied = outcome.notApplied.map((entry) => ({ field: entry.field, reason: entry.reason }));
+	}
 	if (outcome.unverifiable.length > 0) {
 		// Why an item was sent although nothing comparable differed (entry rows, unreadable fields).
 		json.notCompared = outcome.unverifiable.map((entry) => ({ field: entry.field, reason: entry.reason }));

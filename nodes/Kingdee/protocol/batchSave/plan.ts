@@ -14,6 +14,7 @@ import {
 } from '../existingRecords';
 import {
 	findDuplicateNumbers,
+	notAppliedRule,
 	numberKey,
 	planPackages,
 	readKeysForPackages,
@@ -97,6 +98,11 @@ export async function planRun(
 	);
 	const readKeys = [...headKeys, ...entryKeys.keys];
 	const unreadable = new Map<string, string>();
+	const needUpdateFields = settings.saveData.NeedUpDateFields;
+	const notApplied = notAppliedRule({
+		...settings,
+		needUpdateFields: Array.isArray(needUpdateFields) ? needUpdateFields.map(String) : undefined,
+	});
 	for (const key of [...overLimit, ...entryKeys.overLimit].map((k) => k.toLowerCase()))
 		unreadable.set(key, 'more fields than one query may read (30 columns); not compared');
 	const planFor = (indices: number[], found: ReadonlyMap<string, ExistingRecord>) =>
@@ -109,6 +115,7 @@ export async function planRun(
 				numberField: settings.numberField,
 				upsert: settings.upsertByNumber,
 				unreadable,
+				notApplied,
 			},
 		).map((plan, position) => withEntryComparison({ ...plan, index: indices[position] }, unreadable));
 

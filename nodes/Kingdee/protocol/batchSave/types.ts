@@ -50,6 +50,8 @@ export interface PlannedFields {
 	action: PlanAction | 'audit';
 	changes: FieldChange[];
 	unverifiable: UnverifiableField[];
+	/** Fields the save leaves as they are (status fields, outside Fields to Update). */
+	notApplied?: UnverifiableField[];
 	documentStatus?: StatusChange;
 }
 
@@ -118,6 +120,7 @@ export function plannedFields(item: PlannedPackage, settings: Pick<BatchSaveSett
 		action: item.action,
 		changes: item.changes,
 		unverifiable: item.unverifiable,
+		...(item.notApplied && item.notApplied.length > 0 ? { notApplied: item.notApplied } : {}),
 		...(documentStatus ? { documentStatus } : {}),
 	};
 }

@@ -34,8 +34,9 @@ function differingFields(
 	const { readable } = describePackageFields(item.model, settings.primaryKeyField, settings.numberField);
 	const differing: string[] = [];
 	let compared = 0;
+	const leftAsIs = new Set((item.notApplied ?? []).map((entry) => entry.field.toLowerCase()));
 	for (const { field, queryKey, caseInsensitive } of readable) {
-		if (field.toLowerCase() === settings.numberField.toLowerCase()) continue;
+		if (field.toLowerCase() === settings.numberField.toLowerCase() || leftAsIs.has(field.toLowerCase())) continue;
 		const lowerKey = queryKey.toLowerCase();
 		if (unreadable.has(lowerKey)) continue;
 		const storedKey = Object.keys(now.values).find((key) => key.toLowerCase() === lowerKey);
