@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 import { operationLists, operationParameters, resourceProperty } from '../shared/registry';
 import { runOperation } from '../shared/runner';
-import { optionsCollection } from './actions/common.description';
+import { optionsCollection } from './actions/descriptions';
 import { jikeyunRunner, OPERATIONS, RESOURCES } from './actions/registry';
 
 export class Jikeyun implements INodeType {

@@ -1,14 +1,13 @@
 import {
 	NodeConnectionTypes,
-	NodeOperationError,
 	type IDataObject,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { listPagingFields, optionsCollection, readCallOptions } from './actions/common.description';
-import { toJikeyunNodeError } from './actions/errors';
+import { listPagingFields, optionsCollection, readTransportOptions } from './actions/descriptions';
+import { toNodeError } from './actions/errors';
 import {
 	DEFAULT_FULL_REEMIT_HOURS,
 	type IncrementalState,
@@ -22,12 +21,7 @@ import {
 } from './protocol/incrementalSync';
 import { readBizContentParameter } from './protocol/bizContent';
 import { DEFAULT_JIKEYUN_PAGE_SIZE, fetchJikeyunList, idFrom, type FetchListResult } from './protocol/listMethod';
-import {
-	fetchSalesChannels,
-	MAX_SALES_CHANNEL_PAGE_SIZE,
-	SALES_CHANNEL_ID_PATH,
-	salesChannelPageSizeProblem,
-} from './protocol/salesChannels';
+import { fetchSalesChannels, MAX_SALES_CHANNEL_PAGE_SIZE, SALES_CHANNEL_ID_PATH } from './protocol/salesChannels';
 import type { JikeyunClient } from './protocol/client';
 import { formatBeijingTime } from './protocol/timestamp';
 import { pollSalesOrderChanges, readSalesOrderSyncState } from './protocol/salesOrderSync';
@@ -38,6 +32,8 @@ import {
 	salesOrderFieldsText,
 } from './protocol/salesOrders';
 import { startJikeyunRun } from './transport';
+import { inputError, readWholeNumber } from '../shared/input';
+import { readRunOptions } from '../shared/runOptions';
 
 const HOUR_MS = 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
@@ -278,8 +274,8 @@ export class JikeyunTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const startedMs = Date.now();
-		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const run = await startJikeyunRun(this, readCallOptions(options));
+		const options = readRunOptions(this);
+		const run = await startJikeyunRun(this, readTransportOptions(this));
 		try {
 			if (run.credentialProblem) throw run.credentialProblem;
 			const parameters = readPollParameters(this, options);
@@ -291,7 +287,7 @@ export class JikeyunTrigger implements INodeType {
 					: await pollRecords(this, run.client, parameters, shouldStop);
 			return emitted.length ? [emitted.map((record) => ({ json: record as IDataObject }))] : null;
 		} catch (error) {
-			throw toJikeyunNodeError(this.getNode(), error, 0, 'Poll');
+			throw toNodeError(this.getNode(), error, 0, 'Poll');
 		} finally {
 			// Execution hints are not available to poll functions: the summary goes to the debug log.
 			this.logger.debug(run.report.summaryLine('Jikeyun Trigger'));
@@ -317,20 +313,17 @@ function readPollParameters(context: IPollFunctions, options: IDataObject): Poll
 	const event = context.getNodeParameter('event', 'salesChannelChanged') as PollParameters['event'];
 	const isShops = event === 'salesChannelChanged';
 	const firstRun = context.getNodeParameter('firstRun', 'emitAll') as string;
-	const pageSize = Number(
+	const pageSize = readWholeNumber(
+		context.getNode(),
+		'poll',
 		options.pageSize ?? (event === 'salesOrderChanged' ? MAX_SALES_ORDER_PAGE_SIZE : DEFAULT_JIKEYUN_PAGE_SIZE),
+		{
+			label: 'Page Size',
+			min: 1,
+			max: event === 'methodWindow' ? undefined : MAX_SALES_CHANNEL_PAGE_SIZE,
+			fix: `set "Page Size" in Options to the records per page the method allows (erp.sales.get and oms.trade.fullinfoget: 1 to ${MAX_SALES_CHANNEL_PAGE_SIZE})`,
+		},
 	);
-	const pageSizeProblem =
-		event === 'methodWindow'
-			? Number.isInteger(pageSize) && pageSize >= 1
-				? undefined
-				: `Page Size must be a whole number of at least 1 (got ${pageSize})`
-			: salesChannelPageSizeProblem(pageSize);
-	if (pageSizeProblem) {
-		throw new NodeOperationError(context.getNode(), pageSizeProblem, {
-			description: `Poll: set "Page Size" in Options to the records per page the method allows (erp.sales.get and oms.trade.fullinfoget: 1 to ${MAX_SALES_CHANNEL_PAGE_SIZE}).`,
-		});
-	}
 	return {
 		event,
 		manual: context.getMode() === 'manual',
@@ -478,9 +471,12 @@ function salesSource(client: JikeyunClient, pageSize: number): RecordSource {
 function methodSource(context: IPollFunctions, client: JikeyunClient, pageSize: number): RecordSource {
 	const method = String(context.getNodeParameter('method', '')).trim();
 	if (!method) {
-		throw new NodeOperationError(context.getNode(), 'Parameter "Method" is empty', {
-			description: 'Give the Jikeyun method to poll, e.g. erp.warehouse.get.',
-		});
+		throw inputError(
+			context.getNode(),
+			'poll',
+			'"Method" is empty',
+			'give the Jikeyun method to poll, e.g. erp.warehouse.get',
+		);
 	}
 	const fixed = readBizContentParameter(context.getNodeParameter('bizContent', '{}'), 'the poll', {
 		requireObject: true,

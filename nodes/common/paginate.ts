@@ -26,43 +26,75 @@ export interface PaginationResult<T> {
 export const DEFAULT_MAX_PAGES = 10_000;
 
 /**
- * Pages through a list API without a total count. Stops on a page shorter than pageSize, an empty
- * page, a page identical to the previous one (an API that silently ignores the paging key), the
- * limit, or maxPages. Never requests more rows than the limit needs.
+ * How one pass over a paged list ended: the reader said `last` or `again` (start the read over), it had `enough`,
+ * `maxPages` pages were read, or `shouldStop` said to stop.
  */
-export async function* iteratePages<T>(options: PaginateOptions<T>): AsyncGenerator<T[], PageStopReason> {
-	const startIndex = options.startIndex ?? 0;
-	const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-	let remaining = options.limit ?? Infinity;
-	let previousFingerprint: string | undefined;
-	for (let page = 0; ; page++) {
-		if (remaining <= 0) return 'limit';
-		if (page >= maxPages) return 'maxPages';
-		const records = await options.fetchPage({ pageIndex: startIndex + page, pageSize: options.pageSize });
-		if (records.length === 0) return 'emptyPage';
-		// A list API that ignores the paging key repeats the page: same length, same first and last record.
-		// (Serialising whole pages cost more CPU than anything else in Get Many.)
-		const fingerprint = `${records.length}:${JSON.stringify(records[0])}:${JSON.stringify(records[records.length - 1])}`;
-		if (fingerprint === previousFingerprint) return 'repeatedPage';
-		previousFingerprint = fingerprint;
-		const taken = records.length > remaining ? records.slice(0, remaining) : records;
-		remaining -= taken.length;
-		yield taken;
-		if (records.length < options.pageSize) return 'shortPage';
+type PassEnd = 'last' | 'again' | 'enough' | 'maxPages' | 'stopped';
+
+/**
+ * One pass over a paged list. The loop is the same for every reader in this file; what a page is (offset page,
+ * cursor answer, Kingdee StartRow), how the next one is asked for and what a page must look like is the reader's.
+ */
+interface PagePass<P> {
+	/** Requests the page `index` (counted from 0 within the read, or from `from`). */
+	fetch: (index: number) => Promise<P>;
+	/** Takes a page in (or throws a PagingError): `next` asks for the following page. */
+	take: (page: P, index: number) => 'next' | 'last' | 'again' | Promise<'next' | 'last' | 'again'>;
+	/** Checked before each request; true ends the pass with `enough`. */
+	enough?: () => boolean;
+	maxPages: number;
+	/** Checked before each request after `enough` and `maxPages`; true ends the pass with `stopped`. */
+	shouldStop?: () => boolean;
+	from?: number;
+}
+
+/** The one page loop: requests page after page until the reader, the limit, the page cap or `shouldStop` ends it. */
+async function readPages<P>(pass: PagePass<P>): Promise<PassEnd> {
+	for (let index = pass.from ?? 0; ; index++) {
+		if (pass.enough?.()) return 'enough';
+		if (index >= pass.maxPages) return 'maxPages';
+		if (pass.shouldStop?.()) return 'stopped';
+		const verdict = await pass.take(await pass.fetch(index), index);
+		if (verdict !== 'next') return verdict;
 	}
 }
 
-/** Collects every page of `iteratePages` into one array. */
+/**
+ * Pages through a list API without a total count (Kingdee Query: StartRow = page × pageSize). Stops on a page
+ * shorter than pageSize, an empty page, a page identical to the previous one (an API that silently ignores the
+ * paging key), the limit, or maxPages. Never requests more rows than the limit needs.
+ */
 export async function collectPages<T>(options: PaginateOptions<T>): Promise<PaginationResult<T>> {
+	const startIndex = options.startIndex ?? 0;
+	const limit = options.limit ?? Infinity;
 	const records: T[] = [];
 	let pages = 0;
-	const iterator = iteratePages(options);
-	for (;;) {
-		const next = await iterator.next();
-		if (next.done) return { records, pages, stopReason: next.value };
-		pages++;
-		records.push(...next.value);
-	}
+	let previousFingerprint: string | undefined;
+	let lastPage: PageStopReason = 'shortPage';
+	const end = await readPages<T[]>({
+		maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
+		enough: () => records.length >= limit,
+		fetch: async (page) => await options.fetchPage({ pageIndex: startIndex + page, pageSize: options.pageSize }),
+		take: (page) => {
+			if (page.length === 0) {
+				lastPage = 'emptyPage';
+				return 'last';
+			}
+			// A list API that ignores the paging key repeats the page: same length, same first and last record.
+			// (Serialising whole pages cost more CPU than anything else in Get Many.)
+			const fingerprint = `${page.length}:${JSON.stringify(page[0])}:${JSON.stringify(page[page.length - 1])}`;
+			if (fingerprint === previousFingerprint) {
+				lastPage = 'repeatedPage';
+				return 'last';
+			}
+			previousFingerprint = fingerprint;
+			records.push(...(page.length > limit - records.length ? page.slice(0, limit - records.length) : page));
+			pages++;
+			return page.length < options.pageSize ? 'last' : 'next';
+		},
+	});
+	const stopReason: PageStopReason = end === 'enough' ? 'limit' : end === 'maxPages' ? 'maxPages' : lastPage;
+	return { records, pages, stopReason };
 }
 
 /**
@@ -144,123 +176,164 @@ function sameKeys(a: string[], b: string[]): boolean {
  * data.
  */
 export async function readCompleteList<T>(options: CompleteReadOptions<T>): Promise<CompleteReadResult<T>> {
-	const startIndex = options.startIndex ?? 0;
-	const pageSize = options.pageSize;
-	const limit = options.limit ?? Infinity;
-	const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-	const maxPasses = Math.max(2, options.maxPasses ?? DEFAULT_MAX_PASSES);
-	const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONFIRM_CONCURRENCY);
-	let requests = 0;
-
-	const fetchPage = async (page: number): Promise<T[]> => {
-		requests++;
-		const records = await options.fetchPage({ pageIndex: startIndex + page, pageSize });
-		if (records.length > pageSize) {
-			throw new PagingError(
-				'pageTooLarge',
-				`page ${startIndex + page} returned ${records.length} records although ${pageSize} were asked for`,
-				startIndex + page,
-			);
-		}
-		return records;
-	};
-	const keysOf = (pages: T[][]): string[] => pages.flat().map((record) => options.keyOf(record));
-	const pageKeys = (records: T[]): string[] => records.map((record) => options.keyOf(record));
-	const enough = (pages: T[][]): boolean => pages.reduce((sum, page) => sum + page.length, 0) >= limit;
-	const isLast = (records: T[]): boolean => records.length < pageSize;
-
-	// First read, page by page.
-	const first: T[][] = [];
-	let restarts = 0;
-	for (let page = 0; ; page++) {
-		if (enough(first)) break;
-		if (page >= maxPages) {
-			throw new PagingError('tooManyPages', `the list did not end within ${maxPages} pages`, startIndex + page);
-		}
-		if (options.shouldStop?.()) {
-			return { records: first.flat(), requests, passes: 1, complete: false };
-		}
-		const records = await fetchPage(page);
-		const previous = first[page - 1];
-		if (previous && records.length > 0 && sameKeys(pageKeys(records), pageKeys(previous))) {
-			// Rule out a shift by exactly one page: read both again; settings repeat, changes do not.
-			const [before, again] = [await fetchPage(page - 1), await fetchPage(page)];
-			if (sameKeys(pageKeys(before), pageKeys(previous)) && sameKeys(pageKeys(again), pageKeys(previous))) {
-				throw new PagingError(
-					'repeatedPage',
-					`page ${startIndex + page} returned the same records as page ${startIndex + page - 1}`,
-					startIndex + page,
-				);
-			}
-			if (++restarts >= maxPasses) {
-				throw new PagingError(
-					'keptChanging',
-					`the list kept changing while being read: ${maxPasses} reads never agreed`,
-				);
-			}
-			first.length = 0;
-			page = -1;
-			continue;
-		}
-		first.push(records);
-		if (page === 0 && startIndex > 0 && records.length > 0) await checkNoLowerPage(records);
-		if (isLast(records)) break;
-	}
-
-	async function checkNoLowerPage(firstPage: T[]): Promise<void> {
-		requests++;
-		let lower: T[];
-		try {
-			lower = await options.fetchPage({ pageIndex: startIndex - 1, pageSize });
-		} catch {
-			// A method whose pages really start at startIndex may reject the lower index; nothing to learn.
-			return;
-		}
-		if (lower.length > 0 && !sameKeys(pageKeys(lower), pageKeys(firstPage))) {
-			throw new PagingError(
-				'firstPageIndex',
-				`page ${startIndex - 1} holds records that page ${startIndex} does not: the pages start at ${startIndex - 1}`,
-				startIndex - 1,
-			);
-		}
-	}
-
-	const finish = (pages: T[][], passes: number): CompleteReadResult<T> => {
-		const records = pages.flat();
-		return { records: records.length > limit ? records.slice(0, limit) : records, requests, passes, complete: true };
-	};
-	if (first.length <= 1) return finish(first, 1);
-
-	/** Re-reads `count` pages concurrently, then (without a limit) goes on while the last page is full. */
-	const confirmationRead = async (count: number): Promise<T[][]> => {
-		const pages: T[][] = new Array<T[]>(count);
-		let next = 0;
-		const worker = async () => {
-			while (next < count) {
-				const page = next++;
-				pages[page] = await fetchPage(page);
-			}
-		};
-		await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-		const end = pages.findIndex(isLast);
-		if (end >= 0) return pages.slice(0, end + 1);
-		if (limit !== Infinity) return pages;
-		for (let page = count; !isLast(pages[page - 1]); page++) {
-			if (page >= maxPages) {
-				throw new PagingError('tooManyPages', `the list did not end within ${maxPages} pages`, startIndex + page);
-			}
-			pages.push(await fetchPage(page));
-		}
-		return pages;
-	};
-
+	const read = offsetRead(options);
+	const first = await firstOffsetRead(read);
+	if (!Array.isArray(first))
+		return { records: first.stopped.flat(), requests: read.requests, passes: 1, complete: false };
+	if (first.length <= 1) return finishOffsetRead(read, first, 1);
 	let previous = first;
-	for (let passes = 2; passes <= maxPasses; passes++) {
-		const current = await confirmationRead(previous.length);
-		if (sameKeys(keysOf(current), keysOf(previous))) return finish(current, passes);
+	for (let passes = 2; passes <= read.maxPasses; passes++) {
+		const current = await confirmationRead(read, previous.length);
+		if (sameKeys(keysOf(read, current), keysOf(read, previous))) return finishOffsetRead(read, current, passes);
 		previous = current;
 	}
-	throw new PagingError('keptChanging', `the list kept changing while being read: ${maxPasses} reads never agreed`);
+	throw keptChanging(read.maxPasses);
+}
+
+/** One offset-paged read in progress: its settings, defaults applied, and the requests made so far. */
+interface OffsetRead<T> {
+	options: CompleteReadOptions<T>;
+	startIndex: number;
+	pageSize: number;
+	limit: number;
+	maxPages: number;
+	maxPasses: number;
+	concurrency: number;
+	requests: number;
+}
+
+function offsetRead<T>(options: CompleteReadOptions<T>): OffsetRead<T> {
+	return {
+		options,
+		startIndex: options.startIndex ?? 0,
+		pageSize: options.pageSize,
+		limit: options.limit ?? Infinity,
+		maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
+		maxPasses: Math.max(2, options.maxPasses ?? DEFAULT_MAX_PASSES),
+		concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONFIRM_CONCURRENCY),
+		requests: 0,
+	};
+}
+
+const pageKeys = <T>(read: OffsetRead<T>, records: T[]): string[] =>
+	records.map((record) => read.options.keyOf(record));
+const keysOf = <T>(read: OffsetRead<T>, pages: T[][]): string[] => pageKeys(read, pages.flat());
+const isLastPage = <T>(read: OffsetRead<T>, records: T[]): boolean => records.length < read.pageSize;
+const tooManyPages = (maxPages: number, pageIndex: number) =>
+	new PagingError('tooManyPages', `the list did not end within ${maxPages} pages`, pageIndex);
+const keptChanging = (maxPasses: number) =>
+	new PagingError('keptChanging', `the list kept changing while being read: ${maxPasses} reads never agreed`);
+
+/** Page `page` of the read (counted from 0; the start index is added); a page larger than asked for throws. */
+async function fetchOffsetPage<T>(read: OffsetRead<T>, page: number): Promise<T[]> {
+	read.requests++;
+	const pageIndex = read.startIndex + page;
+	const records = await read.options.fetchPage({ pageIndex, pageSize: read.pageSize });
+	if (records.length > read.pageSize) {
+		throw new PagingError(
+			'pageTooLarge',
+			`page ${pageIndex} returned ${records.length} records although ${read.pageSize} were asked for`,
+			pageIndex,
+		);
+	}
+	return records;
+}
+
+/**
+ * The first read, page by page: its pages, or `{ stopped }` with the pages read when `shouldStop` ended it. A page
+ * that repeats the one before is read again with it: settings repeat (PagingError), changes do not (read again).
+ */
+async function firstOffsetRead<T>(read: OffsetRead<T>): Promise<T[][] | { stopped: T[][] }> {
+	for (let restarts = 0; ; ) {
+		const pages: T[][] = [];
+		const end = await readPages<T[]>({
+			maxPages: read.maxPages,
+			enough: () => pages.reduce((sum, page) => sum + page.length, 0) >= read.limit,
+			shouldStop: read.options.shouldStop,
+			fetch: async (page) => await fetchOffsetPage(read, page),
+			take: async (records, page) => {
+				const previous = pages[page - 1];
+				if (previous && records.length > 0 && sameKeys(pageKeys(read, records), pageKeys(read, previous))) {
+					await refuseRepeatedPage(read, page, previous);
+					return 'again';
+				}
+				pages.push(records);
+				if (page === 0 && read.startIndex > 0 && records.length > 0) await checkNoLowerPage(read, records);
+				return isLastPage(read, records) ? 'last' : 'next';
+			},
+		});
+		if (end === 'maxPages') throw tooManyPages(read.maxPages, read.startIndex + read.maxPages);
+		if (end === 'stopped') return { stopped: pages };
+		if (end !== 'again') return pages;
+		if (++restarts >= read.maxPasses) throw keptChanging(read.maxPasses);
+	}
+}
+
+/** Rules out a shift by exactly one page: reads both pages again and throws when they still repeat (settings). */
+async function refuseRepeatedPage<T>(read: OffsetRead<T>, page: number, previous: T[]): Promise<void> {
+	const [before, again] = [await fetchOffsetPage(read, page - 1), await fetchOffsetPage(read, page)];
+	const previousKeys = pageKeys(read, previous);
+	if (sameKeys(pageKeys(read, before), previousKeys) && sameKeys(pageKeys(read, again), previousKeys)) {
+		const pageIndex = read.startIndex + page;
+		throw new PagingError(
+			'repeatedPage',
+			`page ${pageIndex} returned the same records as page ${pageIndex - 1}`,
+			pageIndex,
+		);
+	}
+}
+
+/** With a start index above 0: the page below it must be empty or the same as the first (else pages start lower). */
+async function checkNoLowerPage<T>(read: OffsetRead<T>, firstPage: T[]): Promise<void> {
+	read.requests++;
+	const { startIndex } = read;
+	let lower: T[];
+	try {
+		lower = await read.options.fetchPage({ pageIndex: startIndex - 1, pageSize: read.pageSize });
+	} catch {
+		// A method whose pages really start at startIndex may reject the lower index; nothing to learn.
+		return;
+	}
+	if (lower.length > 0 && !sameKeys(pageKeys(read, lower), pageKeys(read, firstPage))) {
+		throw new PagingError(
+			'firstPageIndex',
+			`page ${startIndex - 1} holds records that page ${startIndex} does not: the pages start at ${startIndex - 1}`,
+			startIndex - 1,
+		);
+	}
+}
+
+/** Re-reads `count` pages concurrently, then (without a limit) goes on while the last page is full. */
+async function confirmationRead<T>(read: OffsetRead<T>, count: number): Promise<T[][]> {
+	const pages: T[][] = new Array<T[]>(count);
+	let next = 0;
+	const worker = async () => {
+		while (next < count) {
+			const page = next++;
+			pages[page] = await fetchOffsetPage(read, page);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(read.concurrency, count) }, worker));
+	const end = pages.findIndex((records) => isLastPage(read, records));
+	if (end >= 0) return pages.slice(0, end + 1);
+	if (read.limit !== Infinity) return pages;
+	const ended = await readPages<T[]>({
+		from: count,
+		maxPages: read.maxPages,
+		fetch: async (page) => await fetchOffsetPage(read, page),
+		take: (records) => {
+			pages.push(records);
+			return isLastPage(read, records) ? 'last' : 'next';
+		},
+	});
+	if (ended === 'maxPages') throw tooManyPages(read.maxPages, read.startIndex + read.maxPages);
+	return pages;
+}
+
+function finishOffsetRead<T>(read: OffsetRead<T>, pages: T[][], passes: number): CompleteReadResult<T> {
+	const records = pages.flat();
+	const limited = records.length > read.limit ? records.slice(0, read.limit) : records;
+	return { records: limited, requests: read.requests, passes, complete: true };
 }
 
 /** One page of a cursor-paged list: its records and the cursor that asks for the next page. */
@@ -303,29 +376,55 @@ function keySet(keys: string[]): string {
  * answer with records but no cursor, or a page that repeats the previous one (the cursor was ignored), throws.
  */
 export async function readCompleteCursorList<T>(options: CursorReadOptions<T>): Promise<CompleteReadResult<T>> {
-	const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+	const read = { options, requests: 0, limit: options.limit ?? Infinity };
 	const maxPasses = Math.max(2, options.maxPasses ?? DEFAULT_MAX_PASSES);
-	const limit = options.limit ?? Infinity;
-	let requests = 0;
+	const first = await cursorPass(read, true);
+	if (!first) return { records: [], requests: read.requests, passes: 1, complete: false };
+	const done = (records: T[], passes: number): CompleteReadResult<T> => ({
+		records,
+		requests: read.requests,
+		passes,
+		complete: true,
+	});
+	if (first.pages <= 1 || read.limit !== Infinity) return done(first.records, 1);
+	if (await options.proveComplete?.(first.records)) return done(first.records, 1);
+	let previous = first.records;
+	for (let passes = 2; passes <= maxPasses; passes++) {
+		const current = (await cursorPass(read, false)) as { records: T[] };
+		const agree = keySet(current.records.map(options.keyOf)) === keySet(previous.map(options.keyOf));
+		if (agree || (await options.proveComplete?.(current.records))) return done(current.records, passes);
+		previous = current.records;
+	}
+	throw keptChanging(maxPasses);
+}
 
-	/** One read; `undefined` when shouldStop ended it. */
-	const readOnce = async (first: boolean): Promise<{ records: T[]; pages: number } | undefined> => {
-		const byKey = new Map<string, T>();
-		let cursor = options.firstCursor ?? '';
-		let previousKeys: string | undefined;
-		for (let page = 0; ; page++) {
-			if (byKey.size >= limit) return { records: [...byKey.values()].slice(0, limit), pages: page };
-			if (page >= maxPages) throw new PagingError('tooManyPages', `the list did not end within ${maxPages} pages`);
-			if (first && options.shouldStop?.()) return undefined;
-			requests++;
-			const answer = await options.fetchPage(cursor, page);
-			if (answer.records.length === 0) return { records: [...byKey.values()], pages: page };
+/** One read of a cursor-paged list: its records (one per key) and non-empty pages; `undefined` when shouldStop ended it. */
+async function cursorPass<T>(
+	read: { options: CursorReadOptions<T>; requests: number; limit: number },
+	first: boolean,
+): Promise<{ records: T[]; pages: number } | undefined> {
+	const { options, limit } = read;
+	const byKey = new Map<string, T>();
+	let cursor = options.firstCursor ?? '';
+	let previousKeys: string | undefined;
+	let pages = 0;
+	const end = await readPages<CursorPage<T>>({
+		maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
+		enough: () => byKey.size >= limit,
+		shouldStop: first ? options.shouldStop : undefined,
+		fetch: async (page) => {
+			read.requests++;
+			return await options.fetchPage(cursor, page);
+		},
+		take: (answer, page) => {
+			if (answer.records.length === 0) return 'last';
 			const keys = answer.records.map((record) => options.keyOf(record));
 			const pageKeys = keys.join('\n');
 			if (pageKeys === previousKeys) {
 				throw new PagingError('repeatedPage', `page ${page} returned the same records as page ${page - 1}`, page);
 			}
 			previousKeys = pageKeys;
+			pages++;
 			answer.records.forEach((record, i) => {
 				byKey.delete(keys[i]);
 				byKey.set(keys[i], record);
@@ -334,20 +433,13 @@ export async function readCompleteCursorList<T>(options: CursorReadOptions<T>): 
 				throw new PagingError('missingCursor', `page ${page} held records but no cursor for the next page`, page);
 			}
 			cursor = answer.nextCursor;
-		}
-	};
-
-	const first = await readOnce(true);
-	if (!first) return { records: [], requests, passes: 1, complete: false };
-	const done = (records: T[], passes: number): CompleteReadResult<T> => ({ records, requests, passes, complete: true });
-	if (first.pages <= 1 || limit !== Infinity) return done(first.records, 1);
-	if (await options.proveComplete?.(first.records)) return done(first.records, 1);
-	let previous = first.records;
-	for (let passes = 2; passes <= maxPasses; passes++) {
-		const current = (await readOnce(false)) as { records: T[] };
-		const agree = keySet(current.records.map(options.keyOf)) === keySet(previous.map(options.keyOf));
-		if (agree || (await options.proveComplete?.(current.records))) return done(current.records, passes);
-		previous = current.records;
+			return 'next';
+		},
+	});
+	if (end === 'maxPages') {
+		throw new PagingError('tooManyPages', `the list did not end within ${options.maxPages ?? DEFAULT_MAX_PAGES} pages`);
 	}
-	throw new PagingError('keptChanging', `the list kept changing while being read: ${maxPasses} reads never agreed`);
+	if (end === 'stopped') return undefined;
+	const records = [...byKey.values()];
+	return { records: end === 'enough' ? records.slice(0, limit) : records, pages };
 }

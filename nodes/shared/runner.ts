@@ -11,6 +11,7 @@ import type { CallReport } from '../common/callReport';
 import { errorItem, type FailureMapper, type ItemFailure } from './errors';
 import type { Operation, PreparedCall } from './operation';
 import { findOperation } from './registry';
+import { readRunOptions } from './runOptions';
 
 /** A run that can send: what the operations get, and the lanes items are worked on. */
 export interface Lanes<Run, Lane> {
@@ -100,7 +101,7 @@ export async function runOperation<Run, Lane>(
 			`The operation "${operationName}"${resource ? ` of "${resource}"` : ''} is not supported`,
 		);
 	}
-	const includeCallReport = (context.getNodeParameter('options', 0, {}) as IDataObject).includeCallReport === true;
+	const includeCallReport = readRunOptions(context).includeCallReport === true;
 	const nodeRun = await runner.start(context, { keepCalls: includeCallReport });
 	let output: INodeExecutionData[];
 	try {

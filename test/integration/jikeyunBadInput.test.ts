@@ -404,8 +404,9 @@ describe('Jikeyun bad-input catalogue: trigger', () => {
 		const failure = await pollWith({ options: { ...fast, pageSize: 500 } }, staticData).catch(
 			(error: unknown) => error,
 		);
-		expect(errorText(failure)).toMatch(/Page Size must be a whole number from 1 to 200/);
-		expect(errorText(failure)).toMatch(/Poll: set "Page Size" in Options/);
+		expect(errorText(failure)).toMatch(
+			/^Poll: Page Size must be a whole number from 1 to 200, got 500: set "Page Size" in Options/,
+		);
 		expect(emulator.stats().calls).toBe(0);
 		expect(staticData).toEqual({});
 	});

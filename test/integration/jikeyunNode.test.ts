@@ -163,11 +163,12 @@ describe('Jikeyun node against the gateway emulator', () => {
 		expect(outputs[0][0].json.error).toBeUndefined();
 		expect(outputs[0][1].json).toEqual({
 			error: {
-				message: 'Method "not a method" is not a Jikeyun method name',
+				message:
+					'Item 1: Method "not a method" is not a Jikeyun method name: give a dotted method name such as erp.warehouse.get',
 				itemIndex: 1,
 				kind: 'input',
 				field: '',
-				description: 'Item 1: give a dotted method name such as erp.warehouse.get.',
+				description: null,
 			},
 		});
 		expect(emulator.stats().calls).toBe(1);

@@ -199,7 +199,7 @@ describe('Jikeyun Sales Order → Get Many against the emulator', () => {
 		[{ timeField: 'consign', from: 'yesterday', to: '2024-06-01 00:00:00' }, /Item 0: "From" is not a date-time/],
 		[
 			{ timeField: 'consign', from: '2024-06-01 00:00:00', to: '2024-06-02 00:00:00', options: { pageSize: 201 } },
-			/Item 0: option "Page Size" is 201/,
+			/Item 0: Page Size must be a whole number from 1 to 200, got 201: set "Page Size" in Options/,
 		],
 		[{ timeField: 'none' }, /Item 0: no range and no order numbers/],
 	] as Array<[IDataObject, RegExp]>)('refuses bad input before any call: %j', async (parameters, message) => {

@@ -264,7 +264,7 @@ describe('Query settings', () => {
 		['not whole', 1.5],
 	])('Limit %s', async (_name, limit) => {
 		expect(await failure(query({ returnAll: false, limit }))).toBe(
-			`Item 0: Limit must be a whole number of at least 1, got ${limit}: set Limit (e.g. 50) or turn on Return All`,
+			`Item 0: Limit must be a whole number of at least 1, got ${limit}: set "Limit" (e.g. 50) or turn on "Return All"`,
 		);
 		expect(emulator.stats().calls).toBe(0);
 	});

@@ -1,7 +1,7 @@
 import { contentHash, stableStringify } from '../../nodes/common/contentHash';
 import { splitList } from '../../nodes/common/list';
 import { parseJsonLossless } from '../../nodes/common/losslessJson';
-import { collectPages, iteratePages } from '../../nodes/common/paginate';
+import { collectPages } from '../../nodes/common/paginate';
 import { createRedactor } from '../../nodes/common/redact';
 import { backoffDelayMs, withRetry } from '../../nodes/common/retry';
 import { settle } from '../../nodes/common/settle';
@@ -170,7 +170,7 @@ describe('pagination', () => {
 
 	it('respects a 1-based start and a page cap', async () => {
 		const requested: number[] = [];
-		const iterator = iteratePages({
+		const result = await collectPages({
 			fetchPage: async ({ pageIndex }) => {
 				requested.push(pageIndex);
 				return [pageIndex, pageIndex];
@@ -179,14 +179,8 @@ describe('pagination', () => {
 			startIndex: 1,
 			maxPages: 3,
 		});
-		const pages: number[][] = [];
-		for await (const page of iterator) pages.push(page);
 		expect(requested).toEqual([1, 2, 3]);
-		expect(pages).toEqual([
-			[1, 1],
-			[2, 2],
-			[3, 3],
-		]);
+		expect(result).toEqual({ records: [1, 1, 2, 2, 3, 3], pages: 3, stopReason: 'maxPages' });
 	});
 });
 

@@ -6,7 +6,7 @@ import { JikeyunApiError, JikeyunSettingsError } from '../protocol/errors';
  * Wraps any failure of a Jikeyun call as the n8n error for item `itemIndex`, keeping the gateway's
  * diagnosis; the description starts with `where` (default "Item N") and says what to do.
  */
-export function toJikeyunNodeError(
+export function toNodeError(
 	node: INode,
 	error: unknown,
 	itemIndex: number,
@@ -60,7 +60,7 @@ export function jikeyunFailure(
 		const failure = genericFailure(node, error, itemIndex, label, phase);
 		return { ...failure, details: { ...failure.details, description: failure.error.description ?? null } };
 	}
-	const nodeError = toJikeyunNodeError(node, error, itemIndex);
+	const nodeError = toNodeError(node, error, itemIndex);
 	const specifics =
 		error instanceof JikeyunApiError
 			? { method: error.method, subCode: error.subCode ?? null, contextId: error.contextId ?? null }

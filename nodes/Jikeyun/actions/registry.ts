@@ -10,8 +10,8 @@ import type { Lanes, NodeRun, NodeRunner } from '../../shared/runner';
 import type { JikeyunClient } from '../protocol/client';
 import { startJikeyunRun, type JikeyunRun } from '../transport';
 import { callMethod } from './api/callMethod.operation';
-import { readCallOptions } from './common.description';
-import { jikeyunFailure, toJikeyunNodeError } from './errors';
+import { readTransportOptions } from './descriptions';
+import { jikeyunFailure, toNodeError } from './errors';
 import { getAll } from './salesChannel/getAll.operation';
 import { getAll as getManySalesOrders } from './salesOrder/getAll.operation';
 
@@ -33,8 +33,7 @@ async function start(
 	{ keepCalls }: { keepCalls: boolean },
 ): Promise<NodeRun<JikeyunRun, JikeyunClient>> {
 	const node = context.getNode();
-	const options = context.getNodeParameter('options', 0, {}) as Parameters<typeof readCallOptions>[0];
-	const run = await startJikeyunRun(context, readCallOptions(options), { keepCalls });
+	const run = await startJikeyunRun(context, readTransportOptions(context), { keepCalls });
 	const { credentialProblem } = run;
 	const lanes: Lanes<JikeyunRun, JikeyunClient> = {
 		run,
@@ -46,7 +45,7 @@ async function start(
 		started: credentialProblem
 			? {
 					credentialFailure: (itemIndex) => {
-						const error = toJikeyunNodeError(node, credentialProblem, itemIndex);
+						const error = toNodeError(node, credentialProblem, itemIndex);
 						return {
 							message: error.message,
 							error,

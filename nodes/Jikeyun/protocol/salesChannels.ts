@@ -9,12 +9,6 @@ export const SALES_CHANNEL_ID_PATH = 'channelId';
 /** The gateway refuses larger pages of erp.sales.get with 0130020327 (docs/jikeyun-open-api.md#paging). */
 export const MAX_SALES_CHANNEL_PAGE_SIZE = 200;
 
-/** Why `pageSize` cannot be asked of erp.sales.get, or undefined; checked where the node reads its parameters. */
-export function salesChannelPageSizeProblem(pageSize: number): string | undefined {
-	if (Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= MAX_SALES_CHANNEL_PAGE_SIZE) return undefined;
-	return `Page Size must be a whole number from 1 to ${MAX_SALES_CHANNEL_PAGE_SIZE}`;
-}
-
 /** Filters of erp.sales.get as the node exposes them (docs/jikeyun-open-api.md#sales-channel-request). */
 export interface SalesChannelFilters {
 	code?: string;
@@ -62,7 +56,7 @@ export function buildSalesChannelQuery(filters: SalesChannelFilters): Record<str
 	return query;
 }
 
-/** All (or `limit`) sales channels matching `filters`; `pageSize` was checked by salesChannelPageSizeProblem. */
+/** All (or `limit`) sales channels matching `filters`; `pageSize` was checked by the node (salesChannelPageSizeRule). */
 export async function fetchSalesChannels(
 	client: JikeyunClient,
 	filters: SalesChannelFilters,

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { DEFAULT_KINGDEE_TRANSPORT_OPTIONS, type KingdeeTransportOptions } from '../transport';
 import { KINGDEE_MAX_PARALLEL_SESSIONS } from '../protocol/session';
 import { splitList } from '../../common/list';
+import { readRunOptions } from '../../shared/runOptions';
 import { includeCallReportOption, maxTriesOption, optionsCollectionOf, timeoutOption } from '../../shared/descriptions';
 
 const { maxTries, parallelRequests, timeoutSeconds } = DEFAULT_KINGDEE_TRANSPORT_OPTIONS;
@@ -34,9 +35,9 @@ export function optionsCollection(extra: INodeProperties[] = []): INodePropertie
 	);
 }
 
-/** Transport options of item 0 (they apply to the whole execution). */
+/** The transport options of the run (item 0's, see readRunOptions). */
 export function readTransportOptions(context: IExecuteFunctions): KingdeeTransportOptions {
-	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const options = readRunOptions(context);
 	const number = (value: unknown, fallback: number) => {
 		const n = Number(value);
 		return Number.isFinite(n) && n > 0 ? n : fallback;

@@ -1,17 +1,19 @@
 /** Parameters several Kingdee operations read the same way; each throws a NodeOperationError naming item and fix. */
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { splitList } from '../../common/list';
+import { inputError } from '../../shared/input';
 
 /** The Form ID of the resource locator, trimmed; a clear error when it is empty. */
 export function getFormId(context: IExecuteFunctions, itemIndex: number): string {
 	const value = context.getNodeParameter('formId', itemIndex, '', { extractValue: true }) as unknown;
 	const formId = typeof value === 'string' ? value.trim() : '';
 	if (!formId) {
-		throw new NodeOperationError(
+		throw inputError(
 			context.getNode(),
-			`Item ${itemIndex}: Form ID is missing: choose a form from the list (e.g. BD_Customer) or enter its Form ID (业务对象标识)`,
-			{ itemIndex, description: 'Nothing was sent to Kingdee.' },
+			itemIndex,
+			'Form ID is missing',
+			'choose a form from the list (e.g. BD_Customer) or enter its Form ID (业务对象标识)',
 		);
 	}
 	return formId;
@@ -31,10 +33,11 @@ export function jsonParameter(context: IExecuteFunctions, name: string, itemInde
 		}
 	}
 	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-		throw new NodeOperationError(
+		throw inputError(
 			context.getNode(),
-			`Item ${itemIndex}: the parameter "${name}" must be a JSON object, e.g. {"UseOrgId": 1}: fix its JSON text (or its expression)`,
-			{ itemIndex, description: 'Nothing was sent to Kingdee.' },
+			itemIndex,
+			`the parameter "${name}" must be a JSON object, e.g. {"UseOrgId": 1}`,
+			'fix its JSON text (or its expression)',
 		);
 	}
 	return value as IDataObject;
@@ -45,10 +48,12 @@ export function readSelection(context: IExecuteFunctions, itemIndex: number): ID
 	const byId = context.getNodeParameter('selectBy', itemIndex, 'number') === 'id';
 	const values = splitList(context.getNodeParameter(byId ? 'ids' : 'numbers', itemIndex, ''));
 	if (values.length === 0) {
-		throw new NodeOperationError(context.getNode(), `No ${byId ? 'internal IDs' : 'numbers'} given`, {
+		throw inputError(
+			context.getNode(),
 			itemIndex,
-			description: 'Enter at least one value, e.g. an expression such as {{ $json.FNumber }}.',
-		});
+			`no ${byId ? 'internal IDs' : 'numbers'} given`,
+			'enter at least one value, e.g. an expression such as {{ $json.FNumber }}',
+		);
 	}
 	return byId ? { Ids: values.join(',') } : { Numbers: values };
 }

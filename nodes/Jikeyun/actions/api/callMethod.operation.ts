@@ -1,7 +1,8 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { inputError, readLimit, readWholeNumber } from '../../../shared/input';
 import { perItemOperation } from '../../../shared/operation';
 import type { JikeyunClient } from '../../protocol/client';
-import { listPagingFields, returnAllAndLimit } from '../common.description';
+import { listPagingFields, returnAllAndLimit } from '../descriptions';
 import { readBizContentParameter } from '../../protocol/bizContent';
 import {
 	type CursorPaging,
@@ -120,10 +121,12 @@ interface CallMethodParameters {
 function readParameters(context: IExecuteFunctions, itemIndex: number): CallMethodParameters {
 	const method = String(context.getNodeParameter('method', itemIndex, '')).trim();
 	if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/.test(method)) {
-		throw new NodeOperationError(context.getNode(), `Method "${method}" is not a Jikeyun method name`, {
+		throw inputError(
+			context.getNode(),
 			itemIndex,
-			description: `Item ${itemIndex}: give a dotted method name such as erp.warehouse.get.`,
-		});
+			`Method "${method}" is not a Jikeyun method name`,
+			'give a dotted method name such as erp.warehouse.get',
+		);
 	}
 	const paginate = context.getNodeParameter('paginate', itemIndex, false) as boolean;
 	const bizContent = readBizContentParameter(
@@ -137,18 +140,19 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): CallMeth
 	if (!paginate) return { method, bizContent, retryWrites };
 
 	const returnAll = context.getNodeParameter('returnAll', itemIndex, true) as boolean;
-	const limit = returnAll ? undefined : (context.getNodeParameter('limit', itemIndex, 50) as number);
-	const pageSize = context.getNodeParameter('pageSize', itemIndex, DEFAULT_JIKEYUN_PAGE_SIZE) as number;
-	if (!Number.isInteger(pageSize) || pageSize < 1) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Page Size must be a whole number of at least 1 (got ${pageSize})`,
-			{
-				itemIndex,
-				description: `Item ${itemIndex}: set "Page Size" to the records per page the method allows (most allow 1 to 200).`,
-			},
-		);
-	}
+	const limit = returnAll
+		? undefined
+		: readLimit(context.getNode(), itemIndex, context.getNodeParameter('limit', itemIndex, 50));
+	const pageSize = readWholeNumber(
+		context.getNode(),
+		itemIndex,
+		context.getNodeParameter('pageSize', itemIndex, DEFAULT_JIKEYUN_PAGE_SIZE),
+		{
+			label: 'Page Size',
+			min: 1,
+			fix: 'set "Page Size" to the records per page the method allows (most allow 1 to 200)',
+		},
+	);
 	return {
 		method,
 		bizContent,
@@ -175,10 +179,7 @@ function readCursorPaging(context: IExecuteFunctions, itemIndex: number): Cursor
 		[path, 'Cursor Path in Result Data'],
 	]) {
 		if (value === '') {
-			throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: "${field}" is empty`, {
-				itemIndex,
-				description: `Item ${itemIndex}: give the cursor's name, e.g. scrollId.`,
-			});
+			throw inputError(context.getNode(), itemIndex, `"${field}" is empty`, "give the cursor's name, e.g. scrollId");
 		}
 	}
 	return { parameter, path };

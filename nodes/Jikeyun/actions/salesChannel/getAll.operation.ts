@@ -1,12 +1,12 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { inputError, readLimit, readWholeNumber, type WholeNumberRule } from '../../../shared/input';
 import { perItemOperation } from '../../../shared/operation';
 import type { JikeyunClient } from '../../protocol/client';
 import { DEFAULT_JIKEYUN_PAGE_SIZE } from '../../protocol/listMethod';
-import { returnAllAndLimit } from '../common.description';
+import { returnAllAndLimit } from '../descriptions';
 import {
 	fetchSalesChannels,
 	MAX_SALES_CHANNEL_PAGE_SIZE,
-	salesChannelPageSizeProblem,
 	type SalesChannelFilters,
 	toJikeyunDateTime,
 } from '../../protocol/salesChannels';
@@ -112,26 +112,25 @@ interface GetAllParameters {
 	limit?: number;
 }
 
+/** The page size erp.sales.get accepts (docs/jikeyun-open-api.md#paging). */
+const salesChannelPageSizeRule: WholeNumberRule = {
+	label: 'Page Size',
+	min: 1,
+	max: MAX_SALES_CHANNEL_PAGE_SIZE,
+	fix: `set "Page Size" in Options to ${MAX_SALES_CHANNEL_PAGE_SIZE} or less: the gateway rejects larger pages (0130020327)`,
+};
+
 function readParameters(context: IExecuteFunctions, itemIndex: number): GetAllParameters {
 	const node = context.getNode();
 	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : (context.getNodeParameter('limit', itemIndex, 50) as number);
 	const filters = { ...(context.getNodeParameter('filters', itemIndex, {}) as IDataObject) } as SalesChannelFilters;
-	const pageSize = Number(context.getNodeParameter('options.pageSize', itemIndex, DEFAULT_JIKEYUN_PAGE_SIZE));
-
-	const pageSizeProblem = salesChannelPageSizeProblem(pageSize);
-	if (pageSizeProblem) {
-		throw new NodeOperationError(node, pageSizeProblem, {
-			itemIndex,
-			description: `Item ${itemIndex}: option "Page Size" is ${pageSize}. The gateway rejects pages above ${MAX_SALES_CHANNEL_PAGE_SIZE} (0130020327).`,
-		});
-	}
-	if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-		throw new NodeOperationError(node, `Limit must be a whole number of at least 1 (got ${limit})`, {
-			itemIndex,
-			description: `Item ${itemIndex}: set "Limit" to 1 or more, or turn on "Return All".`,
-		});
-	}
+	const pageSize = readWholeNumber(
+		node,
+		itemIndex,
+		context.getNodeParameter('options.pageSize', itemIndex, DEFAULT_JIKEYUN_PAGE_SIZE),
+		salesChannelPageSizeRule,
+	);
+	const limit = returnAll ? undefined : readLimit(node, itemIndex, context.getNodeParameter('limit', itemIndex, 50));
 	if (filters.includeDeleteAndBlockup !== undefined) {
 		// The gateway reads 1 as "include"; anything else filters them out.
 		filters.includeDeleteAndBlockup = filters.includeDeleteAndBlockup ? 1 : 0;
@@ -141,10 +140,12 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): GetAllPa
 		if (raw === undefined || raw === '') continue;
 		const converted = toJikeyunDateTime(String(raw));
 		if (!converted) {
-			throw new NodeOperationError(node, `Filter "${key}" is not a date-time: "${String(raw)}"`, {
+			throw inputError(
+				node,
 				itemIndex,
-				description: `Item ${itemIndex}: use yyyy-MM-dd HH:mm:ss (Beijing time) or an ISO date-time such as 2024-01-31T23:59:59+08:00.`,
-			});
+				`Filter "${key}" is not a date-time: "${String(raw)}"`,
+				'use yyyy-MM-dd HH:mm:ss (Beijing time) or an ISO date-time such as 2024-01-31T23:59:59+08:00',
+			);
 		}
 		filters[key] = converted;
 	}

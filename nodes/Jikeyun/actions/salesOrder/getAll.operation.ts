@@ -1,4 +1,5 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { inputError, readLimit, readWholeNumber } from '../../../shared/input';
 import { perItemOperation } from '../../../shared/operation';
 import type { JikeyunClient } from '../../protocol/client';
 import { toJikeyunDateTime } from '../../protocol/salesChannels';
@@ -15,7 +16,7 @@ import {
 } from '../../protocol/salesOrders';
 import { parseBeijingTime } from '../../protocol/timestamp';
 import type { JikeyunRun } from '../../transport';
-import { returnAllAndLimit } from '../common.description';
+import { returnAllAndLimit } from '../descriptions';
 
 const STATUS_OPTIONS = [
 	{ name: '1010 Awaiting Audit (待审核)', value: 1010 },
@@ -132,13 +133,6 @@ interface GetAllParameters {
 	limit?: number;
 }
 
-function inputError(context: IExecuteFunctions, itemIndex: number, message: string, fix: string): NodeOperationError {
-	return new NodeOperationError(context.getNode(), `Item ${itemIndex}: ${message}`, {
-		itemIndex,
-		description: `Item ${itemIndex}: ${fix}`,
-	});
-}
-
 /** A From/To parameter as ms, or undefined when empty; text that is no date-time fails naming the field. */
 function readTime(context: IExecuteFunctions, itemIndex: number, name: 'from' | 'to'): number | undefined {
 	const raw = context.getNodeParameter(name, itemIndex, '') as string;
@@ -147,10 +141,10 @@ function readTime(context: IExecuteFunctions, itemIndex: number, name: 'from' | 
 	const date = text === undefined ? undefined : parseBeijingTime(text);
 	if (!date) {
 		throw inputError(
-			context,
+			context.getNode(),
 			itemIndex,
 			`"${name === 'from' ? 'From' : 'To'}" is not a date-time: "${String(raw)}"`,
-			'use yyyy-MM-dd HH:mm:ss (Beijing time) or an ISO date-time such as 2024-01-31T23:59:59+08:00.',
+			'use yyyy-MM-dd HH:mm:ss (Beijing time) or an ISO date-time such as 2024-01-31T23:59:59+08:00',
 		);
 	}
 	return date.getTime();
@@ -173,20 +167,20 @@ function readFilters(context: IExecuteFunctions, itemIndex: number): SalesOrderF
 }
 
 function readPageAndLimit(context: IExecuteFunctions, itemIndex: number): { pageSize: number; limit?: number } {
-	const pageSize = Number(context.getNodeParameter('options.pageSize', itemIndex, MAX_SALES_ORDER_PAGE_SIZE));
-	if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_SALES_ORDER_PAGE_SIZE) {
-		throw inputError(
-			context,
-			itemIndex,
-			`option "Page Size" is ${pageSize}`,
-			`set "Page Size" to a whole number from 1 to ${MAX_SALES_ORDER_PAGE_SIZE}: the gateway rejects larger pages (0130020327).`,
-		);
-	}
+	const node = context.getNode();
+	const pageSize = readWholeNumber(
+		node,
+		itemIndex,
+		context.getNodeParameter('options.pageSize', itemIndex, MAX_SALES_ORDER_PAGE_SIZE),
+		{
+			label: 'Page Size',
+			min: 1,
+			max: MAX_SALES_ORDER_PAGE_SIZE,
+			fix: `set "Page Size" in Options to ${MAX_SALES_ORDER_PAGE_SIZE} or less: the gateway rejects larger pages (0130020327)`,
+		},
+	);
 	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : Number(context.getNodeParameter('limit', itemIndex, 50));
-	if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-		throw inputError(context, itemIndex, `"Limit" is ${limit}`, 'set "Limit" to 1 or more, or turn on "Return All".');
-	}
+	const limit = returnAll ? undefined : readLimit(node, itemIndex, context.getNodeParameter('limit', itemIndex, 50));
 	return { pageSize, limit };
 }
 
@@ -198,30 +192,30 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): GetAllPa
 	const filters = readFilters(context, itemIndex);
 	if (!timeField && (fromMs !== undefined || toMs !== undefined)) {
 		throw inputError(
-			context,
+			context.getNode(),
 			itemIndex,
 			'a From/To range needs a "Time Field"',
-			'choose the time the range filters on (e.g. Consign Time), or clear From and To.',
+			'choose the time the range filters on (e.g. Consign Time), or clear From and To',
 		);
 	}
 	if (timeField && (fromMs === undefined || toMs === undefined)) {
 		throw inputError(
-			context,
+			context.getNode(),
 			itemIndex,
 			`"${fromMs === undefined ? 'From' : 'To'}" is empty`,
-			'give both From and To, or set "Time Field" to None and filter by order numbers.',
+			'give both From and To, or set "Time Field" to None and filter by order numbers',
 		);
 	}
 	if (!timeField && !filters.tradeNo) {
 		throw inputError(
-			context,
+			context.getNode(),
 			itemIndex,
 			'no range and no order numbers',
-			'oms.trade.fullinfoget needs a time range or order numbers: choose a "Time Field" with From and To, or fill the filter "Order Numbers".',
+			'oms.trade.fullinfoget needs a time range or order numbers: choose a "Time Field" with From and To, or fill the filter "Order Numbers"',
 		);
 	}
 	if (fromMs !== undefined && toMs !== undefined && fromMs > toMs) {
-		throw inputError(context, itemIndex, '"From" is after "To"', 'swap From and To, or correct one of them.');
+		throw inputError(context.getNode(), itemIndex, '"From" is after "To"', 'swap From and To, or correct one of them');
 	}
 	const fields = salesOrderFieldsText(String(context.getNodeParameter('fields', itemIndex, '')));
 	return {

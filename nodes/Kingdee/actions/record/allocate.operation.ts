@@ -1,6 +1,7 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { splitList } from '../../../common/list';
+import { inputError } from '../../../shared/input';
 import { perItemOperation } from '../../../shared/operation';
 import type { KingdeeSession } from '../../protocol/session';
 import { optionsCollection } from '../descriptions';
@@ -49,9 +50,12 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): Allocate
 	const pkIds = splitList(context.getNodeParameter('pkIds', itemIndex, ''));
 	const orgIds = splitList(context.getNodeParameter('targetOrgIds', itemIndex, ''));
 	if (pkIds.length === 0 || orgIds.length === 0) {
-		throw new NodeOperationError(context.getNode(), 'Allocate needs internal IDs and target organisation IDs', {
+		throw inputError(
+			context.getNode(),
 			itemIndex,
-		});
+			`Allocate needs internal IDs and target organisation IDs, got ${pkIds.length} and ${orgIds.length}`,
+			'enter both, separated by commas',
+		);
 	}
 	return {
 		formId,

@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { errorItem } from '../../../shared/errors';
+import { readWholeNumber } from '../../../shared/input';
 import { batchOperation } from '../../../shared/operation';
 import { runBatchSave } from '../../protocol/batchSave';
 import {
@@ -214,14 +215,13 @@ type BatchSaveParameters = Omit<BatchSaveSettings, 'stopAtFirstFailure'>;
 
 function readParameters(context: IExecuteFunctions, itemIndex: number): BatchSaveParameters {
 	const formId = getFormId(context, itemIndex);
-	const batchSize = Number(context.getNodeParameter('batchSize', itemIndex, DEFAULT_BATCH_SIZE));
-	if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Item ${itemIndex}: Batch Size must be a whole number from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}: set Batch Size to e.g. 100`,
-			{ itemIndex, description: 'Batch Size applies to the whole run. Nothing was sent to Kingdee.' },
-		);
-	}
+	// Batch Size applies to the whole run: Batch Save reads its parameters from item 0 (see BatchSaveParameters).
+	const batchSize = readWholeNumber(
+		context.getNode(),
+		itemIndex,
+		context.getNodeParameter('batchSize', itemIndex, DEFAULT_BATCH_SIZE),
+		{ label: 'Batch Size', min: 1, max: MAX_BATCH_SIZE, fix: 'set Batch Size to e.g. 100' },
+	);
 	const ifExists = readIfExists(context, itemIndex);
 	const upsertByNumber = ifExists === 'update';
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;

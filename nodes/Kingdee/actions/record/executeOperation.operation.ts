@@ -1,5 +1,6 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { inputError } from '../../../shared/input';
 import { perItemOperation } from '../../../shared/operation';
 import type { KingdeeSession } from '../../protocol/session';
 import type { KingdeeRun } from '../run';
@@ -8,10 +9,12 @@ import { readStateParameters, stateProperties, stateResult, type StateParameters
 function readParameters(context: IExecuteFunctions, itemIndex: number): StateParameters & { opNumber: string } {
 	const opNumber = String(context.getNodeParameter('opNumber', itemIndex, '') ?? '').trim();
 	if (!opNumber) {
-		throw new NodeOperationError(context.getNode(), 'Operation Number is empty', {
+		throw inputError(
+			context.getNode(),
 			itemIndex,
-			description: 'Enter the Kingdee operation code, e.g. Forbid.',
-		});
+			'Operation Number is empty',
+			'enter the Kingdee operation code, e.g. Forbid',
+		);
 	}
 	return { ...readStateParameters(context, itemIndex), opNumber };
 }

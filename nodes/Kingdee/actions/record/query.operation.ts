@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { splitList } from '../../../common/list';
+import { inputError, placeName, readLimit, readWholeNumber } from '../../../shared/input';
 import { perItemOperation } from '../../../shared/operation';
 import { isKingdeeApiError, KingdeeApiError } from '../../protocol/errors';
 import { knownForm } from '../../protocol/forms';
@@ -92,40 +93,26 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): BillQuer
 	const formId = getFormId(context, itemIndex);
 	const fieldKeys = splitList(context.getNodeParameter('fieldKeys', itemIndex, ''));
 	if (fieldKeys.length === 0) {
-		throw new NodeOperationError(
-			node,
-			`Item ${itemIndex}: Field Keys is empty: list the fields to return, e.g. FNumber,FName`,
-			{
-				itemIndex,
-			},
-		);
+		throw inputError(node, itemIndex, 'Field Keys is empty', 'list the fields to return, e.g. FNumber,FName');
 	}
 	const badKey = fieldKeys.find((key) => !FIELD_KEY.test(key));
 	if (badKey !== undefined) {
-		throw new NodeOperationError(
+		throw inputError(
 			node,
-			`Item ${itemIndex}: Field Keys has "${badKey}", which is not a field key: use keys like FNumber, FCreateOrgId.FNumber or FEntity_FEntryId, separated by commas`,
-			{ itemIndex },
+			itemIndex,
+			`Field Keys has "${badKey}", which is not a field key`,
+			'use keys like FNumber, FCreateOrgId.FNumber or FEntity_FEntryId, separated by commas',
 		);
 	}
 	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : Number(context.getNodeParameter('limit', itemIndex, 50));
-	if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-		throw new NodeOperationError(
-			node,
-			`Item ${itemIndex}: Limit must be a whole number of at least 1, got ${limit}: set Limit (e.g. 50) or turn on Return All`,
-			{ itemIndex },
-		);
-	}
+	const limit = returnAll ? undefined : readLimit(node, itemIndex, context.getNodeParameter('limit', itemIndex, 50));
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const pageSize = options.pageSize === undefined ? KINGDEE_QUERY_PAGE_SIZE : Number(options.pageSize);
-	if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > KINGDEE_QUERY_MAX_PAGE_SIZE) {
-		throw new NodeOperationError(
-			node,
-			`Item ${itemIndex}: Page Size must be a whole number from 1 to ${KINGDEE_QUERY_MAX_PAGE_SIZE}, got ${String(options.pageSize)}: set Page Size in Options (2,000 works on every server)`,
-			{ itemIndex },
-		);
-	}
+	const pageSize = readWholeNumber(node, itemIndex, options.pageSize ?? KINGDEE_QUERY_PAGE_SIZE, {
+		label: 'Page Size',
+		min: 1,
+		max: KINGDEE_QUERY_MAX_PAGE_SIZE,
+		fix: 'set Page Size in Options (2,000 works on every server)',
+	});
 	const explicitOrder = String(context.getNodeParameter('orderString', itemIndex, '') ?? '').trim();
 	return {
 		formId,
@@ -155,7 +142,9 @@ export const query = perItemOperation<KingdeeRun, KingdeeSession, BillQueryInput
 		} catch (error) {
 			if (isKingdeeApiError(error)) throw withQueryHint(error);
 			const message = error instanceof Error ? error.message : String(error);
-			throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: Query failed — ${message}`, { itemIndex });
+			throw new NodeOperationError(context.getNode(), `${placeName(itemIndex)}: Query failed — ${message}`, {
+				itemIndex,
+			});
 		}
 	},
 });

@@ -1,5 +1,6 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { inputError } from '../../../shared/input';
 import { perItemOperation } from '../../../shared/operation';
 import { statusError } from '../../protocol/responses';
 import type { KingdeeSession } from '../../protocol/session';
@@ -17,7 +18,13 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): ViewPara
 	const byId = context.getNodeParameter('selectBy', itemIndex, 'number') === 'id';
 	const value = String(context.getNodeParameter(byId ? 'ids' : 'numbers', itemIndex, '') ?? '').trim();
 	if (!value) {
-		throw new NodeOperationError(context.getNode(), `${byId ? 'Internal ID' : 'Number'} is empty`, { itemIndex });
+		const field = byId ? 'Internal ID' : 'Number';
+		throw inputError(
+			context.getNode(),
+			itemIndex,
+			`${field} is empty`,
+			`enter the record's ${field}, e.g. an expression such as {{ $json.FNumber }}`,
+		);
 	}
 	return { formId, data: byId ? { Id: value } : { Number: value } };
 }

@@ -1,5 +1,6 @@
-import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
+import { readRunOptions } from '../../shared/runOptions';
 import { includeCallReportOption, maxTriesOption, optionsCollectionOf, timeoutOption } from '../../shared/descriptions';
 import { DEFAULT_JIKEYUN_PAGE_SIZE } from '../protocol/listMethod';
 import { MAX_SALES_CHANNEL_PAGE_SIZE } from '../protocol/salesChannels';
@@ -10,7 +11,7 @@ type Show = NonNullable<IDisplayOptions['show']>;
 const { requestsPerSecond, maxRetryWaitSeconds } = DEFAULT_JIKEYUN_CALL_OPTIONS;
 
 /** Request pacing and retry options, the same for every operation and the trigger. */
-export const callOptionFields: INodeProperties[] = [
+const transportOptionFields: INodeProperties[] = [
 	{
 		// Name kept from the fixed limit it used to be, so saved workflows keep their value.
 		displayName: 'Max Requests per Second',
@@ -36,8 +37,9 @@ export const callOptionFields: INodeProperties[] = [
 	timeoutOption(DEFAULT_JIKEYUN_CALL_OPTIONS.timeoutSeconds, 'How long to wait for one HTTP answer'),
 ];
 
-/** Reads the call options of an `options` collection, falling back to the defaults. */
-export function readCallOptions(options: Partial<Record<keyof JikeyunCallOptions, unknown>>): JikeyunCallOptions {
+/** The transport options of the run (item 0's or the poll's, see readRunOptions), else the defaults. */
+export function readTransportOptions(context: IExecuteFunctions | IPollFunctions): JikeyunCallOptions {
+	const options = readRunOptions(context);
 	const pick = (key: keyof JikeyunCallOptions) => {
 		const value = Number(options[key]);
 		return Number.isFinite(value) ? value : DEFAULT_JIKEYUN_CALL_OPTIONS[key];
@@ -137,7 +139,7 @@ export function optionsCollection(pageSizeShow?: Show, { callReportOption = fals
 			default: DEFAULT_JIKEYUN_PAGE_SIZE,
 			description: 'Records per request (the gateway allows at most 200). Sales orders: 200 unless set.',
 		},
-		...callOptionFields,
+		...transportOptionFields,
 		...callReport,
 	]);
 }
