@@ -13,6 +13,8 @@ const E2E = join(ROOT, 'test', 'e2e');
 /** How the README names each e2e file. */
 const SUITE_NAMES: Record<string, string> = {
 	'sampleWorkflows.test.ts': 'sample workflows',
+	'ordersSample.test.ts': 'orders sample',
+	'batchSaveTruth.test.ts': 'Batch Save edge cases',
 	'credentialTests.test.ts': 'credential tests',
 	'faultMatrix.test.ts': 'fault matrix',
 	'queueMode.test.ts': 'queue mode',

@@ -124,6 +124,29 @@ function collectionProblems(
 	});
 }
 
+/**
+ * Parameters deliberately hidden while at their default, because a newer parameter took over their role: a workflow
+ * that relied on the default still means the same when the old parameter still exists with that default and its
+ * successor is shown. Kingdee Batch Save's *Upsert by Number* (false = fail on existing numbers) became *If Exists*
+ * (default Fail); the old switch shows only while on, and on it still means Update (docs/kingdee-node.md#batch-save).
+ */
+const SUPERSEDED: Record<string, string> = { upsertByNumber: 'ifExists' };
+
+function supersededProblem(
+	description: INodeTypeDescription,
+	loaded: INodeParameters,
+	key: string,
+	value: unknown,
+): string | undefined {
+	const successor = SUPERSEDED[key];
+	const property = description.properties.find((candidate) => candidate.name === key);
+	if (!property) return `${key}: the workflow relied on its default, and the parameter is gone`;
+	if (!isDeepStrictEqual(property.default, value))
+		return `${key}: the default changed from ${JSON.stringify(value)} to ${JSON.stringify(property.default)}`;
+	if (!shownProperty(description, loaded, successor)) return `${key}: its successor ${successor} is not shown`;
+	return undefined;
+}
+
 /** What a saved node would lose or change when loaded by the node description as it is now; empty when nothing. */
 export function savedParameterProblems(description: INodeTypeDescription, parameters: SavedParameters): string[] {
 	const { saved, defaults = {}, types = {} } = parameters;
@@ -144,6 +167,13 @@ export function savedParameterProblems(description: INodeTypeDescription, parame
 		// A notice is text the editor shows, not a value a workflow relies on: it may come and go.
 		if (types[key] === 'notice') continue;
 		const property = shownProperty(description, loaded, key);
+		if (!property && key in SUPERSEDED) {
+			const problem = supersededProblem(description, loaded, key, value);
+			if (problem) problems.push(problem);
+			const declared = description.properties.find((candidate) => candidate.name === key);
+			if (declared) problems.push(...typeProblem(key, declared.type, value, types[key]));
+			continue;
+		}
 		if (!property) problems.push(`${key}: the workflow relied on its default, and it is no longer shown`);
 		else if (!isDeepStrictEqual(loaded[key], value))
 			problems.push(`${key}: the default changed from ${JSON.stringify(value)} to ${JSON.stringify(loaded[key])}`);
