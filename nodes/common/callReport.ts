@@ -5,7 +5,7 @@
  * from a request body or a header, so no secret or session id can reach it by construction. Free text
  * (`detail`) is passed through the caller's redaction before it is recorded.
  */
-export type CallSystem = 'jikeyun' | 'kingdee';
+type CallSystem = 'jikeyun' | 'kingdee';
 
 /**
  * - ok: answered and accepted;
@@ -81,7 +81,7 @@ export interface CallReportOptions {
 	onCall?: (entry: CallRecord) => void;
 }
 
-export const DEFAULT_MAX_REPORTED_CALLS = 10_000;
+const DEFAULT_MAX_REPORTED_CALLS = 10_000;
 
 export class CallReport {
 	private readonly entries: CallRecord[] = [];

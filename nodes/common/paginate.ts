@@ -15,7 +15,7 @@ export interface PaginateOptions<T> {
 	maxPages?: number;
 }
 
-export type PageStopReason = 'shortPage' | 'emptyPage' | 'repeatedPage' | 'limit' | 'maxPages';
+type PageStopReason = 'shortPage' | 'emptyPage' | 'repeatedPage' | 'limit' | 'maxPages';
 
 export interface PaginationResult<T> {
 	records: T[];
@@ -23,7 +23,7 @@ export interface PaginationResult<T> {
 	stopReason: PageStopReason;
 }
 
-export const DEFAULT_MAX_PAGES = 10_000;
+const DEFAULT_MAX_PAGES = 10_000;
 
 /**
  * How one pass over a paged list ended: the reader said `last` or `again` (start the read over), it had `enough`,
@@ -156,8 +156,8 @@ export interface CompleteReadResult<T> {
 	complete: boolean;
 }
 
-export const DEFAULT_MAX_PASSES = 5;
-export const DEFAULT_CONFIRM_CONCURRENCY = 3;
+const DEFAULT_MAX_PASSES = 5;
+const DEFAULT_CONFIRM_CONCURRENCY = 3;
 
 function sameKeys(a: string[], b: string[]): boolean {
 	return a.length === b.length && a.every((key, i) => key === b[i]);

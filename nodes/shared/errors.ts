@@ -103,7 +103,7 @@ export function apiFailureError(
 }
 
 /** The n8n error of an item, with the item index set (n8n's constructors return such errors unchanged). */
-export function atItem<E extends NodeApiError | NodeOperationError>(error: E, itemIndex: number): E {
+function atItem<E extends NodeApiError | NodeOperationError>(error: E, itemIndex: number): E {
 	error.context = { ...(error.context ?? {}), itemIndex };
 	return error;
 }

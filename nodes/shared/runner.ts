@@ -22,7 +22,7 @@ export interface Lanes<Run, Lane> {
 }
 
 /** A run whose credential cannot work: every item fails with this, and nothing is sent. */
-export interface CredentialFailure {
+interface CredentialFailure {
 	credentialFailure: (itemIndex: number) => ItemFailure;
 }
 

@@ -38,7 +38,7 @@ export interface JikeyunCallSettings {
  * 0130020001 carries no diagnosis: reads get this many quick retries, not the full policy
  * (docs/jikeyun-open-api.md#failure-classification).
  */
-export const UNKNOWN_ERROR_RETRIES = 2;
+const UNKNOWN_ERROR_RETRIES = 2;
 const UNKNOWN_ERROR_RETRY_WAIT_MS = 1_000;
 
 /** Failures that no retry and no other item of the run can get past: they open the breaker. */

@@ -166,7 +166,7 @@ export class JikeyunSettingsError extends Error {
  * methods. Anything else is a write unless the user marks the call *Read Only (Safe to Retry)*: a name is no proof
  * (`pagecreate`, `getOrCreate` and `findandmodify` start with read verbs and write).
  */
-export const KNOWN_READ_METHODS: ReadonlySet<string> = new Set([
+const KNOWN_READ_METHODS: ReadonlySet<string> = new Set([
 	'erp.sales.get',
 	'erp.warehouse.get',
 	'erp.vend.get',

@@ -2,8 +2,8 @@ import type { JikeyunClient } from './client';
 import { fetchJikeyunList, type FetchListResult } from './listMethod';
 import { formatBeijingTime, parseBeijingTime } from './timestamp';
 
-export const SALES_CHANNEL_METHOD = 'erp.sales.get';
-export const SALES_CHANNEL_LIST_KEY = 'salesChannelInfo';
+const SALES_CHANNEL_METHOD = 'erp.sales.get';
+const SALES_CHANNEL_LIST_KEY = 'salesChannelInfo';
 /** A channel's identity (docs/jikeyun-open-api.md#sales-channel-records); the complete read compares reads by it. */
 export const SALES_CHANNEL_ID_PATH = 'channelId';
 /** The gateway refuses larger pages of erp.sales.get with 0130020327 (docs/jikeyun-open-api.md#paging). */
@@ -47,7 +47,7 @@ export function toJikeyunDateTime(value: string | Date): string | undefined {
 }
 
 /** bizcontent for erp.sales.get without the paging keys; empty filters are left out (the gateway ignores nothing wrongly). */
-export function buildSalesChannelQuery(filters: SalesChannelFilters): Record<string, string | number> {
+function buildSalesChannelQuery(filters: SalesChannelFilters): Record<string, string | number> {
 	const query: Record<string, string | number> = {};
 	for (const [key, raw] of Object.entries(filters)) {
 		if (raw === undefined || raw === null || raw === '') continue;

@@ -3,9 +3,9 @@ import { fetchJikeyunList, readPath } from './listMethod';
 import { formatBeijingTime } from './timestamp';
 
 /** oms.trade.fullinfoget, docs/jikeyun-open-api.md#sales-orders. */
-export const SALES_ORDER_METHOD = 'oms.trade.fullinfoget';
-export const SALES_ORDER_LIST_KEY = 'trades';
-export const SALES_ORDER_CURSOR = 'scrollId';
+const SALES_ORDER_METHOD = 'oms.trade.fullinfoget';
+const SALES_ORDER_LIST_KEY = 'trades';
+const SALES_ORDER_CURSOR = 'scrollId';
 /** Default 50, at most 200 (docs/jikeyun-open-api.md#sales-order-request). */
 export const MAX_SALES_ORDER_PAGE_SIZE = 200;
 /** Each time range may span at most 7 days (起止时间不能超过7天). */

@@ -8,7 +8,7 @@ import { includeCallReportOption, maxTriesOption, optionsCollectionOf, timeoutOp
 
 const { maxTries, parallelRequests, timeoutSeconds } = DEFAULT_KINGDEE_TRANSPORT_OPTIONS;
 
-export const transportOptionFields: INodeProperties[] = [
+const transportOptionFields: INodeProperties[] = [
 	maxTriesOption(
 		maxTries,
 		'Attempts per call when Kingdee is busy (MsgCode 13/14), answers HTTP 5xx or a read times out. Writes that time out are never repeated blindly: they are checked by number first.',

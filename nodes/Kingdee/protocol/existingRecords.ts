@@ -16,7 +16,7 @@ import type { KingdeeSession } from './session';
  */
 export const NUMBERS_PER_LOOKUP = 1000;
 /** And at most this much filter text, to keep each request moderate in size (docs/kingdee-webapi.md#query-limits). */
-export const MAX_FILTER_CHARS = 60_000;
+const MAX_FILTER_CHARS = 60_000;
 
 export interface LookupSettings {
 	formId: string;

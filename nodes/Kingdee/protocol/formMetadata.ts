@@ -8,9 +8,9 @@ import { queryRequestBody } from './services';
 import type { KingdeeSession } from './session';
 
 /** The head entity: fields of the Model package itself (entry entities hold rows). */
-export const KINGDEE_HEAD_ENTITY = 'FBillHead';
+const KINGDEE_HEAD_ENTITY = 'FBillHead';
 
-export interface KingdeeFieldInfo {
+interface KingdeeFieldInfo {
 	key: string;
 	/** The caption in the credential's language, else the first one given; '' when the server sends none. */
 	caption: string;
@@ -26,7 +26,7 @@ export interface KingdeeFieldInfo {
 	required: boolean;
 }
 
-export interface KingdeeEntityInfo {
+interface KingdeeEntityInfo {
 	key: string;
 	caption: string;
 	isHead: boolean;
@@ -125,7 +125,7 @@ export function parseFormMetadata(formId: string, needReturnData: unknown, lcid 
 }
 
 /** Fields of the Model package itself (the head entity), where Batch Save and Save wrap base data. */
-export function headFields(metadata: KingdeeFormMetadata): KingdeeFieldInfo[] {
+function headFields(metadata: KingdeeFormMetadata): KingdeeFieldInfo[] {
 	const head = metadata.entities.find((entity) => entity.isHead)?.key ?? metadata.entities[0]?.key;
 	return metadata.fields.filter((field) => field.entity === head);
 }

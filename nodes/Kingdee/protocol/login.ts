@@ -31,15 +31,15 @@ export interface KingdeeCredentialValues {
 export const KINGDEE_LOGIN_MARKER_HEADER = 'x-n8n-kingdee-login';
 
 /** The number the signed-header credential test looks up with View; any answer but MsgCode 1 proves the signature. */
-export const KINGDEE_CREDENTIAL_TEST_NUMBER = 'N8N-CREDENTIAL-TEST';
+const KINGDEE_CREDENTIAL_TEST_NUMBER = 'N8N-CREDENTIAL-TEST';
 
-export const LOGIN_SERVICE_BY_AUTH_TYPE: Record<Exclude<KingdeeAuthType, 'signedHeaders'>, KingdeeLoginService> = {
+const LOGIN_SERVICE_BY_AUTH_TYPE: Record<Exclude<KingdeeAuthType, 'signedHeaders'>, KingdeeLoginService> = {
 	password: 'AuthService.ValidateUser',
 	appSecret: 'AuthService.LoginByAppSecret',
 	sign: 'AuthService.LoginBySign',
 };
 
-export function lcidOf(credentials: Pick<KingdeeCredentialValues, 'lcid'>): number {
+function lcidOf(credentials: Pick<KingdeeCredentialValues, 'lcid'>): number {
 	const value = Number(credentials.lcid ?? 2052);
 	return Number.isFinite(value) && value > 0 ? value : 2052;
 }

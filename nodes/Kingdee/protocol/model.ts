@@ -50,7 +50,7 @@ export function isEntryRows(value: unknown): value is Array<Record<string, unkno
 }
 
 /** `FEntity.FMaterialID` → { entity: 'FEntity', field: 'FMaterialID' }; a head field → { field }. */
-export function splitFieldPath(path: string): { entity?: string; field: string } {
+function splitFieldPath(path: string): { entity?: string; field: string } {
 	const dot = path.indexOf('.');
 	return dot < 0 ? { field: path } : { entity: path.slice(0, dot), field: path.slice(dot + 1) };
 }

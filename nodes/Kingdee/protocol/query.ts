@@ -6,7 +6,7 @@ import type { KingdeeSession } from './session';
 export const KINGDEE_QUERY_PAGE_SIZE = 2000;
 
 /** A SQL string literal for FilterString: single quotes doubled. */
-export function quoteFilterValue(value: string | number): string {
+function quoteFilterValue(value: string | number): string {
 	return `'${String(value).replace(/'/g, "''")}'`;
 }
 
@@ -16,7 +16,7 @@ export function inFilter(field: string, values: Array<string | number>): string 
 }
 
 /** One row array → object keyed by the FieldKeys strings (dotted keys kept as they are, like BillQuery). */
-export function rowToObject(fieldKeys: string[], row: unknown[]): Record<string, unknown> {
+function rowToObject(fieldKeys: string[], row: unknown[]): Record<string, unknown> {
 	const object: Record<string, unknown> = {};
 	fieldKeys.forEach((key, index) => {
 		object[key] = row[index] ?? null;

@@ -81,7 +81,7 @@ function toText(value: unknown): string {
 }
 
 /** A short, tag-free excerpt of an unexpected body (HTML error pages), for messages. */
-export function bodyExcerpt(body: string, max = 300): string {
+function bodyExcerpt(body: string, max = 300): string {
 	const text = body
 		.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ')
 		.replace(/<[^>]+>/g, ' ')
@@ -94,7 +94,7 @@ export function bodyExcerpt(body: string, max = 300): string {
 /**
  * Steps 1–3 of docs/kingdee-webapi.md#parsing-order: HTTP status, `response_error:` envelope, JSON. Returns the parsed JSON.
  */
-export function parseKingdeeJson(service: string, raw: KingdeeRawResponse, redact: Redact = identity): unknown {
+function parseKingdeeJson(service: string, raw: KingdeeRawResponse, redact: Redact = identity): unknown {
 	const body = raw.body ?? '';
 	if (raw.statusCode !== 200 && raw.statusCode !== 206) {
 		const excerpt = bodyExcerpt(redact(body));
@@ -183,7 +183,7 @@ function parseSuccessEntities(value: unknown): KingdeeSuccessEntity[] {
 }
 
 /** `ResponseStatus` with IsSuccess as boolean or "true"/"false" string (official templates use strings). */
-export function parseResponseStatus(value: unknown): KingdeeResponseStatus | undefined {
+function parseResponseStatus(value: unknown): KingdeeResponseStatus | undefined {
 	if (!isObject(value)) return undefined;
 	const isSuccessRaw = pick(value, 'IsSuccess');
 	return {

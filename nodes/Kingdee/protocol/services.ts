@@ -1,6 +1,6 @@
 /** Kingdee WebAPI service names, URLs and request bodies (docs/kingdee-webapi.md#services-and-urls). Pure: no n8n imports. */
 
-export const KINGDEE_SERVICE_PREFIX = 'Kingdee.BOS.WebApi.ServicesStub.';
+const KINGDEE_SERVICE_PREFIX = 'Kingdee.BOS.WebApi.ServicesStub.';
 
 export type KingdeeLoginService =
 	| 'AuthService.ValidateUser'
@@ -41,7 +41,7 @@ export function isWriteService(service: KingdeeService): boolean {
 }
 
 /** Thrown for a server URL that cannot work (not http/https). */
-export class KingdeeConfigurationError extends Error {
+class KingdeeConfigurationError extends Error {
 	constructor(message: string) {
 		super(message);
 		this.name = 'KingdeeConfigurationError';

@@ -83,7 +83,7 @@ export interface KingdeeCallContext {
 const SERVICE_PREFIXES = /^(DynamicFormService|AuthService)\./;
 
 /** `BatchSave BD_Customer`: the service without its stub class, and the form. */
-export function callName(service: string, formId?: string): string {
+function callName(service: string, formId?: string): string {
 	const short = service.replace(SERVICE_PREFIXES, '');
 	return formId ? `${short} ${formId}` : short;
 }
@@ -113,7 +113,7 @@ function shortDetail(text: string): string {
 	return text.length > DETAIL_MAX ? `${text.slice(0, DETAIL_MAX)}…` : text;
 }
 
-export const KINGDEE_DEFAULT_TIMEOUT_MS = 120_000;
+const KINGDEE_DEFAULT_TIMEOUT_MS = 120_000;
 
 const SESSION_COOKIES = ['kdservice-sessionid', 'ASP.NET_SessionId'];
 

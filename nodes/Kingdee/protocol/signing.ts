@@ -20,7 +20,7 @@ export function signKingdeeLogin(
 const APP_ID_XOR_PAD = '0054f397c6234378b09ca7d3e5debce7';
 
 /** Splits an AppID `<clientId>_<32 chars>`; throws when it has another shape. */
-export function splitKingdeeAppId(appId: string): { clientId: string; encodedPart: string } {
+function splitKingdeeAppId(appId: string): { clientId: string; encodedPart: string } {
 	const parts = appId.split('_');
 	if (parts.length !== 2 || !parts[0]) {
 		throw new Error('The App ID must look like "<clientId>_<32 characters>" (one underscore)');
@@ -29,7 +29,7 @@ export function splitKingdeeAppId(appId: string): { clientId: string; encodedPar
 }
 
 /** Decodes the client secret hidden in the AppID's second part (the SDKs' base64 + XOR scheme). */
-export function decodeKingdeeClientSecret(encodedPart: string): string {
+function decodeKingdeeClientSecret(encodedPart: string): string {
 	if (encodedPart.length !== 32) return '';
 	const bytes = Buffer.from(encodedPart, 'base64');
 	const key = Buffer.from(APP_ID_XOR_PAD, 'ascii');
@@ -39,7 +39,7 @@ export function decodeKingdeeClientSecret(encodedPart: string): string {
 }
 
 /** Percent-encodes a URL path as the SDK does: unreserved characters kept, `/` → `%2F`, upper-case hex. */
-export function encodeKingdeeSignedPath(path: string): string {
+function encodeKingdeeSignedPath(path: string): string {
 	return encodeURIComponent(path).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

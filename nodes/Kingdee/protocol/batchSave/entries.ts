@@ -16,7 +16,7 @@ import {
 } from '../savePlan';
 
 /** Entry columns one lookup reads at most, so that head and entry stay within the 30-column advice. */
-export const MAX_ENTRY_COLUMNS = 15;
+const MAX_ENTRY_COLUMNS = 15;
 
 type Row = Record<string, unknown>;
 
@@ -30,7 +30,7 @@ export function entryOf(model: Row): { entity: string; rows: Row[] } | undefined
 }
 
 /** The query column of an entry row's id (docs/kingdee-webapi.md#queries): `FEntity_FEntryID`. */
-export function entryIdKey(entity: string): string {
+function entryIdKey(entity: string): string {
 	return `${entity}_FEntryID`;
 }
 
@@ -40,7 +40,7 @@ const isRowId = (field: string) => field.toLowerCase() === 'fentryid';
  * How the mapped fields of entry rows read back: scalars by their key, `{"FNumber": …}` references as
  * `<field>.FNumber`; FEntryID is never compared; nested lists (sub-entries) and other objects cannot be compared.
  */
-export function entryFields(rows: Row[]): { readable: ReadField[]; unverifiable: string[] } {
+function entryFields(rows: Row[]): { readable: ReadField[]; unverifiable: string[] } {
 	const readable = new Map<string, ReadField>();
 	const unverifiable = new Set<string>();
 	for (const row of rows) {
@@ -84,7 +84,7 @@ function valueOf(row: Row, queryKey: string): { found: boolean; value: unknown }
  * The entry rows Kingdee holds for a record, from the query rows of its lookup (one per entry row, the head
  * repeated): rows with an entry id, each id once. Undefined when the entry id was not read (cannot tell).
  */
-export function storedEntryRows(record: ExistingRecord, entity: string): Row[] | undefined {
+function storedEntryRows(record: ExistingRecord, entity: string): Row[] | undefined {
 	const rows = record.rows ?? [record.values];
 	const idKey = entryIdKey(entity);
 	if (!rows.some((row) => valueOf(row, idKey).found)) return undefined;
@@ -107,7 +107,7 @@ function rowMatches(sent: Row, stored: Row, fields: ReadField[]): boolean {
 }
 
 /** Pairs sent and stored rows as multisets; returns the rows of each side left without a partner. */
-export function matchEntryRows(
+function matchEntryRows(
 	sent: Row[],
 	stored: Row[],
 	fields: ReadField[],

@@ -34,7 +34,7 @@ export interface BatchSaveSettings {
 }
 
 /** With Auto Submit and Audit every saved or held record ends audited (docs/kingdee-webapi.md#status-flow). */
-export function autoAudits(settings: Pick<BatchSaveSettings, 'saveData'>): boolean {
+function autoAudits(settings: Pick<BatchSaveSettings, 'saveData'>): boolean {
 	return String(settings.saveData.IsAutoSubmitAndAudit ?? '').toLowerCase() === 'true';
 }
 
