@@ -97,7 +97,8 @@ describe('plan: create / update / unchanged', () => {
 			{
 				json: {
 					FNumber: 'R1',
-					FName: 'Ref ',
+					// Text is compared exactly (docs/kingdee-webapi.md#comparison-rules): 'Ref ' would be a change.
+					FName: 'Ref',
 					FCreateOrgId: { FNUMBER: '100' },
 					FUseOrgId: '100',
 					FShortName: null,

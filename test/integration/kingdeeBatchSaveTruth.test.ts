@@ -352,3 +352,26 @@ describe('fields a Save does not change', () => {
 		expect(held('NA1')).toMatchObject({ FName: 'Renamed', FTEL: '1', FDocumentStatus: 'C' });
 	});
 });
+
+describe('compared as Kingdee stores it', () => {
+	beforeEach(() => {
+		emulator.seedRecords('BD_Customer', 1, () => customer('T1', { FTEL: '123', FShortName: 'Short' }));
+		emulator.resetStats();
+	});
+
+	it('text with surrounding spaces or leading zeros is updated and held as sent; a re-run is unchanged', async () => {
+		const items = [{ json: customer('T1', { FShortName: ' Short　', FTEL: '00123' }) }];
+		const first = await run(items);
+		expect(first[0]).toMatchObject({ status: 'updated' });
+		expect(first[0].changes).toEqual([
+			{ field: 'FShortName', before: 'Short', after: ' Short　' },
+			{ field: 'FTEL', before: '123', after: '00123' },
+		]);
+		expect(held('T1')).toMatchObject({ FShortName: ' Short　', FTEL: '00123' });
+
+		emulator.resetStats();
+		const again = await run(items);
+		expect(again[0]).toMatchObject({ status: 'unchanged' });
+		expect(writes()).toEqual([]);
+	});
+});

@@ -1,6 +1,7 @@
 /** The pure planning steps of the change-aware Batch Save: comparison rules, fields to read, classification, read-back judgement. */
 import { judgeReadBack } from '../../nodes/Kingdee/protocol/batchSave/verify';
 import { KingdeeApiError } from '../../nodes/Kingdee/protocol/errors';
+import { headFieldKinds, parseFormMetadata, type FieldKind } from '../../nodes/Kingdee/protocol/formMetadata';
 import { lookupChunks, missingFieldOf, NUMBERS_PER_LOOKUP } from '../../nodes/Kingdee/protocol/existingRecords';
 import {
 	comparePackage,
@@ -9,6 +10,7 @@ import {
 	MAX_QUERY_COLUMNS,
 	planPackages,
 	readKeysForPackages,
+	storedValueEquals,
 	valuesEqual,
 	type ExistingRecord,
 	type PlannedPackage,
@@ -39,6 +41,100 @@ describe('valuesEqual: the comparison rules', () => {
 		['different dates differ', '2024-01-31', '2024-02-01 00:00:00', false, false],
 	])('%s', (_, sent, stored, caseInsensitive, expected) => {
 		expect(valuesEqual(sent, stored, caseInsensitive)).toBe(expected);
+	});
+});
+
+describe('storedValueEquals: compared as Kingdee stores the field (issue 19)', () => {
+	it.each<[string, unknown, unknown, FieldKind, boolean]>([
+		// The ten probe cases: a save would change the stored value, so they are not equal …
+		['text: leading space is kept', ' A', 'A', 'text', false],
+		['text: a full-width space is a character', 'A\u3000', 'A', 'text', false],
+		['text: "00123" is not "123"', '00123', '123', 'text', false],
+		['text: "1.10" is not "1.1"', '1.10', '1.1', 'text', false],
+		['text: "1" is not true', '1', true, 'text', false],
+		['text: "TRUE" is not true', 'TRUE', true, 'text', false],
+		['text: date-like text is text', '2024-01-31', '2024-01-31T00:00:00', 'text', false],
+		// … and where Kingdee stores by value, equal forms are equal.
+		['decimal: "1.10" equals 1.1', '1.10', 1.1, 'decimal', true],
+		['decimal: "00123" equals 123', '00123', 123, 'decimal', true],
+		['date: a date equals its midnight date-time', '2024-01-31', '2024-01-31T00:00:00', 'date', true],
+		['base data: codes ignore case', { FNumber: 'ab01' }, 'AB01', 'baseData', true],
+		// The rest of each rule.
+		['text: the same text is equal', '上海 A', '上海 A', 'text', true],
+		['text: a JSON number is its text', 123, '123', 'text', true],
+		['text: case matters', 'a', 'A', 'text', false],
+		['text: whitespace-only is not empty', ' ', '', 'text', false],
+		['empty: null equals empty text', null, '', 'text', true],
+		['decimal: different values differ', '1.11', 1.1, 'decimal', false],
+		['decimal: 19-digit integers compare exactly', '1234567890123456789', '1234567890123456788', 'decimal', false],
+		['decimal: non-numeric text is not a value', 'abc', 0, 'decimal', false],
+		['date: different dates differ', '2024-01-31', '2024-02-01T00:00:00', 'date', false],
+		['date: milliseconds normalised', '2024-01-31 08:00:00.000', '2024-01-31T08:00:00', 'date', true],
+		['boolean: "1" equals true', '1', true, 'boolean', true],
+		['boolean: "TRUE" equals true', 'TRUE', true, 'boolean', true],
+		['boolean: "false" differs from true', 'false', true, 'boolean', false],
+		['boolean: "yes" is not a boolean', 'yes', true, 'boolean', false],
+		['base data: another code differs', { FNumber: '101' }, '100', 'baseData', false],
+		['unknown: same type and value is equal', 'A', 'A', 'unknown', true],
+		['unknown: numeric text is not a number', '1.10', 1.1, 'unknown', false],
+		['unknown: surrounding spaces differ', ' A ', 'A', 'unknown', false],
+		['unknown: "TRUE" is not true', 'TRUE', true, 'unknown', false],
+		['unknown: a date is not its date-time', '2024-01-31', '2024-01-31T00:00:00', 'unknown', false],
+		['unknown: a reference still compares by code', { FNumber: 'ab01' }, 'AB01', 'unknown', true],
+	])('%s', (_, sent, stored, kind, expected) => {
+		expect(storedValueEquals(sent, stored, kind)).toBe(expected);
+	});
+
+	it("the plan uses the metadata's kinds, and compares strictly without them", () => {
+		const metadata = parseFormMetadata('BD_Customer', {
+			Entrys: [
+				{
+					Key: 'FBillHead',
+					Fields: [
+						{ Key: 'FName', FieldType: 231 },
+						{ Key: 'FCreditAmount', FieldType: 106 },
+						{ Key: 'FOpenDate', FieldType: 58 },
+						{ Key: 'FIsTrade', FieldType: 6 },
+						{ Key: 'FCreateOrgId', FieldType: 1, LookUpObjectFormId: 'ORG_Organizations' },
+						{ Key: 'FOdd', FieldType: 999 },
+					],
+				},
+			],
+		});
+		const fieldKinds = headFieldKinds(metadata);
+		expect(Object.fromEntries(fieldKinds)).toEqual({
+			fname: 'text',
+			fcreditamount: 'decimal',
+			fopendate: 'date',
+			fistrade: 'boolean',
+			fcreateorgid: 'baseData',
+			fodd: 'unknown',
+		});
+		const record = existing({
+			FName: 'Shop A',
+			FCreditAmount: 1.1,
+			FOpenDate: '2024-01-31T00:00:00',
+			FIsTrade: true,
+			'FCreateOrgId.FNumber': 'AB01',
+		});
+		const model = {
+			FNumber: 'C1',
+			FName: 'Shop A ',
+			FCreditAmount: '1.10',
+			FOpenDate: '2024-01-31',
+			FIsTrade: 'true',
+			FCreateOrgId: { FNumber: 'ab01' },
+		};
+		expect(comparePackage(model, record, { ...settings, fieldKinds }).changes).toEqual([
+			{ field: 'FName', before: 'Shop A', after: 'Shop A ' },
+		]);
+		// No metadata: a value a looser rule would call equal is sent, never guessed equal.
+		expect(comparePackage(model, record, settings).changes.map((change) => change.field)).toEqual([
+			'FName',
+			'FCreditAmount',
+			'FOpenDate',
+			'FIsTrade',
+		]);
 	});
 });
 
@@ -99,7 +195,7 @@ describe('classification', () => {
 		const plans = planPackages(
 			[
 				{ FNumber: 'C1', FName: 'New', FCreateOrgId: { FNumber: '100' } },
-				{ FNumber: 'c2', FName: 'Same ', FCreateOrgId: { FNumber: '100' } },
+				{ FNumber: 'c2', FName: 'Same', FCreateOrgId: { FNumber: '100' } },
 				{ FNumber: 'C3', FName: 'x' },
 			],
 			['C1', 'c2', 'C3'],

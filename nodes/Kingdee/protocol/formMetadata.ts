@@ -130,6 +130,39 @@ function headFields(metadata: KingdeeFormMetadata): KingdeeFieldInfo[] {
 	return metadata.fields.filter((field) => field.entity === head);
 }
 
+/** How Kingdee stores a field's value, which decides when a sent value equals the stored one (protocol/savePlan.ts). */
+export type FieldKind = 'text' | 'decimal' | 'date' | 'boolean' | 'baseData' | 'unknown';
+
+/**
+ * FieldType codes by kind. Kingdee does not document them (docs/kingdee-webapi.md#metadata); these are the emulator's
+ * (emulators/kingdee/metadata.ts): 231 text, 9 combo box (its value is a text code), 106 decimal or integer, 58 date,
+ * 6 check box. Any other code is `unknown` and compared strictly.
+ */
+const KIND_OF_TYPE: Record<string, FieldKind> = {
+	'231': 'text',
+	'9': 'text',
+	'106': 'decimal',
+	'58': 'date',
+	'6': 'boolean',
+};
+
+/** A field's kind: base data when it points at a form (LookUpObjectFormId), else by its FieldType code. */
+export function fieldKindOf(field: KingdeeFieldInfo): FieldKind {
+	if (field.isBaseData) return 'baseData';
+	return field.type === null ? 'unknown' : (KIND_OF_TYPE[String(field.type).trim()] ?? 'unknown');
+}
+
+/** The kinds of the head fields by lower-cased key (a key listed twice with two kinds is `unknown`). */
+export function headFieldKinds(metadata: KingdeeFormMetadata): Map<string, FieldKind> {
+	const kinds = new Map<string, FieldKind>();
+	for (const field of headFields(metadata)) {
+		const lower = field.key.toLowerCase();
+		const kind = fieldKindOf(field);
+		kinds.set(lower, kinds.has(lower) && kinds.get(lower) !== kind ? 'unknown' : kind);
+	}
+	return kinds;
+}
+
 /**
  * The base-data (reference) fields: what Base-Data Fields would list by hand. Head fields by their key, entry fields
  * as `<entry>.<field>` (e.g. `FEntity.FMaterialID`), the form in which wrapBaseDataFields (protocol/model.ts) takes them.

@@ -3,20 +3,26 @@
  * how a sent value compares with what Kingdee holds, and the classification of every package as
  * create, update (with the differing fields) or unchanged. Pure: no I/O, no n8n.
  *
- * Comparison rules (the ones a Kingdee user expects to be "the same value"):
- * - text is compared trimmed; null, undefined, '' and whitespace-only text are all "empty";
- * - numbers (the record's own number and base-data reference codes) compare case-insensitively,
- *   because Kingdee resolves and indexes them case-insensitively (SQL Server collation);
- * - a reference `{"FNumber": x}` (any key case) compares with the code `x` read as `<field>.FNumber`;
- * - a JSON number compares with numeric text by value (`1.50` = `"1.5"`), but two texts compare as
- *   text (`"001"` ≠ `"1"`: codes keep their leading zeros);
- * - booleans compare with `"true"`/`"false"`/1/0;
- * - date-times compare after normalising `2024-01-31`, `2024-01-31T00:00:00` and `2024-01-31 00:00:00.000`.
- * Entry rows are compared as a multiset of their mapped fields (batchSave/entries.ts). Anything else (multi-language
- * arrays, objects other than a reference) cannot be compared exactly and makes its package an update, with the reason
- * in the plan.
+ * Comparison rules: a value is "the same" only when a Save would store what Kingdee holds
+ * (docs/kingdee-webapi.md#comparison-rules). Each head field is compared by the kind its form's metadata gives it
+ * (`fieldKindOf` in formMetadata.ts):
+ * - empty: null, undefined and '' are all "empty" (a key present with one of them clears the field);
+ * - text: the exact string, as Kingdee keeps it: no trimming, a full-width space is a character, `"00123"` ≠ `"123"`,
+ *   `"1.10"` ≠ `"1.1"`, date-like text is text; a JSON number or boolean sent to a text field is its JSON text;
+ * - decimal/integer: by value (`"00123"` = 123, `"1.10"` = 1.1; integers exactly, 19-digit ids arrive as text);
+ * - date: after normalising `2024-01-31`, `2024-01-31T00:00:00` and `2024-01-31 00:00:00.000`;
+ * - boolean (check box): true/false in any case and 1/0, as a boolean;
+ * - base data: a reference `{"FNumber": x}` (any key case) compares its code `x` with `<field>.FNumber`,
+ *   case-insensitively and trimmed, because Kingdee resolves and indexes numbers so (SQL Server collation); the
+ *   record's own number is matched the same way;
+ * - unknown kind (no metadata, or a field it does not list): strictly, same JSON type and same value (references
+ *   and the number as above); a value that a looser rule would call equal is a change and is sent, never guessed equal.
+ * Entry rows are compared as a multiset of their mapped fields (batchSave/entries.ts, by `valuesEqual`). Anything else
+ * (multi-language arrays, objects other than a reference) cannot be compared exactly and makes its package an update,
+ * with the reason in the plan.
  */
 
+import type { FieldKind } from './formMetadata';
 import { hasPrimaryKey, isEntryRows } from './model';
 
 /** Kingdee advises ≤ 30 columns per base-data query (docs/kingdee-webapi.md#query-limits). */
@@ -206,8 +212,9 @@ function numberEqualsText(value: number, valueText: string, text: string): boole
 }
 
 /**
- * Whether the value sent equals the value Kingdee holds, by the rules at the top of this file.
- * `caseInsensitive` is set for numbers and reference codes.
+ * Whether two values are equal under the loose rules entry rows and read-backs still use: text trimmed, numeric text
+ * equal to a JSON number by value, booleans equal to "true"/"false"/1/0, dates normalised. Head fields are compared by
+ * their kind (`storedValueEquals`). `caseInsensitive` is set for numbers and reference codes.
  */
 export function valuesEqual(sent: unknown, stored: unknown, caseInsensitive = false): boolean {
 	const a = normalize(sent);
@@ -228,6 +235,83 @@ export function valuesEqual(sent: unknown, stored: unknown, caseInsensitive = fa
 	return leftDate !== undefined && leftDate === normalizeDateTime(right);
 }
 
+const isEmptyValue = (value: unknown) => value === null || value === undefined || value === '';
+
+/** A scalar as the text a text field would keep (JSON text for numbers and booleans); undefined for structures. */
+function scalarText(value: unknown): string | undefined {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+	return undefined;
+}
+
+const NUMERIC_TEXT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const INTEGER_TEXT = /^[-+]?\d+$/;
+
+/** Decimals and integers by value: integers exactly (as text, so 19-digit ids stay exact), others as numbers. */
+function numericEqual(sent: unknown, stored: unknown): boolean {
+	const left = scalarText(sent)?.trim();
+	const right = scalarText(stored)?.trim();
+	if (left === undefined || right === undefined || !NUMERIC_TEXT.test(left) || !NUMERIC_TEXT.test(right))
+		return left !== undefined && left === right;
+	if (INTEGER_TEXT.test(left) && INTEGER_TEXT.test(right))
+		return BigInt(left.replace(/^\+/, '')) === BigInt(right.replace(/^\+/, ''));
+	return Number(left) === Number(right);
+}
+
+/** A check box value as Kingdee reads it: true/false in any case, 1/0; undefined for anything else. */
+function checkBoxValue(value: unknown): boolean | undefined {
+	if (typeof value === 'boolean') return value;
+	const text = scalarText(value)?.trim().toLowerCase();
+	return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : undefined;
+}
+
+/** Same JSON type and same value (a JSON number and a bigint are both numbers). */
+function strictlyEqual(sent: unknown, stored: unknown): boolean {
+	const family = (value: unknown) => (typeof value === 'bigint' ? 'number' : typeof value);
+	if (family(sent) !== family(stored)) return false;
+	if (typeof sent === 'number' || typeof sent === 'bigint') return numericEqual(sent, stored);
+	return sent === stored;
+}
+
+/**
+ * Whether a Save of `sent` would leave the value Kingdee holds as it is, by the field's kind (the rules at the top of
+ * this file; docs/kingdee-webapi.md#comparison-rules). References compare by code whatever the kind.
+ */
+export function storedValueEquals(sent: unknown, stored: unknown, kind: FieldKind, caseInsensitive = false): boolean {
+	if (kind === 'baseData' || referenceCode(sent) !== undefined) return valuesEqual(sent, stored, true);
+	if (isEmptyValue(sent) || isEmptyValue(stored)) return isEmptyValue(sent) && isEmptyValue(stored);
+	switch (kind) {
+		case 'text': {
+			const left = scalarText(sent);
+			return left !== undefined && left === scalarText(stored);
+		}
+		case 'decimal':
+			return numericEqual(sent, stored);
+		case 'date': {
+			const left = typeof sent === 'string' ? normalizeDateTime(sent.trim()) : undefined;
+			const right = typeof stored === 'string' ? normalizeDateTime(stored.trim()) : undefined;
+			return left !== undefined ? left === right : strictlyEqual(sent, stored);
+		}
+		case 'boolean': {
+			const left = checkBoxValue(sent);
+			return left !== undefined ? left === checkBoxValue(stored) : strictlyEqual(sent, stored);
+		}
+		default:
+			return (
+				strictlyEqual(sent, stored) ||
+				(caseInsensitive &&
+					typeof sent === 'string' &&
+					typeof stored === 'string' &&
+					sent.toUpperCase() === stored.toUpperCase())
+			);
+	}
+}
+
+/** Whether a plan has a change that the loose rules (`valuesEqual`) would call equal: only the field's kind decides. */
+export function hasLooseOnlyChange(plan: PlannedPackage): boolean {
+	return plan.changes.some((change) => valuesEqual(plan.model[change.field], change.before));
+}
+
 /** Values as shown in a plan or an error: references as their code. */
 export function displayValue(value: unknown): unknown {
 	const code = referenceCode(value);
@@ -246,6 +330,8 @@ export function comparePackage(
 		numberField: string;
 		unreadable: ReadonlyMap<string, string>;
 		notApplied?: NotAppliedRule;
+		/** Head field kinds by lower-cased key (formMetadata.ts#headFieldKinds); absent: every field is `unknown`. */
+		fieldKinds?: ReadonlyMap<string, FieldKind>;
 	},
 ): { changes: FieldChange[]; unverifiable: UnverifiableField[] } {
 	const described = describePackageFields(model, settings.primaryKeyField, settings.numberField);
@@ -272,7 +358,8 @@ export function comparePackage(
 			continue;
 		}
 		const stored = existing.values[storedKey];
-		if (!valuesEqual(model[field], stored, caseInsensitive)) {
+		const kind = settings.fieldKinds?.get(field.toLowerCase()) ?? 'unknown';
+		if (!storedValueEquals(model[field], stored, kind, caseInsensitive)) {
 			changes.push({ field, before: stored ?? null, after: displayValue(model[field]) });
 		}
 	}
@@ -347,6 +434,7 @@ export function planPackages(
 		upsert: boolean;
 		unreadable: ReadonlyMap<string, string>;
 		notApplied?: (field: string, updating: boolean) => string | undefined;
+		fieldKinds?: ReadonlyMap<string, FieldKind>;
 	},
 ): PlannedPackage[] {
 	const rule = settings.notApplied;

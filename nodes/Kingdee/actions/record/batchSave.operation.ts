@@ -34,7 +34,7 @@ import {
 import { describeCallFailure, nodeApiError, toNodeError, whatToDo } from '../errors';
 import { getFormId } from '../parameters';
 import type { KingdeeRun } from '../run';
-import { applyBaseDataFields, modelReader } from './models';
+import { applyBaseDataFields, fieldKindsOf, modelReader } from './models';
 
 /**
  * The field's maxValue: larger BatchSave calls risk server timeouts (integration code uses 400,
@@ -393,7 +393,11 @@ async function execute(
 	items: INodeExecutionData[],
 	run: KingdeeRun,
 ): Promise<INodeExecutionData[]> {
-	const settings: BatchSaveSettings = { ...parameters, stopAtFirstFailure: !run.continueOnFail };
+	const settings: BatchSaveSettings = {
+		...parameters,
+		stopAtFirstFailure: !run.continueOnFail,
+		loadFieldKinds: async () => await fieldKindsOf(run, parameters.formId),
+	};
 	const output: Array<INodeExecutionData | undefined> = new Array(items.length);
 	const prepared = await preparePackages(context, settings, items.length, run, output);
 	const saved = await saveAll(context, prepared, settings, run);

@@ -1,8 +1,9 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { parseJsonLossless } from '../../../common/losslessJson';
+import { settle } from '../../../common/settle';
 import { isKingdeeApiError } from '../../protocol/errors';
-import { baseDataFieldKeys } from '../../protocol/formMetadata';
+import { baseDataFieldKeys, headFieldKinds, type FieldKind } from '../../protocol/formMetadata';
 import { requiredEntryOf } from '../../protocol/forms';
 import {
 	findBaseDataShapeConflict,
@@ -166,6 +167,16 @@ async function baseDataFieldsOf(
 			},
 		);
 	}
+}
+
+/**
+ * The head fields' kinds Batch Save compares by (protocol/savePlan.ts), from the form's metadata: the read of the
+ * base-data detection (cached per run, no further call), else one QueryBusinessInfo. Undefined when the metadata cannot
+ * be read: every field is then compared strictly (docs/kingdee-webapi.md#comparison-rules).
+ */
+export async function fieldKindsOf(run: KingdeeRun, formId: string): Promise<Map<string, FieldKind> | undefined> {
+	const read = await settle(async () => await run.formMetadata(formId));
+	return read.ok ? headFieldKinds(read.value) : undefined;
 }
 
 /**

@@ -12,8 +12,10 @@ import {
 	type ChunkRunner,
 	type LookupResult,
 } from '../existingRecords';
+import type { FieldKind } from '../formMetadata';
 import {
 	findDuplicateNumbers,
+	hasLooseOnlyChange,
 	notAppliedRule,
 	numberKey,
 	planPackages,
@@ -105,7 +107,11 @@ export async function planRun(
 	});
 	for (const key of [...overLimit, ...entryKeys.overLimit].map((k) => k.toLowerCase()))
 		unreadable.set(key, 'more fields than one query may read (30 columns); not compared');
-	const planFor = (indices: number[], found: ReadonlyMap<string, ExistingRecord>) =>
+	const planFor = (
+		indices: number[],
+		found: ReadonlyMap<string, ExistingRecord>,
+		fieldKinds?: ReadonlyMap<string, FieldKind>,
+	) =>
 		planPackages(
 			indices.map((index) => models[index]),
 			indices.map((index) => numbers[index]),
@@ -116,6 +122,7 @@ export async function planRun(
 				upsert: settings.upsertByNumber,
 				unreadable,
 				notApplied,
+				fieldKinds,
 			},
 		).map((plan, position) => withEntryComparison({ ...plan, index: indices[position] }, unreadable));
 
@@ -145,7 +152,11 @@ export async function planRun(
 	for (const [key, why] of lookup.unreadable) unreadable.set(key, why);
 	const matched = matchRecords(input, candidates, lookup, settings.numberField, outcomes);
 	const planned = candidates.filter((index) => outcomes[index] === undefined);
-	return { plans: planFor(planned, matched), columns: { readKeys, unreadable } };
+	const plans = planFor(planned, matched);
+	// Strictly different but loosely equal ("1.10" vs 1.1): only the field's kind tells whether a save changes it.
+	if (!plans.some(hasLooseOnlyChange) || !settings.loadFieldKinds) return { plans, columns: { readKeys, unreadable } };
+	const fieldKinds = await settings.loadFieldKinds();
+	return { plans: fieldKinds ? planFor(planned, matched, fieldKinds) : plans, columns: { readKeys, unreadable } };
 }
 
 /**

@@ -4,6 +4,7 @@
  * `runBatchSave` (../batchSave.ts). Pure.
  */
 import type { KingdeeErrorKind, KingdeeRowError } from '../errors';
+import type { FieldKind } from '../formMetadata';
 import type { FieldChange, PlanAction, PlannedPackage, UnverifiableField } from '../savePlan';
 
 export type IfExists = 'update' | 'skip' | 'fail';
@@ -31,6 +32,12 @@ export interface BatchSaveSettings {
 	stopAtFirstFailure: boolean;
 	/** The BatchSave data object without Model (IsAutoSubmitAndAudit, BatchCount, …). */
 	saveData: Record<string, unknown>;
+	/**
+	 * The head fields' kinds from the form's metadata (formMetadata.ts#headFieldKinds), which decide how a value is
+	 * compared (savePlan.ts). Asked only when a strict comparison finds a difference a looser one would call equal
+	 * (plan.ts#planRun), so a re-run with nothing changed reads no metadata; absent or undefined: compared strictly.
+	 */
+	loadFieldKinds?: () => Promise<ReadonlyMap<string, FieldKind> | undefined>;
 }
 
 /** With Auto Submit and Audit every saved or held record ends audited (docs/kingdee-webapi.md#status-flow). */
