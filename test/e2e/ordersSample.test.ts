@@ -165,7 +165,7 @@ describe('orders sample, backfill (Manual Trigger → Get Many, as shipped)', ()
 				{ service: 'BatchSave', fault: 'resetAfterCommit' },
 				{ service: 'BatchSave', fault: 'http500AfterCommit' },
 			],
-			dropSessionAfterCalls: 3,
+			dropSessionAfterCalls: 2,
 		});
 		pair.kingdee.resetStats();
 		try {
