@@ -25,6 +25,7 @@ import {
 	type INodeType,
 	type IPollFunctions,
 	type JsonObject,
+	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 // n8n's real request function; not in the package's "exports", so required by path.
@@ -60,7 +61,8 @@ export interface HarnessOptions {
 	/** n8n's `onError` setting; 'continueErrorOutput' implies continueOnFail. */
 	onError?: INode['onError'];
 	staticData?: IDataObject;
-	mode?: 'manual' | 'trigger';
+	/** n8n's execution mode (`getMode()`); 'trigger' unless set, as in an active workflow. */
+	mode?: WorkflowExecuteMode;
 	nodeName?: string;
 	typeVersion?: number;
 	pollBudgetMs?: number;

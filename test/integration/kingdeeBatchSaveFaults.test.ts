@@ -3,7 +3,7 @@
  * code: plan, Skip Unchanged, Dry Run, un-audit safety, and the fault matrix of lost answers. Every
  * case asserts each row's status and what Kingdee holds afterwards.
  */
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters, WorkflowExecuteMode } from 'n8n-workflow';
 
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { startKingdeeEmulator, type KingdeeEmulator, type KingdeeWriteFault } from '../../emulators/kingdee/server';
@@ -35,12 +35,18 @@ const upsertParameters = (extra: INodeParameters = {}): INodeParameters => ({
 	...extra,
 });
 
-async function run(items: INodeExecutionData[], parameters: INodeParameters = upsertParameters()) {
+/** `mode`: n8n's execution mode; the harness's 'trigger' (an automatic run) unless given. */
+async function run(
+	items: INodeExecutionData[],
+	parameters: INodeParameters = upsertParameters(),
+	mode?: WorkflowExecuteMode,
+) {
 	const { outputs } = await executeNode(new Kingdee(), {
 		parameters,
 		items,
 		credentials: { kingdeeApi: kingdeeCredentialData(emulator, 'password') },
 		onError: 'continueErrorOutput',
+		mode,
 	});
 	const rows: Array<Record<string, unknown>> = [];
 	outputs.forEach((branch) =>
@@ -183,7 +189,7 @@ describe('Dry Run', () => {
 	it('writes nothing and outputs the classification the real run then performs', async () => {
 		await seedAudited();
 		const items = [shop('A1', 'Old one'), shop('A2', 'Renamed'), shop('N1', 'New')];
-		const planned = await run(items, upsertParameters({ options: { dryRun: true } }));
+		const planned = await run(items, upsertParameters({ options: { dryRun: true } }), 'manual');
 		expect(writes()).toEqual([]);
 		expect(planned.map((row) => [row.status, row.action])).toEqual([
 			['planned', 'unchanged'],
@@ -198,6 +204,56 @@ describe('Dry Run', () => {
 		const performed = { unchanged: 'unchanged', updated: 'update', created: 'create' } as Record<string, string>;
 		expect(real.map((row) => performed[String(row.status)])).toEqual(planned.map((row) => row.action));
 		expect(real[1].changes).toEqual(planned[1].changes);
+	});
+
+	// A Dry Run left on by mistake must not pass for a sync (docs/kingdee-node.md#batch-save).
+	it.each<WorkflowExecuteMode>(['trigger', 'webhook', 'integrated', 'retry'])(
+		'in an automatic run (%s) fails the node, also with continue-on-fail, and writes nothing',
+		async (mode) => {
+			await seedAudited();
+			const items = [shop('A1', 'Old one'), shop('A2', 'Renamed'), shop('N1', 'New')];
+			const failure = await run(items, upsertParameters({ options: { dryRun: true } }), mode).then(
+				() => undefined,
+				(error: unknown) => error as { name: string; message: string; description?: string },
+			);
+			expect(failure).toMatchObject({ name: 'NodeOperationError' });
+			expect(failure?.message).toMatch(/^Dry Run is on: nothing was written to Kingdee\. Turn Options → Dry Run off/);
+			expect(failure?.message).toContain('turn on Options → Allow Dry Run in Automatic Runs');
+			expect(failure?.description).toContain(`execution mode "${mode}"`);
+			expect(failure?.description).toContain('The plan: 1 unchanged, 1 update, 1 create.');
+			expect(writes()).toEqual([]);
+			expect(held('A2')).toMatchObject({ FName: 'Old two', FDocumentStatus: 'C' });
+			expect(held('N1')).toBeUndefined();
+		},
+	);
+
+	it('in an automatic run with Allow Dry Run in Automatic Runs outputs the plan and writes nothing', async () => {
+		await seedAudited();
+		const items = [shop('A2', 'Renamed'), shop('N1', 'New')];
+		const options = { dryRun: true, allowDryRunInAutomaticRuns: true };
+		const planned = await run(items, upsertParameters({ options }), 'trigger');
+		expect(planned.map((row) => [row.status, row.action])).toEqual([
+			['planned', 'update'],
+			['planned', 'create'],
+		]);
+		expect(writes()).toEqual([]);
+		expect(held('N1')).toBeUndefined();
+	});
+
+	it('started by hand with `n8n execute` (mode cli) outputs the plan', async () => {
+		await seedAudited();
+		const planned = await run([shop('A1', 'Old one')], upsertParameters({ options: { dryRun: true } }), 'cli');
+		expect(planned).toEqual([
+			{ status: 'planned', action: 'unchanged', Id: expect.anything(), Number: 'A1', formId: 'BD_Customer' },
+		]);
+		expect(writes()).toEqual([]);
+	});
+
+	it('the new option alone changes nothing in a real automatic run', async () => {
+		await seedAudited();
+		const rows = await run([shop('N1', 'New')], upsertParameters({ options: { allowDryRunInAutomaticRuns: true } }));
+		expect(rows).toEqual([expect.objectContaining({ status: 'created', Number: 'N1' })]);
+		expect(held('N1')).toMatchObject({ FName: 'New' });
 	});
 });
 

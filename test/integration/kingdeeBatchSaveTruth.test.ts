@@ -3,7 +3,7 @@
  * real request code: empty means clear, status is part of the plan, un-audit is never silent. Every case asserts each
  * row and what Kingdee holds afterwards.
  */
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters, WorkflowExecuteMode } from 'n8n-workflow';
 
 import { kingdeeCredentialData } from '../../emulators/credentials';
 import { startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
@@ -46,6 +46,7 @@ async function run(
 	items: INodeExecutionData[],
 	parameters: INodeParameters = upsertParameters(),
 	parametersForItem?: (itemIndex: number) => INodeParameters,
+	mode?: WorkflowExecuteMode,
 ): Promise<Row[]> {
 	const { outputs } = await executeNode(new Kingdee(), {
 		parameters,
@@ -53,6 +54,7 @@ async function run(
 		items,
 		credentials: { kingdeeApi: kingdeeCredentialData(emulator, 'password') },
 		onError: 'continueErrorOutput',
+		mode,
 	});
 	const rows: Row[] = [];
 	outputs.forEach((branch) =>
@@ -120,7 +122,7 @@ describe('status is part of the plan', () => {
 	const items = () => ['SA', 'SB', 'SD', 'SC', 'SD2'].map((number) => ({ json: customer(number) }));
 
 	it('with Auto Submit and Audit, equal records not audited are audited; Dry Run shows it first', async () => {
-		const plan = await run(items(), upsertParameters({ options: { dryRun: true } }));
+		const plan = await run(items(), upsertParameters({ options: { dryRun: true } }), undefined, 'manual');
 		expect(plan.map((row) => [row.status, row.action])).toEqual([
 			['planned', 'audit'],
 			['planned', 'audit'],
@@ -266,7 +268,7 @@ describe('Dry Run tells what the real run then does', () => {
 			customer('P7'),
 		].map((json) => ({ json }));
 
-		const plan = await run(items, upsertParameters({ options: { dryRun: true } }));
+		const plan = await run(items, upsertParameters({ options: { dryRun: true } }), undefined, 'manual');
 		expect(writes()).toEqual([]);
 		const done = await run(items);
 

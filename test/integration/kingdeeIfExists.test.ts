@@ -2,7 +2,7 @@
  * Batch Save's If Exists (Update / Skip / Fail) against the Kingdee emulator over loopback, through n8n's parameter
  * defaults: Skip sends no write for an existing number, saved workflows with Upsert by Number keep their meaning.
  */
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters, WorkflowExecuteMode } from 'n8n-workflow';
 
 import { Kingdee } from '../../nodes/Kingdee/Kingdee.node';
 import { startKingdeeEmulator, type KingdeeEmulator } from '../../emulators/kingdee/server';
@@ -32,12 +32,13 @@ const parameters = (extra: INodeParameters = {}): INodeParameters => ({
 	...extra,
 });
 
-async function run(items: INodeExecutionData[], extra: INodeParameters) {
+async function run(items: INodeExecutionData[], extra: INodeParameters, mode?: WorkflowExecuteMode) {
 	const { outputs } = await executeNode(new Kingdee(), {
 		parameters: parameters(extra),
 		items,
 		credentials: { kingdeeApi: kingdeeCredentialData(emulator, 'password') },
 		onError: 'continueErrorOutput',
+		mode,
 	});
 	const rows: Array<Record<string, unknown>> = [];
 	outputs.forEach((branch) =>
@@ -72,10 +73,11 @@ describe('If Exists', () => {
 	});
 
 	it('Skip with Dry Run shows exists and writes nothing', async () => {
-		const rows = await run([shop('A1', 'Changed name'), shop('N1', 'New')], {
-			ifExists: 'skip',
-			options: { dryRun: true },
-		});
+		const rows = await run(
+			[shop('A1', 'Changed name'), shop('N1', 'New')],
+			{ ifExists: 'skip', options: { dryRun: true } },
+			'manual',
+		);
 		expect(rows.map((row) => row.status)).toEqual(['exists', 'planned']);
 		expect(writes()).toEqual([]);
 	});

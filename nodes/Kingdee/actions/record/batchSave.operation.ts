@@ -122,7 +122,15 @@ const properties: INodeProperties[] = [
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to only plan: every item comes out with status "planned" and the action a real run would take (create, update with the differing fields, unchanged). Nothing is written: no Save, UnAudit, Submit or Audit.',
+				'Whether to only plan: every item comes out with status "planned" and the action a real run would take (create, update with the differing fields, unchanged). Nothing is written: no Save, UnAudit, Submit or Audit. A run not started by hand (trigger, schedule, webhook, sub-workflow) fails unless Allow Dry Run in Automatic Runs is on.',
+		},
+		{
+			displayName: 'Allow Dry Run in Automatic Runs',
+			name: 'allowDryRunInAutomaticRuns',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether a Dry Run may also end successfully in a run not started by hand (trigger, schedule, webhook, sub-workflow). Off: such a run fails with "Dry Run is on: nothing was written to Kingdee", so a Dry Run left on by mistake cannot look like a sync.',
 		},
 	]),
 ];
@@ -210,8 +218,11 @@ function readIfExists(context: IExecuteFunctions, itemIndex: number): IfExists {
 	return ifExists === 'fail' && legacyUpsert ? 'update' : ifExists;
 }
 
-/** The run-wide settings (read from item 0), all but what depends on continue-on-fail. */
-type BatchSaveParameters = Omit<BatchSaveSettings, 'stopAtFirstFailure'>;
+/**
+ * The run-wide settings (read from item 0), all but what depends on continue-on-fail, and whether a Dry Run may end
+ * successfully in a run not started by hand.
+ */
+type BatchSaveParameters = Omit<BatchSaveSettings, 'stopAtFirstFailure'> & { allowDryRunInAutomaticRuns: boolean };
 
 function readParameters(context: IExecuteFunctions, itemIndex: number): BatchSaveParameters {
 	const formId = getFormId(context, itemIndex);
@@ -233,6 +244,7 @@ function readParameters(context: IExecuteFunctions, itemIndex: number): BatchSav
 		ifExists,
 		skipUnchanged: upsertByNumber && (context.getNodeParameter('skipUnchanged', itemIndex, true) as boolean),
 		dryRun: options.dryRun === true,
+		allowDryRunInAutomaticRuns: options.allowDryRunInAutomaticRuns === true,
 		batchSize,
 		maxSends: Math.max(1, Math.floor(readTransportOptions(context).maxTries)),
 		saveData: buildSaveData(context.getNodeParameter('saveOptions', itemIndex, {}) as IDataObject),
@@ -387,6 +399,35 @@ function outcomesToItems(
 	});
 }
 
+/** n8n's execution modes of a run a person started: the editor ('manual') and a typed `n8n execute` ('cli'). */
+const MODES_STARTED_BY_HAND: readonly string[] = ['manual', 'cli'];
+
+/**
+ * A Dry Run in a run nobody started by hand (trigger, webhook, sub-workflow, retry, …) is a Dry Run left on by
+ * mistake unless Allow Dry Run in Automatic Runs says otherwise (docs/kingdee-node.md#batch-save). Thrown after the
+ * plan, so input errors surface first and the message can give the plan's counts. Node-level, also with
+ * continue-on-fail: the planned items are not errors, so no item belongs on the error output; the run must end
+ * failed. (With On Error: Continue n8n itself catches a node-level error and passes the input items on.)
+ */
+function throwIfDryRunNotByHand(context: IExecuteFunctions, parameters: BatchSaveParameters, outcomes: Outcomes): void {
+	if (!parameters.dryRun || parameters.allowDryRunInAutomaticRuns) return;
+	const mode = context.getMode();
+	if (MODES_STARTED_BY_HAND.includes(mode)) return;
+	const counts = new Map<string, number>();
+	for (const outcome of outcomes) {
+		const action = outcome?.status === 'planned' ? outcome.action : outcome?.status;
+		if (action) counts.set(action, (counts.get(action) ?? 0) + 1);
+	}
+	const plan = [...counts].map(([action, count]) => `${count} ${action}`).join(', ');
+	throw new NodeOperationError(
+		context.getNode(),
+		'Dry Run is on: nothing was written to Kingdee. Turn Options → Dry Run off to write, or turn on Options → Allow Dry Run in Automatic Runs if an automatic run should only plan.',
+		{
+			description: `This run was not started by hand (n8n execution mode "${mode}"); Dry Run only plans.${plan ? ` The plan: ${plan}.` : ''}`,
+		},
+	);
+}
+
 async function execute(
 	context: IExecuteFunctions,
 	parameters: BatchSaveParameters,
@@ -402,6 +443,7 @@ async function execute(
 	const prepared = await preparePackages(context, settings, items.length, run, output);
 	const saved = await saveAll(context, prepared, settings, run);
 	if (!run.continueOnFail) throwFirstUnsaved(context, prepared, saved.outcomes, settings);
+	throwIfDryRunNotByHand(context, parameters, saved.outcomes);
 	outcomesToItems(context, prepared, saved, settings, output);
 	return output.filter((item): item is INodeExecutionData => item !== undefined);
 }
