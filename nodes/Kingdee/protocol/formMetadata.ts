@@ -147,7 +147,7 @@ const KIND_OF_TYPE: Record<string, FieldKind> = {
 };
 
 /** A field's kind: base data when it points at a form (LookUpObjectFormId), else by its FieldType code. */
-export function fieldKindOf(field: KingdeeFieldInfo): FieldKind {
+function fieldKindOf(field: KingdeeFieldInfo): FieldKind {
 	if (field.isBaseData) return 'baseData';
 	return field.type === null ? 'unknown' : (KIND_OF_TYPE[String(field.type).trim()] ?? 'unknown');
 }
