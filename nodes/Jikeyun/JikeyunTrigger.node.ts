@@ -6,7 +6,12 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { listPagingFields, optionsCollection, readTransportOptions } from './actions/descriptions';
+import {
+	listPagingFields,
+	optionsCollection,
+	readTransportOptions,
+	SALES_ORDER_STATUS_OPTIONS,
+} from './actions/descriptions';
 import { toNodeError } from './actions/errors';
 import {
 	DEFAULT_FULL_REEMIT_HOURS,
@@ -190,15 +195,7 @@ export class JikeyunTrigger implements INodeType {
 				name: 'orderStatuses',
 				type: 'multiOptions',
 				displayOptions: { show: showOrders },
-				options: [
-					{ name: '1010 Awaiting Audit (待审核)', value: 1010 },
-					{ name: '4110 Awaiting Shipment (待发货待递交)', value: 4110 },
-					{ name: '5010 Cancelled (已取消)', value: 5010 },
-					{ name: '5020 Cancelled, Merged (已取消被合并)', value: 5020 },
-					{ name: '5030 Cancelled, Split (已取消被拆分)', value: 5030 },
-					{ name: '6000 Shipped, in Transit (发货在途)', value: 6000 },
-					{ name: '9090 Completed (已完成)', value: 9090 },
-				],
+				options: SALES_ORDER_STATUS_OPTIONS,
 				default: [],
 				description:
 					'Only orders in these statuses (tradeStatusList); none = every status. Keep cancelled ones in view when the workflow must see cancellations.',

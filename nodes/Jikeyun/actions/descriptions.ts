@@ -143,3 +143,14 @@ export function optionsCollection(pageSizeShow?: Show, { callReportOption = fals
 		...callReport,
 	]);
 }
+
+/** Jikeyun's order statuses (tradeStatus; docs/jikeyun-open-api.md#sales-orders), for Get Many and the trigger. */
+export const SALES_ORDER_STATUS_OPTIONS = [
+	{ name: '1010 Awaiting Audit (待审核)', value: 1010 },
+	{ name: '4110 Awaiting Shipment (待发货待递交)', value: 4110 },
+	{ name: '5010 Cancelled (已取消)', value: 5010 },
+	{ name: '5020 Cancelled, Merged (已取消被合并)', value: 5020 },
+	{ name: '5030 Cancelled, Split (已取消被拆分)', value: 5030 },
+	{ name: '6000 Shipped, in Transit (发货在途)', value: 6000 },
+	{ name: '9090 Completed (已完成)', value: 9090 },
+];

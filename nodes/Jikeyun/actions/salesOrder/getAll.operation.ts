@@ -16,17 +16,8 @@ import {
 } from '../../protocol/salesOrders';
 import { parseBeijingTime } from '../../protocol/timestamp';
 import type { JikeyunRun } from '../../transport';
-import { returnAllAndLimit } from '../descriptions';
+import { returnAllAndLimit, SALES_ORDER_STATUS_OPTIONS } from '../descriptions';
 
-const STATUS_OPTIONS = [
-	{ name: '1010 Awaiting Audit (待审核)', value: 1010 },
-	{ name: '4110 Awaiting Shipment (待发货待递交)', value: 4110 },
-	{ name: '5010 Cancelled (已取消)', value: 5010 },
-	{ name: '5020 Cancelled, Merged (已取消被合并)', value: 5020 },
-	{ name: '5030 Cancelled, Split (已取消被拆分)', value: 5030 },
-	{ name: '6000 Shipped, in Transit (发货在途)', value: 6000 },
-	{ name: '9090 Completed (已完成)', value: 9090 },
-];
 const TYPE_OPTIONS = [
 	{ name: '1 Retail (零售业务)', value: 1 },
 	{ name: '2 Drop Shipping (代发货)', value: 2 },
@@ -94,7 +85,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Statuses (tradeStatusList)',
 				name: 'tradeStatusList',
 				type: 'multiOptions',
-				options: STATUS_OPTIONS,
+				options: SALES_ORDER_STATUS_OPTIONS,
 				default: [],
 			},
 			{
