@@ -5,7 +5,6 @@ import { CircuitBreaker } from '../common/circuitBreaker';
 import { createRedactor } from '../common/redact';
 import { DEFAULT_RETRY_POLICY } from '../common/retry';
 import { JikeyunClient, type JikeyunSend } from './protocol/client';
-import type { JikeyunSettingsError } from './protocol/errors';
 import { findJikeyunCredentialProblem } from './protocol/request';
 
 export interface JikeyunCallOptions {
@@ -58,8 +57,8 @@ function createSend(context: JikeyunContext, timeoutSeconds: number): JikeyunSen
 export interface JikeyunRun {
 	client: JikeyunClient;
 	report: CallReport;
-	/** Set when the credential cannot work; every item then fails with it before any request. */
-	credentialProblem?: JikeyunSettingsError;
+	/** Set when the credential cannot work (field and fix in one sentence); every item then fails before any request. */
+	credentialProblem?: string;
 }
 
 /**

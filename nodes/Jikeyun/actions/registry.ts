@@ -11,7 +11,7 @@ import type { JikeyunClient } from '../protocol/client';
 import { startJikeyunRun, type JikeyunRun } from '../transport';
 import { callMethod } from './api/callMethod.operation';
 import { readTransportOptions } from './descriptions';
-import { jikeyunFailure, toNodeError } from './errors';
+import { jikeyunFailure } from './errors';
 import { getAll } from './salesChannel/getAll.operation';
 import { getAll as getManySalesOrders } from './salesOrder/getAll.operation';
 
@@ -42,18 +42,7 @@ async function start(
 		},
 	};
 	return {
-		started: credentialProblem
-			? {
-					credentialFailure: (itemIndex) => {
-						const error = toNodeError(node, credentialProblem, itemIndex);
-						return {
-							message: error.message,
-							error,
-							details: { kind: 'credential', field: 'credential', description: error.description ?? null },
-						};
-					},
-				}
-			: lanes,
+		started: credentialProblem === undefined ? lanes : { credentialProblem },
 		mapFailure: (error, itemIndex, label, phase) => jikeyunFailure(node, error, itemIndex, label, phase),
 		report: run.report,
 		close: async () => {},
