@@ -54,13 +54,6 @@ function createSend(context: JikeyunContext, timeoutSeconds: number): JikeyunSen
 	};
 }
 
-export interface JikeyunRun {
-	client: JikeyunClient;
-	report: CallReport;
-	/** Set when the credential cannot work (field and fix in one sentence); every item then fails before any request. */
-	credentialProblem?: string;
-}
-
 /**
  * One client, call report and circuit breaker per execution (or poll): the rate limit is shared by
  * every call of the run, what it learned from throttling lasts for the run only, and after a failure
@@ -70,7 +63,12 @@ export async function startJikeyunRun(
 	context: JikeyunContext,
 	options: JikeyunCallOptions,
 	{ keepCalls = false } = {},
-): Promise<JikeyunRun> {
+): Promise<{
+	client: JikeyunClient;
+	report: CallReport;
+	/** Set when the credential cannot work (field and fix in one sentence); every item then fails before any request. */
+	credentialProblem?: string;
+}> {
 	const credentials = await context.getCredentials('jikeyunApi');
 	const redact = createRedactor([String(credentials.appSecret ?? '')]);
 	const report = new CallReport({ keepCalls, onCall: (entry) => context.logger.debug(describeCall(entry)) });
