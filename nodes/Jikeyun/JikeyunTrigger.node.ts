@@ -37,6 +37,7 @@ import {
 	salesOrderFieldsText,
 } from './protocol/salesOrders';
 import { startJikeyunRun } from './transport';
+import { credentialFailure } from '../shared/errors';
 import { inputError, readWholeNumber } from '../shared/input';
 import { readRunOptions } from '../shared/runOptions';
 
@@ -274,7 +275,8 @@ export class JikeyunTrigger implements INodeType {
 		const options = readRunOptions(this);
 		const run = await startJikeyunRun(this, readTransportOptions(this));
 		try {
-			if (run.credentialProblem) throw run.credentialProblem;
+			if (run.credentialProblem !== undefined)
+				throw credentialFailure(this.getNode(), run.credentialProblem, 'Jikeyun', 0, 'Poll').error;
 			const parameters = readPollParameters(this, options);
 			const budgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : 5 * MINUTE_MS;
 			const shouldStop = () => Date.now() - startedMs > budgetMs * 0.8;

@@ -5,7 +5,6 @@ import { CircuitBreaker } from '../common/circuitBreaker';
 import { createRedactor } from '../common/redact';
 import { DEFAULT_RETRY_POLICY } from '../common/retry';
 import { JikeyunClient, type JikeyunSend } from './protocol/client';
-import type { JikeyunSettingsError } from './protocol/errors';
 import { findJikeyunCredentialProblem } from './protocol/request';
 
 export interface JikeyunCallOptions {
@@ -55,13 +54,6 @@ function createSend(context: JikeyunContext, timeoutSeconds: number): JikeyunSen
 	};
 }
 
-export interface JikeyunRun {
-	client: JikeyunClient;
-	report: CallReport;
-	/** Set when the credential cannot work; every item then fails with it before any request. */
-	credentialProblem?: JikeyunSettingsError;
-}
-
 /**
  * One client, call report and circuit breaker per execution (or poll): the rate limit is shared by
  * every call of the run, what it learned from throttling lasts for the run only, and after a failure
@@ -71,7 +63,12 @@ export async function startJikeyunRun(
 	context: JikeyunContext,
 	options: JikeyunCallOptions,
 	{ keepCalls = false } = {},
-): Promise<JikeyunRun> {
+): Promise<{
+	client: JikeyunClient;
+	report: CallReport;
+	/** Set when the credential cannot work (field and fix in one sentence); every item then fails before any request. */
+	credentialProblem?: string;
+}> {
 	const credentials = await context.getCredentials('jikeyunApi');
 	const redact = createRedactor([String(credentials.appSecret ?? '')]);
 	const report = new CallReport({ keepCalls, onCall: (entry) => context.logger.debug(describeCall(entry)) });

@@ -53,23 +53,16 @@ interface KingdeeConnection {
 	redactionList: string[];
 }
 
-/** The credential cannot work as filled in (empty field, Server URL without http(s)://): nothing was sent. */
-export class KingdeeCredentialProblem extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'KingdeeCredentialProblem';
-	}
-}
-
 /**
  * Reads the non-secret connection settings (and the values to redact) and checks that every field the mode needs
- * is filled in. Makes no HTTP call, as lint requires.
+ * is filled in: a credential that cannot work (empty field, Server URL without http(s)://) comes back as its problem,
+ * field and fix in one sentence. Makes no HTTP call, as lint requires.
  */
-async function readConnection(context: KingdeeContext): Promise<KingdeeConnection> {
+async function readConnection(context: KingdeeContext): Promise<KingdeeConnection | { credentialProblem: string }> {
 	const credentials = await context.getCredentials('kingdeeApi');
 	const authType = String(credentials.authType ?? KINGDEE_DEFAULT_AUTH_TYPE) as KingdeeAuthType;
 	const problem = credentialProblem(credentials as unknown as Partial<KingdeeCredentialValues>);
-	if (problem) throw new KingdeeCredentialProblem(problem);
+	if (problem !== undefined) return { credentialProblem: problem };
 	return {
 		serverUrl: String(credentials.serverUrl ?? ''),
 		mode: authType === 'signedHeaders' ? 'signedHeaders' : 'login',
@@ -149,16 +142,24 @@ function createSend(context: KingdeeContext, redact: (text: string) => string): 
 	};
 }
 
+/** A pool ready to send, or the credential's problem (nothing can be sent). */
+type KingdeeSessionPoolStart =
+	| { pool: KingdeeSessionPool; redact: (text: string) => string; lcid: number; credentialProblem?: undefined }
+	| { credentialProblem: string };
+
 /**
  * A pool of sessions for one execution; call `close()` (logs out) when the execution ends. One circuit breaker per
- * run; every call goes to `report`; `redact` removes the secrets and every session id the run has seen.
+ * run; every call goes to `report`; `redact` removes the secrets and every session id the run has seen. A credential
+ * that cannot work is returned as `credentialProblem` (an expected condition, not a throw), as Jikeyun's
+ * `startJikeyunRun` does.
  */
 export async function createKingdeeSessionPool(
 	context: KingdeeContext,
 	options: KingdeeTransportOptions,
 	report?: CallReport,
-): Promise<{ pool: KingdeeSessionPool; redact: (text: string) => string; lcid: number }> {
+): Promise<KingdeeSessionPoolStart> {
 	const connection = await readConnection(context);
+	if ('credentialProblem' in connection) return connection;
 	const sessionIds = new Set<string>();
 	const redact = createRedactor(connection.redactionList, sessionIds);
 	const send = createSend(context, redact);
@@ -195,11 +196,14 @@ export async function withKingdeeSession<T>(
 	context: ILoadOptionsFunctions,
 	work: (session: KingdeeSession, lcid: number) => Promise<T>,
 ): Promise<T> {
-	const { pool, lcid } = await createKingdeeSessionPool(context, {
+	const started = await createKingdeeSessionPool(context, {
 		parallelRequests: 1,
 		maxTries: 2,
 		timeoutSeconds: 30,
 	});
+	// The editor has no item to fail: the lookup fails, and the caller shows the problem.
+	if (started.credentialProblem !== undefined) throw new Error(started.credentialProblem);
+	const { pool, lcid } = started;
 	try {
 		return await work(pool.session(0), lcid);
 	} finally {

@@ -129,3 +129,21 @@ export function genericFailure(
 	const message = phase === 'input' ? text : `Item ${itemIndex}: ${label} failed — ${text}`;
 	return { message, error: keepMessage(new NodeOperationError(node, message, { itemIndex }), message), details };
 }
+
+/**
+ * The failure of an item (or a poll) whose credential cannot work, in both nodes: "Item N: not sent: <problem>", where
+ * the problem (the transport's `credentialProblem`) names the field and the fix. Nothing was sent
+ * (ARCHITECTURE.md#error-items).
+ */
+export function credentialFailure(
+	node: INode,
+	problem: string,
+	service: string,
+	itemIndex: number,
+	where = `Item ${itemIndex}`,
+): ItemFailure {
+	const message = `${where}: not sent: ${problem}`;
+	const description = `Open the ${service} credential of this node and correct the field named in the message; no request was sent.`;
+	const error = keepMessage(new NodeOperationError(node, message, { itemIndex, description }), message);
+	return { message, error, details: { kind: 'credential', field: 'credential', description } };
+}

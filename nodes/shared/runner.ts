@@ -8,7 +8,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import type { CallReport } from '../common/callReport';
-import { errorItem, type FailureMapper, type ItemFailure } from './errors';
+import { credentialFailure, errorItem, type FailureMapper, type ItemFailure } from './errors';
 import type { Operation, PreparedCall } from './operation';
 import { findOperation } from './registry';
 import { readRunOptions } from './runOptions';
@@ -21,14 +21,14 @@ export interface Lanes<Run, Lane> {
 	forEach: <T>(entries: T[], work: (entry: T, lane: Lane) => Promise<void>) => Promise<void>;
 }
 
-/** A run whose credential cannot work: every item fails with this, and nothing is sent. */
-interface CredentialFailure {
-	credentialFailure: (itemIndex: number) => ItemFailure;
+/** A run whose credential cannot work (the transport's `credentialProblem`): every item fails, nothing is sent. */
+interface CredentialProblem {
+	credentialProblem: string;
 }
 
 /** What a node's run gives the runner; made once per execution by the node's `start`. */
 export interface NodeRun<Run, Lane> {
-	started: Lanes<Run, Lane> | CredentialFailure;
+	started: Lanes<Run, Lane> | CredentialProblem;
 	mapFailure: FailureMapper;
 	report: CallReport;
 	/** Cleanup at the end of the execution, whatever happened (Kingdee logs its sessions out). */
@@ -80,10 +80,12 @@ async function runPerItem<Run, Lane>(
 function failEveryItem(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
-	{ credentialFailure }: CredentialFailure,
+	service: string,
+	{ credentialProblem }: CredentialProblem,
 ) {
-	if (!context.continueOnFail()) throw credentialFailure(0).error;
-	return items.map((_, itemIndex) => errorItem(itemIndex, credentialFailure(itemIndex)));
+	const failure = (itemIndex: number) => credentialFailure(context.getNode(), credentialProblem, service, itemIndex);
+	if (!context.continueOnFail()) throw failure(0).error;
+	return items.map((_, itemIndex) => errorItem(itemIndex, failure(itemIndex)));
 }
 
 /** The node's execute(): the chosen operation over all input items, with one run (client or session pool). */
@@ -106,7 +108,7 @@ export async function runOperation<Run, Lane>(
 	let output: INodeExecutionData[];
 	try {
 		const { started } = nodeRun;
-		if ('credentialFailure' in started) output = failEveryItem(context, items, started);
+		if ('credentialProblem' in started) output = failEveryItem(context, items, runner.service, started);
 		else if (operation.mode === 'perItem')
 			output = await runPerItem(context, operation, items, started, nodeRun.mapFailure);
 		else output = await operation.executeAll(context, items, started.run);

@@ -4,16 +4,16 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { Operation } from '../../shared/operation';
 import type { ResourceOption } from '../../shared/registry';
 import type { Lanes, NodeRun, NodeRunner } from '../../shared/runner';
 import type { JikeyunClient } from '../protocol/client';
-import { startJikeyunRun, type JikeyunRun } from '../transport';
+import { startJikeyunRun } from '../transport';
 import { callMethod } from './api/callMethod.operation';
 import { readTransportOptions } from './descriptions';
-import { jikeyunFailure, toNodeError } from './errors';
+import { jikeyunFailure } from './errors';
 import { getAll } from './salesChannel/getAll.operation';
 import { getAll as getManySalesOrders } from './salesOrder/getAll.operation';
+import type { JikeyunOperation, JikeyunRun } from './run';
 
 export const RESOURCES: ResourceOption[] = [
 	{ name: 'API', value: 'api', description: 'Call any Open API method' },
@@ -22,7 +22,7 @@ export const RESOURCES: ResourceOption[] = [
 ];
 
 /** The first operation of a resource is the one preselected for it. */
-export const OPERATIONS: Array<Operation<JikeyunRun, JikeyunClient>> = [getAll, getManySalesOrders, callMethod];
+export const OPERATIONS: JikeyunOperation[] = [getAll, getManySalesOrders, callMethod];
 
 /**
  * One client (and so one rate limit and circuit breaker) for the whole execution; items are worked one after another
@@ -34,28 +34,17 @@ async function start(
 ): Promise<NodeRun<JikeyunRun, JikeyunClient>> {
 	const node = context.getNode();
 	const run = await startJikeyunRun(context, readTransportOptions(context), { keepCalls });
-	const { credentialProblem } = run;
+	const { client, report, credentialProblem } = run;
 	const lanes: Lanes<JikeyunRun, JikeyunClient> = {
-		run,
+		run: { client, report },
 		async forEach(entries, work) {
-			for (const entry of entries) await work(entry, run.client);
+			for (const entry of entries) await work(entry, client);
 		},
 	};
 	return {
-		started: credentialProblem
-			? {
-					credentialFailure: (itemIndex) => {
-						const error = toNodeError(node, credentialProblem, itemIndex);
-						return {
-							message: error.message,
-							error,
-							details: { kind: 'credential', field: 'credential', description: error.description ?? null },
-						};
-					},
-				}
-			: lanes,
+		started: credentialProblem === undefined ? lanes : { credentialProblem },
 		mapFailure: (error, itemIndex, label, phase) => jikeyunFailure(node, error, itemIndex, label, phase),
-		report: run.report,
+		report,
 		close: async () => {},
 	};
 }

@@ -1,4 +1,3 @@
-import { JikeyunSettingsError } from './errors';
 import { signJikeyunRequest } from './sign';
 import { formatBeijingTime } from './timestamp';
 
@@ -51,38 +50,25 @@ export function serializeBizContent(bizContent: unknown): string {
 
 /**
  * Checks the credential before the first request: a missing App Key or App Secret, or a Gateway URL
- * that is not an absolute http(s) URL, can only fail (and would look like a network problem).
+ * that is not an absolute http(s) URL, can only fail (and would look like a network problem). The problem, with its
+ * fix, as one sentence (the same shape as Kingdee's `credentialProblem`), or undefined.
  */
 export function findJikeyunCredentialProblem(values: {
 	gatewayUrl?: unknown;
 	appKey?: unknown;
 	appSecret?: unknown;
-}): JikeyunSettingsError | undefined {
-	const fixIn = 'Edit the Jikeyun credential';
+}): string | undefined {
+	const setGateway = 'set "Gateway URL" to https://open.jackyun.com/open/openapi/do';
 	if (String(values.appKey ?? '').trim() === '') {
-		return new JikeyunSettingsError(
-			'The Jikeyun credential has no App Key',
-			`${fixIn}: fill in "App Key" (应用编号, from the open platform console).`,
-		);
+		return 'The Jikeyun credential has no App Key: fill in "App Key" (应用编号, from the open platform console)';
 	}
 	if (String(values.appSecret ?? '') === '') {
-		return new JikeyunSettingsError(
-			'The Jikeyun credential has no App Secret',
-			`${fixIn}: fill in "App Secret" (应用密钥).`,
-		);
+		return 'The Jikeyun credential has no App Secret: fill in "App Secret" (应用密钥)';
 	}
 	const url = String(values.gatewayUrl ?? '').trim();
-	if (url === '') {
-		return new JikeyunSettingsError(
-			'The Jikeyun credential has no Gateway URL',
-			`${fixIn}: set "Gateway URL" to https://open.jackyun.com/open/openapi/do.`,
-		);
-	}
+	if (url === '') return `The Jikeyun credential has no Gateway URL: ${setGateway}`;
 	if (!/^https?:\/\//i.test(url)) {
-		return new JikeyunSettingsError(
-			`The Gateway URL "${url}" does not start with http:// or https://`,
-			`${fixIn}: write the full URL, e.g. https://${url.replace(/^[a-z]+:\/*/i, '')}.`,
-		);
+		return `The Jikeyun credential's Gateway URL "${url}" does not start with http:// or https://: write the full URL, e.g. https://${url.replace(/^[a-z]+:\/*/i, '')}`;
 	}
 	let parsed: URL | undefined;
 	try {
@@ -91,10 +77,7 @@ export function findJikeyunCredentialProblem(values: {
 		parsed = undefined;
 	}
 	if (!parsed || parsed.hostname === '') {
-		return new JikeyunSettingsError(
-			`The Gateway URL "${url}" is not a valid URL`,
-			`${fixIn}: set "Gateway URL" to https://open.jackyun.com/open/openapi/do.`,
-		);
+		return `The Jikeyun credential's Gateway URL "${url}" is not a valid URL: ${setGateway}`;
 	}
 	return undefined;
 }

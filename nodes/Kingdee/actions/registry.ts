@@ -2,19 +2,19 @@
  * Every Kingdee operation, and the run they share (ARCHITECTURE.md#how-to-add-an-operation). The node's Resource and
  * Operation lists and its router are generated from here: a new operation is its file plus one line in OPERATIONS.
  */
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { CallReport, describeCall } from '../../common/callReport';
 import type { ResourceOption } from '../../shared/registry';
 import type { NodeRun, NodeRunner } from '../../shared/runner';
 import { fetchFormMetadata, FormMetadataCache } from '../protocol/formMetadata';
 import type { KingdeeSession } from '../protocol/session';
-import { createKingdeeSessionPool, KingdeeCredentialProblem } from '../transport';
+import { createKingdeeSessionPool } from '../transport';
 import { readTransportOptions } from './descriptions';
 import { audit } from './documentStatus/audit.operation';
 import { submit } from './documentStatus/submit.operation';
 import { unAudit } from './documentStatus/unAudit.operation';
-import { kingdeeFailure, toNodeError } from './errors';
+import { kingdeeFailure } from './errors';
 import { describeForm } from './form/describeForm.operation';
 import { allocate } from './record/allocate.operation';
 import { batchSave } from './record/batchSave.operation';
@@ -67,27 +67,10 @@ async function start(
 	const continueOnFail = context.continueOnFail();
 	const mapFailure: NodeRun<KingdeeRun, KingdeeSession>['mapFailure'] = (error, itemIndex, label, phase) =>
 		kingdeeFailure(node, error, itemIndex, label, phase);
-	let created: Awaited<ReturnType<typeof createKingdeeSessionPool>>;
-	try {
-		created = await createKingdeeSessionPool(context, readTransportOptions(context), report);
-	} catch (error) {
-		if (!(error instanceof KingdeeCredentialProblem)) throw toNodeError(node, error);
-		const message = (itemIndex: number) => `Item ${itemIndex}: not sent: ${error.message}`;
-		return {
-			started: {
-				credentialFailure: (itemIndex) => ({
-					message: message(itemIndex),
-					error: new NodeOperationError(node, message(itemIndex), {
-						itemIndex,
-						description: 'Open the Kingdee credential of this node and fill in the named field; no request was sent.',
-					}),
-					details: { kind: 'credential', field: 'credential' },
-				}),
-			},
-			mapFailure,
-			report,
-			close: async () => {},
-		};
+	const created = await createKingdeeSessionPool(context, readTransportOptions(context), report);
+	if (created.credentialProblem !== undefined) {
+		const { credentialProblem } = created;
+		return { started: { credentialProblem }, mapFailure, report, close: async () => {} };
 	}
 	const { pool, lcid } = created;
 	const metadata = new FormMetadataCache(async (formId) => await fetchFormMetadata(pool.session(0), formId, lcid));

@@ -10,7 +10,7 @@ import {
 	fetchJikeyunList,
 	type FetchListOptions,
 } from '../../protocol/listMethod';
-import type { JikeyunRun } from '../../transport';
+import type { JikeyunRun } from '../run';
 
 /** Shown only when Paginate is on (the registry adds resource and operation). */
 const showPaged = { paginate: [true] };

@@ -10,7 +10,7 @@ import {
 	type SalesChannelFilters,
 	toJikeyunDateTime,
 } from '../../protocol/salesChannels';
-import type { JikeyunRun } from '../../transport';
+import type { JikeyunRun } from '../run';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit({}, false),

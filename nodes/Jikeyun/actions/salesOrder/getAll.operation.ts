@@ -15,7 +15,7 @@ import {
 	SALES_ORDER_TIME_FIELDS,
 } from '../../protocol/salesOrders';
 import { parseBeijingTime } from '../../protocol/timestamp';
-import type { JikeyunRun } from '../../transport';
+import type { JikeyunRun } from '../run';
 import { returnAllAndLimit, SALES_ORDER_STATUS_OPTIONS } from '../descriptions';
 
 const TYPE_OPTIONS = [
