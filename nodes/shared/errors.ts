@@ -46,6 +46,12 @@ export function keepMessage<E extends NodeApiError | NodeOperationError>(error: 
 	return error;
 }
 
+/** An error that is neither the service's nor n8n's, as a NodeOperationError at the item with its own text. */
+export function unexpectedNodeError(node: INode, error: unknown, itemIndex?: number): NodeOperationError {
+	const message = error instanceof Error ? error.message : String(error);
+	return keepMessage(new NodeOperationError(node, message, { itemIndex }), message);
+}
+
 /** One value of the details as text: lists of `{ field, message }` (Kingdee's row errors) as "field: message; …". */
 function detailText(value: unknown): string {
 	if (Array.isArray(value)) {

@@ -1,5 +1,12 @@
 import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
-import { apiFailureError, genericFailure, keepMessage, type FailurePhase, type ItemFailure } from '../../shared/errors';
+import {
+	apiFailureError,
+	genericFailure,
+	keepMessage,
+	unexpectedNodeError,
+	type FailurePhase,
+	type ItemFailure,
+} from '../../shared/errors';
 import { JikeyunApiError, JikeyunSettingsError } from '../protocol/errors';
 
 /**
@@ -41,8 +48,7 @@ export function toNodeError(
 			},
 		);
 	}
-	const message = error instanceof Error ? error.message : String(error);
-	return keepMessage(new NodeOperationError(node, message, { itemIndex }), message);
+	return unexpectedNodeError(node, error, itemIndex);
 }
 
 /**

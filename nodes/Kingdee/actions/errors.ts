@@ -1,6 +1,12 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 
-import { apiFailureError, genericFailure, keepMessage, type FailurePhase, type ItemFailure } from '../../shared/errors';
+import {
+	apiFailureError,
+	genericFailure,
+	unexpectedNodeError,
+	type FailurePhase,
+	type ItemFailure,
+} from '../../shared/errors';
 import { isKingdeeApiError, type KingdeeErrorKind } from '../protocol/errors';
 
 /** One sentence telling the user what to do about a failure of this kind. */
@@ -94,8 +100,7 @@ export function toNodeError(
 			kind: error.kind,
 		});
 	}
-	const message = error instanceof Error ? error.message : String(error);
-	return keepMessage(new NodeOperationError(node, message, { itemIndex }), message);
+	return unexpectedNodeError(node, error, itemIndex);
 }
 
 /**
