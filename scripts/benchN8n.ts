@@ -590,17 +590,16 @@ interface Assignment {
 }
 
 /**
- * The stock workflow pointed at the running emulators (its Settings node holds URLs and secrets, as a user without
- * this package would keep them), with the sample's own Set node parameters so both map shops identically.
+ * Points a stock workflow's Settings node at the running emulators: it holds the URLs and secrets, as a user without
+ * this package would keep them. Shared by the shops and the orders benchmark; returns its assignments.
  */
-function stockWorkflow(sample: WorkflowJson, emulators: Emulators): { workflow: WorkflowJson; settings: RunSettings } {
-	const stock = readWorkflow(STOCK_WORKFLOW_FILE);
+export function pointStockSettingsAt(stock: WorkflowJson, file: string, emulators: Emulators): Assignment[] {
 	const settingsNode = stock.nodes.find((n) => n.name === 'Settings');
-	if (!settingsNode) throw new Error(`${STOCK_WORKFLOW_FILE} has no "Settings" node`);
+	if (!settingsNode) throw new Error(`${file} has no "Settings" node`);
 	const assignments = (settingsNode.parameters.assignments as { assignments: Assignment[] }).assignments;
 	const set = (name: string, value: unknown) => {
 		const assignment = assignments.find((a) => a.name === name);
-		if (!assignment) throw new Error(`stock workflow Settings node has no "${name}"`);
+		if (!assignment) throw new Error(`${file}: the Settings node has no "${name}"`);
 		assignment.value = value;
 	};
 	const jikeyun = jikeyunCredentialData(emulators.jikeyun);
@@ -613,6 +612,16 @@ function stockWorkflow(sample: WorkflowJson, emulators: Emulators): { workflow: 
 	set('kingdeeUsername', kingdee.username);
 	set('kingdeePassword', kingdee.password);
 	set('kingdeeLcid', kingdee.lcid);
+	return assignments;
+}
+
+/**
+ * The stock workflow pointed at the running emulators (its Settings node holds URLs and secrets, as a user without
+ * this package would keep them), with the sample's own Set node parameters so both map shops identically.
+ */
+function stockWorkflow(sample: WorkflowJson, emulators: Emulators): { workflow: WorkflowJson; settings: RunSettings } {
+	const stock = readWorkflow(STOCK_WORKFLOW_FILE);
+	const assignments = pointStockSettingsAt(stock, STOCK_WORKFLOW_FILE, emulators);
 	const sampleSet = sample.nodes.find((n) => n.type === 'n8n-nodes-base.set');
 	const stockSet = stock.nodes.find((n) => n.type === 'n8n-nodes-base.set' && n.name !== 'Settings');
 	if (sampleSet && stockSet) {

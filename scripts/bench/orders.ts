@@ -55,6 +55,7 @@ import {
 	emptyRunResult,
 	measuredExecute,
 	type RunResult,
+	pointStockSettingsAt,
 } from '../benchN8n';
 
 const STOCK_ORDERS_WORKFLOW_FILE = path.join(REPO_ROOT, 'scripts', 'bench', 'stock-orders-workflow.json');
@@ -169,25 +170,7 @@ async function freshKingdee(pair: EmulatorPair): Promise<void> {
 /** The stock workflow pointed at the emulators (its Settings node holds URLs and secrets, as a user would keep them). */
 function stockWorkflow(pair: EmulatorPair): WorkflowJson {
 	const stock = readWorkflow(STOCK_ORDERS_WORKFLOW_FILE);
-	const settings = stock.nodes.find((node) => node.name === 'Settings');
-	if (!settings) throw new Error(`${STOCK_ORDERS_WORKFLOW_FILE} has no "Settings" node`);
-	const assignments = (settings.parameters.assignments as { assignments: Array<{ name: string; value: unknown }> })
-		.assignments;
-	const set = (name: string, value: unknown) => {
-		const assignment = assignments.find((a) => a.name === name);
-		if (!assignment) throw new Error(`stock orders workflow Settings node has no "${name}"`);
-		assignment.value = value;
-	};
-	const jikeyun = jikeyunCredentialData(pair.jikeyun);
-	const kingdee = kingdeeCredentialData(pair.kingdee, 'password');
-	set('jikeyunGatewayUrl', jikeyun.gatewayUrl);
-	set('jikeyunAppKey', jikeyun.appKey);
-	set('jikeyunAppSecret', jikeyun.appSecret);
-	set('kingdeeServerUrl', kingdee.serverUrl);
-	set('kingdeeAcctId', kingdee.acctId);
-	set('kingdeeUsername', kingdee.username);
-	set('kingdeePassword', kingdee.password);
-	set('kingdeeLcid', kingdee.lcid);
+	pointStockSettingsAt(stock, STOCK_ORDERS_WORKFLOW_FILE, pair);
 	return stock;
 }
 
