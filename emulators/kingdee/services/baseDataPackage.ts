@@ -7,7 +7,7 @@
  * the duplicate check and the write). Because packages commit one after the other, a repeated number later in the same
  * batch meets the earlier package's record and fails.
  */
-import { isPlainObject, type FormTable, type StoredRecord } from '../store';
+import type { FormTable, StoredRecord } from '../store';
 import { scalarText } from '../wire';
 import {
 	duplicateNumberMessage,
@@ -17,7 +17,7 @@ import {
 	type OperationContext,
 	type PackageError,
 } from './context';
-import { commitRecord, existingTarget, fieldApplies, newRecord, packageFields } from './packageFields';
+import { commitRecord, newRecord, openPackage } from './packageFields';
 import type { SavePackage } from './save';
 
 interface HeadValues {
@@ -84,14 +84,9 @@ function numberErrors(
 }
 
 export const saveBaseDataPackage: SavePackage = (ctx, table, pkg, options) => {
-	if (!isPlainObject(pkg)) {
-		return { errors: [{ fieldName: null, message: 'Model 中的数据包必须是 JSON 对象', msgCode: 8 }] };
-	}
-	const fields = packageFields(table, pkg);
-	const target = existingTarget(table, fields);
-	if (target.errors) return { errors: target.errors };
-	const { existing } = target;
-	const applies = fieldApplies(table, fields, existing, options);
+	const opened = openPackage(table, pkg, options);
+	if (opened.errors) return { errors: opened.errors };
+	const { fields, existing, applies } = opened;
 	const { head, errors } = headValues(ctx, fields, existing, applies);
 	errors.push(...numberErrors(ctx, table, head, existing));
 	if (errors.length > 0) return { errors };

@@ -9,7 +9,7 @@ import { getCaseInsensitive, isPlainObject, type FormTable, type StoredRecord } 
 import { scalarText } from '../wire';
 import { duplicateNumberMessage, type OperationContext, type PackageError } from './context';
 import { billFieldValue, type ReferenceScope } from './billReferences';
-import { commitRecord, existingTarget, fieldApplies, newRecord, packageFields } from './packageFields';
+import { commitRecord, newRecord, openPackage } from './packageFields';
 import type { SaveOptions, SavePackage } from './save';
 
 /** Fields the bill package handles itself; the others are stored as sent. */
@@ -119,14 +119,9 @@ function billNumberOf(table: FormTable, fields: Map<string, unknown>, existing: 
 }
 
 export const saveBillPackage: SavePackage = (ctx: OperationContext, table, pkg, options) => {
-	if (!isPlainObject(pkg)) {
-		return { errors: [{ fieldName: null, message: 'Model 中的数据包必须是 JSON 对象', msgCode: 8 }] };
-	}
-	const fields = packageFields(table, pkg);
-	const target = existingTarget(table, fields);
-	if (target.errors) return { errors: target.errors };
-	const { existing } = target;
-	const applies = fieldApplies(table, fields, existing, options);
+	const opened = openPackage(table, pkg, options);
+	if (opened.errors) return { errors: opened.errors };
+	const { fields, existing, applies } = opened;
 	const billNo = billNumberOf(table, fields, existing);
 	const problems: Problems = { billNo, caption: table.definition.caption, errors: [] };
 	const head: Record<string, unknown> = {};

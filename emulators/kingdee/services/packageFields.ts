@@ -3,12 +3,12 @@
  * canonical keys, the record an internal id names (create when 0 or absent), which fields an update applies
  * (`NeedUpDateFields`), and the commit of the plain fields.
  */
-import { formatKingdeeDateTime, SYSTEM_FIELDS, type FormTable, type StoredRecord } from '../store';
+import { formatKingdeeDateTime, isPlainObject, SYSTEM_FIELDS, type FormTable, type StoredRecord } from '../store';
 import type { OperationContext, PackageError } from './context';
 import type { SaveOptions } from './save';
 
 /** The package's fields keyed by canonical field key (unknown keys remembered as first spelled). */
-export function packageFields(table: FormTable, pkg: Record<string, unknown>): Map<string, unknown> {
+function packageFields(table: FormTable, pkg: Record<string, unknown>): Map<string, unknown> {
 	const fields = new Map<string, unknown>();
 	for (const [key, value] of Object.entries(pkg)) fields.set(table.adoptField(key), value);
 	return fields;
@@ -18,7 +18,7 @@ export function packageFields(table: FormTable, pkg: Record<string, unknown>): M
  * The record the package's internal id names: undefined to create (id 0 or absent); an error for an invalid or
  * unknown id, or an audited record (saving over it needs UnAudit first, MsgCode 12).
  */
-export function existingTarget(
+function existingTarget(
 	table: FormTable,
 	fields: Map<string, unknown>,
 ): { existing?: StoredRecord; errors?: PackageError[] } {
@@ -44,7 +44,7 @@ export function existingTarget(
 }
 
 /** Whether the package sets `field`: on update with NeedUpDateFields only the listed fields change. */
-export function fieldApplies(
+function fieldApplies(
 	table: FormTable,
 	fields: Map<string, unknown>,
 	existing: StoredRecord | undefined,
@@ -91,4 +91,29 @@ export function commitRecord(
 	}
 	table.put(record);
 	return record;
+}
+
+/**
+ * The start of every save (base data and bills alike): the package must be an object; its fields by form key, the
+ * record it modifies (by internal id) and which of its fields a save applies.
+ */
+export function openPackage(
+	table: FormTable,
+	pkg: unknown,
+	options: SaveOptions,
+):
+	| { errors: PackageError[] }
+	| {
+			errors?: undefined;
+			fields: Map<string, unknown>;
+			existing?: StoredRecord;
+			applies: (field: string) => boolean;
+	  } {
+	if (!isPlainObject(pkg)) {
+		return { errors: [{ fieldName: null, message: 'Model 中的数据包必须是 JSON 对象', msgCode: 8 }] };
+	}
+	const fields = packageFields(table, pkg);
+	const target = existingTarget(table, fields);
+	if (target.errors) return { errors: target.errors };
+	return { fields, existing: target.existing, applies: fieldApplies(table, fields, target.existing, options) };
 }
