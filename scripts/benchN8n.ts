@@ -36,6 +36,7 @@ import { jikeyunCredentialData, kingdeeCredentialData } from '../emulators/crede
 import { METHOD_HANDLERS, filterSalesChannels } from '../emulators/jikeyun/methods';
 import { startJikeyunEmulator, type JikeyunEmulator } from '../emulators/jikeyun/server';
 import { startKingdeeEmulator, type KingdeeEmulator } from '../emulators/kingdee/server';
+import type { KingdeeEmulatorStats } from '../emulators/kingdee/stats';
 import {
 	REPO_ROOT,
 	createN8nInstance,
@@ -500,7 +501,7 @@ interface NodeDefaults {
 	kingdeeParallelRequests?: number;
 }
 
-async function readNodeDefaults(): Promise<NodeDefaults> {
+export async function readNodeDefaults(): Promise<NodeDefaults> {
 	const load = async (file: string): Promise<Record<string, unknown> | undefined> => {
 		try {
 			return (await import(path.join(REPO_ROOT, 'dist', 'nodes', file))) as Record<string, unknown>;
@@ -532,7 +533,7 @@ interface RunSettings {
 	requestsPerSecond?: number;
 }
 
-function packageSettings(workflow: WorkflowJson, defaults: NodeDefaults): RunSettings {
+export function packageSettings(workflow: WorkflowJson, defaults: NodeDefaults): RunSettings {
 	const getMany = findPackageNode(workflow, 'jikeyun', 'getAll');
 	const batchSave = findPackageNode(workflow, 'kingdee', 'batchSave');
 	const readOptions = (node: WorkflowNodeJson) => (node.parameters.options ?? {}) as Record<string, unknown>;
@@ -710,6 +711,11 @@ export interface RunResult {
 	verified?: { mirrored: number; customers: number; problems: string[] };
 	mainPeakRssMb: number;
 	mainPeakRssDuringApiMb: number;
+	/**
+	 * Peak RSS of n8n main until \`n8n execute\` began printing its result: the run and the saving of its execution,
+	 * without the CLI's own \`JSON.stringify(data, null, 2)\` of every node's output (0: not seen).
+	 */
+	mainPeakRssUntilFinishedMb: number;
 	runnerPeakRssMb: number;
 	runnerCount: number;
 	cpuTreeS: number;
@@ -749,6 +755,7 @@ export function emptyRunResult(records: number, scenario: ScenarioId | 'empty', 
 		sessionsLost: 0,
 		mainPeakRssMb: 0,
 		mainPeakRssDuringApiMb: 0,
+		mainPeakRssUntilFinishedMb: 0,
 		runnerPeakRssMb: 0,
 		runnerCount: 0,
 		cpuTreeS: 0,
@@ -760,6 +767,12 @@ export function emptyRunResult(records: number, scenario: ScenarioId | 'empty', 
 		emulatorCpuS: 0,
 		otherCpuS: 0,
 	};
+}
+
+/** `BENCH_CPU_PROF_DIR=<dir>`: n8n's processes write V8 CPU profiles there (open in Chrome DevTools → Performance). */
+function profilerEnv(): NodeJS.ProcessEnv {
+	const dir = process.env.BENCH_CPU_PROF_DIR;
+	return dir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(dir)}` } : {};
 }
 
 export async function measuredExecute(
@@ -781,9 +794,15 @@ export async function measuredExecute(
 	monitor.start();
 	const started = Date.now();
 	// Log level warn: `n8n execute` still builds the execution JSON, but does not print it (it prints at info).
+	let finishedAt: number | undefined;
 	const command = await runN8nCommand(instance, ['execute', `--id=${workflowId}`], {
 		timeoutMs,
-		env: { N8N_LOG_LEVEL: 'warn' },
+		env: { N8N_LOG_LEVEL: 'warn', ...profilerEnv() },
+		// `n8n execute` prints "Execution was successful:" once the execution ended and was saved, before it
+		// stringifies the whole result: the instant after which memory is the CLI's printing, not the run.
+		onStdoutGrowth: () => {
+			finishedAt ??= Date.now();
+		},
 	});
 	const ended = Date.now();
 	monitor.sample();
@@ -807,6 +826,8 @@ export async function measuredExecute(
 	result.mainPeakRssMb = Math.max(0, ...processes.filter((p) => p.role === 'main').map((p) => p.hwmKb)) / 1024;
 	result.runnerPeakRssMb = Math.max(0, ...runners.map((p) => p.hwmKb)) / 1024;
 	result.runnerCount = runners.length;
+	if (finishedAt !== undefined)
+		result.mainPeakRssUntilFinishedMb = monitor.mainMaxRssKbBetween(started, finishedAt) / 1024;
 	const phases = monitor.phases();
 	if (phases) {
 		const { first, last } = phases;
@@ -834,29 +855,44 @@ export async function measuredExecute(
 		result.sessionsLost = kingdeeStats.sessionsLost;
 		const saves = kingdeeStats.writeLog.filter((entry) => /^(BatchSave|Save)$/i.test(entry.service));
 		result.maxRowsPerSave = Math.max(0, ...saves.map((entry) => entry.numbers.length));
-		const rowsSaved = saves.reduce((sum, entry) => sum + entry.numbers.length, 0);
-		const requestsPerSecond = result.floor?.requestsPerSecond ?? 0;
-		const pages = jikeyunStats.byMethod['erp.sales.get'] ?? 0;
-		const perPage =
-			requestsPerSecond > 0
-				? Math.max(N8N_LATENCY_MODEL.jikeyunPerCallMs, 1000 / requestsPerSecond)
-				: N8N_LATENCY_MODEL.jikeyunPerCallMs;
-		const jikeyunMs = pages > 0 ? (pages - 1) * perPage + N8N_LATENCY_MODEL.jikeyunPerCallMs : 0;
-		const sessions = Math.max(1, kingdeeStats.logins);
-		const kingdeeMs =
-			(kingdeeStats.calls * N8N_LATENCY_MODEL.kingdeePerCallMs + rowsSaved * N8N_LATENCY_MODEL.kingdeePerRowMs) /
-			sessions;
-		result.floor = {
-			jikeyunMs,
-			kingdeeMs,
-			totalMs: jikeyunMs + kingdeeMs,
-			pages,
-			kingdeeCalls: kingdeeStats.calls,
-			rowsSaved,
-			sessions,
-			requestsPerSecond,
-		};
+		result.floor = runFloor(
+			jikeyunStats.byMethod['erp.sales.get'] ?? 0,
+			result.floor?.requestsPerSecond ?? 0,
+			kingdeeStats,
+		);
 	}
+}
+
+/**
+ * The floor of a run from the calls it really made: Jikeyun (pages − 1) × max(50 ms, 1 s / the client's pacing) + 50 ms
+ * (pages × 50 ms unpaced), plus Kingdee (calls × 150 ms + rows saved × 2 ms) / sessions opened.
+ */
+export function runFloor(
+	pages: number,
+	requestsPerSecond: number,
+	kingdee: Pick<KingdeeEmulatorStats, 'calls' | 'logins' | 'writeLog'>,
+): NonNullable<RunResult['floor']> {
+	const rowsSaved = kingdee.writeLog
+		.filter((entry) => /^(BatchSave|Save)$/i.test(entry.service))
+		.reduce((sum, entry) => sum + entry.numbers.length, 0);
+	const perPage =
+		requestsPerSecond > 0
+			? Math.max(N8N_LATENCY_MODEL.jikeyunPerCallMs, 1000 / requestsPerSecond)
+			: N8N_LATENCY_MODEL.jikeyunPerCallMs;
+	const jikeyunMs = pages > 0 ? (pages - 1) * perPage + N8N_LATENCY_MODEL.jikeyunPerCallMs : 0;
+	const sessions = Math.max(1, kingdee.logins);
+	const kingdeeMs =
+		(kingdee.calls * N8N_LATENCY_MODEL.kingdeePerCallMs + rowsSaved * N8N_LATENCY_MODEL.kingdeePerRowMs) / sessions;
+	return {
+		jikeyunMs,
+		kingdeeMs,
+		totalMs: jikeyunMs + kingdeeMs,
+		pages,
+		kingdeeCalls: kingdee.calls,
+		rowsSaved,
+		sessions,
+		requestsPerSecond,
+	};
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -36,10 +36,16 @@ import {
 	startEmulatorPair,
 	type EmulatorPair,
 } from './sampleSync';
+import { ORDERS_WORKFLOW_FILE } from './ordersSync';
 
 type Log = (line: string) => void;
 
-export const SAMPLE_WORKFLOW_FILES = [SYNC_WORKFLOW_FILE, RECONCILE_WORKFLOW_FILE, ALERT_WORKFLOW_FILE];
+export const SAMPLE_WORKFLOW_FILES = [
+	SYNC_WORKFLOW_FILE,
+	RECONCILE_WORKFLOW_FILE,
+	ALERT_WORKFLOW_FILE,
+	ORDERS_WORKFLOW_FILE,
+];
 
 /** Where Debian (and most distributions) put Chromium; CHROMIUM_PATH overrides. */
 export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -82,7 +88,7 @@ export interface EditorSetup {
 
 /**
  * Emulators (seeded with `shopCount` shops), the packed package installed into a fresh n8n, the credentials the
- * samples reference (pointing at the emulators) and the three sample workflow files imported as shipped, then
+ * samples reference (pointing at the emulators) and the four sample workflow files imported as shipped, then
  * `n8n start` with an owner account.
  */
 export async function startEditorSetup(options: {
@@ -118,7 +124,7 @@ export async function startEditorSetup(options: {
 		const workflows = SAMPLE_WORKFLOW_FILES.map((file) => readWorkflow(file));
 		// Every sample references the same two credentials (same ids), so the sync workflow's references cover all.
 		await importCredentials(instance, emulatorCredentialsFor(workflows[0], pair));
-		// One `n8n import:workflow` of all three files as shipped (it takes an array): each CLI call costs n8n's start-up.
+		// One `n8n import:workflow` of all the files as shipped (it takes an array): each CLI call costs n8n's start-up.
 		const workflowsFile = path.join(workDir, 'sample-workflows.json');
 		fs.writeFileSync(workflowsFile, JSON.stringify(workflows));
 		const imported = await runN8nCommand(instance, ['import:workflow', `--input=${workflowsFile}`]);

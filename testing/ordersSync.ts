@@ -13,7 +13,7 @@ import { WORKFLOWS_DIR, activeShops, nodeNameOfType, type EmulatorPair } from '.
 export const ORDERS_WORKFLOW_FILE = path.join(WORKFLOWS_DIR, 'jikeyun-orders-to-kingdee-sales-outbound.json');
 
 const SALES_OUTBOUND_FORM = 'SAL_OUTSTOCK';
-/** What the sample's Settings node sets: the organisation (sales and shipping) and the bill type. */
+/** What the first line of the sample's mapping sets: the organisation (sales and shipping) and the bill type. */
 const SAMPLE_ORGANISATION = '100';
 const SAMPLE_BILL_TYPE = 'XSCKD01_SYS';
 

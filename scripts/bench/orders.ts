@@ -17,7 +17,9 @@
  *           signature expression per 7-day window, Filter, Set, Loop Over Items (100) + Aggregate, an ExecuteBillQuery
  *           of the batch's bill numbers, BatchSave of those not held, login/logout by HTTP with the session cookie.
  * A run counts only when Kingdee holds exactly one correct audited bill per shipped order and nothing else.
- * Floor = Jikeyun pages × 50 ms + Kingdee (calls × 150 ms + bills saved × 2 ms) / sessions opened.
+ * Floor = `runFloor` (scripts/benchN8n.ts), as for the shops: Jikeyun (calls − 1) × max(50 ms, 1 s / the sample's pacing,
+ * 10 requests per second by default; none for the stock workflow) + 50 ms, plus Kingdee (calls × 150 ms + bills saved
+ * × 2 ms) / sessions opened.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -55,7 +57,10 @@ import {
 	emptyRunResult,
 	measuredExecute,
 	type RunResult,
+	packageSettings,
 	pointStockSettingsAt,
+	readNodeDefaults,
+	runFloor,
 } from '../benchN8n';
 
 const STOCK_ORDERS_WORKFLOW_FILE = path.join(REPO_ROOT, 'scripts', 'bench', 'stock-orders-workflow.json');
@@ -174,27 +179,9 @@ function stockWorkflow(pair: EmulatorPair): WorkflowJson {
 	return stock;
 }
 
-/** The floor of a run from the calls it made (see the header), replacing the shops formula of measuredExecute. */
-function ordersFloor(pair: EmulatorPair, result: RunResult): void {
-	const pages = pair.jikeyun.stats().byMethod[ORDER_METHOD] ?? 0;
-	const kingdee = pair.kingdee.stats();
-	const rowsSaved = kingdee.writeLog
-		.filter((entry) => /^(BatchSave|Save)$/i.test(entry.service))
-		.reduce((sum, entry) => sum + entry.numbers.length, 0);
-	const sessions = Math.max(1, kingdee.logins);
-	const jikeyunMs = pages * N8N_LATENCY_MODEL.jikeyunPerCallMs;
-	const kingdeeMs =
-		(kingdee.calls * N8N_LATENCY_MODEL.kingdeePerCallMs + rowsSaved * N8N_LATENCY_MODEL.kingdeePerRowMs) / sessions;
-	result.floor = {
-		jikeyunMs,
-		kingdeeMs,
-		totalMs: jikeyunMs + kingdeeMs,
-		pages,
-		kingdeeCalls: kingdee.calls,
-		rowsSaved,
-		sessions,
-		requestsPerSecond: 0,
-	};
+/** The floor of a run from the order-method calls it made (see the header); measuredExecute counts `erp.sales.get`. */
+function ordersFloor(pair: EmulatorPair, result: RunResult, requestsPerSecond: number): void {
+	result.floor = runFloor(pair.jikeyun.stats().byMethod[ORDER_METHOD] ?? 0, requestsPerSecond, pair.kingdee.stats());
 	result.jikeyunCalls = pair.jikeyun.stats().calls;
 }
 
@@ -230,7 +217,8 @@ function reportTables(rows: OrdersRow[], startupMs: number): ReportPart[] {
 				'Kingdee calls',
 				'writes',
 				'sessions',
-				'peak RSS main MB',
+				'read / between / save s',
+				'peak RSS main MB: run / with CLI print',
 			],
 			rows: ofSize.map(({ result, writes, problems }) => [
 				result.label,
@@ -245,7 +233,8 @@ function reportTables(rows: OrdersRow[], startupMs: number): ReportPart[] {
 				`${result.floor?.kingdeeCalls ?? 0} (query ${result.kingdeeCalls.query}, save ${result.kingdeeCalls.save}, login ${result.kingdeeCalls.login})`,
 				String(writes),
 				String(result.floor?.sessions ?? 0),
-				result.mainPeakRssMb.toFixed(0),
+				(['read', 'between', 'save'] as const).map((phase) => sec(result.phases[phase]?.ms ?? 0)).join(' / '),
+				`${result.mainPeakRssUntilFinishedMb > 0 ? result.mainPeakRssUntilFinishedMb.toFixed(0) : '-'} / ${result.mainPeakRssMb.toFixed(0)}`,
 			]),
 		});
 	}
@@ -259,13 +248,15 @@ async function runScenario(
 	instance: ReturnType<typeof createN8nInstance>,
 	workflowId: string,
 	startupMs: number,
+	/** The sample's Jikeyun pacing (requests per second; 0 for the stock workflow, which has none). */
+	requestsPerSecond: number,
 ): Promise<OrdersRow> {
 	const result = emptyRunResult(orders, scenario, scenario === 'stock' ? 'stock HTTP Request workflow' : 'as shipped');
 	result.label = LABELS[scenario];
 	const expected = shippedOrders(pair);
 	log(`[bench:orders] ${orders} × ${result.label} …`);
 	await measuredExecute(instance, workflowId, pair, (30 + orders * 0.01) * 60_000, result);
-	ordersFloor(pair, result);
+	ordersFloor(pair, result, requestsPerSecond);
 	const problems = billMirrorProblems(pair, expected);
 	const writes = pair.kingdee.stats().writeLog.length;
 	result.status = problems.length === 0 && (scenario !== 'rerun' || writes === 0) ? 'ok' : 'failed';
@@ -274,7 +265,7 @@ async function runScenario(
 	if (result.floor && result.floor.totalMs > 0) result.netOverFloor = result.netMs / result.floor.totalMs;
 	log(
 		`[bench:orders]   ${result.status}: wall ${sec(result.wallMs)} s, net ${sec(result.netMs)} s, floor ${sec(result.floor?.totalMs ?? 0)} s, ` +
-			`Kingdee ${result.floor?.kingdeeCalls} calls, ${writes} writes, peak RSS main ${result.mainPeakRssMb.toFixed(0)} MB` +
+			`Kingdee ${result.floor?.kingdeeCalls} calls, ${writes} writes, peak RSS main ${result.mainPeakRssUntilFinishedMb.toFixed(0)} MB until the run ended, ${result.mainPeakRssMb.toFixed(0)} MB with the CLI's print` +
 			(problems.length > 0 ? ` — ${problems.length} problems, first: ${problems.slice(0, 3).join('; ')}` : ''),
 	);
 	if (result.stderrTail && result.status !== 'ok') log(result.stderrTail);
@@ -300,6 +291,7 @@ export async function runBenchOrders(argv: string[]): Promise<number> {
 	});
 	const ports = { jikeyun: await freePort(), kingdee: await freePort() };
 	const sample = readWorkflow(ORDERS_WORKFLOW_FILE);
+	const samplePacing = packageSettings(sample, await readNodeDefaults()).requestsPerSecond ?? 0;
 	let pair = await startPair(ports, 10);
 	const stock = stockWorkflow(pair);
 	const refs = credentialReferences(sample);
@@ -329,7 +321,8 @@ export async function runBenchOrders(argv: string[]): Promise<number> {
 				for (const scenario of options.scenarios) {
 					if (scenario === 'stock') await freshKingdee(pair);
 					const workflowId = scenario === 'stock' ? stock.id : sample.id;
-					rows.push(await runScenario(scenario, orders, pair, instance, workflowId, startupMs));
+					const pacing = scenario === 'stock' ? 0 : samplePacing;
+					rows.push(await runScenario(scenario, orders, pair, instance, workflowId, startupMs, pacing));
 				}
 			} finally {
 				await pair.close();

@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/require-node-api-error -- a throw-away owner account; test code rethrows assertion errors */
 /**
  * The n8n editor in a real browser (headless Debian Chromium through playwright-core), with the packed package
- * installed into n8n 2.40.7 and the three sample workflows imported as shipped, credentials pointing at the emulators.
+ * installed into n8n 2.40.7 and the four sample workflows imported as shipped, credentials pointing at the emulators.
  * Everything is done the way a person does it: sign in on the sign-in page, open the workflows, the credential and the
  * Batch Save panel, and click *Execute workflow* as the sample's notes say. What a run did is judged by the emulators;
  * what the metadata-driven editor lists is judged against the Kingdee emulator's own data (its QueryBusinessInfo answer
@@ -147,7 +147,7 @@ describe('the n8n editor in a real browser', () => {
 		expect(new URL(page.url()).pathname).not.toMatch(/^\/signin/);
 	});
 
-	test.each([['jkyShopsToKdCustomer'], ['jkyKdReconcile01'], ['jkySyncErrorAlert01']])(
+	test.each([['jkyShopsToKdCustomer'], ['jkyKdReconcile01'], ['jkySyncErrorAlert01'], ['jkyOrdersToKdOutstock']])(
 		'sample workflow %s: every node renders with its own icon, none as an unknown-node placeholder, none on note text',
 		async (workflowId) => {
 			const workflow = setup.workflows.find((w) => w.id === workflowId)!;
