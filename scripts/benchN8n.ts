@@ -769,6 +769,24 @@ export function emptyRunResult(records: number, scenario: ScenarioId | 'empty', 
 	};
 }
 
+/**
+ * An n8n external hook (scripts/bench/run-finished-hook.cjs) that writes the time of `workflow.postExecute` (the run
+ * ended, its execution saved) to $BENCH_RUN_FINISHED_FILE: after it, `n8n execute` only stringifies the whole result
+ * for printing (n8n/dist/commands/execute.js), which is the CLI's memory, not the run's.
+ */
+const RUN_FINISHED_HOOK_FILE = path.join(REPO_ROOT, 'scripts', 'bench', 'run-finished-hook.cjs');
+
+function readRunFinished(markerFile: string): number | undefined {
+	try {
+		const at = Number(fs.readFileSync(markerFile, 'utf8'));
+		return Number.isFinite(at) && at > 0 ? at : undefined;
+	} catch {
+		return undefined;
+	} finally {
+		fs.rmSync(path.dirname(markerFile), { recursive: true, force: true });
+	}
+}
+
 /** `BENCH_CPU_PROF_DIR=<dir>`: n8n's processes write V8 CPU profiles there (open in Chrome DevTools → Performance). */
 function profilerEnv(): NodeJS.ProcessEnv {
 	const dir = process.env.BENCH_CPU_PROF_DIR;
@@ -794,14 +812,14 @@ export async function measuredExecute(
 	monitor.start();
 	const started = Date.now();
 	// Log level warn: `n8n execute` still builds the execution JSON, but does not print it (it prints at info).
-	let finishedAt: number | undefined;
+	const finishedMarker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-run-')), 'finished');
 	const command = await runN8nCommand(instance, ['execute', `--id=${workflowId}`], {
 		timeoutMs,
-		env: { N8N_LOG_LEVEL: 'warn', ...profilerEnv() },
-		// `n8n execute` prints "Execution was successful:" once the execution ended and was saved, before it
-		// stringifies the whole result: the instant after which memory is the CLI's printing, not the run.
-		onStdoutGrowth: () => {
-			finishedAt ??= Date.now();
+		env: {
+			N8N_LOG_LEVEL: 'warn',
+			EXTERNAL_HOOK_FILES: RUN_FINISHED_HOOK_FILE,
+			BENCH_RUN_FINISHED_FILE: finishedMarker,
+			...profilerEnv(),
 		},
 	});
 	const ended = Date.now();
@@ -826,6 +844,7 @@ export async function measuredExecute(
 	result.mainPeakRssMb = Math.max(0, ...processes.filter((p) => p.role === 'main').map((p) => p.hwmKb)) / 1024;
 	result.runnerPeakRssMb = Math.max(0, ...runners.map((p) => p.hwmKb)) / 1024;
 	result.runnerCount = runners.length;
+	const finishedAt = readRunFinished(finishedMarker);
 	if (finishedAt !== undefined)
 		result.mainPeakRssUntilFinishedMb = monitor.mainMaxRssKbBetween(started, finishedAt) / 1024;
 	const phases = monitor.phases();

@@ -83,17 +83,20 @@ interface OrdersOptions {
 	scenarios: OrdersScenario[];
 	markdownFile?: string;
 	jsonFile?: string;
+	/** The workflow run as "the sample" (default the shipped one): to measure a variant of it side by side. */
+	sampleFile: string;
 	build: boolean;
 	keep: boolean;
 }
 
 const BENCH_ORDERS_USAGE = `Usage: npm run bench -- --n8n --orders [--sizes 10000,50000] [--only sample,rerun,stock]
-                            [--markdown <file>] [--json <file>] [--no-build] [--keep]`;
+                            [--markdown <file>] [--json <file>] [--sample <workflow file>] [--no-build] [--keep]`;
 
 function parseOrdersArguments(argv: string[]): OrdersOptions {
 	const options: OrdersOptions = {
 		sizes: [10_000, 50_000],
 		scenarios: ['sample', 'rerun', 'stock'],
+		sampleFile: ORDERS_WORKFLOW_FILE,
 		build: true,
 		keep: false,
 	};
@@ -125,6 +128,9 @@ function parseOrdersArguments(argv: string[]): OrdersOptions {
 			case '--json':
 				options.jsonFile = value();
 				break;
+			case '--sample':
+				options.sampleFile = path.resolve(value());
+				break;
 			case '--no-build':
 				options.build = false;
 				break;
@@ -153,8 +159,9 @@ async function startPair(ports: { jikeyun: number; kingdee: number }, orders: nu
 	const pair: EmulatorPair = {
 		jikeyun,
 		kingdee,
+		// The pair's current emulators: freshKingdee replaces pair.kingdee before the stock run.
 		close: async () => {
-			await Promise.allSettled([jikeyun.close(), kingdee.close()]);
+			await Promise.allSettled([pair.jikeyun.close(), pair.kingdee.close()]);
 		},
 	};
 	seedOrderReferenceData(pair);
@@ -290,7 +297,7 @@ export async function runBenchOrders(argv: string[]): Promise<number> {
 		extraEnv: PRODUCTION_ENV,
 	});
 	const ports = { jikeyun: await freePort(), kingdee: await freePort() };
-	const sample = readWorkflow(ORDERS_WORKFLOW_FILE);
+	const sample = readWorkflow(options.sampleFile);
 	const samplePacing = packageSettings(sample, await readNodeDefaults()).requestsPerSecond ?? 0;
 	let pair = await startPair(ports, 10);
 	const stock = stockWorkflow(pair);
@@ -299,7 +306,7 @@ export async function runBenchOrders(argv: string[]): Promise<number> {
 		{ ...refs.jikeyunApi, type: 'jikeyunApi', data: jikeyunCredentialData(pair.jikeyun) },
 		{ ...refs.kingdeeApi, type: 'kingdeeApi', data: kingdeeCredentialData(pair.kingdee, 'password') },
 	]);
-	await importWorkflow(instance, ORDERS_WORKFLOW_FILE);
+	await importWorkflow(instance, options.sampleFile);
 	await importWorkflow(instance, stock);
 	await importWorkflow(instance, EMPTY_WORKFLOW);
 	await pair.close();
@@ -332,6 +339,11 @@ export async function runBenchOrders(argv: string[]): Promise<number> {
 		await stopAllN8nProcesses();
 	}
 
+	if (options.sampleFile !== ORDERS_WORKFLOW_FILE) {
+		// Not the shipped sample: every row of it says which file ran.
+		const variant = path.relative(REPO_ROOT, options.sampleFile);
+		for (const row of rows) if (row.result.scenario !== 'stock') row.result.label += ` (variant ${variant})`;
+	}
 	const parts: ReportPart[] = [
 		{
 			kind: 'text',
