@@ -141,6 +141,12 @@ export function runtimeLayout(
 	};
 }
 
+/** Whether n8n `n8nVersion` and the Node it runs on are installed and complete in the cache (ensureN8n does nothing). */
+export function n8nRuntimeInstalled(n8nVersion: string, cacheRoot = n8nCacheRoot()): boolean {
+	const p = runtimeLayout(cacheRoot, n8nVersion, nodeForThisMachine());
+	return isInstalled(p.nodeDir) && isInstalled(p.n8nDir, n8nLockFingerprint(p.manifestDir));
+}
+
 /** Identifies the pinned n8n dependency tree; a cache installed from another lock file is reinstalled. */
 function n8nLockFingerprint(manifestDir: string): string {
 	return createHash('sha256')
@@ -412,7 +418,7 @@ export async function ensureN8n(
 			: `Node ${node.version} (${node.nodePath})`;
 	const fingerprint = n8nLockFingerprint(p.manifestDir);
 	const startedAt = Date.now();
-	if (isInstalled(p.nodeDir) && isInstalled(p.n8nDir, fingerprint)) {
+	if (n8nRuntimeInstalled(n8nVersion, cacheRoot)) {
 		log(`[ensure-n8n] n8n ${n8nVersion} and ${nodeLabel} already installed in ${cacheRoot}`);
 		return installedN8nRuntime(cacheRoot, n8nVersion);
 	}
