@@ -305,12 +305,7 @@ function spawnN8n(
 export async function runN8nCommand(
 	instance: N8nInstance,
 	args: string[],
-	options: {
-		timeoutMs?: number;
-		env?: NodeJS.ProcessEnv;
-		/** Called (every 20 ms at most) while the command's standard output grows. */
-		onStdoutGrowth?: () => void;
-	} = {},
+	options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CommandResult> {
 	const env = { ...instance.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...options.env };
 	const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-cmd-'));
@@ -321,17 +316,10 @@ export async function runN8nCommand(
 	try {
 		const child = spawnN8n(instance, args, env, ['ignore', stdoutFd, stderrFd]);
 		const timer = setTimeout(() => killGroup(child, 'SIGKILL'), options.timeoutMs ?? 10 * 60_000);
-		const { onStdoutGrowth } = options;
-		const watcher = onStdoutGrowth
-			? setInterval(() => {
-					if (fs.fstatSync(stdoutFd).size > 0) onStdoutGrowth();
-				}, 20)
-			: undefined;
 		const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
 			child.once('exit', (c, s) => resolve([c, s]));
 		});
 		clearTimeout(timer);
-		if (watcher) clearInterval(watcher);
 		const stdout = fs.readFileSync(stdoutFile, 'utf8');
 		const stderr = fs.readFileSync(stderrFile, 'utf8');
 		recordTranscript(`n8n-${args[0]}-stdout`, stdout);
