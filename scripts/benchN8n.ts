@@ -712,8 +712,9 @@ export interface RunResult {
 	mainPeakRssMb: number;
 	mainPeakRssDuringApiMb: number;
 	/**
-	 * Peak RSS of n8n main until \`n8n execute\` began printing its result: the run and the saving of its execution,
-	 * without the CLI's own \`JSON.stringify(data, null, 2)\` of every node's output (0: not seen).
+	 * Peak RSS of n8n main until n8n's \`workflow.postExecute\` hook (RUN_FINISHED_HOOK_FILE): the run and the saving
+	 * of its execution, without \`n8n execute\`'s own \`JSON.stringify(data, null, 2)\` of every node's output for
+	 * printing (0: the hook did not run).
 	 */
 	mainPeakRssUntilFinishedMb: number;
 	runnerPeakRssMb: number;
@@ -811,8 +812,8 @@ export async function measuredExecute(
 	const busyBefore = machineBusyTicks();
 	monitor.start();
 	const started = Date.now();
-	// Log level warn: `n8n execute` still builds the execution JSON, but does not print it (it prints at info).
 	const finishedMarker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-run-')), 'finished');
+	// Log level warn: `n8n execute` still builds the execution JSON, but does not print it (it prints at info).
 	const command = await runN8nCommand(instance, ['execute', `--id=${workflowId}`], {
 		timeoutMs,
 		env: {
