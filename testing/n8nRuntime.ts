@@ -330,8 +330,17 @@ function processAlive(pid: number): boolean {
 	}
 }
 
-/** Exclusive lock via O_EXCL create; a lock left by a dead process (same host) is taken over. */
-async function acquireLock(lockFile: string, log: Log, startedAt: number): Promise<() => void> {
+/**
+ * Exclusive lock via O_EXCL create; a lock left by a dead process (same host) is taken over. Returns undefined,
+ * without the lock, once `done()` says the holder installed what this process waits for: a background install
+ * (scripts/ensure-n8n.ts --background) goes on to the next version under the lock at once.
+ */
+async function acquireLock(
+	lockFile: string,
+	log: Log,
+	startedAt: number,
+	done: () => boolean,
+): Promise<(() => void) | undefined> {
 	let lastNotice = 0;
 	for (;;) {
 		try {
@@ -368,6 +377,7 @@ async function acquireLock(lockFile: string, log: Log, startedAt: number): Promi
 			}
 			continue;
 		}
+		if (done()) return undefined;
 		if (Date.now() - lastNotice >= HEARTBEAT_MS) {
 			lastNotice = Date.now();
 			log(
@@ -426,7 +436,11 @@ export async function ensureN8n(
 	log(
 		`[ensure-n8n] installing n8n ${n8nVersion} + ${nodeLabel} into ${cacheRoot} (once per machine; ${N8N_RUNTIMES[n8nVersion].firstInstall})`,
 	);
-	const release = await acquireLock(p.lockFile, log, startedAt);
+	const release = await acquireLock(p.lockFile, log, startedAt, () => n8nRuntimeInstalled(n8nVersion, cacheRoot));
+	if (!release) {
+		log(`[ensure-n8n] n8n ${n8nVersion} installed by the other process after ${formatElapsed(Date.now() - startedAt)}`);
+		return installedN8nRuntime(cacheRoot, n8nVersion);
+	}
 	try {
 		const logFile = path.join(cacheRoot, 'install.log');
 		const npmFlags = ['--ignore-scripts', '--no-audit', '--no-fund', '--no-update-notifier', '--loglevel=warn'];
