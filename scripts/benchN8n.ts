@@ -794,6 +794,34 @@ function profilerEnv(): NodeJS.ProcessEnv {
 	return dir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(dir)}` } : {};
 }
 
+/**
+ * The package as it is in the working tree (built first unless `build` is false), packed and installed into a fresh
+ * n8n under `workDir` with production settings: the instance both benchmarks run their workflows in, and the tarball
+ * (queue mode installs it into its own instances).
+ */
+export function benchN8nInstance(
+	runtime: N8nRuntime,
+	workDir: string,
+	build: boolean,
+	log: (line: string) => void,
+): { instance: N8nInstance; tarball: string } {
+	if (build) {
+		log('[bench:n8n] npm run build (the package as it is in the working tree) …');
+		const built = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+		if (built.status !== 0)
+			throw new Error(`npm run build failed (exit ${built.status}):\n${built.stdout}\n${built.stderr}`);
+	}
+	const tarball = packPackage(workDir, log);
+	const instance = createN8nInstance({
+		runtime,
+		userFolder: path.join(workDir, 'n8n-user'),
+		tarball,
+		log,
+		extraEnv: PRODUCTION_ENV,
+	});
+	return { instance, tarball };
+}
+
 export async function measuredExecute(
 	instance: N8nInstance,
 	workflowId: string,
@@ -1585,21 +1613,8 @@ export async function runBenchN8n(argv: string[]): Promise<number> {
 	};
 	process.once('SIGINT', onSignal);
 	process.once('SIGTERM', onSignal);
-	if (options.build) {
-		log('[bench:n8n] npm run build (the package as it is in the working tree) …');
-		const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-		if (build.status !== 0)
-			throw new Error(`npm run build failed (exit ${build.status}):\n${build.stdout}\n${build.stderr}`);
-	}
-	const tarball = packPackage(workDir, log);
+	const { instance, tarball } = benchN8nInstance(runtime, workDir, options.build, log);
 	const nodeDefaults = await readNodeDefaults();
-	const instance = createN8nInstance({
-		runtime,
-		userFolder: path.join(workDir, 'n8n-user'),
-		tarball,
-		log,
-		extraEnv: PRODUCTION_ENV,
-	});
 
 	// Fixed ports, so the credentials and the stock workflow imported once stay valid across emulator restarts.
 	const jikeyunPort = await freePort();

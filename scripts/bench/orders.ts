@@ -24,20 +24,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { jikeyunCredentialData, kingdeeCredentialData } from '../../emulators/credentials';
 import { startJikeyunEmulator } from '../../emulators/jikeyun/server';
 import { startKingdeeEmulator } from '../../emulators/kingdee/server';
 import {
 	REPO_ROOT,
-	createN8nInstance,
 	credentialReferences,
 	freePort,
 	importCredentials,
 	importWorkflow,
-	packPackage,
 	readWorkflow,
 	stopAllN8nProcesses,
+	type N8nInstance,
 	type WorkflowJson,
 } from '../../testing/n8nInstance';
 import { ensureN8n } from '../../testing/n8nRuntime';
@@ -53,7 +51,7 @@ import { benchMarkdown, type ReportPart } from '../../testing/benchMarkdown';
 import {
 	EMPTY_WORKFLOW,
 	N8N_LATENCY_MODEL,
-	PRODUCTION_ENV,
+	benchN8nInstance,
 	emptyRunResult,
 	measuredExecute,
 	type RunResult,
@@ -252,7 +250,7 @@ async function runScenario(
 	scenario: OrdersScenario,
 	orders: number,
 	pair: EmulatorPair,
-	instance: ReturnType<typeof createN8nInstance>,
+	instance: N8nInstance,
 	workflowId: string,
 	startupMs: number,
 	/** The sample's Jikeyun pacing (requests per second; 0 for the stock workflow, which has none). */
@@ -284,18 +282,7 @@ export async function runBenchOrders(argv: string[]): Promise<number> {
 	const machine = machineFacts();
 	const runtime = await ensureN8n({ log });
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jk-bench-orders-'));
-	if (options.build) {
-		const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-		if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
-	}
-	const tarball = packPackage(workDir, log);
-	const instance = createN8nInstance({
-		runtime,
-		userFolder: path.join(workDir, 'n8n-user'),
-		tarball,
-		log,
-		extraEnv: PRODUCTION_ENV,
-	});
+	const { instance } = benchN8nInstance(runtime, workDir, options.build, log);
 	const ports = { jikeyun: await freePort(), kingdee: await freePort() };
 	const sample = readWorkflow(options.sampleFile);
 	const samplePacing = packageSettings(sample, await readNodeDefaults()).requestsPerSecond ?? 0;
